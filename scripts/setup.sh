@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs whatever poolscope needs and is missing; a second run skips it all.
+# Everything is pinned and comes from Debian, crates.io or npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+WASM_PACK_VERSION=0.15.1
+# Must equal the wasm-bindgen version pinned in Cargo.toml (`=x.y.z`).
+WASM_BINDGEN_VERSION=$(sed -n "s/^wasm-bindgen = { version = \"=\\([0-9.]*\\)\".*/\\1/p" Cargo.toml)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: cannot read the wasm-bindgen pin from Cargo.toml" >&2; exit 1; }
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+
+apt_ready=
+apt_install() {
+  [ -n "$apt_ready" ] || { $SUDO apt-get update -qq; apt_ready=1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
+}
+
+# Debian packages: browser and driver for the tests, Node.js for the e2e runner.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+command -v python3 >/dev/null || missing+=(python3)
+command -v cc >/dev/null || missing+=(gcc libc6-dev)
+command -v curl >/dev/null || missing+=(curl)
+command -v rustup >/dev/null || [ -x "$HOME/.cargo/bin/rustup" ] || missing+=(rustup)
+if [ ${#missing[@]} -gt 0 ]; then say "apt-get install ${missing[*]}"; apt_install "${missing[@]}"; fi
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The pinned nightly from rust-toolchain.toml (RUSTUP_AUTO_INSTALL may be 0).
+rustup set auto-self-update disable >/dev/null 2>&1 || true
+if ! rustup run "$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)" rustc --version >/dev/null 2>&1 \
+   || ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+  say "installing the pinned Rust toolchain"
+  rustup toolchain install
+fi
+# A stable toolchain builds the host tools, outside the project's config.
+rustup run stable cargo --version >/dev/null 2>&1 || rustup toolchain install stable --profile minimal
+
+host_install() { # crate version [--locked]
+  say "cargo install $1 $2"
+  (cd /tmp && rustup run stable cargo install -q "$1" --version "$2" ${3:-})
+}
+[ "$(wasm-pack --version 2>/dev/null)" = "wasm-pack $WASM_PACK_VERSION" ] || host_install wasm-pack "$WASM_PACK_VERSION" --locked
+# `--locked` fails for wasm-bindgen-cli here (its lock names a yanked crate); the binary stays exact.
+[ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" = "$WASM_BINDGEN_VERSION" ] || host_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
+
+# npm packages (playwright-core, binaryen), exactly as package-lock.json pins them.
+if ! cmp -s package-lock.json node_modules/.poolscope-installed-lock; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.poolscope-installed-lock
+fi

@@ -1,0 +1,36 @@
+//! The pool's errors: named values whose messages name the bad value and
+//! the allowed range.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PoolError {
+    /// A pool size outside `1..=max`.
+    InvalidSize { value: usize, max: usize },
+    /// A job cost that is negative, not a number, or over `max_ms`.
+    InvalidCost { value: f64, max_ms: f64 },
+    /// The pool would hold more jobs over its life than it has room for.
+    QueueFull { requested: u64, room: u64 },
+    /// The pool was closed: it takes no new jobs.
+    PoolStopped,
+}
+
+impl fmt::Display for PoolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PoolError::InvalidSize { value, max } => {
+                write!(f, "pool size {value} is out of range: it must be between 1 and {max}")
+            }
+            PoolError::InvalidCost { value, max_ms } => {
+                write!(f, "job cost {value} ms is out of range: it must be between 0 and {max_ms} ms")
+            }
+            PoolError::QueueFull { requested, room } => write!(
+                f,
+                "cannot queue {requested} jobs: this pool has room for {room} more (allowed: 0 to {room})"
+            ),
+            PoolError::PoolStopped => write!(f, "the pool is closed and takes no new jobs"),
+        }
+    }
+}
+
+impl std::error::Error for PoolError {}

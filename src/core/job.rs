@@ -1,0 +1,155 @@
+//! The jobs a pool runs: what they cost and what they return.
+
+use crate::sys;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What a job does with its cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum JobKind {
+    /// Deterministic busy work of about `cost_ms`; its value is a checksum
+    /// that `cpu_checksum` recomputes.
+    Cpu = 0,
+    /// Waits `cost_ms` without using the CPU, like a job waiting on I/O.
+    Sleep = 1,
+    /// Does nothing: measures the pool's own overhead. Its value is its job number.
+    Noop = 2,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 3] = [JobKind::Cpu, JobKind::Sleep, JobKind::Noop];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JobKind::Cpu => "cpu",
+            JobKind::Sleep => "sleep",
+            JobKind::Noop => "noop",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<JobKind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    fn from_u8(value: u8) -> JobKind {
+        Self::ALL.into_iter().find(|k| *k as u8 == value).unwrap_or(JobKind::Noop)
+    }
+}
+
+/// How a job ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Outcome {
+    Completed = 0,
+    Failed = 1,
+}
+
+/// The longest job cost: one hour.
+pub const MAX_COST_MS: f64 = 3_600_000.0;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct JobSpec {
+    pub kind: JobKind,
+    pub cost_ms: f64,
+}
+
+impl JobSpec {
+    pub fn new(kind: JobKind, cost_ms: f64) -> JobSpec {
+        JobSpec { kind, cost_ms }
+    }
+
+    /// Kind in the top byte, cost in whole microseconds below: one atomic word.
+    pub(crate) fn pack(self) -> u64 {
+        let micros = (self.cost_ms.clamp(0.0, MAX_COST_MS) * 1e3).round() as u64;
+        ((self.kind as u64) << 56) | micros
+    }
+
+    pub(crate) fn unpack(word: u64) -> JobSpec {
+        JobSpec { kind: JobKind::from_u8((word >> 56) as u8), cost_ms: (word & ((1 << 56) - 1)) as f64 / 1e3 }
+    }
+}
+
+/// The busy work of a `cpu` job: a xorshift-multiply chain no compiler can
+/// shorten, seeded by the job number so every job's checksum differs.
+pub fn cpu_checksum(job: u64, iterations: u64) -> u32 {
+    let mut x = job ^ 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..iterations {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+    }
+    (x >> 32) as u32
+}
+
+static ITERATIONS_PER_MS: AtomicU64 = AtomicU64::new(0);
+
+/// How many `cpu_checksum` iterations take a millisecond on this machine,
+/// measured once per process (a few ms) and shared by all threads.
+pub fn cpu_iterations_per_ms() -> f64 {
+    let known = f64::from_bits(ITERATIONS_PER_MS.load(Ordering::Relaxed));
+    if known > 0.0 {
+        return known;
+    }
+    let mut best: f64 = 0.0;
+    for _ in 0..3 {
+        let mut iterations = 1_000u64;
+        loop {
+            let start = sys::now_ms();
+            std::hint::black_box(cpu_checksum(iterations, iterations));
+            let elapsed = sys::now_ms() - start;
+            if elapsed >= 2.0 {
+                best = best.max(iterations as f64 / elapsed);
+                break;
+            }
+            iterations *= 2;
+        }
+    }
+    ITERATIONS_PER_MS.store(best.to_bits(), Ordering::Relaxed);
+    best
+}
+
+/// The iterations a `cpu` job of `cost_ms` runs.
+pub fn cpu_iterations(cost_ms: f64) -> u64 {
+    (cost_ms * cpu_iterations_per_ms()).round() as u64
+}
+
+/// Runs job number `job`, returning its outcome and value.
+pub(crate) fn run(job: u64, spec: JobSpec) -> (Outcome, u32) {
+    match spec.kind {
+        JobKind::Cpu => (Outcome::Completed, cpu_checksum(job, cpu_iterations(spec.cost_ms))),
+        JobKind::Sleep => {
+            sys::sleep_ms(spec.cost_ms);
+            (Outcome::Completed, 0)
+        }
+        JobKind::Noop => (Outcome::Completed, job as u32),
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_survive_packing() {
+        for kind in JobKind::ALL {
+            let spec = JobSpec::new(kind, 123.456);
+            assert_eq!(JobSpec::unpack(spec.pack()), spec);
+        }
+    }
+
+    #[test]
+    fn cpu_cost_is_roughly_what_was_asked() {
+        let start = sys::now_ms();
+        run(1, JobSpec::new(JobKind::Cpu, 20.0));
+        let took = sys::now_ms() - start;
+        assert!(took > 5.0 && took < 200.0, "a 20 ms cpu job took {took} ms");
+    }
+
+    #[test]
+    fn checksums_depend_on_job_and_work() {
+        assert_ne!(cpu_checksum(1, 1000), cpu_checksum(2, 1000));
+        assert_ne!(cpu_checksum(1, 1000), cpu_checksum(1, 1001));
+        assert_eq!(cpu_checksum(7, 5000), cpu_checksum(7, 5000));
+    }
+}

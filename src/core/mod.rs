@@ -1,0 +1,21 @@
+//! The platform-agnostic pool: no web types here, so the same code runs on
+//! Web Workers in a browser and on std threads under `cargo test`.
+//!
+//! - `segmented`: append-only storage whose slots never move;
+//! - `job`: job kinds (`cpu`, `sleep`, `noop`), their cost and value;
+//! - `queue`: the shared job queue, claimed by one CAS per job;
+//! - `events`: the trace, one event per finished job, read without locks;
+//! - `pool`: `PoolCore`, the worker loop, resizing and the counters;
+//! - `error`: `PoolError`, the named errors.
+//!
+//! `README.md` here explains how jobs stay exactly-once.
+
+pub mod error;
+pub mod events;
+pub mod job;
+pub mod pool;
+pub mod queue;
+pub mod segmented;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

@@ -1,0 +1,23 @@
+//! poolscope: a worker pool on WebAssembly threads.
+//!
+//! - `core`: the pool itself (queue, worker loop, trace, counters), free of
+//!   web types;
+//! - `sys`: clock, sleep and futex for each platform;
+//! - `native`: `Pool` on std threads;
+//! - `web`: `Pool` on Web Workers sharing one wasm memory, exported to JS.
+
+pub mod core;
+pub mod sys;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::Pool;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use crate::core::error::PoolError;
+pub use crate::core::events::{Event, EVENT_FIELDS};
+pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome};
+pub use crate::core::pool::{Counters, WorkerStats, MAX_JOBS, MAX_WORKERS};

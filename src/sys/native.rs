@@ -1,0 +1,42 @@
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub fn now_ms() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+}
+
+pub fn sleep_ms(ms: f64) {
+    std::thread::sleep(Duration::from_secs_f64(ms.max(0.0) / 1e3));
+}
+
+// One lock and condition variable for every futex word: wake-ups are rare
+// (idle workers only), so sharing them costs nothing measurable.
+static LOCK: Mutex<()> = Mutex::new(());
+static WOKEN: Condvar = Condvar::new();
+
+/// Blocks while `word` holds `expected`, or until `timeout_ms` passes.
+pub fn wait(word: &AtomicU32, expected: u32, timeout_ms: Option<f64>) {
+    let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // Checked under the lock, and `wake_all` takes it: no wake-up is lost.
+    if word.load(Ordering::Acquire) != expected {
+        return;
+    }
+    match timeout_ms {
+        Some(ms) => drop(WOKEN.wait_timeout(guard, Duration::from_secs_f64(ms.max(0.0) / 1e3))),
+        None => drop(WOKEN.wait(guard)),
+    }
+}
+
+/// Wakes every thread waiting on `word`; the caller changed it first.
+pub fn wake_all(_word: &AtomicU32) {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    WOKEN.notify_all();
+}
+
+/// Native threads may always block.
+pub fn may_block() -> bool {
+    true
+}
+
+pub fn allow_blocking_on_this_thread() {}

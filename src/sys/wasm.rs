@@ -1,0 +1,66 @@
+use std::arch::wasm32::{memory_atomic_notify, memory_atomic_wait32};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use wasm_bindgen::JsCast;
+use web_sys::Performance;
+
+thread_local! {
+    static PERFORMANCE: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .expect("this thread has no `performance`")
+        .unchecked_into();
+    // Only pool workers may block: a browser's main thread must never
+    // `Atomics.wait` (Chromium traps, Firefox freezes the page).
+    static MAY_BLOCK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Times a thread that may not block asked to: tests check it stays 0.
+pub static REFUSED_WAITS: AtomicU64 = AtomicU64::new(0);
+
+/// Each worker's `performance.now()` has its own origin; adding
+/// `timeOrigin` puts every thread on the same clock.
+pub fn now_ms() -> f64 {
+    PERFORMANCE.with(|p| p.time_origin() + p.now())
+}
+
+pub fn may_block() -> bool {
+    MAY_BLOCK.with(Cell::get)
+}
+
+pub fn allow_blocking_on_this_thread() {
+    MAY_BLOCK.with(|b| b.set(true));
+}
+
+fn wait_ns(word: &AtomicU32, expected: u32, timeout_ns: i64) {
+    if !may_block() {
+        REFUSED_WAITS.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    // SAFETY: `word` is a live, aligned u32 in the shared memory.
+    unsafe { memory_atomic_wait32(word.as_ptr() as *mut i32, expected as i32, timeout_ns) };
+}
+
+pub fn sleep_ms(ms: f64) {
+    let deadline = now_ms() + ms;
+    let never_woken = AtomicU32::new(0);
+    loop {
+        let left = deadline - now_ms();
+        if left <= 0.0 || !may_block() {
+            if !may_block() {
+                REFUSED_WAITS.fetch_add(1, Ordering::Relaxed);
+            }
+            return;
+        }
+        wait_ns(&never_woken, 0, (left * 1e6) as i64);
+    }
+}
+
+/// Blocks while `word` holds `expected`, or until `timeout_ms` passes.
+pub fn wait(word: &AtomicU32, expected: u32, timeout_ms: Option<f64>) {
+    wait_ns(word, expected, timeout_ms.map_or(-1, |ms| (ms.max(0.0) * 1e6) as i64));
+}
+
+/// Wakes every thread waiting on `word`; never blocks, so the main thread may call it.
+pub fn wake_all(word: &AtomicU32) {
+    // SAFETY: as in `wait_ns`.
+    unsafe { memory_atomic_notify(word.as_ptr() as *mut i32, u32::MAX) };
+}
