@@ -6,6 +6,8 @@
 //! - `native`: `Pool` on std threads;
 //! - `web`: `Pool` on Web Workers sharing one wasm memory, exported to JS.
 
+#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
+
 pub mod core;
 pub mod sys;
 

@@ -20,8 +20,9 @@ impl Pool {
         Ok(pool)
     }
 
+    /// Queues jobs; returns the first one's number. See `PoolCore::submit`.
     pub fn submit(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
-        self.core.submit(specs)
+        self.core.submit(specs.iter().copied())
     }
 
     /// Grows at once; shrinking lets retiring workers finish their job first.

@@ -9,6 +9,8 @@ pub enum PoolError {
     InvalidSize { value: usize, max: usize },
     /// A job cost that is negative, not a number, or over `max_ms`.
     InvalidCost { value: f64, max_ms: f64 },
+    /// A job kind that is not one of `JobKind::ALL`.
+    UnknownKind { value: String },
     /// The pool would hold more jobs over its life than it has room for.
     QueueFull { requested: u64, room: u64 },
     /// The pool was closed: it takes no new jobs.
@@ -23,6 +25,9 @@ impl fmt::Display for PoolError {
             }
             PoolError::InvalidCost { value, max_ms } => {
                 write!(f, "job cost {value} ms is out of range: it must be between 0 and {max_ms} ms")
+            }
+            PoolError::UnknownKind { value } => {
+                write!(f, "job kind \"{value}\" is unknown: it must be one of cpu, sleep, noop")
             }
             PoolError::QueueFull { requested, room } => write!(
                 f,

@@ -137,21 +137,28 @@ impl PoolCore {
     }
 
     /// Queues jobs without ever blocking; returns the first job's number
-    /// (jobs are numbered from 1 in submission order).
-    pub fn submit(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
-        if let Some(bad) = specs.iter().find(|s| !(0.0..=MAX_COST_MS).contains(&s.cost_ms)) {
-            return Err(PoolError::InvalidCost { value: bad.cost_ms, max_ms: MAX_COST_MS });
-        }
+    /// (jobs are numbered from 1 in submission order). Checks the whole
+    /// batch first: a refused batch queues nothing.
+    pub fn submit<I>(&self, specs: I) -> Result<u64, PoolError>
+    where
+        I: IntoIterator<Item = JobSpec>,
+        I::IntoIter: ExactSizeIterator + Clone,
+    {
+        let specs = specs.into_iter();
+        let count = specs.len() as u64;
         let first = self.driver.with(|| {
             if self.closed.load(Ordering::Relaxed) {
                 return Err(PoolError::PoolStopped);
             }
             let room = MAX_JOBS - self.queue.published();
-            if specs.len() as u64 > room {
-                return Err(PoolError::QueueFull { requested: specs.len() as u64, room });
+            if count > room {
+                return Err(PoolError::QueueFull { requested: count, room });
             }
-            self.events.grow_to(self.queue.published() + specs.len() as u64);
-            Ok(self.queue.publish(specs.iter().copied(), sys::now_ms()))
+            if let Some(bad) = specs.clone().find(|s| !(0.0..=MAX_COST_MS).contains(&s.cost_ms)) {
+                return Err(PoolError::InvalidCost { value: bad.cost_ms, max_ms: MAX_COST_MS });
+            }
+            self.events.grow_to(self.queue.published() + count);
+            Ok(self.queue.publish(specs, sys::now_ms()))
         })?;
         self.wake_workers();
         Ok(first)

@@ -1,0 +1,73 @@
+// The playground's settings: their defaults, allowed ranges, and how they
+// travel in the URL (`?pool=3&jobs=12&kind=cpu&cost=300&dist=equal&seed=1`).
+
+/// The largest pool the playground offers (the core's own cap).
+export const MAX_POOL = 64;
+/// The most jobs in one run.
+export const MAX_JOBS = 200_000;
+/// The longest job, in ms.
+export const MAX_COST_MS = 10_000;
+
+export const KINDS = ['cpu', 'sleep'];
+export const DISTRIBUTIONS = ['equal', 'random', 'heavy', 'increasing'];
+
+/// The article's example, with jobs long enough to follow by eye.
+export const DEFAULTS = Object.freeze({ pool: 2, jobs: 5, kind: 'cpu', cost: 400, dist: 'equal', seed: 1 });
+
+const integer = (min, max) => ({
+  range: `a whole number from ${min} to ${max}`,
+  parse(text) {
+    if (!/^\s*-?\d+\s*$/.test(text)) return undefined;
+    const value = Number(text);
+    return value >= min && value <= max ? value : undefined;
+  },
+});
+const oneOf = (choices) => ({
+  range: `one of ${choices.join(', ')}`,
+  parse: (text) => (choices.includes(text) ? text : undefined),
+});
+
+export const RULES = Object.freeze({
+  pool: integer(1, MAX_POOL),
+  jobs: integer(1, MAX_JOBS),
+  kind: oneOf(KINDS),
+  cost: integer(0, MAX_COST_MS),
+  dist: oneOf(DISTRIBUTIONS),
+  seed: integer(0, 2 ** 32 - 1),
+});
+
+/// Checks one setting; returns `{ value }` or `{ problem }`, a sentence that
+/// names the setting, the value given and the allowed range.
+export function checkSetting(name, text) {
+  const value = RULES[name].parse(String(text));
+  if (value !== undefined) return { value };
+  const shown = String(text).length > 40 ? `${String(text).slice(0, 40)}…` : String(text);
+  return { problem: `${name}=${JSON.stringify(shown)} is not allowed: ${name} must be ${RULES[name].range}.` };
+}
+
+/// Reads the settings from a query string. A bad or unknown parameter does
+/// not stop the page: its default is used, and `problems` says why.
+export function settingsFromQuery(search) {
+  const params = new URLSearchParams(search);
+  const settings = { ...DEFAULTS };
+  const problems = [];
+  for (const name of Object.keys(RULES)) {
+    if (!params.has(name)) continue;
+    const { value, problem } = checkSetting(name, params.get(name));
+    if (problem) problems.push(`${problem} Using the default, ${DEFAULTS[name]}.`);
+    else settings[name] = value;
+  }
+  const autorun = params.get('autorun');
+  if (autorun !== null && autorun !== '0' && autorun !== '1') {
+    problems.push(`autorun=${JSON.stringify(autorun)} is not allowed: autorun must be 0 or 1.`);
+  }
+  return { settings, autorun: autorun === '1', problems };
+}
+
+/// The query string that reproduces `settings` (and keeps `autorun` if asked).
+export function queryFromSettings(settings, autorun = false) {
+  const params = new URLSearchParams();
+  for (const name of Object.keys(RULES)) params.set(name, String(settings[name]));
+  if (autorun) params.set('autorun', '1');
+  return `?${params}`;
+}
