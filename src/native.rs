@@ -31,7 +31,7 @@ impl Pool {
         threads.retain(|t| !t.is_finished());
         for id in self.core.resize(size)? {
             let core = Arc::clone(&self.core);
-            threads.push(std::thread::spawn(move || core.run_worker(id)));
+            threads.push(std::thread::spawn(move || core.run_worker(id, || ())));
         }
         Ok(())
     }

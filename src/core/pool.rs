@@ -211,12 +211,14 @@ impl PoolCore {
     }
 
     /// The worker loop: takes jobs until this worker retires or the pool
-    /// closes with nothing left to do. Runs on a thread that may block.
-    pub fn run_worker(&self, id: u32) {
+    /// closes with nothing left to do. Runs on a thread that may block;
+    /// `on_started` runs once the worker counts as live.
+    pub fn run_worker(&self, id: u32, on_started: impl FnOnce()) {
         sys::allow_blocking_on_this_thread();
         let slot = &self.slots[id as usize - 1];
         slot.thread.store(current_thread_serial(), Ordering::Relaxed);
         self.live.fetch_add(1, Ordering::AcqRel);
+        on_started();
         loop {
             let epoch = self.signal.load(Ordering::Acquire);
             if slot.state.load(Ordering::Acquire) == RETIRING {

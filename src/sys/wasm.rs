@@ -22,7 +22,7 @@ pub fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.time_origin() + p.now())
 }
 
-pub(crate) fn may_block() -> bool {
+pub fn may_block() -> bool {
     MAY_BLOCK.with(Cell::get)
 }
 

@@ -23,6 +23,8 @@ extern "C" {
     fn ready(this: &WorkerHost) -> Promise;
     #[wasm_bindgen(method, getter, js_name = liveCount)]
     fn live_count(this: &WorkerHost) -> u32;
+    #[wasm_bindgen(js_name = announceReady)]
+    fn announce_ready();
     #[wasm_bindgen(js_name = waitForIdle)]
     fn wait_for_idle(memory: JsValue, word_address: u32, is_idle: &JsValue) -> Promise;
 }
@@ -223,5 +225,5 @@ pub fn refused_waits() -> f64 {
 pub fn worker_main(core_pointer: u32, id: u32) {
     // SAFETY: `resize` leaked one reference for exactly this worker.
     let core = unsafe { Arc::from_raw(core_pointer as *const PoolCore) };
-    core.run_worker(id);
+    core.run_worker(id, announce_ready);
 }

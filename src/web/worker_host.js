@@ -76,13 +76,18 @@ export async function waitForIdle(memory, wordAddress, isIdle) {
   }
 }
 
+/// Called by a worker once it counts as live in the pool, just before it
+/// takes its first job.
+export function announceReady() {
+  postMessage('ready');
+}
+
 const inPoolWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope && self.name.startsWith(ROLE);
 if (inPoolWorker) {
   self.onmessage = async ({ data }) => {
     self.onmessage = null;
     const glue = await import(data.glueUrl);
     const wasm = glue.initSync({ module: data.module, memory: data.memory });
-    postMessage('ready');
     glue.__poolscopeWorkerMain(data.corePointer, data.id); // returns when the worker retires
     wasm.__wbindgen_thread_destroy(); // frees this thread's stack and TLS in the shared memory
     postMessage('exited');
