@@ -40,6 +40,7 @@ def main():
     host = os.environ.get("HOST", "127.0.0.1")
     handler = functools.partial(Handler, directory=os.path.normpath(ROOT))
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        port = server.server_address[1]  # PORT=0 picks a free one
         print(f"poolscope: serving www/ on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
         try:
             server.serve_forever()

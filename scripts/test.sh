@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every test: the core on native
+# threads, the pool on real Web Workers (wasm-pack, Chromium, both modes),
+# and the page end to end (playwright-core driving Debian's Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+step "core on native threads (cargo test)"
+cargo test --release
+step "pool on Web Workers (wasm-pack test --headless --chrome)"
+wasm-pack test --headless --chrome
+step "build www/pkg"
+./scripts/build.sh
+step "pages end to end (node --test tests/e2e)"
+node --test --test-concurrency=1 tests/e2e/
