@@ -36,6 +36,11 @@ impl Pool {
         Ok(())
     }
 
+    /// Drops the jobs still waiting; returns how many. Running jobs finish.
+    pub fn cancel_waiting(&self) -> u64 {
+        self.core.cancel_waiting()
+    }
+
     /// Blocks until every job queued so far has finished.
     pub fn wait_idle(&self) {
         loop {

@@ -1,22 +1,25 @@
-// <pool-playground>: the controls, the run and its views. It keeps the
-// contract that docs pages and tests rely on: `data-state` is idle |
-// running | done | error, and the log (role="log") holds one line per
-// finished job, "Job 3 is done by worker 2".
+// <pool-playground>: the controls, the run and its views. Its contract
+// with docs pages and tests: `data-state` is idle | running | done | error,
+// and the log (role="log") holds one line per finished job,
+// "Job 3 is done by worker 2".
 
+import { element } from './dom.js';
 import { loadPoolscope, threadsUnavailableReason } from './poolscope.js';
-import { DEFAULTS, RULES, checkSetting, queryFromSettings, settingsFromQuery } from './settings.js';
+import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, checkSetting, queryFromSettings, settingsFromQuery } from './settings.js';
 import { Run } from './run.js';
+import { Timeline } from './timeline.js';
+import { Stats } from './stats.js';
+import { chromeTrace, downloadTrace } from './trace.js';
 
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-  node.append(...children);
-  return node;
-}
+/// Runs up to this many jobs keep every log line; longer ones keep the
+/// latest LOG_TAIL lines (the trace export has them all).
+const LOG_LIMIT = 10_000;
+const LOG_TAIL = 1_000;
+const STATS_INTERVAL_MS = 100;
 
 class PoolPlayground extends HTMLElement {
   connectedCallback() {
-    if (this.run !== undefined) return;
+    if (this.inputs) return;
     this.run = null;
     const { settings, autorun, problems } = settingsFromQuery(location.search);
     this.settings = settings;
@@ -26,36 +29,99 @@ class PoolPlayground extends HTMLElement {
     const unavailable = threadsUnavailableReason();
     if (unavailable) {
       this.#fail(`Threads are unavailable: ${unavailable}.`);
+      this.runButton.disabled = true;
       return;
     }
+    this.#writeUrl();
     if (autorun) this.start();
   }
 
   #render() {
     this.inputs = {};
-    const field = (name, label, attributes) => {
-      const input = element('input', { name, id: `ps-${name}`, inputmode: 'numeric', ...attributes });
+    const number = (name, label, attributes = {}) => {
+      const input = element('input', { name, id: `ps-${name}`, type: 'number', inputmode: 'numeric', ...attributes });
       input.value = String(this.settings[name]);
       this.inputs[name] = input;
-      return element('label', { for: `ps-${name}` }, label, input);
+      return element('div', { class: `field field-${name}` }, element('label', { for: input.id }, label), input);
     };
-    this.runButton = element('button', { type: 'submit' }, 'Run');
-    const form = element('form', { class: 'controls' },
-      field('pool', 'Workers', { type: 'number', min: '1', max: String(RULES.pool.max ?? 64) }),
-      field('jobs', 'Jobs', { type: 'number', min: '1' }),
-      this.runButton);
+    const choice = (name, label, options) => {
+      const select = element('select', { name, id: `ps-${name}` },
+        ...options.map(([value, text]) => element('option', { value }, text)));
+      select.value = this.settings[name];
+      this.inputs[name] = select;
+      return element('div', { class: `field field-${name}` }, element('label', { for: select.id }, label), select);
+    };
+    const button = (text, attributes, onClick) => {
+      const node = element('button', { type: 'button', ...attributes }, text);
+      node.addEventListener('click', onClick);
+      return node;
+    };
+
+    this.runButton = element('button', { type: 'submit', class: 'primary' }, 'Run');
+    this.stopButton = button('Stop', { disabled: true }, () => this.stop());
+    this.exportButton = button('Export trace', { disabled: true, title: 'Chrome trace-event JSON, for Perfetto or chrome://tracing' },
+      () => this.run?.model && downloadTrace(this.run.model));
+    this.linkButton = button('Copy link', { title: 'a link that replays this run' }, () => this.#copyLink());
+    const form = element('form', { class: 'controls', 'aria-label': 'Run settings' },
+      element('div', { class: 'pool-size' },
+        number('pool', 'Workers', { min: '1', max: String(MAX_POOL), title: `1 to ${MAX_POOL}; change it while jobs run` }),
+        button('−', { 'aria-label': 'One worker less' }, () => this.#stepPool(-1)),
+        button('+', { 'aria-label': 'One worker more' }, () => this.#stepPool(+1))),
+      number('jobs', 'Jobs', { min: '1' }),
+      choice('kind', 'Kind', [['cpu', 'cpu: busy work'], ['sleep', 'sleep: waits, like I/O']]),
+      number('cost', 'Cost (ms)', { min: '0' }),
+      choice('dist', 'Costs', DISTRIBUTIONS.map((d) => [d, d])),
+      number('seed', 'Seed', { min: '0' }),
+      element('div', { class: 'buttons' }, this.runButton, this.stopButton, this.exportButton, this.linkButton));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.start();
     });
+    form.addEventListener('change', (event) => this.#onChange(event.target.name));
+
     this.problems = element('ul', { class: 'problems', 'aria-live': 'assertive' });
     this.status = element('p', { class: 'status', role: 'status' });
-    this.log = element('ol', { class: 'log', role: 'log', 'aria-label': 'Finished jobs' });
-    this.replaceChildren(form, this.problems, this.status, this.log);
+    this.canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0' });
+    this.timeline = new Timeline(this.canvas);
+    const statsPanel = element('div', { class: 'stats' });
+    this.stats = new Stats(statsPanel);
+    this.logNote = element('p', { class: 'note' });
+    this.log = element('ol', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' });
+
+    this.replaceChildren(
+      form, this.problems, this.status,
+      element('div', { class: 'views' },
+        element('section', { class: 'panel timeline-panel', 'aria-labelledby': 'ps-timeline' },
+          element('h2', { id: 'ps-timeline' }, 'Timeline'),
+          element('p', { class: 'hint' }, 'One lane per worker, one bar per job from start to finish; the queue length is drawn underneath. A mark shows where the pool was resized.'),
+          this.canvas),
+        element('section', { class: 'panel stats-panel', 'aria-labelledby': 'ps-numbers' },
+          element('h2', { id: 'ps-numbers' }, 'Numbers'), statsPanel),
+        element('section', { class: 'panel log-panel', 'aria-labelledby': 'ps-log' },
+          element('h2', { id: 'ps-log' }, 'Log'), this.logNote, this.log)),
+      this.#capabilities());
+  }
+
+  #capabilities() {
+    const isolated = globalThis.crossOriginIsolated === true;
+    const shared = typeof SharedArrayBuffer !== 'undefined';
+    const cores = navigator.hardwareConcurrency || 1;
+    const item = (label, value, good) => element('li', { class: good ? 'ok' : 'bad' }, `${label}: `, element('strong', {}, value));
+    return element('section', { class: 'capabilities', 'aria-label': 'What this browser offers' },
+      element('ul', {},
+        item('Cross-origin isolated', isolated ? 'yes' : 'no', isolated),
+        item('Shared memory', shared ? 'yes' : 'no', shared),
+        item('Cores', String(cores), true)),
+      element('p', { class: 'hint' }, `More cpu workers than ${cores} cores cannot all run at once; sleep workers can, since they wait instead of computing.`));
   }
 
   #setState(state) {
     this.dataset.state = state;
+    const running = state === 'running';
+    this.runButton.disabled = running;
+    this.stopButton.disabled = !running;
+    this.exportButton.disabled = !this.run?.model;
+    for (const [name, input] of Object.entries(this.inputs)) if (name !== 'pool') input.disabled = running;
   }
 
   #showProblems(problems) {
@@ -67,6 +133,11 @@ class PoolPlayground extends HTMLElement {
     this.#setState('error');
   }
 
+  #writeUrl() {
+    history.replaceState(null, '', queryFromSettings(this.settings));
+  }
+
+  /// Reads every control; a bad one keeps its last good value and says why.
   #readControls() {
     const problems = [];
     for (const [name, input] of Object.entries(this.inputs)) {
@@ -78,35 +149,106 @@ class PoolPlayground extends HTMLElement {
     return problems.length === 0;
   }
 
+  #onChange(name) {
+    if (!(name in this.inputs)) return;
+    const ok = this.#readControls();
+    this.#writeUrl();
+    if (ok && name === 'pool' && this.dataset.state === 'running') this.resize(this.settings.pool);
+  }
+
+  #stepPool(delta) {
+    const next = Math.min(MAX_POOL, Math.max(1, this.settings.pool + delta));
+    this.inputs.pool.value = String(next);
+    this.#onChange('pool');
+  }
+
+  /// Resizes the running pool: new workers take jobs at once, retiring ones
+  /// finish their current job first.
+  resize(size) {
+    try {
+      this.run.resize(size);
+      this.status.textContent = `Pool resized to ${size} worker${size === 1 ? '' : 's'} while running.`;
+    } catch (error) {
+      this.#showProblems([error.message]);
+    }
+  }
+
+  async #copyLink() {
+    const url = new URL(queryFromSettings(this.settings, true), location.href).href;
+    try {
+      await navigator.clipboard.writeText(url);
+      this.status.textContent = 'Link copied: it replays this run with the same jobs.';
+    } catch {
+      this.status.textContent = `Link to this run: ${url}`;
+    }
+  }
+
   async start() {
-    if (!this.#readControls()) return;
-    history.replaceState(null, '', queryFromSettings(this.settings));
+    if (this.dataset.state === 'running' || !this.#readControls()) return;
+    this.#writeUrl();
     this.run?.dispose();
     this.log.replaceChildren();
-    this.#setState('running');
-    this.status.textContent = `Running ${this.settings.jobs} jobs on ${this.settings.pool} workers…`;
+    this.logNote.textContent = this.settings.jobs > LOG_LIMIT
+      ? `Runs over ${LOG_LIMIT.toLocaleString('en-US')} jobs keep the latest ${LOG_TAIL.toLocaleString('en-US')} lines here; Export trace has every job.`
+      : '';
+    const { pool, jobs, kind, cost } = this.settings;
+    this.status.textContent = `Running ${jobs} ${kind} jobs of ~${cost} ms on ${pool} worker${pool === 1 ? '' : 's'}…`;
+    this.statsShownAt = 0;
     try {
       const api = await loadPoolscope();
-      const run = new Run(api, { ...this.settings }, (model, first) => this.#showEvents(model, first));
+      const run = new Run(api, { ...this.settings }, (r, first) => this.#onFrame(r, first));
       this.run = run;
+      this.#setState('running');
       await run.start();
       if (this.run !== run) return; // a newer run replaced this one
+      this.#onFrame(run, run.model.count);
       const { model } = run;
-      this.status.textContent = `Done: ${model.count} jobs on ${model.workerIds.size} workers in ${(model.finishedMs - model.startedMs).toFixed(0)} ms.`;
+      const wall = (model.wallMs / 1000).toFixed(2);
+      this.status.textContent = run.stopped
+        ? `Stopped after ${model.count} jobs; ${model.cancelled} queued jobs were dropped (${wall} s).`
+        : `Done: ${model.count} jobs on ${model.jobsByWorker.size} workers in ${wall} s, ${model.speedup.toFixed(2)}× the speed of one worker.`;
       this.#setState('done');
     } catch (error) {
       this.#fail(`The run failed: ${error.message ?? error}`);
     }
   }
 
-  #showEvents(model, first) {
+  stop() {
+    if (this.dataset.state !== 'running' || !this.run?.model) return;
+    this.run.stop();
+    this.status.textContent = 'Stopping: running jobs finish, queued ones are dropped…';
+  }
+
+  /// The run as Chrome trace-event JSON (what Export trace downloads).
+  exportTrace() {
+    return this.run?.model ? chromeTrace(this.run.model) : null;
+  }
+
+  #onFrame(run, first) {
+    this.#appendLog(run.model, first);
+    this.timeline.draw(run);
+    const now = performance.now();
+    if (now - this.statsShownAt >= STATS_INTERVAL_MS || run.model.endedMs) {
+      this.statsShownAt = now;
+      this.stats.update(run);
+    }
+  }
+
+  #appendLog(model, first) {
+    if (first >= model.count) return;
+    const start = model.settings.jobs > LOG_LIMIT ? Math.max(first, model.count - LOG_TAIL) : first;
     const lines = document.createDocumentFragment();
-    for (let i = first; i < model.count; i++) {
+    for (let i = start; i < model.count; i++) {
       lines.append(element('li', {}, `Job ${model.get(i, 'job')} is done by worker ${model.get(i, 'worker')}`));
     }
+    const follow = this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 4;
     this.log.append(lines);
+    if (model.settings.jobs > LOG_LIMIT) {
+      while (this.log.childElementCount > LOG_TAIL) this.log.firstElementChild.remove();
+    }
+    if (follow) this.log.scrollTop = this.log.scrollHeight;
   }
 }
 
 customElements.define('pool-playground', PoolPlayground);
-export { DEFAULTS };
+export { DEFAULTS, KINDS };

@@ -1,29 +1,40 @@
 // One run of the playground: a pool, its jobs, and the model every view
-// draws from. Events arrive in batches polled once a frame, never one
-// message per job.
+// draws from. Events arrive in batches polled once a frame (one
+// Float64Array), never one message per job.
 
 import { jobCosts } from './jobs.js';
 
+const now = () => performance.timeOrigin + performance.now();
+const MAX_QUEUE_SAMPLES = 4096;
+
+/// What happened in a run, in plain arrays: the timeline, the stats, the
+/// log and the trace export all read it, and so can tests
+/// (`document.querySelector('pool-playground').run.model`).
 export class RunModel {
-  constructor(settings, fieldNames) {
+  constructor(settings, fieldNames, costs) {
     this.settings = settings;
+    this.costs = costs; // each job's cost as asked, in ms (job n at n - 1)
+    this.costMs = 0; // the sum of the finished jobs' costs
     this.field = Object.fromEntries(fieldNames.map((name, i) => [name, i]));
     this.width = fieldNames.length;
     this.events = new Float64Array(0); // `width` numbers per finished job
     this.count = 0;
-    this.timesDone = new Uint8Array(settings.jobs + 1); // per job number; 255 caps it
+    this.timesDone = new Uint8Array(settings.jobs + 1); // per job number, capped at 255
     this.duplicates = 0;
-    this.workerIds = new Set();
-    this.startedMs = 0;
-    this.finishedMs = 0;
-    this.busyMs = 0;
+    this.jobsByWorker = new Map();
+    this.busyByWorker = new Map();
+    this.startedMs = now();
+    this.endedMs = 0; // 0 while running
+    this.resizes = [{ atMs: this.startedMs, size: settings.pool }];
+    this.queue = []; // { atMs, waiting }, thinned to stay short
+    this.cancelled = 0;
   }
 
   /// Adds a batch from `Pool.takeEvents()`; returns the index of its first event.
   add(batch) {
     const first = this.count;
     const added = batch.length / this.width;
-    if (first + added > this.events.length / this.width) {
+    if ((first + added) * this.width > this.events.length) {
       const grown = new Float64Array(Math.max(1024, 2 * (first + added)) * this.width);
       grown.set(this.events.subarray(0, first * this.width));
       this.events = grown;
@@ -35,9 +46,11 @@ export class RunModel {
       const n = batch[i + job];
       if (this.timesDone[n] > 0) this.duplicates++;
       if (this.timesDone[n] < 255) this.timesDone[n]++;
-      this.workerIds.add(batch[i + worker]);
-      this.busyMs += batch[i + finished] - batch[i + started];
-      this.finishedMs = Math.max(this.finishedMs, batch[i + finished]);
+      const w = batch[i + worker];
+      const busy = batch[i + finished] - batch[i + started];
+      this.jobsByWorker.set(w, (this.jobsByWorker.get(w) ?? 0) + 1);
+      this.busyByWorker.set(w, (this.busyByWorker.get(w) ?? 0) + busy);
+      this.costMs += this.costs[n - 1] ?? 0;
     }
     return first;
   }
@@ -46,53 +59,95 @@ export class RunModel {
     return this.events[index * this.width + this.field[name]];
   }
 
-  /// Jobs that have not finished yet (all of them are "missing" until done).
+  sampleQueue(waiting, atMs = now()) {
+    this.queue.push({ atMs, waiting });
+    if (this.queue.length > MAX_QUEUE_SAMPLES) this.queue = this.queue.filter((_, i) => i % 2 === 0);
+  }
+
+  /// Jobs neither finished nor cancelled: 0 once a run is over.
   get missing() {
     let missing = 0;
     for (let n = 1; n <= this.settings.jobs; n++) if (this.timesDone[n] === 0) missing++;
-    return missing;
+    return Math.max(0, missing - this.cancelled);
+  }
+
+  /// How many times faster than one worker doing the finished jobs alone:
+  /// their costs as asked, over the wall time. (Measured job times would
+  /// flatter a pool with more cpu workers than cores: they share the CPU.)
+  get speedup() {
+    return this.costMs / (this.wallMs || 1);
+  }
+
+  get wallMs() {
+    return (this.endedMs || now()) - this.startedMs;
   }
 }
 
-/// Starts a pool and queues the run's jobs; `onEvents(model, firstIndex)`
-/// is called once a frame with what finished since the last frame.
+/// Starts a pool and queues the run's jobs. `onFrame(run, firstNewEvent)`
+/// runs once a frame while jobs run, and once more at the end.
 export class Run {
-  constructor(api, settings, onEvents) {
+  constructor(api, settings, onFrame) {
     this.api = api;
-    this.model = new RunModel(settings, api.eventFields());
-    this.onEvents = onEvents;
+    this.settings = settings;
+    this.onFrame = onFrame;
+    this.model = null;
     this.pool = null;
+    this.counters = null;
+    this.workers = [];
     this.frame = 0;
+    this.stopped = false;
   }
 
   async start() {
-    const { settings } = this.model;
+    const { settings } = this;
+    const costs = jobCosts(settings);
     this.pool = new this.api.Pool(settings.pool);
     await this.pool.ready();
-    this.model.startedMs = performance.timeOrigin + performance.now();
-    this.pool.submitCosts(settings.kind, jobCosts(settings));
+    this.model = new RunModel(settings, this.api.eventFields(), costs);
+    this.pool.submitCosts(settings.kind, costs);
     const done = this.pool.done();
-    this.#poll();
+    this.#frame();
     await done;
-    this.#drain();
     cancelAnimationFrame(this.frame);
+    if (!this.pool) return; // disposed meanwhile
+    this.model.endedMs = now();
+    this.#poll();
     this.pool.close();
   }
 
-  #drain() {
-    const batch = this.pool.takeEvents();
-    if (batch.length > 0) this.onEvents(this.model, this.model.add(batch));
+  /// Grows or shrinks the pool now; retiring workers finish their job first.
+  resize(size) {
+    this.pool.resize(size); // throws on a bad size, before anything changes
+    this.model?.resizes.push({ atMs: now(), size });
+    this.settings.pool = size;
+  }
+
+  /// Drops the jobs still queued; running ones finish, then the run ends.
+  stop() {
+    if (!this.pool || this.stopped) return;
+    this.stopped = true;
+    this.model.cancelled = this.pool.cancelWaiting();
   }
 
   #poll() {
-    this.#drain();
-    this.frame = requestAnimationFrame(() => this.#poll());
+    const batch = this.pool.takeEvents();
+    const first = this.model.add(batch);
+    this.counters = this.pool.counters();
+    this.workers = this.pool.workers();
+    this.model.sampleQueue(this.counters.waiting);
+    this.onFrame(this, first);
   }
 
-  /// Ends the run's workers after their current jobs; the pool's memory goes with them.
+  #frame() {
+    this.#poll();
+    this.frame = requestAnimationFrame(() => this.#frame());
+  }
+
+  /// Ends the run's workers after their current job and frees the pool.
   dispose() {
     cancelAnimationFrame(this.frame);
     if (this.pool) {
+      this.pool.cancelWaiting();
       this.pool.free();
       this.pool = null;
     }

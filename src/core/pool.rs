@@ -46,6 +46,8 @@ pub struct Counters {
     pub completed: u64,
     /// Jobs that finished with `Outcome::Failed`.
     pub failed: u64,
+    /// Jobs taken off the queue by `cancel_waiting` before any worker ran them.
+    pub cancelled: u64,
     /// The pool size asked for last.
     pub workers: u64,
     /// Worker threads now inside their loop (retiring ones included).
@@ -88,6 +90,7 @@ pub struct PoolCore {
     idle_epoch: AtomicU32,
     completed: AtomicU64,
     failed: AtomicU64,
+    cancelled: AtomicU64,
     target: AtomicU32,
     live: AtomicU32,
     closed: AtomicBool,
@@ -124,6 +127,7 @@ impl PoolCore {
             idle_epoch: AtomicU32::new(0),
             completed: AtomicU64::new(0),
             failed: AtomicU64::new(0),
+            cancelled: AtomicU64::new(0),
             target: AtomicU32::new(0),
             live: AtomicU32::new(0),
             closed: AtomicBool::new(false),
@@ -249,10 +253,7 @@ impl PoolCore {
                     Outcome::Completed => self.completed.fetch_add(1, Ordering::AcqRel),
                     Outcome::Failed => self.failed.fetch_add(1, Ordering::AcqRel),
                 };
-                if self.is_idle() {
-                    self.idle_epoch.fetch_add(1, Ordering::Release);
-                    sys::wake_all(&self.idle_epoch);
-                }
+                self.announce_if_idle();
                 continue;
             }
             if self.closed.load(Ordering::Acquire) {
@@ -266,8 +267,24 @@ impl PoolCore {
         sys::wake_all(&self.idle_epoch);
     }
 
+    /// Drops every job still waiting in the queue (they never run); jobs
+    /// already running finish. Returns how many were dropped.
+    pub fn cancel_waiting(&self) -> u64 {
+        let dropped = self.queue.claim_all();
+        self.cancelled.fetch_add(dropped, Ordering::AcqRel);
+        self.announce_if_idle();
+        dropped
+    }
+
+    fn announce_if_idle(&self) {
+        if self.is_idle() {
+            self.idle_epoch.fetch_add(1, Ordering::Release);
+            sys::wake_all(&self.idle_epoch);
+        }
+    }
+
     fn finished(&self) -> u64 {
-        self.completed.load(Ordering::Acquire) + self.failed.load(Ordering::Acquire)
+        self.completed.load(Ordering::Acquire) + self.failed.load(Ordering::Acquire) + self.cancelled.load(Ordering::Acquire)
     }
 
     /// Every job queued so far has finished.
@@ -285,14 +302,16 @@ impl PoolCore {
         // Read finished before claimed before published: no count goes negative.
         let completed = self.completed.load(Ordering::Acquire);
         let failed = self.failed.load(Ordering::Acquire);
+        let cancelled = self.cancelled.load(Ordering::Acquire);
         let claimed = self.queue.claimed();
         let submitted = self.queue.published();
         Counters {
-            running: claimed - completed - failed,
+            running: claimed - completed - failed - cancelled,
             waiting: submitted - claimed,
             submitted,
             completed,
             failed,
+            cancelled,
             workers: self.target.load(Ordering::Relaxed) as u64,
             live_workers: self.live.load(Ordering::Acquire) as u64,
         }

@@ -60,6 +60,19 @@ impl JobQueue {
         start + 1
     }
 
+    /// Takes every unclaimed job at once, so that no worker runs them;
+    /// returns how many.
+    pub fn claim_all(&self) -> u64 {
+        let mut claimed = self.claimed.load(Ordering::Acquire);
+        loop {
+            let published = self.published.load(Ordering::Acquire);
+            match self.claimed.compare_exchange_weak(claimed, published, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => return published - claimed,
+                Err(now) => claimed = now,
+            }
+        }
+    }
+
     /// Takes the oldest unclaimed job, if any.
     pub fn claim(&self) -> Option<Claimed> {
         let mut claimed = self.claimed.load(Ordering::Acquire);

@@ -152,3 +152,22 @@ fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
     assert_eq!(pool.counters().completed, 10);
     assert!(Pool::new(0).is_err());
 }
+
+#[test]
+fn cancelling_drops_waiting_jobs_and_lets_running_ones_finish() {
+    let pool = Pool::new(2).unwrap();
+    pool.submit(&[JobSpec::new(JobKind::Sleep, 50.0); 10]).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20)); // jobs 1 and 2 running
+    assert_eq!(pool.cancel_waiting(), 8);
+    pool.wait_idle();
+    let counters = pool.counters();
+    assert_eq!((counters.completed, counters.cancelled, counters.running, counters.waiting), (2, 8, 0, 0));
+    let mut events = Vec::new();
+    pool.read_events(0, &mut events);
+    assert_exactly_once(&events, 2, 2);
+    // The pool goes on taking jobs after a cancel.
+    let first = pool.submit(&[JobSpec::new(JobKind::Noop, 0.0); 5]).unwrap();
+    assert_eq!(first, 11);
+    pool.wait_idle();
+    assert_eq!(pool.counters().completed, 7);
+}

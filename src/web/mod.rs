@@ -116,9 +116,17 @@ impl WebPool {
         Float64Array::from(&flat[..])
     }
 
-    /// `{ running, waiting, submitted, completed, failed, workers, liveWorkers }`.
+    /// Drops the jobs still waiting (they never run) and returns how many;
+    /// running jobs finish. The playground's Stop.
+    #[wasm_bindgen(js_name = cancelWaiting)]
+    pub fn cancel_waiting(&self) -> f64 {
+        self.core.cancel_waiting() as f64
+    }
+
+    /// `{ running, waiting, submitted, completed, failed, cancelled, workers, liveWorkers }`.
     pub fn counters(&self) -> Object {
-        let Counters { running, waiting, submitted, completed, failed, workers, live_workers } = self.core.counters();
+        let Counters { running, waiting, submitted, completed, failed, cancelled, workers, live_workers } =
+            self.core.counters();
         let object = Object::new();
         for (key, value) in [
             ("running", running),
@@ -126,6 +134,7 @@ impl WebPool {
             ("submitted", submitted),
             ("completed", completed),
             ("failed", failed),
+            ("cancelled", cancelled),
             ("workers", workers),
             ("liveWorkers", live_workers),
         ] {

@@ -1,0 +1,98 @@
+// What every end-to-end test needs: the served page, Debian's Chromium
+// through playwright-core (no browser download), and the log's contract.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const SERVE = fileURLToPath(new URL('../../scripts/serve.py', import.meta.url));
+
+/// Serves www/ with scripts/serve.py on a free port: `{ origin, stop }`.
+export function startServer() {
+  const child = spawn('python3', [SERVE], {
+    env: { ...process.env, PORT: '0', POOLSCOPE_QUIET: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/http:\/\/[\d.]+:(\d+)\//);
+      if (match) resolve({ origin: `http://127.0.0.1:${match[1]}`, stop: () => child.kill() });
+    });
+    child.on('exit', (code) => reject(new Error(`serve.py exited with ${code} before listening`)));
+  });
+}
+
+// Keep Chromium off the network: this machine has none but the registries.
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export async function launchChromium() {
+  const profile = mkdtempSync(join(tmpdir(), 'poolscope-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  const close = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+/// A page that records uncaught errors and console errors into `errors`.
+export async function openPage(context, url, errors = []) {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console error: ${message.text()}`);
+    if (process.env.POOLSCOPE_DEBUG) console.log(`[page] ${message.type()}: ${message.text()}`);
+  });
+  await page.goto(url);
+  return page;
+}
+
+/// Starts a server and a browser once for a test file.
+export function useBrowser(before, after) {
+  const session = {};
+  before(async () => {
+    session.server = await startServer();
+    session.browser = await launchChromium();
+    session.origin = session.server.origin;
+    session.context = session.browser.context;
+  });
+  after(async () => {
+    await session.browser?.close();
+    session.server?.stop();
+  });
+  return session;
+}
+
+export async function waitForState(page, state, timeout = 60_000) {
+  await page.locator(`pool-playground[data-state="${state}"]`).waitFor({ timeout });
+}
+
+/// The log's lines as `{ job, worker }`; fails on a line not in the article's words.
+export async function readLog(page) {
+  const text = await page.getByRole('log').innerText();
+  return text.split('\n').filter((line) => line.trim()).map((line) => {
+    const match = line.trim().match(/^Job (\d+) is done by worker (\d+)$/);
+    assert.ok(match, `log line in the article's words: ${JSON.stringify(line)}`);
+    return { job: Number(match[1]), worker: Number(match[2]) };
+  });
+}
+
+/// Jobs 1..jobs each appear exactly once, on workers within 1..maxWorker.
+export function assertEachJobOnce(lines, jobs, maxWorker) {
+  assert.equal(lines.length, jobs, `${jobs} log lines`);
+  assert.deepEqual(lines.map((l) => l.job).sort((a, b) => a - b), Array.from({ length: jobs }, (_, i) => i + 1),
+    'each job exactly once');
+  for (const { worker } of lines) assert.ok(worker >= 1 && worker <= maxWorker, `worker ${worker} within 1..${maxWorker}`);
+}

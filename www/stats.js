@@ -1,0 +1,73 @@
+// The numbers beside the timeline: the pool's counters, the run's speed,
+// the exactly-once check, and each worker's share.
+
+import { element } from './dom.js';
+
+const POOL_COUNTERS = [
+  ['running', 'jobs a worker is running now'],
+  ['waiting', 'jobs queued, not yet taken'],
+  ['submitted', 'jobs queued in all'],
+  ['completed', 'jobs finished'],
+  ['failed', 'jobs that failed'],
+  ['cancelled', 'jobs dropped by Stop'],
+];
+
+const format = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export class Stats {
+  constructor(container) {
+    this.values = {};
+    const entry = (key, label, title) => {
+      this.values[key] = element('dd', { 'data-stat': key }, '0');
+      return [element('dt', { title }, label), this.values[key]];
+    };
+    const list = (title, entries) => element('section', { class: 'stat-group' },
+      element('h3', {}, title), element('dl', {}, ...entries.flat()));
+    this.workerRows = element('tbody');
+    this.check = element('p', { class: 'check', 'data-check': 'pending' });
+    container.replaceChildren(
+      list('Pool', POOL_COUNTERS.map(([key, title]) => entry(key, key, title))),
+      list('Run', [
+        entry('wall', 'wall time', 'from the first job queued to the last one finished'),
+        entry('rate', 'jobs / s', 'jobs finished per second of wall time'),
+        entry('speedup', 'speedup', 'the finished jobs\' costs added up, divided by the wall time: how many times faster than one worker'),
+      ]),
+      element('section', { class: 'stat-group' }, element('h3', {}, 'Exactly once'), this.check),
+      element('section', { class: 'stat-group workers' }, element('h3', {}, 'Workers'),
+        element('table', {},
+          element('thead', {}, element('tr', {}, element('th', { scope: 'col' }, 'worker'),
+            element('th', { scope: 'col' }, 'jobs'), element('th', { scope: 'col' }, 'busy'))),
+          this.workerRows)),
+    );
+  }
+
+  update(run) {
+    const { model, counters } = run;
+    for (const [key] of POOL_COUNTERS) this.values[key].textContent = format(counters[key] ?? 0);
+    const wallMs = model.wallMs;
+    this.values.wall.textContent = wallMs >= 1000 ? `${format(wallMs / 1000, 2)} s` : `${format(wallMs)} ms`;
+    this.values.rate.textContent = format(model.count / (wallMs / 1000 || 1));
+    this.values.speedup.textContent = `${format(model.speedup, 2)}×`;
+
+    const done = model.count - model.duplicates;
+    const missing = model.missing;
+    const over = model.endedMs > 0;
+    const ok = model.duplicates === 0 && (!over || missing === 0);
+    this.check.dataset.check = !ok ? 'failed' : over ? 'passed' : 'pending';
+    this.check.textContent = `${ok ? '✓' : '✗'} jobs done ${format(done)} of ${format(model.settings.jobs)}` +
+      `, duplicates ${model.duplicates}, missing ${over ? missing : '–'}` +
+      (model.cancelled ? `, cancelled ${format(model.cancelled)}` : '');
+
+    const rows = [...new Set([...model.jobsByWorker.keys(), ...run.workers.filter((w) => w.active).map((w) => w.id)])]
+      .sort((a, b) => a - b)
+      .map((worker) => {
+        const active = run.workers.some((w) => w.id === worker && w.active);
+        const busy = (100 * (model.busyByWorker.get(worker) ?? 0)) / (wallMs || 1);
+        return element('tr', { 'data-worker': worker, class: active ? '' : 'retired' },
+          element('th', { scope: 'row' }, `${worker}${active ? '' : ' (retired)'}`),
+          element('td', {}, format(model.jobsByWorker.get(worker) ?? 0)),
+          element('td', {}, `${format(Math.min(100, busy))} %`));
+      });
+    this.workerRows.replaceChildren(...rows);
+  }
+}

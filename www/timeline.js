@@ -1,0 +1,170 @@
+// The timeline: one lane per worker, one bar per job from start to finish,
+// and the queue length below. Drawn on a canvas so that 100,000 jobs stay
+// smooth: past BAR_LIMIT bars, each lane is drawn as busy-time per pixel
+// instead of bar by bar. `model` (and the canvas's data attributes) say
+// what is drawn, for tests and assistive tech.
+
+const BAR_LIMIT = 4000;
+const LANE_HEIGHT = 26;
+const QUEUE_HEIGHT = 48;
+const AXIS_HEIGHT = 18;
+const GUTTER = 70;
+
+function palette(canvas) {
+  const style = getComputedStyle(canvas);
+  const read = (name) => style.getPropertyValue(name).trim();
+  return {
+    text: read('--text'), muted: read('--muted'), grid: read('--grid'),
+    bar: read('--bar'), barAlt: read('--bar-alt'), barText: read('--bar-text'),
+    queue: read('--queue'), retired: read('--retired'), resize: read('--resize'),
+  };
+}
+
+export class Timeline {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.context = canvas.getContext('2d');
+    this.model = { lanes: [], bars: 0, queueSamples: 0 };
+    this.colors = null; // read at the first draw, once the canvas is styled
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { this.colors = null; });
+  }
+
+  /// Lanes: every worker id that took a job or is in the pool now, in order.
+  #lanes(run) {
+    const { model } = run;
+    const ids = new Set(model.jobsByWorker.keys());
+    const active = new Set();
+    for (const worker of run.workers) {
+      if (worker.active) { ids.add(worker.id); active.add(worker.id); }
+    }
+    return [...ids].sort((a, b) => a - b).map((worker) => ({
+      worker, active: active.has(worker), jobs: model.jobsByWorker.get(worker) ?? 0,
+    }));
+  }
+
+  draw(run) {
+    const { model } = run;
+    const lanes = this.#lanes(run);
+    this.colors ??= palette(this.canvas);
+    this.model = { lanes, bars: model.count, queueSamples: model.queue.length };
+    this.canvas.dataset.lanes = String(lanes.length);
+    this.canvas.dataset.bars = String(model.count);
+    this.canvas.setAttribute('aria-label',
+      `Timeline: ${lanes.length} worker lanes, ${model.count} jobs finished, ${run.counters?.waiting ?? 0} waiting.`);
+
+    const ratio = devicePixelRatio || 1;
+    const width = this.canvas.clientWidth;
+    const height = AXIS_HEIGHT + lanes.length * LANE_HEIGHT + QUEUE_HEIGHT + 8;
+    if (this.canvas.width !== Math.round(width * ratio) || this.canvas.height !== Math.round(height * ratio)) {
+      this.canvas.width = Math.round(width * ratio);
+      this.canvas.height = Math.round(height * ratio);
+      this.canvas.style.height = `${height}px`;
+    }
+    const g = this.context;
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    g.clearRect(0, 0, width, height);
+    g.font = '12px system-ui, sans-serif';
+    g.textBaseline = 'middle';
+
+    // Time axis: the whole run; while it runs, rounded up to a power of two
+    // so the scale moves rarely.
+    const spanMs = model.endedMs ? Math.max(1, model.wallMs) : Math.max(1000, 2 ** Math.ceil(Math.log2(model.wallMs * 1.1)));
+    const plotWidth = Math.max(10, width - GUTTER - 8);
+    const x = (atMs) => GUTTER + ((atMs - model.startedMs) / spanMs) * plotWidth;
+    this.#axis(g, spanMs, plotWidth, height);
+
+    const laneY = new Map(lanes.map((lane, i) => [lane.worker, AXIS_HEIGHT + i * LANE_HEIGHT]));
+    lanes.forEach((lane) => {
+      const y = laneY.get(lane.worker);
+      g.fillStyle = lane.active ? this.colors.text : this.colors.muted;
+      g.fillText(`worker ${lane.worker}${lane.active ? '' : ' ✕'}`, 4, y + LANE_HEIGHT / 2);
+      g.fillStyle = this.colors.grid;
+      g.fillRect(GUTTER, y + LANE_HEIGHT - 1, plotWidth, 1);
+    });
+    if (model.count <= BAR_LIMIT) this.#bars(g, model, x, laneY);
+    else this.#density(g, model, x, laneY, plotWidth, spanMs);
+
+    // Resizes: a vertical mark where the pool size changed.
+    g.fillStyle = this.colors.resize;
+    for (const { atMs, size } of model.resizes.slice(1)) {
+      const at = x(atMs);
+      g.fillRect(at, AXIS_HEIGHT, 2, lanes.length * LANE_HEIGHT);
+      g.fillText(`→${size}`, at + 3, AXIS_HEIGHT - 8);
+    }
+    this.#queue(g, model, x, AXIS_HEIGHT + lanes.length * LANE_HEIGHT + 4, plotWidth);
+  }
+
+  #axis(g, spanMs, plotWidth, height) {
+    for (let quarter = 0; quarter <= 4; quarter++) {
+      const t = (spanMs * quarter) / 4;
+      const at = GUTTER + (plotWidth * quarter) / 4;
+      g.fillStyle = this.colors.grid;
+      g.fillRect(at, AXIS_HEIGHT - 2, 1, height - AXIS_HEIGHT);
+      g.fillStyle = this.colors.muted;
+      g.fillText(t >= 1000 ? `${+(t / 1000).toFixed(2)} s` : `${Math.round(t)} ms`, Math.min(at + 2, GUTTER + plotWidth - 40), 8);
+    }
+  }
+
+  #bars(g, model, x, laneY) {
+    for (let i = 0; i < model.count; i++) {
+      const y = laneY.get(model.get(i, 'worker'));
+      const left = x(model.get(i, 'started'));
+      const barWidth = Math.max(1, x(model.get(i, 'finished')) - left);
+      const job = model.get(i, 'job');
+      g.fillStyle = job % 2 ? this.colors.bar : this.colors.barAlt;
+      g.fillRect(left, y + 3, barWidth, LANE_HEIGHT - 7);
+      const label = String(job);
+      if (barWidth > g.measureText(label).width + 6) {
+        g.fillStyle = this.colors.barText;
+        g.fillText(label, left + 3, y + LANE_HEIGHT / 2 - 1);
+      }
+    }
+  }
+
+  /// Busy time per pixel column, drawn as opacity: cost per frame depends
+  /// on the canvas width, not on the number of jobs.
+  #density(g, model, x, laneY, plotWidth, spanMs) {
+    const columns = Math.ceil(plotWidth);
+    const msPerColumn = spanMs / plotWidth;
+    const busy = new Map([...laneY.keys()].map((worker) => [worker, new Float32Array(columns)]));
+    for (let i = 0; i < model.count; i++) {
+      const row = busy.get(model.get(i, 'worker'));
+      const start = model.get(i, 'started') - model.startedMs;
+      const end = model.get(i, 'finished') - model.startedMs;
+      for (let c = Math.floor(start / msPerColumn); c <= Math.min(columns - 1, Math.floor(end / msPerColumn)); c++) {
+        const overlap = Math.min(end, (c + 1) * msPerColumn) - Math.max(start, c * msPerColumn);
+        if (overlap > 0) row[c] += overlap;
+      }
+    }
+    g.fillStyle = this.colors.bar;
+    for (const [worker, row] of busy) {
+      const y = laneY.get(worker);
+      for (let c = 0; c < columns; c++) {
+        if (row[c] <= 0) continue;
+        g.globalAlpha = Math.min(1, 0.15 + row[c] / msPerColumn);
+        g.fillRect(GUTTER + c, y + 3, 1, LANE_HEIGHT - 7);
+      }
+    }
+    g.globalAlpha = 1;
+  }
+
+  #queue(g, model, x, top, plotWidth) {
+    const peak = Math.max(1, ...model.queue.map((s) => s.waiting));
+    g.fillStyle = this.colors.muted;
+    g.fillText(`queue`, 4, top + 10);
+    g.fillText(`${peak}`, 4, top + 26);
+    g.fillStyle = this.colors.queue;
+    g.beginPath();
+    g.moveTo(GUTTER, top + QUEUE_HEIGHT);
+    let lastY = top + QUEUE_HEIGHT;
+    for (const { atMs, waiting } of model.queue) {
+      const at = Math.min(GUTTER + plotWidth, x(atMs));
+      g.lineTo(at, lastY);
+      lastY = top + QUEUE_HEIGHT - (waiting / peak) * (QUEUE_HEIGHT - 4);
+      g.lineTo(at, lastY);
+    }
+    g.lineTo(Math.min(GUTTER + plotWidth, x(model.queue.at(-1)?.atMs ?? model.startedMs)), top + QUEUE_HEIGHT);
+    g.closePath();
+    g.fill();
+  }
+}
