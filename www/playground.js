@@ -83,6 +83,8 @@ class PoolPlayground extends HTMLElement {
     this.status = element('p', { class: 'status', role: 'status' });
     this.canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0' });
     this.timeline = new Timeline(this.canvas);
+    // Redraw at the new width when the layout changes (rotation, narrow windows).
+    new ResizeObserver(() => this.run?.model && this.timeline.draw(this.run)).observe(this.canvas);
     const statsPanel = element('div', { class: 'stats' });
     this.stats = new Stats(statsPanel);
     this.logNote = element('p', { class: 'note' });

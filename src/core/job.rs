@@ -85,25 +85,38 @@ pub fn cpu_checksum(job: u64, iterations: u64) -> u32 {
 static ITERATIONS_PER_MS: AtomicU64 = AtomicU64::new(0);
 
 /// How many `cpu_checksum` iterations take a millisecond on this machine,
-/// measured once per process (a few ms) and shared by all threads.
+/// measured once per process and shared by all threads.
+///
+/// A browser first runs wasm with a quick baseline compiler and swaps in
+/// optimised code (about 4x faster) once a function is hot, a little later.
+/// So it measures in short rounds until the best rate stops improving:
+/// a rate taken before the swap would make every `cpu` job 4x too short.
 pub fn cpu_iterations_per_ms() -> f64 {
     let known = f64::from_bits(ITERATIONS_PER_MS.load(Ordering::Relaxed));
     if known > 0.0 {
         return known;
     }
-    let mut best: f64 = 0.0;
-    for _ in 0..3 {
-        let mut iterations = 1_000u64;
-        loop {
-            let start = sys::now_ms();
-            std::hint::black_box(cpu_checksum(iterations, iterations));
-            let elapsed = sys::now_ms() - start;
-            if elapsed >= 2.0 {
-                best = best.max(iterations as f64 / elapsed);
-                break;
-            }
+    const ROUND_MS: f64 = 2.0;
+    const BUDGET_MS: f64 = 250.0;
+    const STEADY_ROUNDS: u32 = 8;
+    let began = sys::now_ms();
+    let mut iterations = 1_000u64;
+    let (mut best, mut rounds_since_best) = (0.0f64, 0);
+    while rounds_since_best < STEADY_ROUNDS && sys::now_ms() - began < BUDGET_MS {
+        let start = sys::now_ms();
+        std::hint::black_box(cpu_checksum(std::hint::black_box(iterations), iterations));
+        let elapsed = sys::now_ms() - start;
+        if elapsed < ROUND_MS {
             iterations *= 2;
+            continue;
         }
+        let rate = iterations as f64 / elapsed;
+        if rate > best * 1.05 {
+            rounds_since_best = 0;
+        } else {
+            rounds_since_best += 1;
+        }
+        best = best.max(rate);
     }
     ITERATIONS_PER_MS.store(best.to_bits(), Ordering::Relaxed);
     best
