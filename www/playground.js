@@ -13,7 +13,7 @@ import { chromeTrace, downloadTrace } from './trace.js';
 
 /// Runs up to this many jobs keep every log line; longer ones keep the
 /// latest LOG_TAIL lines (the trace export has them all).
-const LOG_LIMIT = 10_000;
+const LOG_LIMIT = 2_000;
 const LOG_TAIL = 1_000;
 const STATS_INTERVAL_MS = 100;
 
@@ -69,7 +69,7 @@ class PoolPlayground extends HTMLElement {
         button('+', { 'aria-label': 'One worker more' }, () => this.#stepPool(+1))),
       number('jobs', 'Jobs', { min: '1' }),
       choice('kind', 'Kind', [['cpu', 'cpu: busy work'], ['sleep', 'sleep: waits, like I/O']]),
-      number('cost', 'Cost (ms)', { min: '0' }),
+      number('cost', 'Cost (ms)', { min: '0', step: 'any' }),
       choice('dist', 'Costs', DISTRIBUTIONS.map((d) => [d, d])),
       number('seed', 'Seed', { min: '0' }),
       element('div', { class: 'buttons' }, this.runButton, this.stopButton, this.exportButton, this.linkButton));
@@ -89,6 +89,12 @@ class PoolPlayground extends HTMLElement {
     this.stats = new Stats(statsPanel);
     this.logNote = element('p', { class: 'note' });
     this.log = element('ol', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' });
+    // Follow new lines unless the reader scrolled up; read on scroll, not
+    // per frame, which would force a layout every frame.
+    this.followLog = true;
+    this.log.addEventListener('scroll', () => {
+      this.followLog = this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 4;
+    }, { passive: true });
 
     this.replaceChildren(
       form, this.problems, this.status,
@@ -190,6 +196,7 @@ class PoolPlayground extends HTMLElement {
     this.#writeUrl();
     this.run?.dispose();
     this.log.replaceChildren();
+    this.log.start = 1;
     this.logNote.textContent = this.settings.jobs > LOG_LIMIT
       ? `Runs over ${LOG_LIMIT.toLocaleString('en-US')} jobs keep the latest ${LOG_TAIL.toLocaleString('en-US')} lines here; Export trace has every job.`
       : '';
@@ -249,12 +256,17 @@ class PoolPlayground extends HTMLElement {
     for (let i = start; i < model.count; i++) {
       lines.append(element('li', {}, `Job ${model.get(i, 'job')} is done by worker ${model.get(i, 'worker')}`));
     }
-    const follow = this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 4;
     this.log.append(lines);
-    if (model.settings.jobs > LOG_LIMIT) {
-      while (this.log.childElementCount > LOG_TAIL) this.log.firstElementChild.remove();
+    const excess = this.log.childElementCount - LOG_TAIL;
+    if (model.settings.jobs > LOG_LIMIT && excess > 0) {
+      // One removal for the whole excess: line by line re-lays the list each time.
+      const range = document.createRange();
+      range.setStartBefore(this.log.firstElementChild);
+      range.setEndBefore(this.log.children[excess]);
+      range.deleteContents();
+      this.log.start = model.count - LOG_TAIL + 1; // numbers stay the finish order
     }
-    if (follow) this.log.scrollTop = this.log.scrollHeight;
+    if (this.followLog) this.log.scrollTop = this.log.scrollHeight;
   }
 }
 

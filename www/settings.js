@@ -22,6 +22,14 @@ const integer = (min, max) => ({
     return value >= min && value <= max ? value : undefined;
   },
 });
+const decimal = (min, max) => ({
+  range: `a number from ${min} to ${max}`,
+  parse(text) {
+    if (!/^\s*\d+(\.\d+)?\s*$/.test(text)) return undefined;
+    const value = Number(text);
+    return value >= min && value <= max ? value : undefined;
+  },
+});
 const oneOf = (choices) => ({
   range: `one of ${choices.join(', ')}`,
   parse: (text) => (choices.includes(text) ? text : undefined),
@@ -31,7 +39,7 @@ export const RULES = Object.freeze({
   pool: integer(1, MAX_POOL),
   jobs: integer(1, MAX_JOBS),
   kind: oneOf(KINDS),
-  cost: integer(0, MAX_COST_MS),
+  cost: decimal(0, MAX_COST_MS),
   dist: oneOf(DISTRIBUTIONS),
   seed: integer(0, 2 ** 32 - 1),
 });

@@ -9,6 +9,7 @@ const LANE_HEIGHT = 26;
 const QUEUE_HEIGHT = 48;
 const AXIS_HEIGHT = 18;
 const GUTTER = 70;
+const COLUMNS = 1024;
 
 function palette(canvas) {
   const style = getComputedStyle(canvas);
@@ -82,7 +83,7 @@ export class Timeline {
       g.fillRect(GUTTER, y + LANE_HEIGHT - 1, plotWidth, 1);
     });
     if (model.count <= BAR_LIMIT) this.#bars(g, model, x, laneY);
-    else this.#density(g, model, x, laneY, plotWidth, spanMs);
+    else this.#density(g, model, laneY, plotWidth, spanMs);
 
     // Resizes: a vertical mark where the pool size changed.
     g.fillStyle = this.colors.resize;
@@ -106,6 +107,7 @@ export class Timeline {
   }
 
   #bars(g, model, x, laneY) {
+    const digitWidth = g.measureText('0').width;
     for (let i = 0; i < model.count; i++) {
       const y = laneY.get(model.get(i, 'worker'));
       const left = x(model.get(i, 'started'));
@@ -114,35 +116,44 @@ export class Timeline {
       g.fillStyle = job % 2 ? this.colors.bar : this.colors.barAlt;
       g.fillRect(left, y + 3, barWidth, LANE_HEIGHT - 7);
       const label = String(job);
-      if (barWidth > g.measureText(label).width + 6) {
+      if (barWidth > label.length * digitWidth + 6) {
         g.fillStyle = this.colors.barText;
         g.fillText(label, left + 3, y + LANE_HEIGHT / 2 - 1);
       }
     }
   }
 
-  /// Busy time per pixel column, drawn as opacity: cost per frame depends
-  /// on the canvas width, not on the number of jobs.
-  #density(g, model, x, laneY, plotWidth, spanMs) {
-    const columns = Math.ceil(plotWidth);
-    const msPerColumn = spanMs / plotWidth;
-    const busy = new Map([...laneY.keys()].map((worker) => [worker, new Float32Array(columns)]));
-    for (let i = 0; i < model.count; i++) {
-      const row = busy.get(model.get(i, 'worker'));
+  /// Busy time per column, drawn as opacity: a frame costs the new events
+  /// plus lanes x COLUMNS, however many jobs ran. The columns are rebuilt
+  /// only when the time axis changes (a few times per run).
+  #density(g, model, laneY, plotWidth, spanMs) {
+    let bins = this.bins;
+    if (!bins || bins.model !== model || bins.spanMs !== spanMs) {
+      bins = this.bins = { model, spanMs, perLane: new Map(), consumed: 0 };
+    }
+    const msPerColumn = spanMs / COLUMNS;
+    for (; bins.consumed < model.count; bins.consumed++) {
+      const i = bins.consumed;
+      const worker = model.get(i, 'worker');
+      let row = bins.perLane.get(worker);
+      if (!row) bins.perLane.set(worker, (row = new Float32Array(COLUMNS)));
       const start = model.get(i, 'started') - model.startedMs;
       const end = model.get(i, 'finished') - model.startedMs;
-      for (let c = Math.floor(start / msPerColumn); c <= Math.min(columns - 1, Math.floor(end / msPerColumn)); c++) {
+      const last = Math.min(COLUMNS - 1, Math.floor(end / msPerColumn));
+      for (let c = Math.max(0, Math.floor(start / msPerColumn)); c <= last; c++) {
         const overlap = Math.min(end, (c + 1) * msPerColumn) - Math.max(start, c * msPerColumn);
         if (overlap > 0) row[c] += overlap;
       }
     }
+    const columnWidth = plotWidth / COLUMNS;
     g.fillStyle = this.colors.bar;
-    for (const [worker, row] of busy) {
+    for (const [worker, row] of bins.perLane) {
       const y = laneY.get(worker);
-      for (let c = 0; c < columns; c++) {
+      if (y === undefined) continue;
+      for (let c = 0; c < COLUMNS; c++) {
         if (row[c] <= 0) continue;
         g.globalAlpha = Math.min(1, 0.15 + row[c] / msPerColumn);
-        g.fillRect(GUTTER + c, y + 3, 1, LANE_HEIGHT - 7);
+        g.fillRect(GUTTER + c * columnWidth, y + 3, Math.max(1, columnWidth), LANE_HEIGHT - 7);
       }
     }
     g.globalAlpha = 1;

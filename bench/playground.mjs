@@ -1,0 +1,99 @@
+// How the page holds up while jobs run: the longest main-thread task
+// (PerformanceObserver "longtask") and the frame rate, during runs with the
+// timeline visible, each beside the same page idle in the same browser.
+//
+//   node bench/playground.mjs        (after ./scripts/build.sh)
+//
+// Prints a table and writes bench/playground-results.json.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
+
+const RUNS = [
+  { name: '10,000 cpu jobs of 1 ms, pool 2', query: 'pool=2&jobs=10000&kind=cpu&cost=1' },
+  { name: '10,000 sleep jobs of 2 ms, pool 8', query: 'pool=8&jobs=10000&kind=sleep&cost=2' },
+  { name: '100,000 sleep jobs of 0.2 ms, pool 8', query: 'pool=8&jobs=100000&kind=sleep&cost=0.2' },
+];
+const REPEATS = 3;
+
+// Installed before the page's own scripts: records long tasks and frames.
+function instrument() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  window.__measure = async (action) => {
+    window.__longTasks.length = 0;
+    let frames = 0;
+    let counting = true;
+    const tick = () => { frames++; if (counting) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    const start = performance.now();
+    await action();
+    counting = false;
+    const seconds = (performance.now() - start) / 1000;
+    return { seconds, fps: frames / seconds, longestTaskMs: Math.max(0, ...window.__longTasks), longTasks: window.__longTasks.length };
+  };
+}
+
+async function measureRun(page, origin, query) {
+  await page.goto(`${origin}/?${query}`);
+  await page.locator('pool-playground[data-state="idle"]').waitFor();
+  await page.locator('canvas.timeline').scrollIntoViewIfNeeded();
+  return page.evaluate(() => window.__measure(async () => {
+    const playground = document.querySelector('pool-playground');
+    playground.querySelector('button[type="submit"]').click();
+    while (playground.dataset.state !== 'done') await new Promise((resolve) => setTimeout(resolve, 20));
+  }));
+}
+
+async function measureIdle(page, origin, seconds) {
+  await page.goto(`${origin}/`);
+  await page.locator('pool-playground[data-state="idle"]').waitFor();
+  return page.evaluate((ms) => window.__measure(() => new Promise((resolve) => setTimeout(resolve, ms))), seconds * 1000);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const server = await startServer();
+const browser = await launchChromium();
+await browser.context.addInitScript(instrument);
+const page = await browser.context.newPage();
+const results = [];
+try {
+  for (const run of RUNS) {
+    const busy = [];
+    const idle = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const measured = await measureRun(page, server.origin, run.query);
+      busy.push(measured);
+      idle.push(await measureIdle(page, server.origin, Math.min(measured.seconds, 10)));
+    }
+    const row = {
+      run: run.name,
+      seconds: median(busy.map((m) => m.seconds)),
+      longestTaskMs: median(busy.map((m) => m.longestTaskMs)),
+      longTasks: median(busy.map((m) => m.longTasks)),
+      fps: median(busy.map((m) => m.fps)),
+      idleFps: median(idle.map((m) => m.fps)),
+      idleLongestTaskMs: median(idle.map((m) => m.longestTaskMs)),
+    };
+    row.fpsRatio = row.fps / row.idleFps;
+    results.push(row);
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
+
+console.log(`median of ${REPEATS} runs each, Chromium headless, ${new Date().toISOString().slice(0, 10)}`);
+console.table(results.map((r) => ({
+  run: r.run,
+  's': r.seconds.toFixed(2),
+  'longest task ms': r.longestTaskMs.toFixed(0),
+  'long tasks': r.longTasks,
+  'fps': r.fps.toFixed(1),
+  'idle fps': r.idleFps.toFixed(1),
+  'fps / idle': r.fpsRatio.toFixed(2),
+})));
+writeFileSync(fileURLToPath(new URL('./playground-results.json', import.meta.url)), `${JSON.stringify(results, null, 2)}\n`);
