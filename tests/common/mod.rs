@@ -2,6 +2,29 @@
 //! `worker.rs` (a dedicated worker): the same checks in both places a pool
 //! can be driven from.
 
+/// Declares every test of this module as a `#[wasm_bindgen_test]` in the
+/// including binary, which picks the mode with `wasm_bindgen_test_configure!`.
+#[macro_export]
+macro_rules! suite {
+    () => {
+        $crate::suite!(
+            four_workers_are_four_web_workers_running_jobs_at_once,
+            ten_thousand_jobs_each_finish_exactly_once,
+            done_resolves_only_after_the_last_job_finished,
+            jobs_stay_exactly_once_across_30_random_resizes,
+            bad_input_is_refused_by_name_and_nothing_queued_is_lost,
+        );
+    };
+    ($($name:ident),+ $(,)?) => {
+        $(
+            #[wasm_bindgen_test::wasm_bindgen_test]
+            async fn $name() {
+                common::$name().await;
+            }
+        )+
+    };
+}
+
 use js_sys::{Float64Array, Function, Promise, Reflect};
 use poolscope::web::{self, WebPool};
 use std::collections::HashSet;
