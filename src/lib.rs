@@ -22,4 +22,6 @@ pub mod web;
 pub use crate::core::error::PoolError;
 pub use crate::core::events::{Event, EVENT_FIELDS};
 pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome};
-pub use crate::core::pool::{Counters, WorkerStats, MAX_JOBS, MAX_WORKERS};
+pub use crate::core::failure::Failure;
+pub use crate::core::pool::{Counters, PoolOptions, MAX_JOBS, MAX_WORKERS};
+pub use crate::core::workers::WorkerStats;

@@ -2,49 +2,114 @@
 //! stress tests run fast.
 
 use crate::core::error::PoolError;
+use crate::core::failure::Failure;
 use crate::core::job::JobSpec;
-use crate::core::pool::{Counters, PoolCore, WorkerStats};
+use crate::core::pool::{Counters, PoolCore, PoolOptions};
+use crate::core::workers::{Loss, WorkerStats};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 pub struct Pool {
     core: Arc<PoolCore>,
-    threads: Mutex<Vec<JoinHandle<()>>>,
+    threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    watchdog: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+}
+
+fn spawn_worker(core: &Arc<PoolCore>, threads: &Mutex<Vec<JoinHandle<()>>>, id: u32) {
+    let core = Arc::clone(core);
+    let thread = std::thread::spawn(move || {
+        core.run_worker(id, || ());
+    });
+    threads.lock().unwrap_or_else(|e| e.into_inner()).push(thread);
 }
 
 impl Pool {
     /// A pool of `size` workers, each a std thread.
     pub fn new(size: usize) -> Result<Pool, PoolError> {
-        let pool = Pool { core: Arc::new(PoolCore::new()), threads: Mutex::new(Vec::new()) };
+        Pool::with_options(size, PoolOptions::default())
+    }
+
+    /// A pool with a bounded queue and/or a job timeout. A std thread can't
+    /// be killed: a timed-out job is reported at once and a new thread takes
+    /// its worker's place; the old thread ends when its job returns.
+    pub fn with_options(size: usize, options: PoolOptions) -> Result<Pool, PoolError> {
+        let core = Arc::new(PoolCore::new(options)?);
+        let threads = Arc::new(Mutex::new(Vec::new()));
+        let watchdog = options.job_timeout_ms.map(|timeout| {
+            let stop = Arc::new(AtomicBool::new(false));
+            let (core, threads, stopped) = (Arc::clone(&core), Arc::clone(&threads), Arc::clone(&stop));
+            let period = Duration::from_secs_f64((timeout / 4.0).clamp(0.5, 10.0) / 1e3);
+            let handle = std::thread::spawn(move || {
+                while !stopped.load(Ordering::Acquire) {
+                    for id in core.overdue_workers() {
+                        if core.worker_lost(id, Loss::Terminated) {
+                            spawn_worker(&core, &threads, id);
+                        }
+                    }
+                    std::thread::sleep(period);
+                }
+            });
+            (stop, handle)
+        });
+        let pool = Pool { core, threads, watchdog };
         pool.resize(size)?;
         Ok(pool)
     }
 
-    /// Queues jobs; returns the first one's number. See `PoolCore::submit`.
+    /// Queues the whole batch, or nothing with `QueueFull`; returns the first job's number.
     pub fn submit(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
         self.core.submit(specs.iter().copied())
     }
 
+    /// Queues the whole batch, waiting for room in a bounded queue as
+    /// workers take jobs; returns the first job's number.
+    pub fn submit_waiting(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
+        let mut first = None;
+        let mut rest = specs;
+        while !rest.is_empty() {
+            let epoch = self.core.room_epoch().load(Ordering::Acquire);
+            let (start, queued) = self.core.submit_some(rest.iter().copied())?;
+            first.get_or_insert(start);
+            rest = &rest[queued as usize..];
+            if queued == 0 {
+                crate::sys::wait(self.core.room_epoch(), epoch, Some(50.0));
+            }
+        }
+        Ok(first.unwrap_or_else(|| self.core.counters().submitted + 1))
+    }
+
     /// Grows at once; shrinking lets retiring workers finish their job first.
     pub fn resize(&self, size: usize) -> Result<(), PoolError> {
-        let mut threads = self.threads.lock().unwrap_or_else(|e| e.into_inner());
-        threads.retain(|t| !t.is_finished());
+        self.threads.lock().unwrap_or_else(|e| e.into_inner()).retain(|t| !t.is_finished());
         for id in self.core.resize(size)? {
-            let core = Arc::clone(&self.core);
-            threads.push(std::thread::spawn(move || core.run_worker(id, || ())));
+            spawn_worker(&self.core, &self.threads, id);
         }
         Ok(())
     }
 
-    /// Drops the jobs still waiting; returns how many. Running jobs finish.
-    pub fn cancel_waiting(&self) -> u64 {
-        self.core.cancel_waiting()
+    /// Drops the jobs still waiting (reported `Cancelled`); returns how many.
+    pub fn cancel(&self) -> u64 {
+        self.core.cancel()
+    }
+
+    /// Cancels the waiting jobs and takes no more; running ones finish.
+    pub fn stop(&self) -> u64 {
+        self.core.stop()
+    }
+
+    /// Takes no more jobs and blocks until the queued ones finished:
+    /// Go's `close(jobs); wg.Wait()`.
+    pub fn drain(&self) {
+        self.core.close();
+        self.wait_idle();
     }
 
     /// Blocks until every job queued so far has finished.
     pub fn wait_idle(&self) {
         loop {
-            let epoch = self.core.idle_epoch().load(std::sync::atomic::Ordering::Acquire);
+            let epoch = self.core.idle_epoch().load(Ordering::Acquire);
             if self.core.is_idle() {
                 return;
             }
@@ -58,6 +123,11 @@ impl Pool {
 
     pub fn worker_stats(&self) -> Vec<WorkerStats> {
         self.core.worker_stats()
+    }
+
+    /// The panic messages of failed jobs not taken yet.
+    pub fn take_failures(&self) -> Vec<Failure> {
+        self.core.take_failures()
     }
 
     /// Worker threads not yet ended.
@@ -75,7 +145,13 @@ impl Drop for Pool {
     /// Like Go's `close(jobs); wg.Wait()`: queued jobs finish, then the workers end.
     fn drop(&mut self) {
         self.core.close();
-        for thread in self.threads.get_mut().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        self.wait_idle();
+        if let Some((stop, handle)) = self.watchdog.take() {
+            stop.store(true, Ordering::Release);
+            let _ = handle.join();
+        }
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap_or_else(|e| e.into_inner()));
+        for thread in threads {
             let _ = thread.join();
         }
     }

@@ -7,6 +7,10 @@ use std::fmt;
 pub enum PoolError {
     /// A pool size outside `1..=max`.
     InvalidSize { value: usize, max: usize },
+    /// A queue capacity outside `1..=max`.
+    InvalidCapacity { value: u64, max: u64 },
+    /// A job timeout that is not positive or over `max_ms`.
+    InvalidTimeout { value: f64, max_ms: f64 },
     /// A job cost that is negative, not a number, or over `max_ms`.
     InvalidCost { value: f64, max_ms: f64 },
     /// A job kind that is not one of `JobKind::ALL`.
@@ -22,6 +26,12 @@ impl fmt::Display for PoolError {
         match self {
             PoolError::InvalidSize { value, max } => {
                 write!(f, "pool size {value} is out of range: it must be between 1 and {max}")
+            }
+            PoolError::InvalidCapacity { value, max } => {
+                write!(f, "queue capacity {value} is out of range: it must be between 1 and {max}")
+            }
+            PoolError::InvalidTimeout { value, max_ms } => {
+                write!(f, "job timeout {value} ms is out of range: it must be more than 0 and at most {max_ms} ms")
             }
             PoolError::InvalidCost { value, max_ms } => {
                 write!(f, "job cost {value} ms is out of range: it must be between 0 and {max_ms} ms")

@@ -41,7 +41,12 @@ impl JobKind {
 #[repr(u8)]
 pub enum Outcome {
     Completed = 0,
+    /// The job panicked; `PoolCore::take_failures` has the message.
     Failed = 1,
+    /// The job ran past the pool's job timeout; its worker was replaced.
+    TimedOut = 2,
+    /// Dropped from the queue by `cancel` or `stop` before any worker took it.
+    Cancelled = 3,
 }
 
 /// The longest job cost: one hour.
@@ -51,21 +56,35 @@ pub const MAX_COST_MS: f64 = 3_600_000.0;
 pub struct JobSpec {
     pub kind: JobKind,
     pub cost_ms: f64,
+    /// The job panics after its work: for showing and testing failures.
+    pub fail: bool,
 }
+
+const FAIL_BIT: u64 = 1 << 55;
+const MICROS_MASK: u64 = FAIL_BIT - 1;
 
 impl JobSpec {
     pub fn new(kind: JobKind, cost_ms: f64) -> JobSpec {
-        JobSpec { kind, cost_ms }
+        JobSpec { kind, cost_ms, fail: false }
     }
 
-    /// Kind in the top byte, cost in whole microseconds below: one atomic word.
+    pub fn failing(self) -> JobSpec {
+        JobSpec { fail: true, ..self }
+    }
+
+    /// Kind in the top byte, the fail flag, then the cost in whole
+    /// microseconds: one atomic word.
     pub(crate) fn pack(self) -> u64 {
         let micros = (self.cost_ms.clamp(0.0, MAX_COST_MS) * 1e3).round() as u64;
-        ((self.kind as u64) << 56) | micros
+        ((self.kind as u64) << 56) | if self.fail { FAIL_BIT } else { 0 } | micros
     }
 
     pub(crate) fn unpack(word: u64) -> JobSpec {
-        JobSpec { kind: JobKind::from_u8((word >> 56) as u8), cost_ms: (word & ((1 << 56) - 1)) as f64 / 1e3 }
+        JobSpec {
+            kind: JobKind::from_u8((word >> 56) as u8),
+            cost_ms: (word & MICROS_MASK) as f64 / 1e3,
+            fail: word & FAIL_BIT != 0,
+        }
     }
 }
 
@@ -133,17 +152,22 @@ pub fn cpu_iterations(cost_ms: f64) -> u64 {
     (cost_ms * cpu_iterations_per_ms()).round() as u64
 }
 
-/// Runs job number `job`, returning its outcome and value.
+/// Runs job number `job` and returns its value; panics if the job is one
+/// that was asked to fail.
 #[inline(never)]
-pub(crate) fn run(job: u64, spec: JobSpec) -> (Outcome, u32) {
-    match spec.kind {
-        JobKind::Cpu => (Outcome::Completed, cpu_checksum(job, cpu_iterations(spec.cost_ms))),
+pub(crate) fn run(job: u64, spec: JobSpec) -> u32 {
+    let value = match spec.kind {
+        JobKind::Cpu => cpu_checksum(job, cpu_iterations(spec.cost_ms)),
         JobKind::Sleep => {
             sys::sleep_ms(spec.cost_ms);
-            (Outcome::Completed, 0)
+            0
         }
-        JobKind::Noop => (Outcome::Completed, job as u32),
+        JobKind::Noop => job as u32,
+    };
+    if spec.fail {
+        panic!("job {job} was set to fail");
     }
+    value
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -155,7 +179,10 @@ mod tests {
         for kind in JobKind::ALL {
             let spec = JobSpec::new(kind, 123.456);
             assert_eq!(JobSpec::unpack(spec.pack()), spec);
+            assert_eq!(JobSpec::unpack(spec.failing().pack()), spec.failing());
         }
+        let longest = JobSpec::new(JobKind::Sleep, MAX_COST_MS).failing();
+        assert_eq!(JobSpec::unpack(longest.pack()), longest);
     }
 
     #[test]

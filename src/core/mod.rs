@@ -5,17 +5,21 @@
 //! - `job`: job kinds (`cpu`, `sleep`, `noop`), their cost and value;
 //! - `queue`: the shared job queue, claimed by one CAS per job;
 //! - `events`: the trace, one event per finished job, read without locks;
-//! - `pool`: `PoolCore`, the worker loop, resizing and the counters;
+//! - `pool`: `PoolCore`: submitting, cancelling, closing, the counters;
+//! - `workers`: worker slots, resizing, the worker loop, lost workers;
+//! - `failure`: panicking jobs and their messages;
 //! - `error`: `PoolError`, the named errors.
 //!
 //! `README.md` here explains how jobs stay exactly-once.
 
 pub mod error;
 pub mod events;
+pub mod failure;
 pub mod job;
 pub mod pool;
 pub mod queue;
 pub mod segmented;
+pub mod workers;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -61,15 +61,25 @@ impl JobQueue {
     }
 
     /// Takes every unclaimed job at once, so that no worker runs them;
-    /// returns how many.
-    pub fn claim_all(&self) -> u64 {
+    /// returns their job numbers.
+    pub fn claim_all(&self) -> std::ops::Range<u64> {
         let mut claimed = self.claimed.load(Ordering::Acquire);
         loop {
             let published = self.published.load(Ordering::Acquire);
             match self.claimed.compare_exchange_weak(claimed, published, Ordering::AcqRel, Ordering::Acquire) {
-                Ok(_) => return published - claimed,
+                Ok(_) => return claimed + 1..published + 1,
                 Err(now) => claimed = now,
             }
+        }
+    }
+
+    /// Job number `job`, which must have been published.
+    pub fn get(&self, job: u64) -> Claimed {
+        let slot = self.slots.get(job as usize - 1);
+        Claimed {
+            job,
+            spec: JobSpec::unpack(slot.spec.load(Ordering::Relaxed)),
+            queued_ms: f64::from_bits(slot.queued_ms.load(Ordering::Relaxed)),
         }
     }
 
@@ -85,11 +95,6 @@ impl JobQueue {
                 Err(now) => claimed = now,
             }
         }
-        let slot = self.slots.get(claimed as usize);
-        Some(Claimed {
-            job: claimed + 1,
-            spec: JobSpec::unpack(slot.spec.load(Ordering::Relaxed)),
-            queued_ms: f64::from_bits(slot.queued_ms.load(Ordering::Relaxed)),
-        })
+        Some(self.get(claimed + 1))
     }
 }

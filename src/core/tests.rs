@@ -2,89 +2,61 @@
 //! second. The browser suites in `tests/` check the same on Web Workers.
 
 use crate::core::events::EVENT_FIELDS;
-use crate::core::job::{JobKind, JobSpec};
+use crate::core::job::{JobKind, JobSpec, Outcome};
+use crate::core::pool::PoolOptions;
 use crate::native::Pool;
+use crate::PoolError;
+use std::time::Duration;
 
 const JOB: usize = 0;
 const WORKER: usize = 1;
 const STARTED: usize = 4;
 const FINISHED: usize = 5;
+const OUTCOME: usize = 6;
+const VALUE: usize = 7;
 
-/// Checks that jobs `1..=jobs` each finished exactly once, on workers within
-/// `1..=max_worker`; returns the number of jobs each worker ran.
-fn assert_exactly_once(events: &[f64], jobs: u64, max_worker: u32) -> Vec<u64> {
+/// What a run's events say, checked: jobs `1..=jobs` each reported exactly
+/// once, cancelled ones by worker 0, the others by a worker in `1..=max_worker`.
+struct Report {
+    per_worker: Vec<u64>,
+    outcomes: [u64; 4],
+}
+
+fn check_events(events: &[f64], jobs: u64, max_worker: u32) -> Report {
     assert_eq!(events.len(), jobs as usize * EVENT_FIELDS.len(), "one event per job");
     let mut seen = vec![false; jobs as usize + 1];
-    let mut per_worker = vec![0u64; max_worker as usize + 1];
+    let mut report = Report { per_worker: vec![0; max_worker as usize + 1], outcomes: [0; 4] };
     for event in events.chunks(EVENT_FIELDS.len()) {
         let job = event[JOB] as usize;
         assert!((1..=jobs as usize).contains(&job), "job number {job} out of 1..={jobs}");
-        assert!(!seen[job], "job {job} ran twice");
+        assert!(!seen[job], "job {job} reported twice");
         seen[job] = true;
+        let outcome = event[OUTCOME] as usize;
+        report.outcomes[outcome] += 1;
         let worker = event[WORKER] as u32;
+        if outcome == Outcome::Cancelled as usize {
+            assert_eq!(worker, 0, "a cancelled job ran on no worker");
+            continue;
+        }
         assert!((1..=max_worker).contains(&worker), "worker {worker} out of 1..={max_worker}");
-        per_worker[worker as usize] += 1;
+        report.per_worker[worker as usize] += 1;
         assert!(event[STARTED] <= event[FINISHED]);
     }
-    per_worker
+    report
 }
 
-fn drain(pool: &Pool, cursor: &mut u64, events: &mut Vec<f64>) {
-    *cursor = pool.read_events(*cursor, events);
-}
-
-#[test]
-fn a_million_trivial_jobs_over_8_threads_each_run_once() {
-    const JOBS: u64 = 1_000_000;
-    let pool = Pool::new(8).unwrap();
-    let batch = vec![JobSpec::new(JobKind::Noop, 0.0); 100_000];
-    let (mut cursor, mut events) = (0, Vec::new());
-    for _ in 0..JOBS / batch.len() as u64 {
-        pool.submit(&batch).unwrap();
-        drain(&pool, &mut cursor, &mut events); // read while workers write
-    }
-    pool.wait_idle();
-    drain(&pool, &mut cursor, &mut events);
-    let per_worker = assert_exactly_once(&events, JOBS, 8);
-    assert!(per_worker.iter().filter(|&&n| n > 0).count() > 1, "more than one worker ran jobs");
-    let counters = pool.counters();
-    assert_eq!((counters.submitted, counters.completed, counters.failed), (JOBS, JOBS, 0));
-    assert_eq!((counters.running, counters.waiting), (0, 0));
-    let stats = pool.worker_stats();
-    assert_eq!(stats.iter().map(|s| s.jobs).sum::<u64>(), JOBS, "per-worker counts add up");
-    for stats in &stats {
-        assert_eq!(stats.jobs, per_worker[stats.id as usize], "worker {} count", stats.id);
-    }
-}
-
-#[test]
-fn noop_values_and_cpu_checksums_are_the_jobs_own() {
-    let pool = Pool::new(3).unwrap();
-    pool.submit(&[JobSpec::new(JobKind::Cpu, 1.0); 30]).unwrap();
-    pool.submit(&[JobSpec::new(JobKind::Noop, 0.0); 30]).unwrap();
-    pool.wait_idle();
+fn all_events(pool: &Pool) -> Vec<f64> {
     let mut events = Vec::new();
     pool.read_events(0, &mut events);
-    assert_exactly_once(&events, 60, 3);
-    for event in events.chunks(EVENT_FIELDS.len()) {
-        let job = event[JOB] as u64;
-        let expected = if job <= 30 { crate::cpu_checksum(job, crate::cpu_iterations(1.0)) } else { job as u32 };
-        assert_eq!(event[7] as u32, expected, "value of job {job}");
-    }
+    events
 }
 
-#[test]
-fn sleeping_jobs_overlap_across_workers() {
-    let pool = Pool::new(4).unwrap();
-    pool.submit(&[JobSpec::new(JobKind::Sleep, 100.0); 4]).unwrap();
-    let start = crate::sys::now_ms();
-    pool.wait_idle();
-    let took = crate::sys::now_ms() - start;
-    let mut events = Vec::new();
-    pool.read_events(0, &mut events);
-    let per_worker = assert_exactly_once(&events, 4, 4);
-    assert_eq!(per_worker[1..].iter().filter(|&&n| n == 1).count(), 4, "one job per worker");
-    assert!(took < 350.0, "4 x 100 ms sleeps on 4 workers took {took} ms");
+fn noop() -> JobSpec {
+    JobSpec::new(JobKind::Noop, 0.0)
+}
+
+fn sleep(ms: f64) -> JobSpec {
+    JobSpec::new(JobKind::Sleep, ms)
 }
 
 /// A small deterministic generator, so that a failing sequence repeats.
@@ -96,25 +68,97 @@ fn next_random(state: &mut u64) -> u64 {
 }
 
 #[test]
+fn a_million_trivial_jobs_over_8_threads_each_run_once() {
+    const JOBS: u64 = 1_000_000;
+    let pool = Pool::new(8).unwrap();
+    let batch = vec![noop(); 100_000];
+    let (mut cursor, mut events) = (0, Vec::new());
+    for _ in 0..JOBS / batch.len() as u64 {
+        pool.submit(&batch).unwrap();
+        cursor = pool.read_events(cursor, &mut events); // read while workers write
+    }
+    pool.wait_idle();
+    pool.read_events(cursor, &mut events);
+    let report = check_events(&events, JOBS, 8);
+    assert!(report.per_worker.iter().filter(|&&n| n > 0).count() > 1, "more than one worker ran jobs");
+    let counters = pool.counters();
+    assert_eq!((counters.submitted, counters.completed, counters.failed), (JOBS, JOBS, 0));
+    assert_eq!((counters.running, counters.waiting), (0, 0));
+    let stats = pool.worker_stats();
+    assert_eq!(stats.iter().map(|s| s.jobs).sum::<u64>(), JOBS, "per-worker counts add up");
+    for stats in &stats {
+        assert_eq!(stats.jobs, report.per_worker[stats.id as usize], "worker {} count", stats.id);
+    }
+}
+
+#[test]
+fn a_million_jobs_with_random_resizes_and_panics_each_reported_once() {
+    const JOBS: u64 = 1_000_000;
+    const FAIL_EVERY: u64 = 10_000;
+    let pool = Pool::new(4).unwrap();
+    let specs: Vec<JobSpec> =
+        (1..=JOBS).map(|job| if job % FAIL_EVERY == 0 { noop().failing() } else { noop() }).collect();
+    let mut random = 0xBAD5EED;
+    for batch in specs.chunks(50_000) {
+        pool.submit(batch).unwrap();
+        pool.resize(1 + (next_random(&mut random) % 8) as usize).unwrap();
+    }
+    pool.wait_idle();
+    let report = check_events(&all_events(&pool), JOBS, 8);
+    let failures = JOBS / FAIL_EVERY;
+    assert_eq!(report.outcomes[Outcome::Failed as usize], failures);
+    assert_eq!(report.outcomes[Outcome::Completed as usize], JOBS - failures);
+    let counters = pool.counters();
+    assert_eq!((counters.completed, counters.failed, counters.running, counters.waiting), (JOBS - failures, failures, 0, 0));
+    let mut failed_jobs: Vec<u64> = pool.take_failures().iter().map(|f| f.job).collect();
+    failed_jobs.sort();
+    assert_eq!(failed_jobs, (1..=failures).map(|n| n * FAIL_EVERY).collect::<Vec<_>>(), "one message per panic");
+}
+
+#[test]
+fn noop_values_and_cpu_checksums_are_the_jobs_own() {
+    let pool = Pool::new(3).unwrap();
+    pool.submit(&[JobSpec::new(JobKind::Cpu, 1.0); 30]).unwrap();
+    pool.submit(&[noop(); 30]).unwrap();
+    pool.wait_idle();
+    let events = all_events(&pool);
+    check_events(&events, 60, 3);
+    for event in events.chunks(EVENT_FIELDS.len()) {
+        let job = event[JOB] as u64;
+        let expected = if job <= 30 { crate::cpu_checksum(job, crate::cpu_iterations(1.0)) } else { job as u32 };
+        assert_eq!(event[VALUE] as u32, expected, "value of job {job}");
+    }
+}
+
+#[test]
+fn sleeping_jobs_overlap_across_workers() {
+    let pool = Pool::new(4).unwrap();
+    pool.submit(&[sleep(100.0); 4]).unwrap();
+    let start = crate::sys::now_ms();
+    pool.wait_idle();
+    let took = crate::sys::now_ms() - start;
+    let report = check_events(&all_events(&pool), 4, 4);
+    assert_eq!(report.per_worker[1..], [1, 1, 1, 1], "one job per worker");
+    assert!(took < 350.0, "4 x 100 ms sleeps on 4 workers took {took} ms");
+}
+
+#[test]
 fn jobs_stay_exactly_once_across_random_resizes() {
     const JOBS: u64 = 20_000;
     let pool = Pool::new(4).unwrap();
     pool.submit(&vec![JobSpec::new(JobKind::Cpu, 0.02); JOBS as usize]).unwrap();
     let mut random = 0x5EED;
     for _ in 0..30 {
-        let size = 1 + (next_random(&mut random) % 8) as usize;
-        pool.resize(size).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        pool.resize(1 + (next_random(&mut random) % 8) as usize).unwrap();
+        std::thread::sleep(Duration::from_millis(2));
     }
     pool.resize(3).unwrap();
     pool.wait_idle();
-    let mut events = Vec::new();
-    pool.read_events(0, &mut events);
-    assert_exactly_once(&events, JOBS, 8);
+    check_events(&all_events(&pool), JOBS, 8);
     // Retired workers really end: the live threads settle at the pool size.
     let deadline = crate::sys::now_ms() + 5_000.0;
     while pool.live_threads() != 3 && crate::sys::now_ms() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(5));
     }
     assert_eq!(pool.live_threads(), 3);
     assert_eq!(pool.counters().live_workers, 3);
@@ -123,51 +167,133 @@ fn jobs_stay_exactly_once_across_random_resizes() {
 #[test]
 fn a_retiring_worker_finishes_its_job_then_takes_no_more() {
     let pool = Pool::new(2).unwrap();
-    pool.submit(&[JobSpec::new(JobKind::Sleep, 60.0); 2]).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20)); // both jobs running
+    pool.submit(&[sleep(60.0); 2]).unwrap();
+    std::thread::sleep(Duration::from_millis(20)); // both jobs running
     pool.resize(1).unwrap();
     let resized_ms = crate::sys::now_ms();
-    pool.submit(&[JobSpec::new(JobKind::Noop, 0.0); 50]).unwrap();
+    pool.submit(&[noop(); 50]).unwrap();
     pool.wait_idle();
-    let mut events = Vec::new();
-    pool.read_events(0, &mut events);
-    let per_worker = assert_exactly_once(&events, 52, 2);
-    assert_eq!(per_worker[2], 1, "worker 2 finished its running job and no other");
+    let events = all_events(&pool);
+    let report = check_events(&events, 52, 2);
+    assert_eq!(report.per_worker[2], 1, "worker 2 finished its running job and no other");
     let late_on_2 = events.chunks(EVENT_FIELDS.len()).filter(|e| e[WORKER] == 2.0 && e[STARTED] > resized_ms).count();
     assert_eq!(late_on_2, 0);
 }
 
 #[test]
-fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
-    use crate::PoolError;
+fn a_panicking_job_fails_with_its_message_and_the_pool_goes_on() {
+    let pool = Pool::new(3).unwrap();
+    let specs: Vec<JobSpec> = (1..=100).map(|job| if job == 5 || job == 50 { sleep(1.0).failing() } else { sleep(1.0) }).collect();
+    pool.submit(&specs).unwrap();
+    pool.wait_idle();
+    let report = check_events(&all_events(&pool), 100, 3);
+    assert_eq!(report.outcomes[Outcome::Failed as usize], 2);
+    let mut failures = pool.take_failures();
+    failures.sort_by_key(|f| f.job);
+    assert_eq!(failures.iter().map(|f| (f.job, f.message.as_str())).collect::<Vec<_>>(),
+        [(5, "job 5 was set to fail"), (50, "job 50 was set to fail")]);
+    let counters = pool.counters();
+    assert_eq!((counters.completed, counters.failed, counters.live_workers), (98, 2, 3));
+    pool.submit(&[noop(); 10]).unwrap(); // the queue stays usable
+    pool.wait_idle();
+    assert_eq!(pool.counters().completed, 108);
+}
+
+#[test]
+fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
+    let options = PoolOptions { job_timeout_ms: Some(50.0), ..PoolOptions::default() };
+    let pool = Pool::with_options(2, options).unwrap();
+    let mut specs = vec![sleep(400.0)];
+    specs.extend(std::iter::repeat_n(sleep(5.0), 40));
+    pool.submit(&specs).unwrap();
+    pool.wait_idle();
+    let events = all_events(&pool);
+    let report = check_events(&events, 41, 2);
+    assert_eq!(report.outcomes[Outcome::TimedOut as usize], 1);
+    let timed_out = events.chunks(EVENT_FIELDS.len()).find(|e| e[OUTCOME] == Outcome::TimedOut as u8 as f64).unwrap();
+    assert_eq!(timed_out[JOB], 1.0);
+    assert!(timed_out[FINISHED] - timed_out[STARTED] < 200.0, "reported soon after the timeout, not when the job ended");
+    let counters = pool.counters();
+    assert_eq!((counters.completed, counters.failed, counters.timed_out, counters.live_workers), (40, 1, 1, 2));
+}
+
+#[test]
+fn a_full_queue_rejects_at_once_or_waits_for_room() {
+    let options = PoolOptions { capacity: Some(5), ..PoolOptions::default() };
+    let pool = Pool::with_options(1, options).unwrap();
+    pool.submit(&[sleep(30.0); 5]).unwrap();
+    std::thread::sleep(Duration::from_millis(10)); // one taken: room for one
+    let full = pool.submit(&[noop(); 10]).unwrap_err();
+    assert_eq!(full, PoolError::QueueFull { requested: 10, room: 1 });
+    assert!(full.to_string().contains("cannot queue 10 jobs"), "{full}");
+    assert_eq!(pool.counters().rejected, 10);
+    assert_eq!(pool.counters().submitted, 5, "a refused batch queues nothing");
+    // Waiting: the batch goes in as workers make room, never more than 5 waiting.
+    let first = pool.submit_waiting(&[sleep(1.0); 40]).unwrap();
+    assert_eq!(first, 6);
+    assert!(pool.counters().waiting <= 5);
+    pool.wait_idle();
+    check_events(&all_events(&pool), 45, 1);
+    assert_eq!(pool.counters().completed, 45);
+}
+
+#[test]
+fn cancel_reports_the_waiting_jobs_and_the_pool_goes_on() {
     let pool = Pool::new(2).unwrap();
-    pool.submit(&[JobSpec::new(JobKind::Noop, 0.0); 10]).unwrap();
+    pool.submit(&[sleep(50.0); 10]).unwrap();
+    std::thread::sleep(Duration::from_millis(20)); // jobs 1 and 2 running
+    assert_eq!(pool.cancel(), 8);
+    pool.wait_idle();
+    let counters = pool.counters();
+    assert_eq!((counters.completed, counters.cancelled, counters.running, counters.waiting), (2, 8, 0, 0));
+    let report = check_events(&all_events(&pool), 10, 2);
+    assert_eq!(report.outcomes[Outcome::Cancelled as usize], 8);
+    assert_eq!(pool.submit(&[noop(); 5]).unwrap(), 11, "the pool takes jobs after a cancel");
+    pool.wait_idle();
+    assert_eq!(pool.counters().completed, 7);
+}
+
+#[test]
+fn stop_lets_running_jobs_finish_and_takes_no_more() {
+    let pool = Pool::new(2).unwrap();
+    pool.submit(&[sleep(50.0); 10]).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(pool.stop(), 8);
+    pool.wait_idle();
+    assert_eq!(pool.counters().completed, 2, "the two running jobs finished");
+    assert_eq!(pool.submit(&[noop()]), Err(PoolError::PoolStopped));
+    check_events(&all_events(&pool), 10, 2);
+}
+
+#[test]
+fn drain_runs_everything_queued_then_takes_no_more() {
+    let pool = Pool::new(2).unwrap();
+    pool.submit(&[sleep(5.0); 20]).unwrap();
+    pool.drain();
+    assert_eq!(pool.counters().completed, 20);
+    let refused = pool.submit(&[noop()]).unwrap_err();
+    assert_eq!(refused, PoolError::PoolStopped);
+    assert!(refused.to_string().contains("closed"));
+}
+
+#[test]
+fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
+    let pool = Pool::new(2).unwrap();
+    pool.submit(&[noop(); 10]).unwrap();
     assert_eq!(pool.resize(0), Err(PoolError::InvalidSize { value: 0, max: 64 }));
     assert!(pool.resize(1_000).unwrap_err().to_string().contains("1000"));
     let cost = pool.submit(&[JobSpec::new(JobKind::Cpu, -1.0)]).unwrap_err();
     assert!(cost.to_string().contains("-1") && cost.to_string().contains("between 0 and"), "{cost}");
-    let full = pool.submit(&vec![JobSpec::new(JobKind::Noop, 0.0); crate::MAX_JOBS as usize]).unwrap_err();
+    let nan = pool.submit(&[JobSpec::new(JobKind::Cpu, f64::NAN)]).unwrap_err();
+    assert!(nan.to_string().contains("NaN"), "{nan}");
+    let full = pool.submit(&vec![noop(); crate::MAX_JOBS as usize]).unwrap_err();
     assert!(matches!(full, PoolError::QueueFull { .. }), "{full}");
+    for bad in [PoolOptions { capacity: Some(0), ..Default::default() }, PoolOptions { job_timeout_ms: Some(-5.0), ..Default::default() },
+        PoolOptions { job_timeout_ms: Some(f64::NAN), ..Default::default() }] {
+        let error = Pool::with_options(1, bad).err().expect("refused");
+        assert!(error.to_string().contains("out of range"), "{error}");
+    }
     pool.wait_idle();
     assert_eq!(pool.counters().completed, 10);
     assert!(Pool::new(0).is_err());
-}
-
-#[test]
-fn cancelling_drops_waiting_jobs_and_lets_running_ones_finish() {
-    let pool = Pool::new(2).unwrap();
-    pool.submit(&[JobSpec::new(JobKind::Sleep, 50.0); 10]).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20)); // jobs 1 and 2 running
-    assert_eq!(pool.cancel_waiting(), 8);
-    pool.wait_idle();
-    let counters = pool.counters();
-    assert_eq!((counters.completed, counters.cancelled, counters.running, counters.waiting), (2, 8, 0, 0));
-    let mut events = Vec::new();
-    pool.read_events(0, &mut events);
-    assert_exactly_once(&events, 2, 2);
-    // The pool goes on taking jobs after a cancel.
-    let first = pool.submit(&[JobSpec::new(JobKind::Noop, 0.0); 5]).unwrap();
-    assert_eq!(first, 11);
-    pool.wait_idle();
-    assert_eq!(pool.counters().completed, 7);
 }

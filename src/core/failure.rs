@@ -1,0 +1,60 @@
+//! Panicking jobs. A panic hook takes the message, whatever the platform
+//! does next: a native worker unwinds and goes on; a wasm thread traps
+//! (wasm32 aborts on panic) and the platform replaces the worker.
+
+use super::pool::PoolCore;
+use std::cell::Cell;
+use std::panic::PanicHookInfo;
+use std::sync::Once;
+
+/// A job that panicked, with what it said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub job: u64,
+    pub worker: u32,
+    pub message: String,
+}
+
+std::thread_local! {
+    static RUNNING: Cell<Option<(*const PoolCore, u64, u32)>> = const { Cell::new(None) };
+}
+
+/// Marks this thread as running `job` of `core` while it lives, so that a
+/// panic is filed under that job.
+pub(crate) struct RunningJob(());
+
+impl RunningJob {
+    pub(crate) fn enter(core: &PoolCore, job: u64, worker: u32) -> RunningJob {
+        RUNNING.with(|r| r.set(Some((core as *const PoolCore, job, worker))));
+        RunningJob(())
+    }
+}
+
+impl Drop for RunningJob {
+    fn drop(&mut self) {
+        RUNNING.with(|r| r.set(None));
+    }
+}
+
+fn message(info: &PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panicked".to_string())
+}
+
+/// Installs the hook once per process; panics outside jobs still reach the
+/// hook that was there before.
+pub(crate) fn install_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| match RUNNING.with(Cell::get) {
+            // SAFETY: `RunningJob` sets this only while the worker holds the core.
+            Some((core, job, worker)) => unsafe { &*core }.record_failure(Failure { job, worker, message: message(info) }),
+            None => previous(info),
+        }));
+    });
+}

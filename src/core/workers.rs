@@ -1,0 +1,266 @@
+//! The worker side of `PoolCore`: one slot per worker id, resizing, the
+//! worker loop, and what happens when a worker is lost (a wasm thread that
+//! trapped on a panic, or one terminated for running past the job timeout).
+
+use super::events::Event;
+use super::failure::RunningJob;
+use super::job::{self, Outcome};
+use super::pool::{check_size, PoolCore, MAX_WORKERS};
+use super::error::PoolError;
+use crate::sys;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+const VACANT: u32 = 0;
+const ACTIVE: u32 = 1;
+const RETIRING: u32 = 2;
+
+#[derive(Default)]
+pub(super) struct WorkerSlot {
+    state: AtomicU32,
+    jobs: AtomicU64,
+    busy_ms: AtomicU64,
+    thread: AtomicU64,
+    /// The job this worker runs now, 0 for none. Whoever moves it back to 0
+    /// (the worker when the job ends, or the watchdog when it times out)
+    /// reports the job: it is reported once.
+    current_job: AtomicU64,
+    current_started_ms: AtomicU64,
+}
+
+/// One worker's share of the work so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WorkerStats {
+    pub id: u32,
+    pub active: bool,
+    pub jobs: u64,
+    pub busy_ms: f64,
+    /// Which thread runs this worker (see `current_thread_serial`).
+    pub thread: u64,
+}
+
+/// How a worker loop ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkerExit {
+    /// It retired, or the pool closed: the thread may free itself and end.
+    Retired,
+    /// The watchdog reported its job as timed out and is replacing it: the
+    /// thread must touch nothing more and wait to be terminated.
+    Abandoned,
+}
+
+/// Why the platform lost a worker thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loss {
+    /// The thread died (on wasm, a panic traps the thread).
+    Crashed,
+    /// The platform terminated it after `overdue_workers` named it.
+    Terminated,
+}
+
+static NEXT_THREAD_SERIAL: AtomicU64 = AtomicU64::new(1);
+std::thread_local! {
+    static THREAD_SERIAL: u64 = NEXT_THREAD_SERIAL.fetch_add(1, Ordering::Relaxed);
+}
+
+/// A number that tells this thread apart from every other in the process.
+pub fn current_thread_serial() -> u64 {
+    THREAD_SERIAL.with(|s| *s)
+}
+
+impl PoolCore {
+    fn slot(&self, id: u32) -> &WorkerSlot {
+        &self.slots[id as usize - 1]
+    }
+
+    /// Sets the pool size. Returns the worker ids the platform must start a
+    /// thread for; retiring workers finish their current job, then end.
+    pub fn resize(&self, size: usize) -> Result<Vec<u32>, PoolError> {
+        check_size(size)?;
+        let to_start = self.driver.with(|| {
+            let active: Vec<usize> =
+                (0..MAX_WORKERS).filter(|&i| self.slots[i].state.load(Ordering::Acquire) == ACTIVE).collect();
+            let mut to_start = Vec::new();
+            if size > active.len() {
+                let mut needed = size - active.len();
+                // A retiring worker that has not ended yet simply stays.
+                for slot in self.slots.iter() {
+                    if needed > 0 && slot.state.compare_exchange(RETIRING, ACTIVE, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                        needed -= 1;
+                    }
+                }
+                for (i, slot) in self.slots.iter().enumerate() {
+                    if needed > 0 && slot.state.load(Ordering::Acquire) == VACANT {
+                        slot.state.store(ACTIVE, Ordering::Release);
+                        to_start.push(i as u32 + 1);
+                        needed -= 1;
+                    }
+                }
+            } else {
+                for &i in active.iter().rev().take(active.len() - size) {
+                    self.slots[i].state.store(RETIRING, Ordering::Release);
+                }
+            }
+            self.target.store(size as u32, Ordering::Relaxed);
+            to_start
+        });
+        self.wake_workers();
+        Ok(to_start)
+    }
+
+    /// For a platform that could not start worker `id` after `resize` asked.
+    pub fn abandon_worker(&self, id: u32) {
+        self.slot(id).state.store(VACANT, Ordering::Release);
+    }
+
+    /// The worker loop: takes jobs until this worker retires or the pool
+    /// closes with nothing left to do. Runs on a thread that may block;
+    /// `on_started` runs once the worker counts as live.
+    pub fn run_worker(&self, id: u32, on_started: impl FnOnce()) -> WorkerExit {
+        sys::allow_blocking_on_this_thread();
+        let slot = self.slot(id);
+        slot.thread.store(current_thread_serial(), Ordering::Relaxed);
+        self.live.fetch_add(1, Ordering::AcqRel);
+        on_started();
+        loop {
+            let epoch = self.signal.load(Ordering::Acquire);
+            if slot.state.load(Ordering::Acquire) == RETIRING {
+                // Fails only if a resize took this worker back meanwhile.
+                if slot.state.compare_exchange(RETIRING, VACANT, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                    break;
+                }
+                continue;
+            }
+            if let Some(claimed) = self.queue.claim() {
+                self.bump_room();
+                let started_ms = sys::now_ms();
+                slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
+                slot.current_job.store(claimed.job, Ordering::Release);
+                let result = {
+                    let _running = RunningJob::enter(self, claimed.job, id);
+                    run_catching_panics(claimed.job, claimed.spec)
+                };
+                let finished_ms = sys::now_ms();
+                if slot.current_job.compare_exchange(claimed.job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                    return WorkerExit::Abandoned; // the watchdog reported this job and replaces us
+                }
+                let (outcome, value) = match result {
+                    Some(value) => (Outcome::Completed, value),
+                    None => (Outcome::Failed, 0),
+                };
+                self.finish_job(id, claimed.job, outcome, value, started_ms, finished_ms);
+                continue;
+            }
+            if self.closed.load(Ordering::Acquire) {
+                slot.state.store(VACANT, Ordering::Release);
+                break;
+            }
+            sys::wait(&self.signal, epoch, None);
+        }
+        self.live.fetch_sub(1, Ordering::AcqRel);
+        self.announce_idle_change();
+        WorkerExit::Retired
+    }
+
+    /// Records a finished job and counts it.
+    fn finish_job(&self, id: u32, job: u64, outcome: Outcome, value: u32, started_ms: f64, finished_ms: f64) {
+        let claimed = self.queue.get(job);
+        self.events.push(Event {
+            job,
+            worker: id,
+            kind: claimed.spec.kind,
+            queued_ms: claimed.queued_ms,
+            started_ms,
+            finished_ms,
+            outcome,
+            value,
+        });
+        let slot = self.slot(id);
+        slot.jobs.fetch_add(1, Ordering::Relaxed);
+        let busy = f64::from_bits(slot.busy_ms.load(Ordering::Relaxed)) + (finished_ms - started_ms);
+        slot.busy_ms.store(busy.to_bits(), Ordering::Relaxed);
+        match outcome {
+            Outcome::Completed => self.completed.fetch_add(1, Ordering::AcqRel),
+            Outcome::TimedOut => {
+                self.timed_out.fetch_add(1, Ordering::Relaxed);
+                self.failed.fetch_add(1, Ordering::AcqRel)
+            }
+            Outcome::Failed | Outcome::Cancelled => self.failed.fetch_add(1, Ordering::AcqRel),
+        };
+        self.announce_if_idle();
+    }
+
+    /// The workers whose job has run past the job timeout. Each such job is
+    /// reported `TimedOut` here, once; the platform must then terminate the
+    /// worker's thread and call `worker_lost(id, Loss::Terminated)`.
+    pub fn overdue_workers(&self) -> Vec<u32> {
+        let Some(timeout) = self.options.job_timeout_ms else { return Vec::new() };
+        let now = sys::now_ms();
+        let mut overdue = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let job = slot.current_job.load(Ordering::Acquire);
+            let started = f64::from_bits(slot.current_started_ms.load(Ordering::Relaxed));
+            if job == 0 || now - started <= timeout {
+                continue;
+            }
+            if slot.current_job.compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                let id = i as u32 + 1;
+                self.finish_job(id, job, Outcome::TimedOut, 0, started, now);
+                overdue.push(id);
+            }
+        }
+        overdue
+    }
+
+    /// The platform lost worker `id`'s thread. A job it was running is
+    /// reported `Failed` (its panic message, if any, is in `take_failures`).
+    /// Returns whether the platform must start a new thread for `id`.
+    pub fn worker_lost(&self, id: u32, loss: Loss) -> bool {
+        let slot = self.slot(id);
+        let job = slot.current_job.swap(0, Ordering::AcqRel);
+        if job != 0 && loss == Loss::Crashed {
+            let started = f64::from_bits(slot.current_started_ms.load(Ordering::Relaxed));
+            self.finish_job(id, job, Outcome::Failed, 0, started, sys::now_ms());
+        }
+        self.live.fetch_sub(1, Ordering::AcqRel);
+        let respawn = self.driver.with(|| {
+            let keep = slot.state.load(Ordering::Acquire) == ACTIVE && !self.closed.load(Ordering::Acquire);
+            if !keep {
+                slot.state.store(VACANT, Ordering::Release);
+            }
+            keep
+        });
+        self.announce_idle_change();
+        respawn
+    }
+
+    /// The workers that ever ran, with what they did.
+    pub fn worker_stats(&self) -> Vec<WorkerStats> {
+        (0..MAX_WORKERS)
+            .filter(|&i| self.slots[i].thread.load(Ordering::Relaxed) != 0 || self.slots[i].state.load(Ordering::Relaxed) != VACANT)
+            .map(|i| {
+                let slot = &self.slots[i];
+                WorkerStats {
+                    id: i as u32 + 1,
+                    active: slot.state.load(Ordering::Acquire) == ACTIVE,
+                    jobs: slot.jobs.load(Ordering::Relaxed),
+                    busy_ms: f64::from_bits(slot.busy_ms.load(Ordering::Relaxed)),
+                    thread: slot.thread.load(Ordering::Relaxed),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Runs a job; `None` if it panicked. Native threads unwind, so the worker
+/// goes on; wasm32 aborts on panic, so there the thread traps instead and
+/// the platform calls `worker_lost`.
+fn run_catching_panics(job: u64, spec: job::JobSpec) -> Option<u32> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::panic::catch_unwind(|| job::run(job, spec)).ok()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        Some(job::run(job, spec))
+    }
+}
