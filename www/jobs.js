@@ -36,3 +36,10 @@ export function jobCosts({ jobs, cost, dist, seed }) {
   }
   return costs;
 }
+
+/// A Uint8Array with 1 for each job that is set to fail (`fail=3,15`).
+export function failingJobs({ jobs, fail }) {
+  const flags = new Uint8Array(jobs);
+  for (const job of fail) if (job >= 1 && job <= jobs) flags[job - 1] = 1;
+  return flags;
+}

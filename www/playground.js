@@ -5,8 +5,8 @@
 
 import { element } from './dom.js';
 import { loadPoolscope, threadsUnavailableReason } from './poolscope.js';
-import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, checkSetting, queryFromSettings, settingsFromQuery } from './settings.js';
-import { Run } from './run.js';
+import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, checkSetting, formatSetting, queryFromSettings, settingsFromQuery } from './settings.js';
+import { CANCELLED, FAILED, Run, TIMED_OUT } from './run.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { chromeTrace, downloadTrace } from './trace.js';
@@ -40,7 +40,7 @@ class PoolPlayground extends HTMLElement {
     this.inputs = {};
     const number = (name, label, attributes = {}) => {
       const input = element('input', { name, id: `ps-${name}`, type: 'number', inputmode: 'numeric', ...attributes });
-      input.value = String(this.settings[name]);
+      input.value = formatSetting(name, this.settings[name]);
       this.inputs[name] = input;
       return element('div', { class: `field field-${name}` }, element('label', { for: input.id }, label), input);
     };
@@ -72,6 +72,12 @@ class PoolPlayground extends HTMLElement {
       number('cost', 'Cost (ms)', { min: '0', step: 'any' }),
       choice('dist', 'Costs', DISTRIBUTIONS.map((d) => [d, d])),
       number('seed', 'Seed', { min: '0' }),
+      element('details', { class: 'more' },
+        element('summary', {}, 'Failures and limits'),
+        element('div', { class: 'more-fields' },
+          number('fail', 'Failing jobs', { type: 'text', inputmode: 'text', placeholder: 'e.g. 3 or 1,15,30', title: 'these jobs panic after their work' }),
+          number('timeout', 'Job timeout (ms)', { min: '0', step: 'any', title: '0: none. A job running longer is reported as timed out and its worker replaced' }),
+          number('capacity', 'Queue capacity', { min: '0', title: '0: unbounded. A full queue takes jobs as workers free room' }))),
       element('div', { class: 'buttons' }, this.runButton, this.stopButton, this.exportButton, this.linkButton));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -213,9 +219,11 @@ class PoolPlayground extends HTMLElement {
       this.#onFrame(run, run.model.count);
       const { model } = run;
       const wall = (model.wallMs / 1000).toFixed(2);
-      this.status.textContent = run.stopped
-        ? `Stopped after ${model.count} jobs; ${model.cancelled} queued jobs were dropped (${wall} s).`
-        : `Done: ${model.count} jobs on ${model.jobsByWorker.size} workers in ${wall} s, ${model.speedup.toFixed(2)}× the speed of one worker.`;
+      const failed = model.outcomes[FAILED] + model.outcomes[TIMED_OUT];
+      this.status.textContent = (run.stopped
+        ? `Stopped after ${model.ran} jobs; ${model.cancelled} queued jobs were cancelled (${wall} s).`
+        : `Done: ${model.ran} jobs on ${model.jobsByWorker.size} workers in ${wall} s, ${model.speedup.toFixed(2)}× the speed of one worker.`) +
+        (failed ? ` ${failed} failed: see the log.` : '');
       this.#setState('done');
     } catch (error) {
       this.#fail(`The run failed: ${error.message ?? error}`);
@@ -254,7 +262,8 @@ class PoolPlayground extends HTMLElement {
     const start = model.settings.jobs > LOG_LIMIT ? Math.max(first, model.count - LOG_TAIL) : first;
     const lines = document.createDocumentFragment();
     for (let i = start; i < model.count; i++) {
-      lines.append(element('li', {}, `Job ${model.get(i, 'job')} is done by worker ${model.get(i, 'worker')}`));
+      const line = logLine(model, i);
+      if (line) lines.append(line);
     }
     this.log.append(lines);
     const excess = this.log.childElementCount - LOG_TAIL;
@@ -267,6 +276,24 @@ class PoolPlayground extends HTMLElement {
       this.log.start = model.count - LOG_TAIL + 1; // numbers stay the finish order
     }
     if (this.followLog) this.log.scrollTop = this.log.scrollHeight;
+  }
+}
+
+/// A job's line, in the article's words; none for a cancelled job.
+function logLine(model, index) {
+  const job = model.get(index, 'job');
+  const worker = model.get(index, 'worker');
+  switch (model.get(index, 'outcome')) {
+    case CANCELLED:
+      return null;
+    case FAILED:
+      return element('li', { class: 'failed' }, `Job ${job} failed on worker ${worker}: ${model.messages.get(job) ?? 'it panicked'}`);
+    case TIMED_OUT: {
+      const ms = Math.round(model.get(index, 'finished') - model.get(index, 'started'));
+      return element('li', { class: 'timed-out' }, `Job ${job} timed out on worker ${worker} after ${ms} ms`);
+    }
+    default:
+      return element('li', {}, `Job ${job} is done by worker ${worker}`);
   }
 }
 

@@ -2,10 +2,17 @@
 // draws from. Events arrive in batches polled once a frame (one
 // Float64Array), never one message per job.
 
-import { jobCosts } from './jobs.js';
+import { jobCosts, failingJobs } from './jobs.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const MAX_QUEUE_SAMPLES = 4096;
+
+/// Event outcomes, as the core numbers them.
+export const OUTCOMES = ['completed', 'failed', 'timed out', 'cancelled'];
+export const COMPLETED = 0;
+export const FAILED = 1;
+export const TIMED_OUT = 2;
+export const CANCELLED = 3;
 
 /// What happened in a run, in plain arrays: the timeline, the stats, the
 /// log and the trace export all read it, and so can tests
@@ -14,10 +21,10 @@ export class RunModel {
   constructor(settings, fieldNames, costs) {
     this.settings = settings;
     this.costs = costs; // each job's cost as asked, in ms (job n at n - 1)
-    this.costMs = 0; // the sum of the finished jobs' costs
+    this.costMs = 0; // the sum of the completed jobs' costs
     this.field = Object.fromEntries(fieldNames.map((name, i) => [name, i]));
     this.width = fieldNames.length;
-    this.events = new Float64Array(0); // `width` numbers per finished job
+    this.events = new Float64Array(0); // `width` numbers per reported job
     this.count = 0;
     this.timesDone = new Uint8Array(settings.jobs + 1); // per job number, capped at 255
     this.duplicates = 0;
@@ -27,7 +34,8 @@ export class RunModel {
     this.endedMs = 0; // 0 while running
     this.resizes = [{ atMs: this.startedMs, size: settings.pool }];
     this.queue = []; // { atMs, waiting }, thinned to stay short
-    this.cancelled = 0;
+    this.outcomes = [0, 0, 0, 0]; // per outcome, see OUTCOMES
+    this.messages = new Map(); // job -> panic message
   }
 
   /// Adds a batch from `Pool.takeEvents()`; returns the index of its first event.
@@ -41,16 +49,18 @@ export class RunModel {
     }
     this.events.set(batch, first * this.width);
     this.count += added;
-    const { job, worker, started, finished } = this.field;
+    const { job, worker, started, finished, outcome } = this.field;
     for (let i = 0; i < batch.length; i += this.width) {
       const n = batch[i + job];
       if (this.timesDone[n] > 0) this.duplicates++;
       if (this.timesDone[n] < 255) this.timesDone[n]++;
+      this.outcomes[batch[i + outcome]]++;
+      if (batch[i + outcome] === CANCELLED) continue;
       const w = batch[i + worker];
       const busy = batch[i + finished] - batch[i + started];
       this.jobsByWorker.set(w, (this.jobsByWorker.get(w) ?? 0) + 1);
       this.busyByWorker.set(w, (this.busyByWorker.get(w) ?? 0) + busy);
-      this.costMs += this.costs[n - 1] ?? 0;
+      if (batch[i + outcome] === COMPLETED) this.costMs += this.costs[n - 1] ?? 0;
     }
     return first;
   }
@@ -64,11 +74,20 @@ export class RunModel {
     if (this.queue.length > MAX_QUEUE_SAMPLES) this.queue = this.queue.filter((_, i) => i % 2 === 0);
   }
 
-  /// Jobs neither finished nor cancelled: 0 once a run is over.
+  /// Jobs that ran on a worker (whatever their outcome).
+  get ran() {
+    return this.count - this.outcomes[CANCELLED];
+  }
+
+  get cancelled() {
+    return this.outcomes[CANCELLED];
+  }
+
+  /// Jobs with no report at all: 0 once a run is over.
   get missing() {
     let missing = 0;
     for (let n = 1; n <= this.settings.jobs; n++) if (this.timesDone[n] === 0) missing++;
-    return Math.max(0, missing - this.cancelled);
+    return missing;
   }
 
   /// How many times faster than one worker doing the finished jobs alone:
@@ -101,18 +120,29 @@ export class Run {
   async start() {
     const { settings } = this;
     const costs = jobCosts(settings);
-    this.pool = new this.api.Pool(settings.pool);
+    const options = {};
+    if (settings.capacity > 0) options.capacity = settings.capacity;
+    if (settings.timeout > 0) options.jobTimeoutMs = settings.timeout;
+    this.pool = new this.api.Pool(settings.pool, options);
     await this.pool.ready();
     this.model = new RunModel(settings, this.api.eventFields(), costs);
-    this.pool.submitCosts(settings.kind, costs);
-    const done = this.pool.done();
+    const failing = failingJobs(settings);
     this.#frame();
+    // A bounded queue takes the jobs as room frees up; the page never blocks.
+    if (settings.capacity > 0) {
+      await this.pool.submitWait(settings.kind, costs, failing).catch((error) => {
+        if (!this.stopped) throw error; // Stop closes the pool while jobs still wait for room
+      });
+    } else {
+      this.pool.submitCosts(settings.kind, costs, failing);
+    }
+    const done = this.pool.done();
     await done;
     cancelAnimationFrame(this.frame);
     if (!this.pool) return; // disposed meanwhile
     this.model.endedMs = now();
     this.#poll();
-    this.pool.close();
+    this.pool.drain();
   }
 
   /// Grows or shrinks the pool now; retiring workers finish their job first.
@@ -126,10 +156,12 @@ export class Run {
   stop() {
     if (!this.pool || this.stopped) return;
     this.stopped = true;
-    this.model.cancelled = this.pool.cancelWaiting();
+    this.pool.stop();
   }
 
   #poll() {
+    // Messages first: a failed job's event then finds its message.
+    for (const { job, message } of this.pool.takeFailures()) this.model.messages.set(job, message);
     const batch = this.pool.takeEvents();
     const first = this.model.add(batch);
     this.counters = this.pool.counters();
@@ -147,7 +179,7 @@ export class Run {
   dispose() {
     cancelAnimationFrame(this.frame);
     if (this.pool) {
-      this.pool.cancelWaiting();
+      this.pool.stop();
       this.pool.free();
       this.pool = null;
     }

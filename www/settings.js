@@ -7,12 +7,21 @@ export const MAX_POOL = 64;
 export const MAX_JOBS = 200_000;
 /// The longest job, in ms.
 export const MAX_COST_MS = 10_000;
+/// The longest job timeout, in ms (0: none).
+export const MAX_TIMEOUT_MS = 60_000;
+/// The most jobs a `fail` list names.
+export const MAX_FAILING = 100;
 
 export const KINDS = ['cpu', 'sleep'];
 export const DISTRIBUTIONS = ['equal', 'random', 'heavy', 'increasing'];
 
 /// The article's example, with jobs long enough to follow by eye.
-export const DEFAULTS = Object.freeze({ pool: 2, jobs: 5, kind: 'cpu', cost: 400, dist: 'equal', seed: 1 });
+export const DEFAULTS = Object.freeze({
+  pool: 2, jobs: 5, kind: 'cpu', cost: 400, dist: 'equal', seed: 1,
+  fail: Object.freeze([]), timeout: 0, capacity: 0,
+});
+/// Left out of the URL while they hold their default.
+const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity']);
 
 const integer = (min, max) => ({
   range: `a whole number from ${min} to ${max}`,
@@ -30,6 +39,16 @@ const decimal = (min, max) => ({
     return value >= min && value <= max ? value : undefined;
   },
 });
+const jobList = {
+  range: `job numbers from 1 to ${MAX_JOBS}, separated by commas (at most ${MAX_FAILING}), or nothing`,
+  parse(text) {
+    if (/^\s*$/.test(text)) return [];
+    if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text)) return undefined;
+    const jobs = [...new Set(text.split(',').map(Number))].sort((a, b) => a - b);
+    return jobs.length <= MAX_FAILING && jobs.every((job) => job >= 1 && job <= MAX_JOBS) ? jobs : undefined;
+  },
+  format: (jobs) => jobs.join(','),
+};
 const oneOf = (choices) => ({
   range: `one of ${choices.join(', ')}`,
   parse: (text) => (choices.includes(text) ? text : undefined),
@@ -42,7 +61,15 @@ export const RULES = Object.freeze({
   cost: decimal(0, MAX_COST_MS),
   dist: oneOf(DISTRIBUTIONS),
   seed: integer(0, 2 ** 32 - 1),
+  fail: jobList,
+  timeout: decimal(0, MAX_TIMEOUT_MS),
+  capacity: integer(0, MAX_JOBS),
 });
+
+/// A setting as the URL and the controls write it.
+export function formatSetting(name, value) {
+  return RULES[name].format ? RULES[name].format(value) : String(value);
+}
 
 /// Checks one setting; returns `{ value }` or `{ problem }`, a sentence that
 /// names the setting, the value given and the allowed range.
@@ -62,7 +89,7 @@ export function settingsFromQuery(search) {
   for (const name of Object.keys(RULES)) {
     if (!params.has(name)) continue;
     const { value, problem } = checkSetting(name, params.get(name));
-    if (problem) problems.push(`${problem} Using the default, ${DEFAULTS[name]}.`);
+    if (problem) problems.push(`${problem} Using the default, ${formatSetting(name, DEFAULTS[name]) || 'none'}.`);
     else settings[name] = value;
   }
   const autorun = params.get('autorun');
@@ -75,7 +102,11 @@ export function settingsFromQuery(search) {
 /// The query string that reproduces `settings` (and keeps `autorun` if asked).
 export function queryFromSettings(settings, autorun = false) {
   const params = new URLSearchParams();
-  for (const name of Object.keys(RULES)) params.set(name, String(settings[name]));
+  for (const name of Object.keys(RULES)) {
+    const text = formatSetting(name, settings[name]);
+    if (QUIET_WHEN_DEFAULT.has(name) && text === formatSetting(name, DEFAULTS[name])) continue;
+    params.set(name, text);
+  }
   if (autorun) params.set('autorun', '1');
   return `?${params}`;
 }

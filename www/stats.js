@@ -8,8 +8,10 @@ const POOL_COUNTERS = [
   ['waiting', 'jobs queued, not yet taken'],
   ['submitted', 'jobs queued in all'],
   ['completed', 'jobs finished'],
-  ['failed', 'jobs that failed'],
-  ['cancelled', 'jobs dropped by Stop'],
+  ['failed', 'jobs that panicked or timed out'],
+  ['timedOut', 'jobs that ran past the job timeout (counted in failed too)'],
+  ['cancelled', 'jobs dropped from the queue by Stop'],
+  ['rejected', 'jobs refused because the queue was full'],
 ];
 
 const format = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -26,7 +28,7 @@ export class Stats {
     this.workerRows = element('tbody');
     this.check = element('p', { class: 'check', 'data-check': 'pending' });
     container.replaceChildren(
-      list('Pool', POOL_COUNTERS.map(([key, title]) => entry(key, key, title))),
+      list('Pool', POOL_COUNTERS.map(([key, title]) => entry(key, key === 'timedOut' ? 'timed out' : key, title))),
       list('Run', [
         entry('wall', 'wall time', 'from the first job queued to the last one finished'),
         entry('rate', 'jobs / s', 'jobs finished per second of wall time'),
@@ -49,13 +51,14 @@ export class Stats {
     this.values.rate.textContent = format(model.count / (wallMs / 1000 || 1));
     this.values.speedup.textContent = `${format(model.speedup, 2)}×`;
 
-    const done = model.count - model.duplicates;
     const missing = model.missing;
     const over = model.endedMs > 0;
     const ok = model.duplicates === 0 && (!over || missing === 0);
+    const failed = model.outcomes[1] + model.outcomes[2];
     this.check.dataset.check = !ok ? 'failed' : over ? 'passed' : 'pending';
-    this.check.textContent = `${ok ? '✓' : '✗'} jobs done ${format(done)} of ${format(model.settings.jobs)}` +
+    this.check.textContent = `${ok ? '✓' : '✗'} jobs done ${format(model.ran)} of ${format(model.settings.jobs)}` +
       `, duplicates ${model.duplicates}, missing ${over ? missing : '–'}` +
+      (failed ? `, failed ${format(failed)}` : '') +
       (model.cancelled ? `, cancelled ${format(model.cancelled)}` : '');
 
     const rows = [...new Set([...model.jobsByWorker.keys(), ...run.workers.filter((w) => w.active).map((w) => w.id)])]

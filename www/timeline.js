@@ -17,6 +17,7 @@ function palette(canvas) {
   return {
     text: read('--text'), muted: read('--muted'), grid: read('--grid'),
     bar: read('--bar'), barAlt: read('--bar-alt'), barText: read('--bar-text'),
+    failed: read('--bad'), timedOut: read('--timeout'),
     queue: read('--queue'), retired: read('--retired'), resize: read('--resize'),
   };
 }
@@ -110,11 +111,17 @@ export class Timeline {
     const digitWidth = g.measureText('0').width;
     for (let i = 0; i < model.count; i++) {
       const y = laneY.get(model.get(i, 'worker'));
+      if (y === undefined) continue; // cancelled: never ran
       const left = x(model.get(i, 'started'));
       const barWidth = Math.max(1, x(model.get(i, 'finished')) - left);
       const job = model.get(i, 'job');
-      g.fillStyle = job % 2 ? this.colors.bar : this.colors.barAlt;
+      const outcome = model.get(i, 'outcome');
+      g.fillStyle = outcome === 1 ? this.colors.failed : outcome === 2 ? this.colors.timedOut : job % 2 ? this.colors.bar : this.colors.barAlt;
       g.fillRect(left, y + 3, barWidth, LANE_HEIGHT - 7);
+      if (outcome === 1 || outcome === 2) { // failed: a cross-hatch, not colour alone
+        g.fillStyle = this.colors.barText;
+        for (let hatch = left; hatch < left + barWidth; hatch += 6) g.fillRect(hatch, y + 3, 1.5, LANE_HEIGHT - 7);
+      }
       const label = String(job);
       if (barWidth > label.length * digitWidth + 6) {
         g.fillStyle = this.colors.barText;
@@ -135,6 +142,7 @@ export class Timeline {
     for (; bins.consumed < model.count; bins.consumed++) {
       const i = bins.consumed;
       const worker = model.get(i, 'worker');
+      if (worker === 0) continue; // cancelled: never ran
       let row = bins.perLane.get(worker);
       if (!row) bins.perLane.set(worker, (row = new Float32Array(COLUMNS)));
       const start = model.get(i, 'started') - model.startedMs;

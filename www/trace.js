@@ -2,8 +2,9 @@
 // chrome://tracing. One track (thread) per worker, one complete ("X")
 // slice per job; times in µs from the run's start.
 
+import { CANCELLED, OUTCOMES } from './run.js';
+
 const KIND_NAMES = ['cpu', 'sleep', 'noop'];
-const OUTCOME_NAMES = ['completed', 'failed'];
 
 export function chromeTrace(model) {
   const micros = (atMs) => Math.round((atMs - model.startedMs) * 1000);
@@ -13,6 +14,7 @@ export function chromeTrace(model) {
     traceEvents.push({ ph: 'M', pid: 1, tid: worker, name: 'thread_sort_index', args: { sort_index: worker } });
   }
   for (let i = 0; i < model.count; i++) {
+    if (model.get(i, 'outcome') === CANCELLED) continue; // never ran: no slice
     const started = model.get(i, 'started');
     traceEvents.push({
       ph: 'X', pid: 1, tid: model.get(i, 'worker'),
@@ -23,7 +25,8 @@ export function chromeTrace(model) {
       args: {
         job: model.get(i, 'job'),
         queuedMs: +(started - model.get(i, 'queued')).toFixed(3),
-        outcome: OUTCOME_NAMES[model.get(i, 'outcome')] ?? 'unknown',
+        outcome: OUTCOMES[model.get(i, 'outcome')] ?? 'unknown',
+        ...(model.messages.has(model.get(i, 'job')) ? { message: model.messages.get(model.get(i, 'job')) } : {}),
       },
     });
   }

@@ -1,10 +1,12 @@
 //! The web glue: `Pool` on Web Workers that share this module's memory,
-//! exported to JavaScript. All pool logic lives in `crate::core`.
+//! exported to JavaScript. All pool logic lives in `crate::core`;
+//! `worker_host.js` starts, watches and replaces the Web Workers.
 
 use crate::core::error::PoolError;
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{self, JobKind, JobSpec};
-use crate::core::pool::{Counters, PoolCore, MAX_WORKERS};
+use crate::core::pool::{self, Counters, PoolCore, PoolOptions, MAX_JOBS, MAX_WORKERS};
+use crate::core::workers::{Loss, WorkerExit};
 use js_sys::{Array, Float64Array, Object, Promise, Reflect};
 use std::cell::Cell;
 use std::sync::Arc;
@@ -16,17 +18,23 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 extern "C" {
     type WorkerHost;
     #[wasm_bindgen(constructor)]
-    fn new(glue_url: &str, module: JsValue, memory: JsValue, on_start_failure: &JsValue) -> WorkerHost;
+    fn new(glue_url: &str, module: JsValue, memory: JsValue, pool: &Object, job_timeout_ms: f64) -> WorkerHost;
     #[wasm_bindgen(method)]
     fn spawn(this: &WorkerHost, core_pointers: Vec<u32>, ids: Vec<u32>) -> Promise;
     #[wasm_bindgen(method)]
     fn ready(this: &WorkerHost) -> Promise;
+    #[wasm_bindgen(method)]
+    fn dispose(this: &WorkerHost);
     #[wasm_bindgen(method, getter, js_name = liveCount)]
     fn live_count(this: &WorkerHost) -> u32;
+    #[wasm_bindgen(method, getter, js_name = lostThreads)]
+    fn lost_threads(this: &WorkerHost) -> u32;
     #[wasm_bindgen(js_name = announceReady)]
     fn announce_ready();
-    #[wasm_bindgen(js_name = waitForIdle)]
-    fn wait_for_idle(memory: JsValue, word_address: u32, is_idle: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = waitUntil)]
+    fn wait_until(memory: JsValue, word_address: u32, is_done: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = submitAsRoomFrees)]
+    fn submit_as_room_frees(memory: JsValue, room_address: u32, total: u32, try_submit: &JsValue) -> Promise;
 }
 
 #[wasm_bindgen]
@@ -44,35 +52,103 @@ fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
     Reflect::set(object, &key.into(), &value.into()).expect("setting a field of a plain object");
 }
 
+/// A JS number that must be a whole number in `min..=max`, or an error
+/// naming it and the range.
+fn whole_number(what: &str, value: f64, min: f64, max: f64) -> Result<f64, JsError> {
+    if value.fract() == 0.0 && (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(JsError::new(&format!("{what} {value} is out of range: it must be a whole number from {min} to {max}")))
+    }
+}
+
+/// Reads `{ capacity, jobTimeoutMs }`; absent fields keep their defaults.
+fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsError> {
+    let Some(options) = options else { return Ok(PoolOptions::default()) };
+    let field = |key: &str| -> Result<Option<f64>, JsError> {
+        let value = Reflect::get(&options, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value.as_f64().map(Some).ok_or_else(|| JsError::new(&format!("{key} {value:?} is not a number")))
+    };
+    let capacity = field("capacity")?.map(|c| whole_number("queue capacity", c, 1.0, MAX_JOBS as f64)).transpose()?;
+    let options = PoolOptions { capacity: capacity.map(|c| c as u64), job_timeout_ms: field("jobTimeoutMs")? };
+    options.check().map_err(js_error)?;
+    Ok(options)
+}
+
+fn parse_kind(kind: &str) -> Result<JobKind, JsError> {
+    JobKind::from_name(kind).ok_or_else(|| js_error(PoolError::UnknownKind { value: kind.to_string() }))
+}
+
+/// One spec per cost; `failing[i] != 0` makes job `i` of the batch panic.
+fn specs(kind: JobKind, costs: &[f64], failing: Option<Vec<u8>>) -> Vec<JobSpec> {
+    let failing = failing.unwrap_or_default();
+    costs
+        .iter()
+        .enumerate()
+        .map(|(i, &cost)| {
+            let spec = JobSpec::new(kind, cost);
+            if failing.get(i).is_some_and(|&f| f != 0) { spec.failing() } else { spec }
+        })
+        .collect()
+}
+
 /// A pool of Web Workers sharing this module's memory. Every method returns
 /// at once: the thread that drives the pool (a page's main thread) never waits.
 #[wasm_bindgen(js_name = Pool)]
 pub struct WebPool {
     core: Arc<PoolCore>,
     host: WorkerHost,
-    _on_start_failure: Closure<dyn Fn(u32, u32)>,
+    // The host calls back into Rust through these; they live as long as the pool.
+    _callbacks: [Box<dyn std::any::Any>; 3],
     cursor: Cell<u64>,
 }
 
 #[wasm_bindgen(js_class = Pool)]
 impl WebPool {
-    /// A pool of `size` workers (1 to `MAX_WORKERS`); `ready()` tells when they run.
+    /// A pool of `size` workers (1 to `maxWorkers()`); `ready()` tells when
+    /// they run. `options`: `{ capacity, jobTimeoutMs }`, both optional.
     #[wasm_bindgen(constructor)]
-    pub fn new(size: u32) -> Result<WebPool, JsError> {
-        crate::core::pool::check_size(size as usize).map_err(js_error)?;
-        let core = Arc::new(PoolCore::new());
-        let on_start_failure = {
+    pub fn new(size: f64, options: Option<Object>) -> Result<WebPool, JsError> {
+        let size = whole_number("pool size", size, 1.0, MAX_WORKERS as f64)?;
+        let options = parse_options(options)?;
+        let core = Arc::new(PoolCore::new(options).map_err(js_error)?);
+        let start_failed = {
             let core = Arc::clone(&core);
             Closure::<dyn Fn(u32, u32)>::new(move |pointer: u32, id: u32| {
                 core.abandon_worker(id);
-                // SAFETY: the worker never started, so the reference `resize`
-                // handed it is still ours to release.
+                // SAFETY: the worker never started: the reference it was handed is still ours.
                 drop(unsafe { Arc::from_raw(pointer as *const PoolCore) });
             })
         };
+        let lost = {
+            let core = Arc::clone(&core);
+            Closure::<dyn Fn(u32, u32, bool) -> u32>::new(move |pointer: u32, id: u32, crashed: bool| {
+                let respawn = core.worker_lost(id, if crashed { Loss::Crashed } else { Loss::Terminated });
+                // SAFETY: the lost thread will never drop the reference it was handed.
+                drop(unsafe { Arc::from_raw(pointer as *const PoolCore) });
+                if respawn { Arc::into_raw(Arc::clone(&core)) as u32 } else { 0 }
+            })
+        };
+        let overdue = {
+            let core = Arc::clone(&core);
+            Closure::<dyn Fn() -> Vec<u32>>::new(move || core.overdue_workers())
+        };
+        let callbacks = Object::new();
+        set(&callbacks, "startFailed", start_failed.as_ref().clone());
+        set(&callbacks, "lost", lost.as_ref().clone());
+        set(&callbacks, "overdue", overdue.as_ref().clone());
         let glue_url = GLUE_URL.with(String::clone);
-        let host = WorkerHost::new(&glue_url, wasm_bindgen::module(), wasm_bindgen::memory(), on_start_failure.as_ref());
-        let pool = WebPool { core, host, _on_start_failure: on_start_failure, cursor: Cell::new(0) };
+        let timeout = options.job_timeout_ms.unwrap_or(0.0);
+        let host = WorkerHost::new(&glue_url, wasm_bindgen::module(), wasm_bindgen::memory(), &callbacks, timeout);
+        let pool = WebPool {
+            core,
+            host,
+            _callbacks: [Box::new(start_failed), Box::new(lost), Box::new(overdue)],
+            cursor: Cell::new(0),
+        };
         let _started = pool.resize(size)?; // `ready()` reports it
         Ok(pool)
     }
@@ -84,30 +160,52 @@ impl WebPool {
 
     /// Grows or shrinks the pool now: new workers take jobs as soon as they
     /// start; a retiring worker finishes its current job, then ends.
-    pub fn resize(&self, size: u32) -> Result<Promise, JsError> {
+    /// Resolves once the new workers run.
+    pub fn resize(&self, size: f64) -> Result<Promise, JsError> {
+        let size = whole_number("pool size", size, 1.0, MAX_WORKERS as f64)?;
         let ids = self.core.resize(size as usize).map_err(js_error)?;
         let pointers = ids.iter().map(|_| Arc::into_raw(Arc::clone(&self.core)) as u32).collect();
         Ok(self.host.spawn(pointers, ids))
     }
 
     /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
-    /// `cost_ms` each; returns the first job's number.
-    pub fn submit(&self, kind: &str, count: u32, cost_ms: f64) -> Result<f64, JsError> {
+    /// `costMs` each; returns the first job's number. Throws `QueueFull`
+    /// (queuing nothing) if a bounded queue has no room for them all.
+    pub fn submit(&self, kind: &str, count: f64, cost_ms: f64) -> Result<f64, JsError> {
+        let count = whole_number("job count", count, 0.0, MAX_JOBS as f64)?;
         let spec = JobSpec::new(parse_kind(kind)?, cost_ms);
         let first = self.core.submit(std::iter::repeat_n(spec, count as usize)).map_err(js_error)?;
         Ok(first as f64)
     }
 
-    /// Queues one job of `kind` per entry of `costs` (ms); returns the first job's number.
+    /// Queues one job of `kind` per entry of `costs` (ms); `failing[i]`
+    /// non-zero makes job `i` panic. Returns the first job's number; throws
+    /// `QueueFull` like `submit`.
     #[wasm_bindgen(js_name = submitCosts)]
-    pub fn submit_costs(&self, kind: &str, costs: &[f64]) -> Result<f64, JsError> {
-        let kind = parse_kind(kind)?;
-        let first = self.core.submit(costs.iter().map(|&cost| JobSpec::new(kind, cost))).map_err(js_error)?;
-        Ok(first as f64)
+    pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        Ok(self.core.submit(specs).map_err(js_error)? as f64)
+    }
+
+    /// Like `submitCosts`, but when a bounded queue is full it waits for
+    /// room (without blocking) and resolves with the first job's number
+    /// once the whole batch is queued.
+    #[wasm_bindgen(js_name = submitWait)]
+    pub fn submit_wait(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        let total = specs.len() as u32;
+        let core = Arc::clone(&self.core);
+        let try_submit = Closure::<dyn Fn(u32) -> Result<Vec<f64>, JsError>>::new(move |offset: u32| {
+            let (first, queued) = core.submit_some(specs[offset as usize..].iter().copied()).map_err(js_error)?;
+            Ok(vec![first as f64, queued as f64])
+        })
+        .into_js_value();
+        let room = self.core.room_epoch().as_ptr() as u32;
+        Ok(submit_as_room_frees(wasm_bindgen::memory(), room, total, &try_submit))
     }
 
     /// The events new since the last call, at most `limit` of them:
-    /// `eventFields().length` numbers per finished job, in that order.
+    /// `eventFields().length` numbers per job, in that order.
     #[wasm_bindgen(js_name = takeEvents)]
     pub fn take_events(&self, limit: Option<u32>) -> Float64Array {
         let mut flat = Vec::new();
@@ -116,16 +214,26 @@ impl WebPool {
         Float64Array::from(&flat[..])
     }
 
-    /// Drops the jobs still waiting (they never run) and returns how many;
-    /// running jobs finish. The playground's Stop.
-    #[wasm_bindgen(js_name = cancelWaiting)]
-    pub fn cancel_waiting(&self) -> f64 {
-        self.core.cancel_waiting() as f64
+    /// The panic messages new since the last call: `[{ job, worker, message }]`.
+    #[wasm_bindgen(js_name = takeFailures)]
+    pub fn take_failures(&self) -> Array {
+        self.core
+            .take_failures()
+            .into_iter()
+            .map(|failure| {
+                let object = Object::new();
+                set(&object, "job", failure.job as f64);
+                set(&object, "worker", failure.worker);
+                set(&object, "message", failure.message);
+                JsValue::from(object)
+            })
+            .collect()
     }
 
-    /// `{ running, waiting, submitted, completed, failed, cancelled, workers, liveWorkers }`.
+    /// `{ running, waiting, submitted, completed, failed, timedOut,
+    /// cancelled, rejected, workers, liveWorkers }`.
     pub fn counters(&self) -> Object {
-        let Counters { running, waiting, submitted, completed, failed, cancelled, workers, live_workers } =
+        let Counters { running, waiting, submitted, completed, failed, timed_out, cancelled, rejected, workers, live_workers } =
             self.core.counters();
         let object = Object::new();
         for (key, value) in [
@@ -134,7 +242,9 @@ impl WebPool {
             ("submitted", submitted),
             ("completed", completed),
             ("failed", failed),
+            ("timedOut", timed_out),
             ("cancelled", cancelled),
+            ("rejected", rejected),
             ("workers", workers),
             ("liveWorkers", live_workers),
         ] {
@@ -166,29 +276,45 @@ impl WebPool {
         self.host.live_count()
     }
 
+    /// Worker threads lost so far (to a panic or a timeout) and replaced.
+    #[wasm_bindgen(getter, js_name = lostWorkers)]
+    pub fn lost_workers(&self) -> u32 {
+        self.host.lost_threads()
+    }
+
     /// Resolves once every job queued so far has finished: Go's `wg.Wait()`.
     pub fn done(&self) -> Promise {
         let core = Arc::clone(&self.core);
         let is_idle = Closure::<dyn Fn() -> bool>::new(move || core.is_idle()).into_js_value();
-        let word = self.core.idle_epoch().as_ptr() as u32;
-        wait_for_idle(wasm_bindgen::memory(), word, &is_idle)
+        wait_until(wasm_bindgen::memory(), self.core.idle_epoch().as_ptr() as u32, &is_idle)
     }
 
-    /// Takes no new jobs; the workers end once the queued ones are done:
-    /// Go's `close(jobs)`.
-    pub fn close(&self) {
+    /// Drops the jobs still waiting (each reported with outcome
+    /// `cancelled`); running jobs finish. Returns how many were dropped.
+    pub fn cancel(&self) -> f64 {
+        self.core.cancel() as f64
+    }
+
+    /// Cancels the waiting jobs and takes no more (`PoolStopped`); resolves
+    /// once the running ones finished.
+    pub fn stop(&self) -> Promise {
+        self.core.stop();
+        self.done()
+    }
+
+    /// Takes no more jobs (`PoolStopped`); resolves once everything queued
+    /// has finished: Go's `close(jobs); wg.Wait()`.
+    pub fn drain(&self) -> Promise {
         self.core.close();
+        self.done()
     }
 }
 
 impl Drop for WebPool {
     fn drop(&mut self) {
         self.core.close();
+        self.host.dispose();
     }
-}
-
-fn parse_kind(kind: &str) -> Result<JobKind, JsError> {
-    JobKind::from_name(kind).ok_or_else(|| js_error(PoolError::UnknownKind { value: kind.to_string() }))
 }
 
 /// The names of the numbers of each event from `Pool.takeEvents`, in order.
@@ -206,7 +332,13 @@ pub fn max_workers() -> u32 {
 /// The most jobs one pool takes over its life.
 #[wasm_bindgen(js_name = maxJobs)]
 pub fn max_jobs() -> f64 {
-    crate::core::pool::MAX_JOBS as f64
+    MAX_JOBS as f64
+}
+
+/// The longest job timeout, in ms.
+#[wasm_bindgen(js_name = maxTimeoutMs)]
+pub fn max_timeout_ms() -> f64 {
+    pool::MAX_TIMEOUT_MS
 }
 
 /// The value a `cpu` job numbered `job` of `cost_ms` must return.
@@ -218,7 +350,7 @@ pub fn cpu_checksum(job: f64, cost_ms: f64) -> u32 {
 /// A number that tells the calling thread apart from every other.
 #[wasm_bindgen(js_name = currentThreadSerial)]
 pub fn current_thread_serial() -> f64 {
-    crate::core::pool::current_thread_serial() as f64
+    crate::core::workers::current_thread_serial() as f64
 }
 
 /// How often a thread that must not block (a page's main thread) asked to:
@@ -228,11 +360,25 @@ pub fn refused_waits() -> f64 {
     crate::sys::REFUSED_WAITS.load(std::sync::atomic::Ordering::Relaxed) as f64
 }
 
-/// The entry point of each pool worker (see `worker_host.js`).
+/// The size of the shared wasm memory in bytes: it only ever grows.
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::SharedArrayBuffer>().byte_length() as f64
+}
+
+/// The entry point of each pool worker (see `worker_host.js`): 0 when it
+/// retired, 1 when the watchdog abandoned it (the page terminates it).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __poolscopeWorkerMain)]
-pub fn worker_main(core_pointer: u32, id: u32) {
+pub fn worker_main(core_pointer: u32, id: u32) -> u32 {
     // SAFETY: `resize` leaked one reference for exactly this worker.
     let core = unsafe { Arc::from_raw(core_pointer as *const PoolCore) };
-    core.run_worker(id, announce_ready);
+    match core.run_worker(id, announce_ready) {
+        WorkerExit::Retired => 0,
+        WorkerExit::Abandoned => {
+            std::mem::forget(core); // `lost` releases it on the page's side
+            1
+        }
+    }
 }

@@ -1,20 +1,24 @@
-// Starts and tracks the Web Workers of one pool. This file is also each
-// worker's script: a module worker can import the wasm-bindgen glue by URL
-// with no bundler, so the page needs nothing but the `pkg/` folder.
+// Starts, watches and replaces the Web Workers of one pool. This file is
+// also each worker's script: a module worker can import the wasm-bindgen
+// glue by URL with no bundler, so a page needs nothing but `pkg/`.
 
 const ROLE = 'poolscope-worker';
+const RETIRED = 0; // what __poolscopeWorkerMain returns; 1: abandoned
+// A terminated worker may run on for a moment: its stack is freed only later.
+const FREE_AFTER_TERMINATE_MS = 1000;
 
 export class WorkerHost {
-  /// `onStartFailure(corePointer, id)` gives back what a worker that never
-  /// started was handed.
-  constructor(glueUrl, module, memory, onStartFailure) {
-    this.glueUrl = glueUrl;
-    this.module = module;
-    this.memory = memory;
-    this.onStartFailure = onStartFailure;
+  /// `pool` holds the Rust side: `startFailed(pointer, id)`,
+  /// `lost(pointer, id, crashed) -> new pointer or 0`, `overdue() -> ids`.
+  constructor(glueUrl, module, memory, pool, jobTimeoutMs) {
+    Object.assign(this, { glueUrl, module, memory, pool });
     this.starting = [];
     // Strong references: Firefox may collect a Worker nobody holds.
-    this.workers = new Map();
+    this.workers = new Map(); // Worker -> { id, corePointer, tls, stack }
+    this.lostThreads = 0;
+    if (jobTimeoutMs > 0) {
+      this.watchdog = setInterval(() => this.#killOverdue(), Math.min(50, Math.max(5, jobTimeoutMs / 4)));
+    }
   }
 
   /// Starts one worker per id; resolves once they all run their loop, or
@@ -30,17 +34,31 @@ export class WorkerHost {
     return Promise.all(this.starting).then(() => undefined);
   }
 
+  /// Web Workers started and not yet ended.
+  get liveCount() {
+    return this.workers.size;
+  }
+
+  dispose() {
+    clearInterval(this.watchdog);
+  }
+
   #spawnOne(corePointer, id) {
     const worker = new Worker(new URL(import.meta.url), { type: 'module', name: `${ROLE} ${id}` });
-    this.workers.set(worker, id);
+    const record = { id, corePointer, tls: 0, stack: 0 };
+    this.workers.set(worker, record);
     return new Promise((resolve, reject) => {
       worker.onmessage = ({ data }) => {
-        if (data === 'ready') resolve();
-        if (data === 'exited') this.#forget(worker);
+        switch (data.type) {
+          case 'thread': Object.assign(record, data); break;
+          case 'ready': resolve(); break;
+          case 'exited': this.#forget(worker); break;
+          case 'crashed': this.#replace(worker, true); break;
+        }
       };
       worker.onerror = (event) => {
         this.#forget(worker);
-        this.onStartFailure(corePointer, id);
+        this.pool.startFailed(corePointer, id);
         reject(new Error(`worker ${id} failed to start: ${event.message || 'script error'}`));
       };
       worker.postMessage({ glueUrl: this.glueUrl, module: this.module, memory: this.memory, corePointer, id });
@@ -53,20 +71,42 @@ export class WorkerHost {
     worker.terminate();
   }
 
-  /// Web Workers started and not yet ended.
-  get liveCount() {
-    return this.workers.size;
+  /// A worker trapped (a panicking job) or ran past the job timeout: end
+  /// its Web Worker, free its stack and TLS, and start a new one for its id.
+  #replace(worker, crashed) {
+    const record = this.workers.get(worker);
+    if (!record) return;
+    this.#forget(worker);
+    this.lostThreads++;
+    // Only a crashed thread is certainly stopped; a terminated one may run on briefly.
+    setTimeout(() => this.#freeThread(record), crashed ? 0 : FREE_AFTER_TERMINATE_MS);
+    const pointer = this.pool.lost(record.corePointer, record.id, crashed);
+    if (pointer !== 0) this.spawn([pointer], [record.id]).catch(() => {});
+  }
+
+  async #freeThread({ tls, stack }) {
+    if (!tls || !stack) return;
+    const glue = await import(this.glueUrl);
+    glue.initSync().__wbindgen_thread_destroy(tls, stack, 0); // as the leader: frees the follower's memory
+  }
+
+  #killOverdue() {
+    const overdue = new Set(this.pool.overdue());
+    if (overdue.size === 0) return;
+    // Collect first: a replacement joins `workers` under the same id.
+    const stuck = [...this.workers].filter(([, record]) => overdue.has(record.id)).map(([worker]) => worker);
+    for (const worker of stuck) this.#replace(worker, false);
   }
 }
 
-/// Resolves once `isIdle()` holds, without ever blocking this thread: it
-/// sleeps on the pool's idle futex word with `Atomics.waitAsync` where the
-/// browser has it, and polls otherwise.
-export async function waitForIdle(memory, wordAddress, isIdle) {
+/// Resolves once `isDone()` holds, without ever blocking this thread: it
+/// sleeps on a futex word of the pool with `Atomics.waitAsync` where the
+/// browser has it (Firefox ESR may not), and polls otherwise.
+export async function waitUntil(memory, wordAddress, isDone) {
   for (;;) {
     const words = new Int32Array(memory.buffer);
     const seen = Atomics.load(words, wordAddress >> 2);
-    if (isIdle()) return;
+    if (isDone()) return;
     if (typeof Atomics.waitAsync === 'function') {
       const wait = Atomics.waitAsync(words, wordAddress >> 2, seen, 100);
       if (wait.async) await wait.value;
@@ -76,10 +116,25 @@ export async function waitForIdle(memory, wordAddress, isIdle) {
   }
 }
 
+/// Queues a batch as room frees up in a bounded queue. `trySubmit(offset)`
+/// queues what fits from `offset` on and returns `[firstJob, queued]`.
+export async function submitAsRoomFrees(memory, roomAddress, total, trySubmit) {
+  let first = 0;
+  for (let offset = 0; offset < total;) {
+    const words = new Int32Array(memory.buffer);
+    const seen = Atomics.load(words, roomAddress >> 2);
+    const [start, queued] = trySubmit(offset);
+    if (offset === 0) first = start;
+    offset += queued;
+    if (queued === 0) await waitUntil(memory, roomAddress, () => Atomics.load(new Int32Array(memory.buffer), roomAddress >> 2) !== seen);
+  }
+  return first;
+}
+
 /// Called by a worker once it counts as live in the pool, just before it
 /// takes its first job.
 export function announceReady() {
-  postMessage('ready');
+  postMessage({ type: 'ready' });
 }
 
 const inPoolWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope && self.name.startsWith(ROLE);
@@ -88,9 +143,20 @@ if (inPoolWorker) {
     self.onmessage = null;
     const glue = await import(data.glueUrl);
     const wasm = glue.initSync({ module: data.module, memory: data.memory });
-    glue.__poolscopeWorkerMain(data.corePointer, data.id); // returns when the worker retires
-    wasm.__wbindgen_thread_destroy(); // frees this thread's stack and TLS in the shared memory
-    postMessage('exited');
-    close();
+    // What the leader needs to free this thread's memory if it dies.
+    postMessage({ type: 'thread', tls: wasm.__tls_base.value, stack: wasm.__stack_alloc.value });
+    let status;
+    try {
+      status = glue.__poolscopeWorkerMain(data.corePointer, data.id); // returns when the worker retires
+    } catch (error) {
+      // wasm32 aborts on panic: the job's message is already filed by the panic hook.
+      postMessage({ type: 'crashed', message: String(error) });
+      return;
+    }
+    if (status === RETIRED) {
+      wasm.__wbindgen_thread_destroy(); // frees this thread's stack and TLS in the shared memory
+      postMessage({ type: 'exited' });
+      close();
+    } // else abandoned: the page terminates this worker.
   };
 }
