@@ -13,6 +13,15 @@ macro_rules! suite {
             done_resolves_only_after_the_last_job_finished,
             jobs_stay_exactly_once_across_30_random_resizes,
             bad_input_is_refused_by_name_and_nothing_queued_is_lost,
+            a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes,
+            a_panicking_job_fails_with_its_message_and_its_worker_is_replaced,
+            a_job_past_the_timeout_is_reported_and_its_worker_replaced,
+            a_full_queue_rejects_at_once_when_asked_to,
+            a_full_queue_waits_for_room_when_asked_to,
+            cancel_reports_every_waiting_job_as_cancelled,
+            stop_lets_running_jobs_finish_then_refuses_jobs,
+            drain_runs_everything_queued_then_refuses_jobs,
+            memory_stops_growing_across_resize_cycles_and_panics,
         );
     };
     ($($name:ident),+ $(,)?) => {
@@ -74,29 +83,71 @@ fn spy_on_atomics_wait() -> Function {
     .unchecked_into()
 }
 
-/// Checks jobs `1..=jobs` each finished exactly once on workers `1..=max_worker`;
-/// returns the jobs per worker.
-fn assert_exactly_once(events: &[f64], jobs: usize, max_worker: usize) -> Vec<u64> {
+const OUTCOME: usize = 6;
+const COMPLETED: usize = 0;
+const FAILED: usize = 1;
+const TIMED_OUT: usize = 2;
+const CANCELLED: usize = 3;
+
+/// Checks jobs `1..=jobs` were each reported exactly once: cancelled ones by
+/// worker 0, the others by a worker in `1..=max_worker`. Returns the jobs
+/// per worker and per outcome.
+fn check_events(events: &[f64], jobs: usize, max_worker: usize) -> (Vec<u64>, [u64; 4]) {
     assert_eq!(events.len(), jobs * FIELDS, "one event per job");
     let mut seen = vec![false; jobs + 1];
     let mut per_worker = vec![0; max_worker + 1];
+    let mut outcomes = [0; 4];
     for event in events.chunks(FIELDS) {
         let job = event[JOB] as usize;
         assert!((1..=jobs).contains(&job), "job {job} out of 1..={jobs}");
-        assert!(!seen[job], "job {job} finished twice");
+        assert!(!seen[job], "job {job} reported twice");
         seen[job] = true;
+        outcomes[event[OUTCOME] as usize] += 1;
         let worker = event[WORKER] as usize;
+        if event[OUTCOME] as usize == CANCELLED {
+            assert_eq!(worker, 0, "cancelled job {job} ran on no worker");
+            continue;
+        }
         assert!((1..=max_worker).contains(&worker), "worker {worker} out of 1..={max_worker}");
         per_worker[worker] += 1;
     }
+    (per_worker, outcomes)
+}
+
+fn assert_exactly_once(events: &[f64], jobs: usize, max_worker: usize) -> Vec<u64> {
+    let (per_worker, outcomes) = check_events(events, jobs, max_worker);
+    assert_eq!(outcomes[COMPLETED] as usize, jobs, "every job completed: {outcomes:?}");
     per_worker
 }
 
+fn error_message(error: wasm_bindgen::JsError) -> String {
+    let value: JsValue = error.into();
+    Reflect::get(&value, &"message".into()).unwrap().as_string().unwrap()
+}
+
+async fn rejection_message(promise: Promise) -> String {
+    let error = JsFuture::from(promise).await.expect_err("the promise resolved");
+    Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap_or_else(|| format!("{error:?}"))
+}
+
+fn options(json: &str) -> Option<js_sys::Object> {
+    Some(js_sys::JSON::parse(json).unwrap().unchecked_into())
+}
+
+/// Waits until the live Web Workers and the workers in their loop both
+/// equal `size`, or 10 s pass.
+async fn settle(pool: &WebPool, size: u32) {
+    let deadline = now_ms() + 10_000.0;
+    while (pool.live_web_workers() != size || counter(pool, "liveWorkers") != size as f64) && now_ms() < deadline {
+        pause(2.0).await;
+    }
+}
+
 pub async fn four_workers_are_four_web_workers_running_jobs_at_once() {
-    let pool = WebPool::new(4).unwrap();
+    let pool = WebPool::new(4.0, None).unwrap();
     resolved(pool.ready()).await;
     assert_eq!(pool.live_web_workers(), 4, "one Web Worker per pool worker");
-    pool.submit("sleep", 4, 300.0).unwrap();
+    pool.submit("sleep", 4.0, 300.0).unwrap();
     resolved(pool.done()).await;
     let events = take_all(&pool);
     let per_worker = assert_exactly_once(&events, 4, 4);
@@ -120,8 +171,8 @@ pub async fn four_workers_are_four_web_workers_running_jobs_at_once() {
 pub async fn ten_thousand_jobs_each_finish_exactly_once() {
     const JOBS: usize = 10_000;
     let waits = spy_on_atomics_wait();
-    let pool = WebPool::new(4).unwrap();
-    let first = pool.submit("cpu", JOBS as u32, 0.01).unwrap();
+    let pool = WebPool::new(4.0, None).unwrap();
+    let first = pool.submit("cpu", JOBS as f64, 0.01).unwrap();
     assert_eq!(first, 1.0, "jobs are numbered from 1");
     let mut events = take_all(&pool); // read while the workers run
     resolved(pool.done()).await;
@@ -145,8 +196,8 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
 }
 
 pub async fn done_resolves_only_after_the_last_job_finished() {
-    let pool = WebPool::new(2).unwrap();
-    pool.submit("sleep", 10, 30.0).unwrap();
+    let pool = WebPool::new(2.0, None).unwrap();
+    pool.submit("sleep", 10.0, 30.0).unwrap();
     let done = pool.done();
     pause(50.0).await;
     assert!(counter(&pool, "completed") < 10.0, "the jobs take 150 ms at least");
@@ -158,7 +209,7 @@ pub async fn done_resolves_only_after_the_last_job_finished() {
     let last_finish = events.chunks(FIELDS).map(|e| e[FINISHED]).fold(0.0, f64::max);
     assert!(last_finish <= resolved_at, "the last job finished at {last_finish}, after done resolved at {resolved_at}");
     // A second batch: `done` waits for it too.
-    pool.submit("sleep", 4, 30.0).unwrap();
+    pool.submit("sleep", 4.0, 30.0).unwrap();
     resolved(pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 14.0);
     assert_eq!(web::refused_waits(), 0.0);
@@ -174,18 +225,15 @@ fn next_random(state: &mut u64) -> u64 {
 
 pub async fn jobs_stay_exactly_once_across_30_random_resizes() {
     const JOBS: usize = 20_000;
-    let pool = WebPool::new(4).unwrap();
+    let pool = WebPool::new(4.0, None).unwrap();
     resolved(pool.ready()).await;
-    pool.submit("cpu", JOBS as u32, 0.05).unwrap();
+    pool.submit("cpu", JOBS as f64, 0.05).unwrap();
     let mut random = 0xC0FFEE;
     for step in 0..30 {
         let size = 1 + (next_random(&mut random) % 8) as u32;
-        resolved(pool.resize(size).unwrap()).await;
+        resolved(pool.resize(size as f64).unwrap()).await;
         // Settled: retiring workers have finished their job and their Web Worker is gone.
-        let deadline = now_ms() + 10_000.0;
-        while (pool.live_web_workers() != size || counter(&pool, "liveWorkers") != size as f64) && now_ms() < deadline {
-            pause(2.0).await;
-        }
+        settle(&pool, size).await;
         assert_eq!(pool.live_web_workers(), size, "live Web Workers after resize {step} to {size}");
         assert_eq!(counter(&pool, "liveWorkers"), size as f64, "workers in their loop after resize {step}");
     }
@@ -195,19 +243,214 @@ pub async fn jobs_stay_exactly_once_across_30_random_resizes() {
 }
 
 pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
-    let pool = WebPool::new(2).unwrap();
-    pool.submit("sleep", 5, 10.0).unwrap();
-    let message = |error: wasm_bindgen::JsError| {
-        let value: JsValue = error.into();
-        Reflect::get(&value, &"message".into()).unwrap().as_string().unwrap()
-    };
-    let size = message(pool.resize(0).err().unwrap());
-    assert!(size.contains("pool size 0") && size.contains("between 1 and 64"), "{size}");
-    let many = message(pool.submit("noop", 1_000_000_000, 0.0).err().unwrap());
-    assert!(many.contains("1000000000") && many.contains("room for"), "{many}");
-    let kind = message(pool.submit("abc", 1, 1.0).err().unwrap());
+    let pool = WebPool::new(2.0, None).unwrap();
+    pool.submit("sleep", 5.0, 10.0).unwrap();
+    // Pool sizes: the constructor and resize.
+    for bad in [0.0, -3.0, 2.5, f64::NAN, 65.0] {
+        let message = error_message(pool.resize(bad).err().unwrap());
+        assert!(message.contains(&format!("pool size {bad}")) && message.contains("from 1 to 64"), "{message}");
+        let message = error_message(WebPool::new(bad, None).err().unwrap());
+        assert!(message.contains(&format!("pool size {bad}")), "{message}");
+    }
+    // Options: capacity and timeout.
+    for (json, named) in [(r#"{"capacity":0}"#, "queue capacity 0"), (r#"{"capacity":-2}"#, "queue capacity -2"),
+        (r#"{"capacity":"abc"}"#, "capacity"), (r#"{"jobTimeoutMs":0}"#, "job timeout 0"), (r#"{"jobTimeoutMs":-1}"#, "job timeout -1")] {
+        let message = error_message(WebPool::new(2.0, options(json)).err().unwrap());
+        assert!(message.contains(named), "{json}: {message}");
+    }
+    // Jobs: count, cost, kind.
+    let many = error_message(pool.submit("noop", 1e9, 0.0).err().unwrap());
+    assert!(many.contains("1000000000") && many.contains("from 0 to 2000000"), "{many}");
+    let negative = error_message(pool.submit("noop", -4.0, 0.0).err().unwrap());
+    assert!(negative.contains("job count -4"), "{negative}");
+    let nan = error_message(pool.submit("cpu", f64::NAN, 1.0).err().unwrap());
+    assert!(nan.contains("job count NaN"), "{nan}");
+    let cost = error_message(pool.submit("cpu", 1.0, -5.0).err().unwrap());
+    assert!(cost.contains("job cost -5 ms") && cost.contains("between 0 and"), "{cost}");
+    let long = error_message(pool.submit_costs("sleep", &[1.0, 1e12], None).err().unwrap());
+    assert!(long.contains("1000000000000"), "{long}");
+    let kind = error_message(pool.submit("abc", 1.0, 1.0).err().unwrap());
     assert!(kind.contains("\"abc\"") && kind.contains("cpu, sleep, noop"), "{kind}");
-    assert!(WebPool::new(0).is_err());
     resolved(pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 5.0, "the jobs queued before still ran");
+    assert_eq!(counter(&pool, "submitted"), 5.0, "no refused batch queued anything");
+}
+
+pub async fn a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes() {
+    const JOBS: usize = 100_000;
+    let pool = WebPool::new(4.0, None).unwrap();
+    resolved(pool.ready()).await;
+    pool.submit("noop", JOBS as f64 / 2.0, 0.0).unwrap();
+    pool.submit("cpu", JOBS as f64 / 2.0, 0.002).unwrap();
+    let mut random = 0x00DD_BA11;
+    let mut events = Vec::new();
+    for _ in 0..50 {
+        pool.resize((1 + next_random(&mut random) % 8) as f64).unwrap();
+        events.extend(take_all(&pool));
+        pause(1.0).await;
+    }
+    resolved(pool.done()).await;
+    events.extend(take_all(&pool));
+    assert_exactly_once(&events, JOBS, 8);
+    assert_eq!(counter(&pool, "completed"), JOBS as f64);
+}
+
+pub async fn a_panicking_job_fails_with_its_message_and_its_worker_is_replaced() {
+    let pool = WebPool::new(3.0, None).unwrap();
+    resolved(pool.ready()).await;
+    let costs = vec![5.0; 30];
+    let mut failing = vec![0u8; 30];
+    failing[3] = 1; // job 4
+    failing[19] = 1; // job 20
+    pool.submit_costs("sleep", &costs, Some(failing)).unwrap();
+    resolved(pool.done()).await;
+    let events = take_all(&pool);
+    let (_, outcomes) = check_events(&events, 30, 3);
+    assert_eq!(outcomes, [28, 2, 0, 0]);
+    let failed: Vec<u64> =
+        events.chunks(FIELDS).filter(|e| e[OUTCOME] as usize == FAILED).map(|e| e[JOB] as u64).collect();
+    assert_eq!(failed, [4, 20]);
+    let failures = pool.take_failures();
+    let messages: Vec<String> = failures
+        .iter()
+        .map(|f| Reflect::get(&f, &"message".into()).unwrap().as_string().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2);
+    assert!(messages.contains(&"job 4 was set to fail".to_string()), "{messages:?}");
+    assert_eq!((counter(&pool, "completed"), counter(&pool, "failed")), (28.0, 2.0));
+    assert_eq!(pool.lost_workers(), 2, "each panic cost one thread");
+    settle(&pool, 3).await;
+    assert_eq!(pool.live_web_workers(), 3, "the pool is back to its size");
+    pool.submit("noop", 100.0, 0.0).unwrap(); // the queue stays usable
+    resolved(pool.done()).await;
+    assert_eq!(counter(&pool, "completed"), 128.0);
+    assert_eq!(web::refused_waits(), 0.0);
+}
+
+pub async fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
+    let pool = WebPool::new(2.0, options(r#"{"jobTimeoutMs":100}"#)).unwrap();
+    resolved(pool.ready()).await;
+    let mut costs = vec![2_000.0]; // job 1 would take 2 s
+    costs.extend([5.0; 20]);
+    let started = now_ms();
+    pool.submit_costs("cpu", &costs, None).unwrap();
+    resolved(pool.done()).await;
+    assert!(now_ms() - started < 1_500.0, "done did not wait for the stuck job");
+    let events = take_all(&pool);
+    let (_, outcomes) = check_events(&events, 21, 2);
+    assert_eq!(outcomes, [20, 0, 1, 0]);
+    let timed_out = events.chunks(FIELDS).find(|e| e[OUTCOME] as usize == TIMED_OUT).unwrap();
+    assert_eq!(timed_out[JOB], 1.0);
+    assert_eq!((counter(&pool, "timedOut"), counter(&pool, "failed")), (1.0, 1.0));
+    settle(&pool, 2).await;
+    assert_eq!(pool.live_web_workers(), 2, "the stuck worker was replaced");
+    assert_eq!(pool.lost_workers(), 1);
+}
+
+pub async fn a_full_queue_rejects_at_once_when_asked_to() {
+    let pool = WebPool::new(1.0, options(r#"{"capacity":5}"#)).unwrap();
+    resolved(pool.ready()).await;
+    pool.submit("sleep", 5.0, 50.0).unwrap();
+    let full = error_message(pool.submit("noop", 10.0, 0.0).err().unwrap());
+    assert!(full.contains("cannot queue 10 jobs") && full.contains("room for"), "{full}");
+    assert_eq!(counter(&pool, "rejected"), 10.0);
+    assert_eq!(counter(&pool, "submitted"), 5.0, "a refused batch queues nothing");
+    resolved(pool.done()).await;
+    assert_exactly_once(&take_all(&pool), 5, 1);
+}
+
+pub async fn a_full_queue_waits_for_room_when_asked_to() {
+    let pool = WebPool::new(2.0, options(r#"{"capacity":4}"#)).unwrap();
+    resolved(pool.ready()).await;
+    let submitted = pool.submit_wait("sleep", &[5.0; 40], None).unwrap();
+    let mut most_waiting: f64 = 0.0;
+    let deadline = now_ms() + 10_000.0;
+    while counter(&pool, "submitted") < 40.0 && now_ms() < deadline {
+        most_waiting = most_waiting.max(counter(&pool, "waiting"));
+        pause(1.0).await;
+    }
+    assert_eq!(resolved(submitted).await.as_f64(), Some(1.0), "resolves with the first job number");
+    assert!(most_waiting <= 4.0, "{most_waiting} jobs waited in a queue of 4");
+    resolved(pool.done()).await;
+    assert_exactly_once(&take_all(&pool), 40, 2);
+    assert_eq!(counter(&pool, "rejected"), 0.0);
+}
+
+pub async fn cancel_reports_every_waiting_job_as_cancelled() {
+    let pool = WebPool::new(2.0, None).unwrap();
+    resolved(pool.ready()).await;
+    pool.submit("sleep", 20.0, 40.0).unwrap();
+    pause(15.0).await; // jobs 1 and 2 running
+    assert_eq!(pool.cancel(), 18.0);
+    resolved(pool.done()).await;
+    let (_, outcomes) = check_events(&take_all(&pool), 20, 2);
+    assert_eq!(outcomes, [2, 0, 0, 18]);
+    assert_eq!((counter(&pool, "cancelled"), counter(&pool, "completed")), (18.0, 2.0));
+    assert_eq!(pool.submit("noop", 3.0, 0.0).unwrap(), 21.0, "the pool goes on after a cancel");
+    resolved(pool.done()).await;
+}
+
+pub async fn stop_lets_running_jobs_finish_then_refuses_jobs() {
+    let pool = WebPool::new(2.0, None).unwrap();
+    resolved(pool.ready()).await;
+    pool.submit("sleep", 10.0, 40.0).unwrap();
+    pause(15.0).await;
+    resolved(pool.stop()).await;
+    assert_eq!((counter(&pool, "completed"), counter(&pool, "cancelled"), counter(&pool, "running")), (2.0, 8.0, 0.0));
+    let refused = error_message(pool.submit("noop", 1.0, 0.0).err().unwrap());
+    assert!(refused.contains("closed"), "{refused}");
+    check_events(&take_all(&pool), 10, 2);
+    settle(&pool, 0).await;
+    assert_eq!(pool.live_web_workers(), 0, "a stopped pool's workers end");
+}
+
+pub async fn drain_runs_everything_queued_then_refuses_jobs() {
+    let pool = WebPool::new(2.0, None).unwrap();
+    pool.submit("sleep", 12.0, 10.0).unwrap();
+    resolved(pool.drain()).await;
+    assert_eq!(counter(&pool, "completed"), 12.0);
+    let refused = error_message(pool.submit_costs("cpu", &[1.0], None).err().unwrap());
+    assert!(refused.contains("closed"), "{refused}");
+    let waited = rejection_message(pool.submit_wait("cpu", &[1.0], None).unwrap()).await;
+    assert!(waited.contains("closed"), "{waited}");
+    assert_exactly_once(&take_all(&pool), 12, 2);
+}
+
+/// Memory is reported as the test runs; it must stop growing once warm.
+pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
+    let before = web::memory_bytes();
+    let pool = WebPool::new(1.0, None).unwrap();
+    resolved(pool.ready()).await;
+    let mut random = 0x5EED_CAFE;
+    let mut cycle = |pool: &WebPool| {
+        let size = (2 + next_random(&mut random) % 7) as u32; // 2..=8, then back to 1
+        (pool.resize(size as f64).unwrap(), size)
+    };
+    let mut warm = 0.0;
+    for round in 0..200 {
+        let (grown, size) = cycle(&pool);
+        resolved(grown).await;
+        settle(&pool, size).await;
+        resolved(pool.resize(1.0).unwrap()).await;
+        settle(&pool, 1).await;
+        assert_eq!(pool.live_web_workers(), 1, "live Web Workers after cycle {round}");
+        if round == 49 {
+            warm = web::memory_bytes();
+        }
+    }
+    let after_resizes = web::memory_bytes();
+    let mut failing = vec![1u8; 50];
+    failing.push(0);
+    pool.submit_costs("noop", &[0.0; 51], Some(failing)).unwrap();
+    resolved(pool.done()).await;
+    settle(&pool, 1).await;
+    pause(50.0).await; // the page frees each lost thread's stack
+    let after_panics = web::memory_bytes();
+    web_sys::console::log_1(
+        &format!("memory: before {before} B, warm {warm} B, after 200 resize cycles {after_resizes} B, after 50 panics {after_panics} B").into(),
+    );
+    assert_eq!(counter(&pool, "failed"), 50.0);
+    assert_eq!(pool.live_web_workers(), 1);
+    assert_eq!(after_resizes, warm, "memory grew across resize cycles");
+    assert_eq!(after_panics, warm, "memory grew across panics");
 }
