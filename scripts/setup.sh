@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
 # Must equal the wasm-bindgen version pinned in Cargo.toml (`=x.y.z`).
 WASM_BINDGEN_VERSION=$(sed -n "s/^wasm-bindgen = { version = \"=\\([0-9.]*\\)\".*/\\1/p" Cargo.toml)
 [ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: cannot read the wasm-bindgen pin from Cargo.toml" >&2; exit 1; }
@@ -19,10 +20,11 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
 }
 
-# Debian packages: browser and driver for the tests, Node.js for the e2e runner.
+# Debian packages: browsers and driver for the tests, Node.js for the e2e runner.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v firefox >/dev/null || missing+=(firefox-esr)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v python3 >/dev/null || missing+=(python3)
@@ -49,6 +51,8 @@ host_install() { # crate version [--locked]
 [ "$(wasm-pack --version 2>/dev/null)" = "wasm-pack $WASM_PACK_VERSION" ] || host_install wasm-pack "$WASM_PACK_VERSION" --locked
 # `--locked` fails for wasm-bindgen-cli here (its lock names a yanked crate); the binary stays exact.
 [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" = "$WASM_BINDGEN_VERSION" ] || host_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
+
+[ "$(geckodriver --version 2>/dev/null | head -n1 | cut -d' ' -f2)" = "$GECKODRIVER_VERSION" ] || host_install geckodriver "$GECKODRIVER_VERSION" --locked
 
 # npm packages (playwright-core, binaryen), exactly as package-lock.json pins them.
 if ! cmp -s package-lock.json node_modules/.poolscope-installed-lock; then

@@ -19,6 +19,7 @@ pub mod job;
 pub mod pool;
 pub mod queue;
 pub mod segmented;
+mod sync;
 pub mod workers;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

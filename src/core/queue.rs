@@ -8,7 +8,7 @@
 
 use super::job::JobSpec;
 use super::segmented::Segmented;
-use std::sync::atomic::{AtomicU64, Ordering};
+use super::sync::{AtomicU64, Ordering};
 
 #[derive(Default)]
 struct JobSlot {
@@ -96,5 +96,73 @@ impl JobQueue {
             }
         }
         Some(self.get(claimed + 1))
+    }
+}
+
+/// Model-checks the queue with loom: every interleaving of a producer and
+/// two consumers (and a cancel) hands each job to exactly one of them.
+/// Run: `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib loom`.
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::core::job::JobKind;
+    use loom::sync::Arc;
+
+    fn spec() -> JobSpec {
+        JobSpec::new(JobKind::Noop, 0.0)
+    }
+
+    /// Every interleaving with up to 3 preemptions: bugs of this kind need
+    /// two or three, and the full space takes minutes.
+    fn model(test: impl Fn() + Sync + Send + 'static) {
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(3);
+        builder.check(test);
+    }
+
+    /// Two claim attempts, succeeding or not: no spinning, so loom can
+    /// explore every interleaving.
+    fn claim_twice(queue: &JobQueue) -> Vec<u64> {
+        (0..2).filter_map(|_| queue.claim().map(|c| c.job)).collect()
+    }
+
+    #[test]
+    fn loom_each_job_is_claimed_exactly_once() {
+        model(|| {
+            let queue = Arc::new(JobQueue::new());
+            let consumers: Vec<_> = (0..2)
+                .map(|_| {
+                    let queue = Arc::clone(&queue);
+                    loom::thread::spawn(move || claim_twice(&queue))
+                })
+                .collect();
+            queue.publish(std::iter::once(spec()), 0.0);
+            queue.publish(std::iter::once(spec()), 0.0);
+            let mut all: Vec<u64> = consumers.into_iter().flat_map(|c| c.join().unwrap()).collect();
+            // What the consumers missed is still there, exactly once.
+            all.extend(std::iter::from_fn(|| queue.claim().map(|c| c.job)));
+            all.sort();
+            assert_eq!(all, [1, 2]);
+        });
+    }
+
+    #[test]
+    fn loom_cancel_and_claims_never_share_a_job() {
+        model(|| {
+            let queue = Arc::new(JobQueue::new());
+            queue.publish(std::iter::repeat_n(spec(), 3), 0.0);
+            let worker = {
+                let queue = Arc::clone(&queue);
+                loom::thread::spawn(move || queue.claim().map(|c| c.job))
+            };
+            let cancelled: Vec<u64> = queue.claim_all().collect();
+            let claimed = worker.join().unwrap();
+            let mut all = cancelled.clone();
+            all.extend(claimed);
+            all.sort();
+            all.dedup();
+            assert_eq!(all.len(), cancelled.len() + claimed.iter().count(), "a job was both cancelled and claimed");
+            assert!(all.len() <= 3 && (claimed.is_some() || cancelled.len() == 3));
+        });
     }
 }

@@ -5,7 +5,7 @@
 //! until the storage is dropped. Only `grow_to` allocates, and callers
 //! serialise it (the pool's producer lock).
 
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use super::sync::{AtomicPtr, AtomicUsize, Ordering};
 
 const FIRST: usize = 1024;
 const SEGMENTS: usize = 24; // 1024 * (2^24 - 1) slots: far beyond any memory
@@ -64,7 +64,7 @@ impl<T: Default> Segmented<T> {
 impl<T> Drop for Segmented<T> {
     fn drop(&mut self) {
         for (segment, pointer) in self.segments.iter_mut().enumerate() {
-            let base = *pointer.get_mut();
+            let base = pointer.load(Ordering::Relaxed); // `&mut self`: nobody else reads it
             if !base.is_null() {
                 let slice = std::ptr::slice_from_raw_parts_mut(base, segment_len(segment));
                 // SAFETY: allocated in `grow_to` as a boxed slice of this length.
@@ -74,10 +74,10 @@ impl<T> Drop for Segmented<T> {
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(all(test, not(target_arch = "wasm32"), not(loom)))]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicU64;
+    use crate::core::sync::AtomicU64;
 
     #[test]
     fn segments_tile_the_index_space() {
