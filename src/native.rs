@@ -63,6 +63,12 @@ impl Pool {
         self.core.submit(specs.iter().copied())
     }
 
+    /// Splits the batch into one contiguous slice per worker, fixed before
+    /// any job runs (see `PoolCore::submit_partitioned`).
+    pub fn submit_partitioned(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
+        self.core.submit_partitioned(specs)
+    }
+
     /// Queues the whole batch, waiting for room in a bounded queue as
     /// workers take jobs; returns the first job's number.
     pub fn submit_waiting(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {

@@ -17,6 +17,12 @@ pub enum PoolError {
     UnknownKind { value: String },
     /// The pool would hold more jobs over its life than it has room for.
     QueueFull { requested: u64, room: u64 },
+    /// `jobs_per_worker` of 0: no worker could take a job.
+    InvalidJobsPerWorker,
+    /// A partitioned batch needs an idle shared queue and no slices left.
+    PartitionBusy,
+    /// A partitioned batch's slices are fixed: no resizing until all are taken.
+    PartitionFixed,
     /// The pool was closed: it takes no new jobs.
     PoolStopped,
 }
@@ -42,6 +48,14 @@ impl fmt::Display for PoolError {
             PoolError::QueueFull { requested, room } => write!(
                 f,
                 "cannot queue {requested} jobs: this pool has room for {room} more (allowed: 0 to {room})"
+            ),
+            PoolError::InvalidJobsPerWorker => write!(f, "jobs per worker 0 is out of range: it must be at least 1"),
+            PoolError::PartitionBusy => {
+                write!(f, "cannot partition jobs while others wait: partition a batch into an idle pool")
+            }
+            PoolError::PartitionFixed => write!(
+                f,
+                "cannot resize a partitioned run: its slices were fixed before it started (that is the point of the strategy)"
             ),
             PoolError::PoolStopped => write!(f, "the pool is closed and takes no new jobs"),
         }

@@ -33,6 +33,9 @@ pub struct PoolOptions {
     pub capacity: Option<u64>,
     /// A job running longer is reported `TimedOut` and its worker replaced.
     pub job_timeout_ms: Option<f64>,
+    /// A worker ends after this many jobs: with one each, the article's
+    /// "goroutine per job".
+    pub jobs_per_worker: Option<u64>,
 }
 
 impl PoolOptions {
@@ -41,6 +44,9 @@ impl PoolOptions {
             if !(1..=MAX_JOBS).contains(&capacity) {
                 return Err(PoolError::InvalidCapacity { value: capacity, max: MAX_JOBS });
             }
+        }
+        if self.jobs_per_worker == Some(0) {
+            return Err(PoolError::InvalidJobsPerWorker);
         }
         if let Some(timeout) = self.job_timeout_ms {
             if !(timeout > 0.0 && timeout <= MAX_TIMEOUT_MS) {
@@ -112,6 +118,8 @@ pub struct PoolCore {
     pub(super) idle_epoch: AtomicU32,
     /// Bumped, then woken, whenever a bounded queue makes room.
     pub(super) room_epoch: AtomicU32,
+    /// Jobs a worker has begun (shared queue, a partition, or rayon).
+    pub(super) started: AtomicU64,
     pub(super) completed: AtomicU64,
     pub(super) failed: AtomicU64,
     pub(super) timed_out: AtomicU64,
@@ -140,6 +148,7 @@ impl PoolCore {
             signal: AtomicU32::new(0),
             idle_epoch: AtomicU32::new(0),
             room_epoch: AtomicU32::new(0),
+            started: AtomicU64::new(0),
             completed: AtomicU64::new(0),
             failed: AtomicU64::new(0),
             timed_out: AtomicU64::new(0),
@@ -219,12 +228,51 @@ impl PoolCore {
         Ok(queued)
     }
 
+    /// The article's manual partitioning: splits the batch into contiguous
+    /// slices of `ceil(len / workers)` jobs, slice `k` for worker `k`, fixed
+    /// before any job runs. Needs an empty shared queue and the pool's
+    /// workers to be exactly `1..=workers`; resizing waits until every
+    /// slice is taken. Returns the first job's number.
+    pub fn submit_partitioned(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
+        let count = specs.len() as u64;
+        let first = self.driver.with(|| {
+            if self.closed.load(Ordering::Relaxed) {
+                return Err(PoolError::PoolStopped);
+            }
+            if let Some(bad) = specs.iter().find(|s| !(0.0..=MAX_COST_MS).contains(&s.cost_ms)) {
+                return Err(PoolError::InvalidCost { value: bad.cost_ms, max_ms: MAX_COST_MS });
+            }
+            let room = self.room();
+            if count > room {
+                self.rejected.fetch_add(count, Ordering::Relaxed);
+                return Err(PoolError::QueueFull { requested: count, room });
+            }
+            let workers = self.target.load(Ordering::Relaxed) as u64;
+            if self.queue.claimed() != self.queue.published() || self.partitions_pending() {
+                return Err(PoolError::PartitionBusy);
+            }
+            let start = self.queue.published() + 1;
+            self.events.grow_to(self.queue.published() + count);
+            // Taken from the shared queue before anyone can see them.
+            self.queue.reserve(count);
+            let slice = count.div_ceil(workers.max(1));
+            for (worker, slot) in self.slots.iter().enumerate().take(workers as usize) {
+                let begin = (start + worker as u64 * slice).min(start + count);
+                slot.assign_partition(begin, (begin + slice).min(start + count));
+            }
+            Ok(self.queue.publish(specs.iter().copied(), sys::now_ms()))
+        })?;
+        self.wake_workers();
+        Ok(first)
+    }
+
     /// Drops every job still waiting; each is reported with an event whose
     /// outcome is `Cancelled`. Running jobs finish. Returns how many.
     pub fn cancel(&self) -> u64 {
-        let dropped = self.queue.claim_all();
+        let mut dropped: Vec<std::ops::Range<u64>> = vec![self.queue.claim_all()];
+        dropped.extend(self.cancel_partitions());
         let now = sys::now_ms();
-        for job in dropped.clone() {
+        for job in dropped.iter().flat_map(|range| range.clone()) {
             let claimed = self.queue.get(job);
             self.events.push(Event {
                 job,
@@ -237,7 +285,7 @@ impl PoolCore {
                 value: 0,
             });
         }
-        let count = dropped.end - dropped.start;
+        let count = dropped.iter().map(|range| range.end - range.start).sum();
         self.cancelled.fetch_add(count, Ordering::AcqRel);
         self.bump_room();
         self.announce_if_idle();
@@ -314,15 +362,16 @@ impl PoolCore {
     }
 
     pub fn counters(&self) -> Counters {
-        // Read finished before claimed before published: no count goes negative.
+        // Read what finished before what started before what was queued:
+        // no count goes negative.
         let completed = self.completed.load(Ordering::Acquire);
         let failed = self.failed.load(Ordering::Acquire);
         let cancelled = self.cancelled.load(Ordering::Acquire);
-        let claimed = self.queue.claimed();
+        let started = self.started.load(Ordering::Acquire);
         let submitted = self.queue.published();
         Counters {
-            running: claimed.saturating_sub(completed + failed + cancelled),
-            waiting: submitted - claimed,
+            running: started.saturating_sub(completed + failed),
+            waiting: submitted.saturating_sub(started + cancelled),
             submitted,
             completed,
             failed,

@@ -60,12 +60,23 @@ impl JobQueue {
         start + 1
     }
 
+    /// Marks the next `count` jobs, not yet published, as claimed, so that
+    /// no worker takes them from the shared queue. Only when every
+    /// published job is claimed, by the one producer.
+    pub fn reserve(&self, count: u64) {
+        debug_assert_eq!(self.claimed(), self.published());
+        self.claimed.fetch_add(count, Ordering::AcqRel);
+    }
+
     /// Takes every unclaimed job at once, so that no worker runs them;
     /// returns their job numbers.
     pub fn claim_all(&self) -> std::ops::Range<u64> {
         let mut claimed = self.claimed.load(Ordering::Acquire);
         loop {
             let published = self.published.load(Ordering::Acquire);
+            if claimed >= published {
+                return published + 1..published + 1;
+            }
             match self.claimed.compare_exchange_weak(claimed, published, Ordering::AcqRel, Ordering::Acquire) {
                 Ok(_) => return claimed + 1..published + 1,
                 Err(now) => claimed = now,
@@ -88,7 +99,7 @@ impl JobQueue {
         let mut claimed = self.claimed.load(Ordering::Acquire);
         loop {
             if claimed >= self.published.load(Ordering::Acquire) {
-                return None;
+                return None; // also while `reserve` runs ahead of `publish`
             }
             match self.claimed.compare_exchange_weak(claimed, claimed + 1, Ordering::AcqRel, Ordering::Acquire) {
                 Ok(_) => break,

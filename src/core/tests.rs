@@ -297,3 +297,55 @@ fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
     assert_eq!(pool.counters().completed, 10);
     assert!(Pool::new(0).is_err());
 }
+
+#[test]
+fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
+    let pool = Pool::new(2).unwrap();
+    // Job 1 is slow: with a shared queue, worker 2 would take jobs 2..=6.
+    let specs: Vec<JobSpec> = (1..=6).map(|job| if job == 1 { sleep(60.0) } else { sleep(1.0) }).collect();
+    assert_eq!(pool.submit_partitioned(&specs).unwrap(), 1);
+    assert_eq!(pool.resize(3), Err(PoolError::PartitionFixed), "slices are fixed while jobs are left");
+    pool.wait_idle();
+    let events = all_events(&pool);
+    check_events(&events, 6, 2);
+    for event in events.chunks(EVENT_FIELDS.len()) {
+        let expected = if event[JOB] <= 3.0 { 1.0 } else { 2.0 };
+        assert_eq!(event[WORKER], expected, "job {} ran on its slice's worker", event[JOB]);
+    }
+    pool.resize(3).unwrap(); // all taken: the pool is free again
+    assert_eq!(pool.submit_partitioned(&vec![noop(); 7]).unwrap(), 7);
+    pool.wait_idle();
+    let events = all_events(&pool);
+    let late: Vec<(f64, f64)> = events.chunks(EVENT_FIELDS.len()).filter(|e| e[JOB] >= 7.0).map(|e| (e[JOB], e[WORKER])).collect();
+    assert_eq!(late.len(), 7);
+    for (job, worker) in late {
+        assert_eq!(worker, 1.0 + ((job - 7.0) / 3.0).floor(), "7 jobs over 3 workers: slices of 3, 3, 1");
+    }
+}
+
+#[test]
+fn cancel_empties_the_partitions_too() {
+    let pool = Pool::new(2).unwrap();
+    pool.submit_partitioned(&[sleep(30.0); 10]).unwrap();
+    std::thread::sleep(Duration::from_millis(10));
+    assert_eq!(pool.cancel(), 8);
+    pool.wait_idle();
+    let report = check_events(&all_events(&pool), 10, 2);
+    assert_eq!(report.outcomes, [2, 0, 0, 8]);
+    assert_eq!((pool.counters().waiting, pool.counters().running), (0, 0));
+}
+
+#[test]
+fn one_job_per_worker_uses_a_worker_for_each_job() {
+    let options = PoolOptions { jobs_per_worker: Some(1), ..PoolOptions::default() };
+    let pool = Pool::with_options(10, options).unwrap();
+    pool.submit(&[sleep(20.0); 10]).unwrap();
+    pool.wait_idle();
+    let report = check_events(&all_events(&pool), 10, 10);
+    assert_eq!(report.per_worker[1..], [1; 10], "each job its own worker");
+    let deadline = crate::sys::now_ms() + 2_000.0;
+    while pool.live_threads() > 0 && crate::sys::now_ms() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert_eq!(pool.live_threads(), 0, "each worker ended after its job");
+}

@@ -25,6 +25,26 @@ pub(super) struct WorkerSlot {
     /// reports the job: it is reported once.
     current_job: AtomicU64,
     current_started_ms: AtomicU64,
+    /// This worker's own slice of a partitioned batch: jobs `next..end`.
+    partition_next: AtomicU64,
+    partition_end: AtomicU64,
+}
+
+impl WorkerSlot {
+    pub(super) fn assign_partition(&self, begin: u64, end: u64) {
+        self.partition_end.store(end, Ordering::Relaxed);
+        self.partition_next.store(begin, Ordering::Release);
+    }
+
+    /// The next job of this worker's slice, if any is left.
+    fn take_partition_job(&self) -> Option<u64> {
+        let end = self.partition_end.load(Ordering::Acquire);
+        if self.partition_next.load(Ordering::Acquire) >= end {
+            return None;
+        }
+        let job = self.partition_next.fetch_add(1, Ordering::AcqRel);
+        (job < end).then_some(job)
+    }
 }
 
 /// One worker's share of the work so far.
@@ -72,10 +92,30 @@ impl PoolCore {
         &self.slots[id as usize - 1]
     }
 
+    /// Whether some worker's slice of a partitioned batch has jobs left.
+    pub(super) fn partitions_pending(&self) -> bool {
+        self.slots.iter().any(|slot| slot.partition_next.load(Ordering::Acquire) < slot.partition_end.load(Ordering::Acquire))
+    }
+
+    /// Empties every slice; returns the jobs that were left in them.
+    pub(super) fn cancel_partitions(&self) -> Vec<std::ops::Range<u64>> {
+        self.slots
+            .iter()
+            .filter_map(|slot| {
+                let end = slot.partition_end.load(Ordering::Acquire);
+                let next = slot.partition_next.swap(end, Ordering::AcqRel);
+                (next < end).then_some(next..end)
+            })
+            .collect()
+    }
+
     /// Sets the pool size. Returns the worker ids the platform must start a
     /// thread for; retiring workers finish their current job, then end.
     pub fn resize(&self, size: usize) -> Result<Vec<u32>, PoolError> {
         check_size(size)?;
+        if self.partitions_pending() {
+            return Err(PoolError::PartitionFixed);
+        }
         let to_start = self.driver.with(|| {
             let active: Vec<usize> =
                 (0..MAX_WORKERS).filter(|&i| self.slots[i].state.load(Ordering::Acquire) == ACTIVE).collect();
@@ -130,24 +170,18 @@ impl PoolCore {
                 }
                 continue;
             }
-            if let Some(claimed) = self.queue.claim() {
+            let next = slot.take_partition_job().map(|job| self.queue.get(job)).or_else(|| self.queue.claim());
+            if let Some(claimed) = next {
+                self.started.fetch_add(1, Ordering::AcqRel); // before making room: `waiting` stays within capacity
                 self.bump_room();
-                let started_ms = sys::now_ms();
-                slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
-                slot.current_job.store(claimed.job, Ordering::Release);
-                let result = {
-                    let _running = RunningJob::enter(self, claimed.job, id);
-                    run_catching_panics(claimed.job, claimed.spec)
-                };
-                let finished_ms = sys::now_ms();
-                if slot.current_job.compare_exchange(claimed.job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                if self.run_claimed(id, claimed) == WorkerExit::Abandoned {
                     return WorkerExit::Abandoned; // the watchdog reported this job and replaces us
                 }
-                let (outcome, value) = match result {
-                    Some(value) => (Outcome::Completed, value),
-                    None => (Outcome::Failed, 0),
-                };
-                self.finish_job(id, claimed.job, outcome, value, started_ms, finished_ms);
+                // With a quota (one job per worker: "a goroutine per job"), end after it.
+                if self.options.jobs_per_worker.is_some_and(|quota| slot.jobs.load(Ordering::Relaxed) >= quota) {
+                    slot.state.store(VACANT, Ordering::Release);
+                    break;
+                }
                 continue;
             }
             if self.closed.load(Ordering::Acquire) {
@@ -159,6 +193,48 @@ impl PoolCore {
         self.live.fetch_sub(1, Ordering::AcqRel);
         self.announce_idle_change();
         WorkerExit::Retired
+    }
+
+    /// Runs a job this worker took (and counted as started) and reports it, unless the watchdog
+    /// reported it first (then the caller must end: `Abandoned`).
+    fn run_claimed(&self, id: u32, claimed: super::queue::Claimed) -> WorkerExit {
+        let slot = self.slot(id);
+        let started_ms = sys::now_ms();
+        slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
+        slot.current_job.store(claimed.job, Ordering::Release);
+        let result = {
+            let _running = RunningJob::enter(self, claimed.job, id);
+            run_catching_panics(claimed.job, claimed.spec)
+        };
+        let finished_ms = sys::now_ms();
+        if slot.current_job.compare_exchange(claimed.job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            return WorkerExit::Abandoned;
+        }
+        let (outcome, value) = match result {
+            Some(value) => (Outcome::Completed, value),
+            None => (Outcome::Failed, 0),
+        };
+        self.finish_job(id, claimed.job, outcome, value, started_ms, finished_ms);
+        WorkerExit::Retired
+    }
+
+    /// Takes every waiting job for an outside executor (rayon), which then
+    /// runs each with `run_external`. Returns their job numbers.
+    pub fn take_all_for_external(&self) -> std::ops::Range<u64> {
+        self.queue.claim_all()
+    }
+
+    /// Runs job `job` (taken with `take_all_for_external`) on the calling
+    /// thread, reported as worker `worker`.
+    pub fn run_external(&self, job: u64, worker: u32) {
+        let claimed = self.queue.get(job);
+        let slot = self.slot(worker);
+        slot.thread.store(current_thread_serial(), Ordering::Relaxed);
+        // An outside executor's threads may run several jobs as one worker
+        // id at once only if it numbers them wrongly; rayon numbers its
+        // threads 0..n, one job at a time each.
+        self.started.fetch_add(1, Ordering::AcqRel);
+        let _ = self.run_claimed(worker, claimed);
     }
 
     /// Records a finished job and counts it.
