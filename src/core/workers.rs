@@ -218,6 +218,19 @@ impl PoolCore {
         WorkerExit::Retired
     }
 
+    /// Declares workers `1..=count` as an outside executor's threads (rayon):
+    /// no thread of the pool's own is started for them.
+    pub fn adopt_external_workers(&self, count: usize) -> Result<(), PoolError> {
+        check_size(count)?;
+        self.driver.with(|| {
+            for slot in &self.slots[..count] {
+                slot.state.store(ACTIVE, Ordering::Release);
+            }
+            self.target.store(count as u32, Ordering::Relaxed);
+        });
+        Ok(())
+    }
+
     /// Takes every waiting job for an outside executor (rayon), which then
     /// runs each with `run_external`. Returns their job numbers.
     pub fn take_all_for_external(&self) -> std::ops::Range<u64> {
@@ -227,6 +240,7 @@ impl PoolCore {
     /// Runs job `job` (taken with `take_all_for_external`) on the calling
     /// thread, reported as worker `worker`.
     pub fn run_external(&self, job: u64, worker: u32) {
+        sys::allow_blocking_on_this_thread(); // an executor's threads are workers: `sleep` jobs may block
         let claimed = self.queue.get(job);
         let slot = self.slot(worker);
         slot.thread.store(current_thread_serial(), Ordering::Relaxed);

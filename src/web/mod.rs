@@ -29,6 +29,8 @@ extern "C" {
     fn live_count(this: &WorkerHost) -> u32;
     #[wasm_bindgen(method, getter, js_name = lostThreads)]
     fn lost_threads(this: &WorkerHost) -> u32;
+    #[wasm_bindgen(js_name = spawnRayonThread)]
+    fn spawn_rayon_thread(glue_url: &str, module: JsValue, memory: JsValue, pointer: u32);
     #[wasm_bindgen(js_name = announceReady)]
     fn announce_ready();
     #[wasm_bindgen(js_name = waitUntil)]
@@ -73,7 +75,12 @@ fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsError> {
         value.as_f64().map(Some).ok_or_else(|| JsError::new(&format!("{key} {value:?} is not a number")))
     };
     let capacity = field("capacity")?.map(|c| whole_number("queue capacity", c, 1.0, MAX_JOBS as f64)).transpose()?;
-    let options = PoolOptions { capacity: capacity.map(|c| c as u64), job_timeout_ms: field("jobTimeoutMs")? };
+    let quota = field("jobsPerWorker")?.map(|q| whole_number("jobs per worker", q, 1.0, MAX_JOBS as f64)).transpose()?;
+    let options = PoolOptions {
+        capacity: capacity.map(|c| c as u64),
+        job_timeout_ms: field("jobTimeoutMs")?,
+        jobs_per_worker: quota.map(|q| q as u64),
+    };
     options.check().map_err(js_error)?;
     Ok(options)
 }
@@ -101,6 +108,8 @@ fn specs(kind: JobKind, costs: &[f64], failing: Option<Vec<u8>>) -> Vec<JobSpec>
 pub struct WebPool {
     core: Arc<PoolCore>,
     host: WorkerHost,
+    /// Set for a pool whose jobs rayon runs (`Pool.withRayon`).
+    rayon: Option<rayon::ThreadPool>,
     // The host calls back into Rust through these; they live as long as the pool.
     _callbacks: [Box<dyn std::any::Any>; 3],
     cursor: Cell<u64>,
@@ -113,7 +122,13 @@ impl WebPool {
     #[wasm_bindgen(constructor)]
     pub fn new(size: f64, options: Option<Object>) -> Result<WebPool, JsError> {
         let size = whole_number("pool size", size, 1.0, MAX_WORKERS as f64)?;
-        let options = parse_options(options)?;
+        let pool = WebPool::without_workers(parse_options(options)?)?;
+        let _started = pool.resize(size)?; // `ready()` reports it
+        Ok(pool)
+    }
+
+    /// A rayon-run pool (see `withRayon`) or one about to be resized.
+    fn without_workers(options: PoolOptions) -> Result<WebPool, JsError> {
         let core = Arc::new(PoolCore::new(options).map_err(js_error)?);
         let start_failed = {
             let core = Arc::clone(&core);
@@ -146,10 +161,36 @@ impl WebPool {
         let pool = WebPool {
             core,
             host,
+            rayon: None,
             _callbacks: [Box::new(start_failed), Box::new(lost), Box::new(overdue)],
             cursor: Cell::new(0),
         };
-        let _started = pool.resize(size)?; // `ready()` reports it
+        Ok(pool)
+    }
+
+    /// A pool whose jobs rayon runs with work stealing (`par_iter`), on a
+    /// rayon pool of `size` threads made for it. wasm-bindgen-rayon builds
+    /// one global pool per page, of one size; to give every run the size it
+    /// asks for, this spawns the rayon threads as Web Workers itself, the
+    /// way wasm-bindgen-rayon does. Worker numbers are rayon's thread
+    /// indices plus one. A panicking job would take a rayon thread down
+    /// with it: failing jobs are refused.
+    #[wasm_bindgen(js_name = withRayon)]
+    pub fn with_rayon(size: f64) -> Result<WebPool, JsError> {
+        let size = whole_number("rayon pool size", size, 1.0, MAX_WORKERS as f64)?;
+        let glue_url = GLUE_URL.with(String::clone);
+        let threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(size as usize)
+            .spawn_handler(|thread| {
+                let pointer = Box::into_raw(Box::new(thread)) as u32;
+                spawn_rayon_thread(&glue_url, wasm_bindgen::module(), wasm_bindgen::memory(), pointer);
+                Ok(())
+            })
+            .build()
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let mut pool = WebPool::without_workers(PoolOptions::default())?;
+        pool.core.adopt_external_workers(size as usize).map_err(js_error)?;
+        pool.rayon = Some(threads);
         Ok(pool)
     }
 
@@ -162,6 +203,9 @@ impl WebPool {
     /// start; a retiring worker finishes its current job, then ends.
     /// Resolves once the new workers run.
     pub fn resize(&self, size: f64) -> Result<Promise, JsError> {
+        if self.rayon.is_some() {
+            return Err(JsError::new("a rayon pool's size is fixed when it is made: make a new one"));
+        }
         let size = whole_number("pool size", size, 1.0, MAX_WORKERS as f64)?;
         let ids = self.core.resize(size as usize).map_err(js_error)?;
         let pointers = ids.iter().map(|_| Arc::into_raw(Arc::clone(&self.core)) as u32).collect();
@@ -184,7 +228,32 @@ impl WebPool {
     #[wasm_bindgen(js_name = submitCosts)]
     pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
         let specs = specs(parse_kind(kind)?, costs, failing);
-        Ok(self.core.submit(specs).map_err(js_error)? as f64)
+        let Some(threads) = &self.rayon else {
+            return Ok(self.core.submit(specs).map_err(js_error)? as f64);
+        };
+        if specs.iter().any(|spec| spec.fail) {
+            return Err(JsError::new("rayon cannot run failing jobs here: on wasm a panic aborts the rayon thread"));
+        }
+        let first = self.core.submit(specs).map_err(js_error)?;
+        let jobs = self.core.take_all_for_external();
+        let core = Arc::clone(&self.core);
+        threads.spawn(move || {
+            use rayon::prelude::*;
+            jobs.into_par_iter().for_each(|job| {
+                let worker = rayon::current_thread_index().map_or(1, |index| index as u32 + 1);
+                core.run_external(job, worker);
+            });
+        });
+        Ok(first as f64)
+    }
+
+    /// The article's manual partitioning: one contiguous slice of
+    /// `ceil(jobs / size)` jobs per worker, fixed before the run starts (no
+    /// resizing until every slice is taken). Returns the first job's number.
+    #[wasm_bindgen(js_name = submitPartitioned)]
+    pub fn submit_partitioned(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        Ok(self.core.submit_partitioned(&specs).map_err(js_error)? as f64)
     }
 
     /// Like `submitCosts`, but when a bounded queue is full it waits for
@@ -365,6 +434,17 @@ pub fn refused_waits() -> f64 {
 pub fn memory_bytes() -> f64 {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     memory.buffer().unchecked_into::<js_sys::SharedArrayBuffer>().byte_length() as f64
+}
+
+/// The entry point of each rayon thread of `Pool.withRayon`.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __poolscopeRayonThread)]
+pub fn rayon_thread(pointer: u32) -> u32 {
+    crate::sys::allow_blocking_on_this_thread();
+    // SAFETY: `with_rayon` boxed this builder for exactly this thread.
+    let thread = unsafe { Box::from_raw(pointer as *mut rayon::ThreadBuilder) };
+    thread.run();
+    0
 }
 
 /// The entry point of each pool worker (see `worker_host.js`): 0 when it

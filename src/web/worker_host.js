@@ -131,6 +131,23 @@ export async function submitAsRoomFrees(memory, roomAddress, total, trySubmit) {
   return first;
 }
 
+// Threads of rayon pools (`Pool.withRayon`): held until they end.
+const rayonThreads = new Set();
+
+/// Starts a Web Worker that runs one thread of a rayon pool: `pointer` is
+/// the boxed `rayon::ThreadBuilder`. It ends when its pool is dropped.
+export function spawnRayonThread(glueUrl, module, memory, pointer) {
+  const worker = new Worker(new URL(import.meta.url), { type: 'module', name: `${ROLE} rayon` });
+  rayonThreads.add(worker);
+  worker.onmessage = ({ data }) => {
+    if (data.type === 'exited' || data.type === 'crashed') {
+      rayonThreads.delete(worker);
+      worker.terminate();
+    }
+  };
+  worker.postMessage({ glueUrl, module, memory, rayonThread: pointer });
+}
+
 /// Called by a worker once it counts as live in the pool, just before it
 /// takes its first job.
 export function announceReady() {
@@ -147,7 +164,9 @@ if (inPoolWorker) {
     postMessage({ type: 'thread', tls: wasm.__tls_base.value, stack: wasm.__stack_alloc.value });
     let status;
     try {
-      status = glue.__poolscopeWorkerMain(data.corePointer, data.id); // returns when the worker retires
+      status = data.rayonThread !== undefined
+        ? glue.__poolscopeRayonThread(data.rayonThread) // returns when its rayon pool is dropped
+        : glue.__poolscopeWorkerMain(data.corePointer, data.id); // returns when the worker retires
     } catch (error) {
       // wasm32 aborts on panic: the job's message is already filed by the panic hook.
       postMessage({ type: 'crashed', message: String(error) });

@@ -22,6 +22,10 @@ macro_rules! suite {
             stop_lets_running_jobs_finish_then_refuses_jobs,
             drain_runs_everything_queued_then_refuses_jobs,
             memory_stops_growing_across_resize_cycles_and_panics,
+            each_strategy_runs_a_thousand_jobs_exactly_once,
+            partition_assigns_exactly_the_planned_slices,
+            unbounded_uses_a_worker_per_job,
+            rayon_numbers_its_workers_within_its_pool_size,
         );
     };
     ($($name:ident),+ $(,)?) => {
@@ -453,4 +457,63 @@ pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
     assert_eq!(pool.live_web_workers(), 1);
     assert_eq!(after_resizes, warm, "memory grew across resize cycles");
     assert_eq!(after_panics, warm, "memory grew across panics");
+}
+
+/// Runs `jobs` cpu jobs with `strategy` (as the playground does) and
+/// returns the events.
+async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
+    let costs = vec![0.01; jobs];
+    let pool = match strategy {
+        "unbounded" => WebPool::new(jobs.min(64) as f64, options(&format!(r#"{{"jobsPerWorker":{}}}"#, jobs.div_ceil(64)))).unwrap(),
+        "rayon" => WebPool::with_rayon(size as f64).unwrap(),
+        _ => WebPool::new(size as f64, None).unwrap(),
+    };
+    resolved(pool.ready()).await;
+    match strategy {
+        "partition" => pool.submit_partitioned("cpu", &costs, None).unwrap(),
+        _ => pool.submit_costs("cpu", &costs, None).unwrap(),
+    };
+    resolved(pool.done()).await;
+    let events = take_all(&pool);
+    for event in events.chunks(FIELDS) {
+        assert_eq!(event[VALUE], web::cpu_checksum(event[JOB], 0.01) as f64, "{strategy}: checksum of job {}", event[JOB]);
+        assert!(event[STARTED] <= event[FINISHED]);
+    }
+    assert_eq!((counter(&pool, "completed"), counter(&pool, "waiting"), counter(&pool, "running")), (jobs as f64, 0.0, 0.0));
+    events
+}
+
+pub async fn each_strategy_runs_a_thousand_jobs_exactly_once() {
+    for strategy in ["pool", "partition", "unbounded", "rayon"] {
+        let events = run_strategy(strategy, 3, 1_000).await;
+        assert_exactly_once(&events, 1_000, 64);
+    }
+}
+
+pub async fn partition_assigns_exactly_the_planned_slices() {
+    let events = run_strategy("partition", 3, 10).await;
+    assert_exactly_once(&events, 10, 3);
+    for event in events.chunks(FIELDS) {
+        let planned = 1.0 + ((event[JOB] - 1.0) / 4.0).floor(); // slices of ceil(10 / 3) = 4: 1-4, 5-8, 9-10
+        assert_eq!(event[WORKER], planned, "job {} on its slice's worker", event[JOB]);
+    }
+}
+
+pub async fn unbounded_uses_a_worker_per_job() {
+    let events = run_strategy("unbounded", 1, 30).await;
+    let per_worker = assert_exactly_once(&events, 30, 64);
+    assert_eq!(per_worker.iter().filter(|&&n| n == 1).count(), 30, "30 jobs on 30 distinct workers");
+    let capped = run_strategy("unbounded", 1, 200).await;
+    let per_worker = assert_exactly_once(&capped, 200, 64);
+    assert!(per_worker.iter().all(|&n| n <= 4), "capped at 64 workers, at most ceil(200 / 64) jobs each");
+}
+
+pub async fn rayon_numbers_its_workers_within_its_pool_size() {
+    let events = run_strategy("rayon", 2, 1_000).await;
+    let per_worker = assert_exactly_once(&events, 1_000, 2);
+    assert!(per_worker[1] > 0 && per_worker[2] > 0, "both rayon threads ran jobs: {per_worker:?}");
+    let events = run_strategy("rayon", 4, 1_000).await; // another size in the same page
+    assert_exactly_once(&events, 1_000, 4);
+    let message = error_message(WebPool::with_rayon(0.0).err().unwrap());
+    assert!(message.contains("rayon pool size 0") && message.contains("from 1 to 64"), "{message}");
 }
