@@ -5,7 +5,8 @@
 
 import { element } from './dom.js';
 import { loadPoolscope, threadsUnavailableReason } from './poolscope.js';
-import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, checkSetting, formatSetting, queryFromSettings, settingsFromQuery } from './settings.js';
+import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, STRATEGIES, checkSetting, formatSetting, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { CompareView, summarize } from './compare.js';
 import { CANCELLED, FAILED, Run, TIMED_OUT } from './run.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
@@ -17,11 +18,19 @@ const LOG_LIMIT = 2_000;
 const LOG_TAIL = 1_000;
 const STATS_INTERVAL_MS = 100;
 
+let instances = 0;
+
+/// `<pool-playground sync-url>` (the playground page) takes its settings from
+/// the URL and keeps the URL in step; without `sync-url` (embedded in a
+/// page, several at once) it takes them from its attributes, and `autorun`
+/// starts it once it scrolls into view.
 class PoolPlayground extends HTMLElement {
   connectedCallback() {
     if (this.inputs) return;
     this.run = null;
-    const { settings, autorun, problems } = settingsFromQuery(location.search);
+    this.idPrefix = `ps${++instances}`;
+    this.syncUrl = this.hasAttribute('sync-url');
+    const { settings, autorun, problems } = this.syncUrl ? settingsFromQuery(location.search) : settingsFromAttributes(this);
     this.settings = settings;
     this.#render();
     this.#showProblems(problems);
@@ -29,23 +38,33 @@ class PoolPlayground extends HTMLElement {
     const unavailable = threadsUnavailableReason();
     if (unavailable) {
       this.#fail(`Threads are unavailable: ${unavailable}.`);
-      this.runButton.disabled = true;
+      this.runButton.disabled = this.compareButton.disabled = true;
       return;
     }
     this.#writeUrl();
-    if (autorun) this.start();
+    if (!autorun) return;
+    if (this.syncUrl) {
+      this.start();
+    } else {
+      const seen = new IntersectionObserver((entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        seen.disconnect();
+        this.start();
+      });
+      seen.observe(this);
+    }
   }
 
   #render() {
     this.inputs = {};
     const number = (name, label, attributes = {}) => {
-      const input = element('input', { name, id: `ps-${name}`, type: 'number', inputmode: 'numeric', ...attributes });
+      const input = element('input', { name, id: `${this.idPrefix}-${name}`, type: 'number', inputmode: 'numeric', ...attributes });
       input.value = formatSetting(name, this.settings[name]);
       this.inputs[name] = input;
       return element('div', { class: `field field-${name}` }, element('label', { for: input.id }, label), input);
     };
     const choice = (name, label, options) => {
-      const select = element('select', { name, id: `ps-${name}` },
+      const select = element('select', { name, id: `${this.idPrefix}-${name}` },
         ...options.map(([value, text]) => element('option', { value }, text)));
       select.value = this.settings[name];
       this.inputs[name] = select;
@@ -62,12 +81,15 @@ class PoolPlayground extends HTMLElement {
     this.exportButton = button('Export trace', { disabled: true, title: 'Chrome trace-event JSON, for Perfetto or chrome://tracing' },
       () => this.run?.model && downloadTrace(this.run.model));
     this.linkButton = button('Copy link', { title: 'a link that replays this run' }, () => this.#copyLink());
+    this.compareButton = button('Compare strategies', { title: 'run these jobs with each strategy in turn' }, () => this.compare());
     const form = element('form', { class: 'controls', 'aria-label': 'Run settings' },
       element('div', { class: 'pool-size' },
         number('pool', 'Workers', { min: '1', max: String(MAX_POOL), title: `1 to ${MAX_POOL}; change it while jobs run` }),
         button('−', { 'aria-label': 'One worker less' }, () => this.#stepPool(-1)),
         button('+', { 'aria-label': 'One worker more' }, () => this.#stepPool(+1))),
       number('jobs', 'Jobs', { min: '1' }),
+      choice('strategy', 'Strategy', [['pool', 'pool: shared queue'], ['partition', 'partition: fixed slices'],
+        ['unbounded', 'a worker per job'], ['rayon', 'rayon: work stealing']]),
       choice('kind', 'Kind', [['cpu', 'cpu: busy work'], ['sleep', 'sleep: waits, like I/O']]),
       number('cost', 'Cost (ms)', { min: '0', step: 'any' }),
       choice('dist', 'Costs', DISTRIBUTIONS.map((d) => [d, d])),
@@ -78,7 +100,7 @@ class PoolPlayground extends HTMLElement {
           number('fail', 'Failing jobs', { type: 'text', inputmode: 'text', placeholder: 'e.g. 3 or 1,15,30', title: 'these jobs panic after their work' }),
           number('timeout', 'Job timeout (ms)', { min: '0', step: 'any', title: '0: none. A job running longer is reported as timed out and its worker replaced' }),
           number('capacity', 'Queue capacity', { min: '0', title: '0: unbounded. A full queue takes jobs as workers free room' }))),
-      element('div', { class: 'buttons' }, this.runButton, this.stopButton, this.exportButton, this.linkButton));
+      element('div', { class: 'buttons' }, this.runButton, this.stopButton, this.compareButton, this.exportButton, this.linkButton));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.start();
@@ -94,6 +116,8 @@ class PoolPlayground extends HTMLElement {
     const statsPanel = element('div', { class: 'stats' });
     this.stats = new Stats(statsPanel);
     this.logNote = element('p', { class: 'note' });
+    this.compareSection = element('section', { class: 'panel compare', 'data-results': '0' });
+    this.compareView = new CompareView(this.compareSection);
     this.log = element('ol', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' });
     // Follow new lines unless the reader scrolled up; read on scroll, not
     // per frame, which would force a layout every frame.
@@ -104,15 +128,16 @@ class PoolPlayground extends HTMLElement {
 
     this.replaceChildren(
       form, this.problems, this.status,
+      this.compareSection,
       element('div', { class: 'views' },
-        element('section', { class: 'panel timeline-panel', 'aria-labelledby': 'ps-timeline' },
-          element('h2', { id: 'ps-timeline' }, 'Timeline'),
+        element('section', { class: 'panel timeline-panel', 'aria-labelledby': `${this.idPrefix}-timeline` },
+          element('h2', { id: `${this.idPrefix}-timeline` }, 'Timeline'),
           element('p', { class: 'hint' }, 'One lane per worker, one bar per job from start to finish; the queue length is drawn underneath. A mark shows where the pool was resized.'),
           this.canvas),
-        element('section', { class: 'panel stats-panel', 'aria-labelledby': 'ps-numbers' },
-          element('h2', { id: 'ps-numbers' }, 'Numbers'), statsPanel),
-        element('section', { class: 'panel log-panel', 'aria-labelledby': 'ps-log' },
-          element('h2', { id: 'ps-log' }, 'Log'), this.logNote, this.log)),
+        element('section', { class: 'panel stats-panel', 'aria-labelledby': `${this.idPrefix}-numbers` },
+          element('h2', { id: `${this.idPrefix}-numbers` }, 'Numbers'), statsPanel),
+        element('section', { class: 'panel log-panel', 'aria-labelledby': `${this.idPrefix}-log` },
+          element('h2', { id: `${this.idPrefix}-log` }, 'Log'), this.logNote, this.log)),
       this.#capabilities());
   }
 
@@ -132,8 +157,8 @@ class PoolPlayground extends HTMLElement {
   #setState(state) {
     this.dataset.state = state;
     const running = state === 'running';
-    this.runButton.disabled = running;
-    this.stopButton.disabled = !running;
+    this.runButton.disabled = this.compareButton.disabled = running;
+    this.stopButton.disabled = !running || this.comparing;
     this.exportButton.disabled = !this.run?.model;
     for (const [name, input] of Object.entries(this.inputs)) if (name !== 'pool') input.disabled = running;
   }
@@ -148,7 +173,7 @@ class PoolPlayground extends HTMLElement {
   }
 
   #writeUrl() {
-    history.replaceState(null, '', queryFromSettings(this.settings));
+    if (this.syncUrl) history.replaceState(null, '', queryFromSettings(this.settings));
   }
 
   /// Reads every control; a bad one keeps its last good value and says why.
@@ -188,7 +213,8 @@ class PoolPlayground extends HTMLElement {
   }
 
   async #copyLink() {
-    const url = new URL(queryFromSettings(this.settings, true), location.href).href;
+    const page = this.syncUrl ? location.href : new URL('./', import.meta.url).href;
+    const url = new URL(queryFromSettings(this.settings, true), page).href;
     try {
       await navigator.clipboard.writeText(url);
       this.status.textContent = 'Link copied: it replays this run with the same jobs.';
@@ -200,34 +226,72 @@ class PoolPlayground extends HTMLElement {
   async start() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
     this.#writeUrl();
-    this.run?.dispose();
-    this.log.replaceChildren();
-    this.log.start = 1;
-    this.logNote.textContent = this.settings.jobs > LOG_LIMIT
-      ? `Runs over ${LOG_LIMIT.toLocaleString('en-US')} jobs keep the latest ${LOG_TAIL.toLocaleString('en-US')} lines here; Export trace has every job.`
-      : '';
-    const { pool, jobs, kind, cost } = this.settings;
-    this.status.textContent = `Running ${jobs} ${kind} jobs of ~${cost} ms on ${pool} worker${pool === 1 ? '' : 's'}…`;
-    this.statsShownAt = 0;
+    this.compareView.clear();
+    this.#setState('running');
     try {
-      const api = await loadPoolscope();
-      const run = new Run(api, { ...this.settings }, (r, first) => this.#onFrame(r, first));
-      this.run = run;
-      this.#setState('running');
-      await run.start();
-      if (this.run !== run) return; // a newer run replaced this one
-      this.#onFrame(run, run.model.count);
-      const { model } = run;
-      const wall = (model.wallMs / 1000).toFixed(2);
-      const failed = model.outcomes[FAILED] + model.outcomes[TIMED_OUT];
-      this.status.textContent = (run.stopped
-        ? `Stopped after ${model.ran} jobs; ${model.cancelled} queued jobs were cancelled (${wall} s).`
-        : `Done: ${model.ran} jobs on ${model.jobsByWorker.size} workers in ${wall} s, ${model.speedup.toFixed(2)}× the speed of one worker.`) +
-        (failed ? ` ${failed} failed: see the log.` : '');
+      const run = await this.#runOnce({ ...this.settings });
+      if (!run) return; // a newer run replaced this one
+      this.status.textContent = this.#summary(run);
       this.#setState('done');
     } catch (error) {
       this.#fail(`The run failed: ${error.message ?? error}`);
     }
+  }
+
+  /// Runs the same job set with each strategy in turn, then compares them.
+  async compare() {
+    if (this.dataset.state === 'running' || !this.#readControls()) return;
+    this.#writeUrl();
+    this.compareView.clear();
+    this.comparing = true;
+    this.#setState('running');
+    const results = [];
+    try {
+      for (const strategy of STRATEGIES) {
+        const run = await this.#runOnce({ ...this.settings, strategy, fail: strategy === 'rayon' ? [] : this.settings.fail });
+        if (!run) return;
+        results.push(summarize(strategy, run));
+        this.compareView.show(results, this.settings);
+      }
+      this.status.textContent = `Compared ${results.length} strategies on the same ${this.settings.jobs} jobs (seed ${this.settings.seed}).`;
+      this.#setState('done');
+    } catch (error) {
+      this.#fail(`The comparison failed: ${error.message ?? error}`);
+    } finally {
+      this.comparing = false;
+    }
+  }
+
+  #summary(run) {
+    const { model } = run;
+    const wall = (model.wallMs / 1000).toFixed(2);
+    const failed = model.outcomes[FAILED] + model.outcomes[TIMED_OUT];
+    return (run.stopped
+      ? `Stopped after ${model.ran} jobs; ${model.cancelled} queued jobs were cancelled (${wall} s).`
+      : `Done: ${model.ran} jobs on ${model.jobsByWorker.size} workers in ${wall} s, ${model.speedup.toFixed(2)}× the speed of one worker.`) +
+      (failed ? ` ${failed} failed: see the log.` : '') + (run.notes.length ? ` ${run.notes.join(' ')}` : '');
+  }
+
+  /// One run with the live views; resolves to it, or to null if a newer run replaced it.
+  async #runOnce(settings) {
+    this.run?.dispose();
+    this.log.replaceChildren();
+    this.log.start = 1;
+    this.logNote.textContent = settings.jobs > LOG_LIMIT
+      ? `Runs over ${LOG_LIMIT.toLocaleString('en-US')} jobs keep the latest ${LOG_TAIL.toLocaleString('en-US')} lines here; Export trace has every job.`
+      : '';
+    const { pool, jobs, kind, cost, strategy } = settings;
+    this.status.textContent = `Running ${jobs} ${kind} jobs of ~${cost} ms, strategy ${strategy}, ${pool} worker${pool === 1 ? '' : 's'}…`;
+    this.statsShownAt = 0;
+    this.lastSignature = '';
+    const api = await loadPoolscope();
+    const run = new Run(api, settings, (r, first) => this.#onFrame(r, first));
+    this.run = run;
+    this.exportButton.disabled = true;
+    await run.start();
+    if (this.run !== run) return null;
+    this.#onFrame(run, run.model.count);
+    return run;
   }
 
   stop() {

@@ -3,6 +3,7 @@
 // Float64Array), never one message per job.
 
 import { jobCosts, failingJobs } from './jobs.js';
+import { UNBOUNDED_CAP } from './settings.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const MAX_QUEUE_SAMPLES = 4096;
@@ -115,21 +116,50 @@ export class Run {
     this.workers = [];
     this.frame = 0;
     this.stopped = false;
+    this.notes = []; // what the strategy changed, for the page to say
+    this.startupMs = 0; // from asking for the pool to its workers running
+  }
+
+  /// A pool shaped for the run's strategy.
+  #makePool() {
+    const { settings, api } = this;
+    const options = {};
+    if (settings.capacity > 0) options.capacity = settings.capacity;
+    if (settings.timeout > 0) options.jobTimeoutMs = settings.timeout;
+    switch (settings.strategy) {
+      case 'rayon':
+        if (settings.timeout > 0 || settings.capacity > 0) this.notes.push('rayon runs without a job timeout or queue capacity.');
+        return api.Pool.withRayon(settings.pool);
+      case 'unbounded': {
+        const workers = Math.min(settings.jobs, UNBOUNDED_CAP);
+        const perWorker = Math.ceil(settings.jobs / workers);
+        if (settings.jobs > UNBOUNDED_CAP) {
+          this.notes.push(`A worker per job is capped at ${UNBOUNDED_CAP} workers here: each runs up to ${perWorker} jobs.`);
+        }
+        return new api.Pool(workers, { ...options, jobsPerWorker: perWorker });
+      }
+      case 'partition':
+        if (settings.capacity > 0) this.notes.push('A partitioned run has no shared queue to bound: capacity is ignored.');
+        return new api.Pool(settings.pool, { ...options, capacity: undefined });
+      default:
+        return new api.Pool(settings.pool, options);
+    }
   }
 
   async start() {
     const { settings } = this;
     const costs = jobCosts(settings);
-    const options = {};
-    if (settings.capacity > 0) options.capacity = settings.capacity;
-    if (settings.timeout > 0) options.jobTimeoutMs = settings.timeout;
-    this.pool = new this.api.Pool(settings.pool, options);
+    const asked = performance.now();
+    this.pool = this.#makePool();
     await this.pool.ready();
+    this.startupMs = performance.now() - asked;
     this.model = new RunModel(settings, this.api.eventFields(), costs);
     const failing = failingJobs(settings);
     this.#frame();
-    // A bounded queue takes the jobs as room frees up; the page never blocks.
-    if (settings.capacity > 0) {
+    if (settings.strategy === 'partition') {
+      this.pool.submitPartitioned(settings.kind, costs, failing);
+    } else if (settings.capacity > 0) {
+      // A bounded queue takes the jobs as room frees up; the page never blocks.
       await this.pool.submitWait(settings.kind, costs, failing).catch((error) => {
         if (!this.stopped) throw error; // Stop closes the pool while jobs still wait for room
       });

@@ -13,15 +13,19 @@ export const MAX_TIMEOUT_MS = 60_000;
 export const MAX_FAILING = 100;
 
 export const KINDS = ['cpu', 'sleep'];
+/// How the jobs reach the workers: the article's three ways, and rayon.
+export const STRATEGIES = ['pool', 'partition', 'unbounded', 'rayon'];
+/// "A worker per job" stops at this many workers.
+export const UNBOUNDED_CAP = 64;
 export const DISTRIBUTIONS = ['equal', 'random', 'heavy', 'increasing'];
 
 /// The article's example, with jobs long enough to follow by eye.
 export const DEFAULTS = Object.freeze({
   pool: 2, jobs: 5, kind: 'cpu', cost: 400, dist: 'equal', seed: 1,
-  fail: Object.freeze([]), timeout: 0, capacity: 0,
+  fail: Object.freeze([]), timeout: 0, capacity: 0, strategy: 'pool',
 });
 /// Left out of the URL while they hold their default.
-const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity']);
+const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity', 'strategy']);
 
 const integer = (min, max) => ({
   range: `a whole number from ${min} to ${max}`,
@@ -64,6 +68,7 @@ export const RULES = Object.freeze({
   fail: jobList,
   timeout: decimal(0, MAX_TIMEOUT_MS),
   capacity: integer(0, MAX_JOBS),
+  strategy: oneOf(STRATEGIES),
 });
 
 /// A setting as the URL and the controls write it.
@@ -78,6 +83,15 @@ export function checkSetting(name, text) {
   if (value !== undefined) return { value };
   const shown = String(text).length > 40 ? `${String(text).slice(0, 40)}…` : String(text);
   return { problem: `${name}=${JSON.stringify(shown)} is not allowed: ${name} must be ${RULES[name].range}.` };
+}
+
+/// Reads the settings from an element's attributes, like a query string.
+export function settingsFromAttributes(element) {
+  const params = new URLSearchParams();
+  for (const name of [...Object.keys(RULES), 'autorun']) {
+    if (element.hasAttribute(name)) params.set(name, element.getAttribute(name));
+  }
+  return settingsFromQuery(`?${params}`);
 }
 
 /// Reads the settings from a query string. A bad or unknown parameter does
