@@ -1,0 +1,66 @@
+// The article's strategies on the page: partitioning, the compare view,
+// and every preset of the walkthrough page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertEachJobOnce, openPage, readLog, useBrowser, waitForState } from './harness.mjs';
+
+const session = useBrowser(before, after);
+
+test('strategy=partition with pool 2 and 6 jobs: jobs 1-3 on one worker, 4-6 on the other', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/?strategy=partition&pool=2&jobs=6&autorun=1`, errors);
+  await waitForState(page, 'done');
+  const lines = await readLog(page);
+  assertEachJobOnce(lines, 6, 2);
+  const workerOf = Object.fromEntries(lines.map((l) => [l.job, l.worker]));
+  assert.equal(new Set([1, 2, 3].map((job) => workerOf[job])).size, 1, 'jobs 1-3 on one worker');
+  assert.equal(new Set([4, 5, 6].map((job) => workerOf[job])).size, 1, 'jobs 4-6 on one worker');
+  assert.notEqual(workerOf[1], workerOf[4]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the compare view runs all four strategies on a heavy job set', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/?pool=2&jobs=24&kind=cpu&cost=30&dist=heavy`, errors);
+  await page.getByRole('button', { name: 'Compare strategies' }).click();
+  await page.locator('.compare[data-results="4"]').waitFor({ timeout: 90_000 });
+  await waitForState(page, 'done');
+  const rows = page.locator('.compare-table tbody tr');
+  assert.equal(await rows.count(), 4);
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.strategy)), ['pool', 'partition', 'unbounded', 'rayon']);
+  for (const text of await rows.allInnerTexts()) assert.match(text, /\d+ ms/);
+  assert.ok((await page.locator('.compare .explanation').innerText()).length > 40, 'one sentence explains the outcome');
+  assert.equal(await page.locator('.compare-chart rect.wall').count(), 4);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('every preset on the walkthrough page runs and shows its lines', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/article.html`, errors);
+  const playgrounds = page.locator('pool-playground');
+  assert.equal(await playgrounds.count(), 4);
+  const expected = [
+    { strategy: 'unbounded', workers: 5 },
+    { strategy: 'partition', workers: 2 },
+    { strategy: 'pool', workers: 2 },
+    { strategy: 'pool', workers: 3 },
+  ];
+  for (let i = 0; i < expected.length; i++) {
+    const playground = playgrounds.nth(i);
+    await playground.getByRole('button', { name: 'Run' }).click();
+    await playground.and(page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    const text = await playground.getByRole('log').innerText();
+    const lines = text.split('\n').filter(Boolean).map((line) => {
+      const match = line.match(/^Job (\d+) is done by worker (\d+)$/);
+      assert.ok(match, line);
+      return { job: Number(match[1]), worker: Number(match[2]) };
+    });
+    assertEachJobOnce(lines, 5, expected[i].workers);
+    if (expected[i].strategy === 'unbounded') assert.equal(new Set(lines.map((l) => l.worker)).size, 5, 'a worker per job');
+  }
+  assert.equal(new URL(page.url()).search, '', 'embedded playgrounds leave the page URL alone');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
