@@ -4,9 +4,11 @@
 //!   web types;
 //! - `sys`: clock, sleep and futex for each platform;
 //! - `native`: `Pool` on std threads;
-//! - `web`: `Pool` on Web Workers sharing one wasm memory, exported to JS.
+//! - `web`: `Pool` on Web Workers sharing one wasm memory, exported to JS;
+//! - `web_fallback`: the job runner of the message-passing fallback, for
+//!   pages without cross-origin isolation (a build without shared memory).
 
-#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
+#![cfg_attr(all(target_arch = "wasm32", feature = "threads"), feature(stdarch_wasm_atomic_wait))]
 
 pub mod core;
 pub mod sys;
@@ -16,8 +18,10 @@ pub mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::Pool;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "threads"))]
 pub mod web;
+#[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
+pub mod web_fallback;
 
 pub use crate::core::error::PoolError;
 pub use crate::core::events::{Event, EVENT_FIELDS};

@@ -4,7 +4,7 @@
 // "Job 3 is done by worker 2".
 
 import { element } from './dom.js';
-import { loadPoolscope, threadsUnavailableReason } from './poolscope.js';
+import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
 import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, STRATEGIES, checkSetting, formatSetting, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { CANCELLED, FAILED, Run, TIMED_OUT } from './run.js';
@@ -35,12 +35,17 @@ class PoolPlayground extends HTMLElement {
     this.#render();
     this.#showProblems(problems);
     this.#setState('idle');
-    const unavailable = threadsUnavailableReason();
-    if (unavailable) {
-      this.#fail(`Threads are unavailable: ${unavailable}.`);
+    this.mode = chooseMode(this.settings.mode);
+    this.dataset.mode = this.mode.mode ?? 'none';
+    if (!this.mode.mode) {
+      this.#fail(`Nothing can run here: ${this.mode.reason}.`);
       this.runButton.disabled = this.compareButton.disabled = true;
       return;
     }
+    this.modeNotice.textContent = this.mode.mode === 'shared'
+      ? 'Shared-memory mode: the workers share one WebAssembly memory and take jobs from one queue in it.'
+      : `Message-passing mode: ${this.mode.reason}. Each worker has its own WebAssembly instance and jobs travel ` +
+        `by postMessage, so every job costs a message each way. For the shared-memory mode, ${SHARED_MODE_FIX}.`;
     this.#writeUrl();
     if (!autorun) return;
     if (this.syncUrl) {
@@ -109,6 +114,7 @@ class PoolPlayground extends HTMLElement {
 
     this.problems = element('ul', { class: 'problems', 'aria-live': 'assertive' });
     this.status = element('p', { class: 'status', role: 'status' });
+    this.modeNotice = element('p', { class: 'mode-notice' });
     this.canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0' });
     this.timeline = new Timeline(this.canvas);
     // Redraw at the new width when the layout changes (rotation, narrow windows).
@@ -127,7 +133,7 @@ class PoolPlayground extends HTMLElement {
     }, { passive: true });
 
     this.replaceChildren(
-      form, this.problems, this.status,
+      form, this.problems, this.modeNotice, this.status,
       this.compareSection,
       element('div', { class: 'views' },
         element('section', { class: 'panel timeline-panel', 'aria-labelledby': `${this.idPrefix}-timeline` },
@@ -247,7 +253,8 @@ class PoolPlayground extends HTMLElement {
     this.#setState('running');
     const results = [];
     try {
-      for (const strategy of STRATEGIES) {
+      // rayon needs shared memory: the fallback compares the other three.
+      for (const strategy of STRATEGIES.filter((name) => name !== 'rayon' || this.mode.mode === 'shared')) {
         const run = await this.#runOnce({ ...this.settings, strategy, fail: strategy === 'rayon' ? [] : this.settings.fail });
         if (!run) return;
         results.push(summarize(strategy, run));
@@ -284,7 +291,7 @@ class PoolPlayground extends HTMLElement {
     this.status.textContent = `Running ${jobs} ${kind} jobs of ~${cost} ms, strategy ${strategy}, ${pool} worker${pool === 1 ? '' : 's'}…`;
     this.statsShownAt = 0;
     this.lastSignature = '';
-    const api = await loadPoolscope();
+    const api = await loadPoolscope(this.mode.mode);
     const run = new Run(api, settings, (r, first) => this.#onFrame(r, first));
     this.run = run;
     this.exportButton.disabled = true;
@@ -361,5 +368,13 @@ function logLine(model, index) {
   }
 }
 
+// The stylesheet comes with the element, for pages that only add the script.
+if (!document.querySelector('link[data-poolscope-style]')) {
+  const style = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: new URL('./style.css', import.meta.url).href });
+  style.dataset.poolscopeStyle = '';
+  document.head.append(style);
+}
+
 customElements.define('pool-playground', PoolPlayground);
+customElements.define('worker-pool-playground', class extends PoolPlayground {});
 export { DEFAULTS, KINDS };

@@ -1,22 +1,9 @@
-// Loads the wasm module once and hands out its API. Pages import this file,
-// not pkg/ directly, so the module is initialised exactly once.
-import init, * as api from './pkg/poolscope.js';
-
-let loading;
-
-/// Resolves to the poolscope API: `Pool`, `eventFields()`, `maxWorkers()`, ...
-export function loadPoolscope() {
-  loading ??= init().then(() => api);
-  return loading;
-}
-
-/// Why this page cannot run shared-memory threads, or null if it can.
-export function threadsUnavailableReason() {
-  if (!globalThis.crossOriginIsolated) {
-    return 'this page is not cross-origin isolated: serve it with the headers ' +
-      '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" ' +
-      '(scripts/serve.sh does), and open it over http(s), not file://';
-  }
-  if (typeof SharedArrayBuffer === 'undefined') return 'this browser has no SharedArrayBuffer';
-  return null;
-}
+// poolscope for any page: this one script defines <worker-pool-playground>
+// (and <pool-playground>, the same element) and loads its stylesheet.
+//
+//   <script type="module" src="https://example.org/poolscope/poolscope.js"></script>
+//   <worker-pool-playground pool="3" jobs="12" autorun></worker-pool-playground>
+//
+// It also exports the pool API: `const { Pool } = await loadPoolscope();`.
+export { loadPoolscope, chooseMode } from './api.js';
+import './playground.js';

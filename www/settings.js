@@ -22,10 +22,10 @@ export const DISTRIBUTIONS = ['equal', 'random', 'heavy', 'increasing'];
 /// The article's example, with jobs long enough to follow by eye.
 export const DEFAULTS = Object.freeze({
   pool: 2, jobs: 5, kind: 'cpu', cost: 400, dist: 'equal', seed: 1,
-  fail: Object.freeze([]), timeout: 0, capacity: 0, strategy: 'pool',
+  fail: Object.freeze([]), timeout: 0, capacity: 0, strategy: 'pool', mode: 'auto',
 });
 /// Left out of the URL while they hold their default.
-const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity', 'strategy']);
+const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity', 'strategy', 'mode']);
 
 const integer = (min, max) => ({
   range: `a whole number from ${min} to ${max}`,
@@ -69,6 +69,7 @@ export const RULES = Object.freeze({
   timeout: decimal(0, MAX_TIMEOUT_MS),
   capacity: integer(0, MAX_JOBS),
   strategy: oneOf(STRATEGIES),
+  mode: oneOf(['auto', 'shared', 'fallback']),
 });
 
 /// A setting as the URL and the controls write it.

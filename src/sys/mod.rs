@@ -6,14 +6,21 @@
 //! - `wait` / `wake_all`: a futex on an `AtomicU32`.
 //!
 //! `native.rs` backs them with std, `wasm.rs` with wasm atomics and the
-//! browser's `performance`.
+//! browser's `performance`, `wasm_single.rs` (the fallback build, one
+//! thread per instance) with `performance` alone.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::*;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "threads"))]
 mod wasm;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "threads"))]
 pub use wasm::*;
+
+// The fallback build has one thread per instance: nothing ever waits.
+#[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
+mod wasm_single;
+#[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
+pub use wasm_single::*;

@@ -1,0 +1,43 @@
+// Loads the pool API once per mode. Two modes, one API:
+// - `shared`: Web Workers sharing one wasm memory (pkg/), which needs a
+//   cross-origin isolated page (COOP `same-origin`, COEP `require-corp`);
+// - `fallback`: message-passing Web Workers, each with its own instance of
+//   a build without shared memory (pkg-fallback/, see fallback.js).
+
+const loading = new Map();
+
+/// Which mode this page can run, and why: `{ mode, reason }`; `mode` is
+/// null when there are no Web Workers at all. `asked` is the `mode`
+/// setting: `auto` picks shared memory where the page allows it.
+export function chooseMode(asked = 'auto') {
+  if (typeof Worker === 'undefined') {
+    return { mode: null, reason: 'this browser has no Web Workers, so nothing can run beside the page' };
+  }
+  const isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
+  if (isolated && asked !== 'fallback') return { mode: 'shared', reason: 'the page is cross-origin isolated' };
+  if (asked === 'fallback') return { mode: 'fallback', reason: 'the fallback was asked for (mode=fallback)' };
+  return {
+    mode: 'fallback',
+    reason: globalThis.crossOriginIsolated !== true
+      ? 'this page is not cross-origin isolated, so Web Workers cannot share memory'
+      : 'this browser has no SharedArrayBuffer',
+  };
+}
+
+/// What turns the shared-memory mode on, for the page to say.
+export const SHARED_MODE_FIX = 'serve the page with the headers "Cross-Origin-Opener-Policy: same-origin" and ' +
+  '"Cross-Origin-Embedder-Policy: require-corp" (scripts/serve.sh does), or register a service worker that adds them, ' +
+  'and open it over http(s), not file://';
+
+/// Resolves to `{ mode, Pool, eventFields, ... }` for `mode`.
+export function loadPoolscope(mode = chooseMode().mode) {
+  if (!loading.has(mode)) {
+    loading.set(mode, mode === 'shared'
+      ? import('./pkg/poolscope.js').then(async (module) => {
+        await module.default();
+        return { ...module, mode };
+      })
+      : import('./fallback.js').then(({ FallbackPool, FIELDS }) => ({ mode, Pool: FallbackPool, eventFields: () => FIELDS })));
+  }
+  return loading.get(mode);
+}
