@@ -4,12 +4,17 @@
 SharedArrayBuffer exists only on cross-origin isolated pages, which takes
 COOP `same-origin` and COEP `require-corp`; `.wasm` must be application/wasm
 for streaming compilation. PORT overrides the port (default 8080).
+
+Every page also gets the strict Content-Security-Policy that poolscope is
+built to run under (no inline script or style, no eval, no blob: workers);
+POOLSCOPE_ISOLATION=0 leaves out COOP/COEP, as most docs hosts do.
 """
 import functools
 import http.server
 import os
 import sys
 
+CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'"
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "www")
 
 
@@ -24,9 +29,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     }
 
     def end_headers(self):
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        if os.environ.get("POOLSCOPE_ISOLATION", "1") != "0":
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("Content-Security-Policy", CSP)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 

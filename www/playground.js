@@ -7,6 +7,7 @@ import { element } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
 import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, STRATEGIES, checkSetting, formatSetting, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
+import { reserveWorkers } from './budget.js';
 import { CANCELLED, FAILED, Run, TIMED_OUT } from './run.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
@@ -33,6 +34,7 @@ class PoolPlayground extends HTMLElement {
     const { settings, autorun, problems } = this.syncUrl ? settingsFromQuery(location.search) : settingsFromAttributes(this);
     this.settings = settings;
     this.#render();
+    problems.push(...this.#checkLayout());
     this.#showProblems(problems);
     this.#setState('idle');
     this.mode = chooseMode(this.settings.mode);
@@ -47,7 +49,8 @@ class PoolPlayground extends HTMLElement {
       : `Message-passing mode: ${this.mode.reason}. Each worker has its own WebAssembly instance and jobs travel ` +
         `by postMessage, so every job costs a message each way. For the shared-memory mode, ${SHARED_MODE_FIX}.`;
     this.#writeUrl();
-    if (!autorun) return;
+    // A bad setting is shown, not run: the reader fixes it or presses Run.
+    if (!autorun || problems.length > 0) return;
     if (this.syncUrl) {
       this.start();
     } else {
@@ -158,6 +161,15 @@ class PoolPlayground extends HTMLElement {
         item('Shared memory', shared ? 'yes' : 'no', shared),
         item('Cores', String(cores), true)),
       element('p', { class: 'hint' }, `More cpu workers than ${cores} cores cannot all run at once; sleep workers can, since they wait instead of computing.`));
+  }
+
+  /// `layout`: log | timeline | compact | full; anything else is named and replaced.
+  #checkLayout() {
+    const layout = this.getAttribute('layout');
+    if (layout === null || ['log', 'timeline', 'compact', 'full'].includes(layout)) return [];
+    this.setAttribute('layout', 'compact');
+    const shown = layout.length > 40 ? `${layout.slice(0, 40)}…` : layout;
+    return [`layout=${JSON.stringify(shown)} is not allowed: layout must be one of log, timeline, compact, full. Using compact.`];
   }
 
   #setState(state) {
@@ -295,7 +307,15 @@ class PoolPlayground extends HTMLElement {
     const run = new Run(api, settings, (r, first) => this.#onFrame(r, first));
     this.run = run;
     this.exportButton.disabled = true;
-    await run.start();
+    const workers = strategy === 'unbounded' ? Math.min(jobs, 64) : pool;
+    const release = await reserveWorkers(workers, () => {
+      this.status.textContent = 'Waiting for other playgrounds on this page to free their workers…';
+    });
+    try {
+      await run.start();
+    } finally {
+      release();
+    }
     if (this.run !== run) return null;
     this.#onFrame(run, run.model.count);
     return run;

@@ -89,8 +89,13 @@ export function checkSetting(name, text) {
 /// Reads the settings from an element's attributes, like a query string.
 export function settingsFromAttributes(element) {
   const params = new URLSearchParams();
-  for (const name of [...Object.keys(RULES), 'autorun']) {
+  for (const name of Object.keys(RULES)) {
     if (element.hasAttribute(name)) params.set(name, element.getAttribute(name));
+  }
+  // `autorun` is a boolean attribute: present (`autorun` or `autorun="1"`) or not.
+  if (element.hasAttribute('autorun')) {
+    const value = element.getAttribute('autorun');
+    params.set('autorun', value === '' || value === 'autorun' ? '1' : value);
   }
   return settingsFromQuery(`?${params}`);
 }

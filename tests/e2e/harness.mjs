@@ -11,9 +11,10 @@ import { chromium } from 'playwright-core';
 const SERVE = fileURLToPath(new URL('../../scripts/serve.py', import.meta.url));
 
 /// Serves www/ with scripts/serve.py on a free port: `{ origin, stop }`.
-export function startServer() {
+/// `isolated: false` leaves out COOP/COEP, as most docs hosts do.
+export function startServer({ isolated = true } = {}) {
   const child = spawn('python3', [SERVE], {
-    env: { ...process.env, PORT: '0', POOLSCOPE_QUIET: '1' },
+    env: { ...process.env, PORT: '0', POOLSCOPE_QUIET: '1', POOLSCOPE_ISOLATION: isolated ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -47,9 +48,14 @@ export async function launchChromium() {
   return { context, close };
 }
 
-/// A page that records uncaught errors and console errors into `errors`.
+/// A page that records uncaught errors, console errors and CSP violations into `errors`.
 export async function openPage(context, url, errors = []) {
   const page = await context.newPage();
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console error: ${message.text()}`);
@@ -60,10 +66,10 @@ export async function openPage(context, url, errors = []) {
 }
 
 /// Starts a server and a browser once for a test file.
-export function useBrowser(before, after) {
+export function useBrowser(before, after, serverOptions) {
   const session = {};
   before(async () => {
-    session.server = await startServer();
+    session.server = await startServer(serverOptions);
     session.browser = await launchChromium();
     session.origin = session.server.origin;
     session.context = session.browser.context;

@@ -1,7 +1,6 @@
 // The playground driven as a new user would: through its controls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assertEachJobOnce, openPage, readLog, useBrowser, waitForState } from './harness.mjs';
@@ -169,27 +168,3 @@ test('screenshots at desktop and 360 px; nothing overflows the narrow screen', a
   await page.close();
 });
 
-test('without cross-origin isolation the page says why threads are unavailable and how to fix it', async () => {
-  // A plain static server, as most docs hosts are: no COOP/COEP headers.
-  const www = fileURLToPath(new URL('../../www/', import.meta.url));
-  const plain = spawn('python3', ['-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', www], { stdio: ['ignore', 'pipe', 'ignore'] });
-  try {
-    const port = await new Promise((resolve, reject) => {
-      plain.stdout.on('data', (chunk) => {
-        const match = String(chunk).match(/port (\d+)/);
-        if (match) resolve(match[1]);
-      });
-      plain.on('exit', () => reject(new Error('http.server exited')));
-    });
-    const page = await openPage(session.context, `http://127.0.0.1:${port}/?autorun=1`);
-    await waitForState(page, 'error');
-    const status = await page.getByRole('status').innerText();
-    assert.match(status, /not cross-origin isolated/);
-    assert.match(status, /Cross-Origin-Opener-Policy: same-origin/);
-    assert.match(await page.locator('.capabilities').innerText(), /Cross-origin isolated: no/);
-    assert.ok(await page.getByRole('button', { name: 'Run' }).isDisabled());
-    await page.close();
-  } finally {
-    plain.kill();
-  }
-});

@@ -1,0 +1,108 @@
+// Embedding: the docs example page with and without cross-origin isolation,
+// the iframe embed, the strict CSP, and hostile input.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertEachJobOnce, launchChromium, openPage, readLog, startServer, waitForState } from './harness.mjs';
+
+let browser;
+const servers = {};
+before(async () => {
+  browser = await launchChromium();
+  servers.isolated = await startServer();
+  servers.plain = await startServer({ isolated: false });
+});
+after(async () => {
+  await browser?.close();
+  for (const server of Object.values(servers)) server.stop();
+});
+
+const PRESETS = [{ jobs: 12, pool: 3 }, { jobs: 16, pool: 2 }, { jobs: 24, pool: 6 }];
+
+async function runDocsExample(origin, mode) {
+  const errors = [];
+  const page = await openPage(browser.context, `${origin}/docs-example.html`, errors);
+  const embeds = page.locator('worker-pool-playground');
+  assert.equal(await embeds.count(), 3);
+  // The third starts by itself once scrolled into view; the others on Run.
+  for (let i = 0; i < 3; i++) {
+    const embed = embeds.nth(i);
+    await embed.scrollIntoViewIfNeeded();
+    if (i < 2) await embed.getByRole('button', { name: 'Run' }).click();
+    await embed.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+    assert.equal(await embed.getAttribute('data-mode'), mode);
+    // The log is there in every layout, if hidden in layout="timeline".
+    const texts = await embed.locator('[role="log"] li').allTextContents();
+    const lines = texts.map((line) => {
+      const match = line.match(/^Job (\d+) is done by worker (\d+)$/);
+      assert.ok(match, line);
+      return { job: Number(match[1]), worker: Number(match[2]) };
+    });
+    assertEachJobOnce(lines, PRESETS[i].jobs, PRESETS[i].pool);
+    const notice = await embed.locator('.mode-notice').innerText();
+    assert.match(notice, mode === 'shared' ? /Shared-memory mode/ : /Message-passing mode: this page is not cross-origin isolated.*Cross-Origin-Opener-Policy/);
+  }
+  assert.deepEqual(errors, [], 'no page errors, console errors or CSP violations');
+  await page.close();
+}
+
+test('the docs example runs its three embeds in shared-memory mode where the page is isolated', async () => {
+  await runDocsExample(servers.isolated.origin, 'shared');
+});
+
+test('without COOP/COEP the same three embeds run in message-passing mode, each job once', async () => {
+  await runDocsExample(servers.plain.origin, 'fallback');
+});
+
+test('without COOP/COEP the playground runs /?pool=2&jobs=10&autorun=1 in message-passing mode', async () => {
+  const errors = [];
+  const page = await openPage(browser.context, `${servers.plain.origin}/?pool=2&jobs=10&autorun=1`, errors);
+  await waitForState(page, 'done');
+  assert.equal(await page.locator('pool-playground').getAttribute('data-mode'), 'fallback');
+  assertEachJobOnce(await readLog(page), 10, 2);
+  assert.match(await page.locator('.mode-notice').innerText(), /Message-passing mode/);
+  assert.match(await page.locator('.capabilities').innerText(), /Cross-origin isolated: no/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the iframe embed runs from its URL, and the served pages carry the strict CSP', async () => {
+  const errors = [];
+  const response = await fetch(`${servers.isolated.origin}/embed.html`);
+  assert.equal(response.headers.get('content-security-policy'),
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'");
+  const page = await openPage(browser.context, `${servers.isolated.origin}/embed.html?pool=2&jobs=8&cost=50&layout=log&autorun=1`, errors);
+  await waitForState(page, 'done');
+  assertEachJobOnce(await readLog(page), 8, 2);
+  assert.equal(await page.locator('pool-playground').getAttribute('layout'), 'log');
+  assert.equal(await page.locator('.timeline-panel').isVisible(), false, 'layout=log shows the log only');
+  assert.deepEqual(errors, [], 'no CSP violation');
+  await page.close();
+});
+
+test('a hostile attribute or parameter is rejected with a message and runs nothing', async () => {
+  const hostile = '<img src=x onerror=alert(1)>';
+  const errors = [];
+  const page = await openPage(browser.context, `${servers.isolated.origin}/embed.html?pool=${encodeURIComponent(hostile)}&autorun=1`, errors);
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => { dialogs++; await dialog.dismiss(); });
+  await page.locator('.problems').getByText('pool="<img src=x onerror=alert(1)>" is not allowed').waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('pool-playground').getAttribute('data-state'), 'idle', 'autorun did not run');
+
+  await page.evaluate((value) => {
+    const embed = document.createElement('worker-pool-playground');
+    embed.setAttribute('pool', value);
+    embed.setAttribute('jobs', value);
+    embed.setAttribute('layout', value);
+    embed.setAttribute('autorun', '');
+    document.body.append(embed);
+  }, hostile);
+  const embed = page.locator('worker-pool-playground');
+  await embed.locator('.problems').getByText('jobs="<img src=x onerror=alert(1)>" is not allowed').waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await embed.getAttribute('data-state'), 'idle');
+  assert.equal(await page.locator('img').count(), 0, 'nothing was parsed as HTML');
+  assert.equal(dialogs, 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
