@@ -1,0 +1,215 @@
+// Every benchmark of bench/README.md in one go: prints the tables, writes
+// bench/results.json and bench/chart.svg. Run through bench/run.sh, which
+// builds the release first. Medians of at least 5 runs; every comparison is
+// a ratio taken in the same browser session (or the same process).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
+import { benchDispatch, routeWorkerpool } from './dispatch.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const REPEATS = 5;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/// 400 jobs of ~5 ms at 1 to 2x the cores, for the pool, rayon's work
+/// stealing on a pool of the same size, and one thread with no pool.
+async function benchScaling(context, origin) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency || 1);
+  const sizes = Array.from({ length: 2 * cores }, (_, i) => i + 1);
+  const results = [];
+  for (const kind of ['cpu', 'sleep']) {
+    const single = [];
+    for (let i = 0; i < REPEATS; i++) {
+      single.push(await page.evaluate(async (kind) => {
+        const { loadPoolscope } = await import('/api.js');
+        const api = await loadPoolscope('shared');
+        const start = performance.now();
+        for (let job = 1; job <= 400; job++) {
+          if (kind === 'cpu') api.cpuChecksum(job, 5);
+          else await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        return performance.now() - start;
+      }, kind));
+    }
+    for (const workers of sizes) {
+      const row = { kind, workers, singleThreadMs: median(single) };
+      for (const executor of ['pool', 'rayon']) {
+        const times = [];
+        for (let i = 0; i < REPEATS; i++) {
+          times.push(await page.evaluate(async ([kind, workers, executor]) => {
+            const { loadPoolscope } = await import('/api.js');
+            const api = await loadPoolscope('shared');
+            const pool = executor === 'rayon' ? api.Pool.withRayon(workers) : new api.Pool(workers);
+            await pool.ready();
+            pool.submitCosts(kind, new Float64Array(workers * 2).fill(1)); // warm: threads up, code optimised
+            await pool.done();
+            const start = performance.now();
+            pool.submitCosts(kind, new Float64Array(400).fill(5));
+            await pool.done();
+            const ms = performance.now() - start;
+            pool.free();
+            return ms;
+          }, [kind, workers, executor]));
+        }
+        row[`${executor}Ms`] = median(times);
+      }
+      results.push(row);
+      log(`scaling: ${kind} x${workers}: pool ${row.poolMs.toFixed(0)} ms, rayon ${row.rayonMs.toFixed(0)} ms`);
+    }
+    const one = results.find((r) => r.kind === kind && r.workers === 1);
+    for (const row of results.filter((r) => r.kind === kind)) {
+      row.poolSpeedup = one.poolMs / row.poolMs;
+      row.rayonSpeedup = one.rayonMs / row.rayonMs;
+      row.poolVsRayon = row.poolMs / row.rayonMs;
+    }
+  }
+  await page.close();
+  return { cores, results };
+}
+
+/// Time until a pool of n is ready, beside wasm-bindgen-rayon's
+/// initThreadPool(n) (fresh page each: it runs once per page), and the
+/// time to grow a ready pool by one worker.
+async function benchStartup(context, origin) {
+  const results = [];
+  for (const size of [1, 2, 4, 8]) {
+    const ours = [];
+    const grow = [];
+    const rayon = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const page = await context.newPage();
+      await page.goto(`${origin}/`);
+      const [ready, grown] = await page.evaluate(async (n) => {
+        const { loadPoolscope } = await import('/api.js');
+        const api = await loadPoolscope('shared');
+        new api.Pool(1).free(); // the first pool also calibrates cpu jobs: not start-up
+        let start = performance.now();
+        const pool = new api.Pool(n);
+        await pool.ready();
+        const ready = performance.now() - start;
+        start = performance.now();
+        await pool.resize(n + 1);
+        const grown = performance.now() - start;
+        pool.free();
+        return [ready, grown];
+      }, size);
+      ours.push(ready);
+      grow.push(grown);
+      await page.goto(`${origin}/`);
+      rayon.push(await page.evaluate(async (n) => {
+        const { loadPoolscope } = await import('/api.js');
+        const api = await loadPoolscope('shared');
+        const start = performance.now();
+        await api.initThreadPool(n);
+        return performance.now() - start;
+      }, size));
+      await page.close();
+    }
+    const row = { workers: size, poolReadyMs: median(ours), growByOneMs: median(grow), rayonInitMs: median(rayon) };
+    row.poolVsRayon = row.poolReadyMs / row.rayonInitMs;
+    results.push(row);
+    log(`startup: ${size}: ${row.poolReadyMs.toFixed(1)} ms, rayon ${row.rayonInitMs.toFixed(1)} ms`);
+  }
+  return results;
+}
+
+function benchNative() {
+  const out = execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'native_bench'], { cwd: ROOT, encoding: 'utf8' });
+  return out.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+function benchSize() {
+  const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
+  const files = {
+    'pool wasm': 'www/pkg/poolscope_bg.wasm', 'pool js': 'www/pkg/poolscope.js',
+    'fallback wasm': 'www/pkg-fallback/poolscope_fallback_bg.wasm', 'fallback js': 'www/pkg-fallback/poolscope_fallback.js',
+  };
+  const results = Object.entries(files).map(([name, path]) => ({ name, bytes: statSync(join(ROOT, path)).size, gzipBytes: gz(join(ROOT, path)) }));
+  // wasm-opt from npm's binaryen (Debian's breaks threaded modules).
+  const optimized = join(mkdtempSync(join(tmpdir(), 'poolscope-opt-')), 'poolscope_bg.wasm');
+  execFileSync(join(ROOT, 'node_modules/.bin/wasm-opt'), ['-O3', '--enable-threads', '--enable-bulk-memory', '--enable-mutable-globals',
+    '--enable-sign-ext', '--enable-nontrapping-float-to-int', '--enable-reference-types', '--enable-multivalue',
+    join(ROOT, files['pool wasm']), '-o', optimized]);
+  results.push({ name: 'pool wasm, wasm-opt -O3', bytes: statSync(optimized).size, gzipBytes: gz(optimized) });
+  return results;
+}
+
+function chart(results) {
+  // Dispatch (jobs/s, log scale) and scaling (speedup) side by side.
+  const bars = [];
+  const max = Math.log10(Math.max(...results.dispatch.flatMap((r) => [r.shared.jobsPerSecond, r.fallback.jobsPerSecond, r.workerpool.jobsPerSecond])));
+  const colors = { shared: '#2f6fde', fallback: '#d6782e', workerpool: '#8a8f98' };
+  results.dispatch.forEach((row, i) => ['shared', 'fallback', 'workerpool'].forEach((name, j) => {
+    const height = (200 * Math.log10(row[name].jobsPerSecond)) / max;
+    const x = 40 + i * 110 + j * 30;
+    bars.push(`<rect x="${x}" y="${230 - height}" width="26" height="${height}" fill="${colors[name]}"><title>${name}, ${row.workers} workers: ${Math.round(row[name].jobsPerSecond)} jobs/s</title></rect>`);
+  }));
+  results.dispatch.forEach((row, i) => bars.push(`<text x="${40 + i * 110 + 45}" y="248" text-anchor="middle">${row.workers} worker${row.workers > 1 ? 's' : ''}</text>`));
+  const scaling = results.scaling.results.filter((r) => r.kind === 'cpu');
+  const top = Math.max(...scaling.flatMap((r) => [r.poolSpeedup, r.rayonSpeedup]), 2);
+  const point = (r, key) => `${420 + (r.workers - 1) * (220 / Math.max(1, scaling.length - 1))},${230 - (200 * r[key]) / top}`;
+  const lines = [
+    `<polyline fill="none" stroke="#2f6fde" stroke-width="3" points="${scaling.map((r) => point(r, 'poolSpeedup')).join(' ')}"/>`,
+    `<polyline fill="none" stroke="#1b7f3b" stroke-width="3" stroke-dasharray="6 4" points="${scaling.map((r) => point(r, 'rayonSpeedup')).join(' ')}"/>`,
+    ...scaling.map((r) => `<text x="${point(r, 'poolSpeedup').split(',')[0]}" y="248" text-anchor="middle">${r.workers}</text>`),
+  ];
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 680 300" font-family="system-ui, sans-serif" font-size="12">
+<rect width="680" height="300" fill="#fff"/>
+<text x="40" y="18" font-weight="bold">Dispatch: empty jobs per second (log scale)</text>
+${bars.join('\n')}
+<text x="40" y="275" fill="#2f6fde">■ shared memory</text><text x="150" y="275" fill="#d6782e">■ message passing</text><text x="280" y="275" fill="#8a8f98">■ workerpool</text>
+<text x="420" y="18" font-weight="bold">Scaling: 400 cpu jobs of 5 ms, speedup over 1 worker</text>
+<line x1="420" y1="230" x2="640" y2="230" stroke="#999"/>
+${lines.join('\n')}
+<text x="420" y="275" fill="#2f6fde">— pool</text><text x="480" y="275" fill="#1b7f3b">- - rayon</text><text x="560" y="275">workers</text>
+</svg>
+`;
+}
+
+const server = await startServer();
+const browser = await launchChromium();
+await routeWorkerpool(browser.context);
+const machine = {
+  date: new Date().toISOString().slice(0, 10),
+  cpu: readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown',
+  cores: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()),
+  browser: `Chromium ${browser.context.browser()?.version() ?? execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim()}`,
+};
+const results = { machine };
+try {
+  results.dispatch = await benchDispatch(browser.context, server.origin, log);
+  results.scaling = await benchScaling(browser.context, server.origin);
+  results.startup = await benchStartup(browser.context, server.origin);
+} finally {
+  await browser.close();
+  server.stop();
+}
+results.native = benchNative();
+results.size = benchSize();
+writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(ROOT, 'bench/chart.svg'), chart(results));
+
+console.log(`poolscope benchmarks: ${machine.cpu}, ${machine.cores} cores, ${machine.browser}, ${machine.date}; medians of ${REPEATS}`);
+console.log('\n1. Dispatch: 200,000 empty jobs');
+console.table(results.dispatch.map((r) => ({ workers: r.workers,
+  'shared jobs/s': Math.round(r.shared.jobsPerSecond), 'shared µs/job': +r.shared.microsPerJob.toFixed(3),
+  'fallback jobs/s': Math.round(r.fallback.jobsPerSecond), 'workerpool jobs/s': Math.round(r.workerpool.jobsPerSecond),
+  'shared ÷ workerpool': `${r.sharedVsWorkerpool.toFixed(0)}×` })));
+console.log('\n2. Scaling: 400 jobs of 5 ms');
+console.table(results.scaling.results.map((r) => ({ kind: r.kind, workers: r.workers, 'pool ms': Math.round(r.poolMs), 'pool speedup': +r.poolSpeedup.toFixed(2),
+  'rayon ms': Math.round(r.rayonMs), 'rayon speedup': +r.rayonSpeedup.toFixed(2), 'pool ÷ rayon time': +r.poolVsRayon.toFixed(3), 'one thread, no pool ms': Math.round(r.singleThreadMs) })));
+console.log('\n3. Start-up');
+console.table(results.startup.map((r) => ({ workers: r.workers, 'pool ready ms': +r.poolReadyMs.toFixed(1), 'grow by one ms': +r.growByOneMs.toFixed(1),
+  'rayon initThreadPool ms': +r.rayonInitMs.toFixed(1), 'pool ÷ rayon': +r.poolVsRayon.toFixed(2) })));
+console.log('\n4. Native: 1,000,000 trivial jobs');
+console.table(results.native.map((r) => ({ workers: r.workers, 'poolscope jobs/s': r.poolscopeJobsPerSecond, 'crossbeam pool jobs/s': r.crossbeamJobsPerSecond, 'poolscope ÷ crossbeam': r.ratio })));
+console.log('\n5. Size');
+console.table(results.size.map((r) => ({ file: r.name, bytes: r.bytes, 'gzip -9': r.gzipBytes })));
+console.log('\nwrote bench/results.json and bench/chart.svg');
