@@ -70,7 +70,6 @@ async function benchScaling(context, origin) {
       row.poolVsRayon = row.poolMs / row.rayonMs;
     }
   }
-  await page.close();
   return { cores, results };
 }
 
@@ -86,6 +85,7 @@ async function benchStartup(context, origin) {
     for (let i = 0; i < REPEATS; i++) {
       const page = await context.newPage();
       await page.goto(`${origin}/`);
+      log(`startup: ${size} #${i}`);
       const [ready, grown] = await page.evaluate(async (n) => {
         const { loadPoolscope } = await import('/api.js');
         const api = await loadPoolscope('shared');
@@ -173,26 +173,46 @@ ${lines.join('\n')}
 `;
 }
 
-const server = await startServer();
-const browser = await launchChromium();
-await routeWorkerpool(browser.context);
+/// Each part in a browser of its own: one part's leftovers (rayon threads,
+/// terminated workers) never weigh on the next; within a part, the
+/// comparison shares one session.
+async function inBrowser(origin, part, { vendor = false } = {}) {
+  const browser = await launchChromium();
+  try {
+    if (vendor) await routeWorkerpool(browser.context);
+    return await part(browser.context, origin);
+  } finally {
+    await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  }
+}
+
+const server = await startServer({ blobWorkers: true }); // initThreadPool's workers are blob: URLs
 const machine = {
   date: new Date().toISOString().slice(0, 10),
   cpu: readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown',
   cores: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()),
-  browser: `Chromium ${browser.context.browser()?.version() ?? execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim()}`,
+  browser: execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim(),
 };
-const results = { machine };
+// `node bench/all.mjs startup size` runs only those parts (the rest is kept from results.json).
+const only = new Set(process.argv.slice(2));
+const wanted = (part) => only.size === 0 || only.has(part);
+let results = { machine };
+if (only.size > 0) {
+  try {
+    results = { ...JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')), machine };
+  } catch {
+    // nothing kept yet
+  }
+}
 try {
-  results.dispatch = await benchDispatch(browser.context, server.origin, log);
-  results.scaling = await benchScaling(browser.context, server.origin);
-  results.startup = await benchStartup(browser.context, server.origin);
+  if (wanted('dispatch')) results.dispatch = await inBrowser(server.origin, (context, origin) => benchDispatch(context, origin, log), { vendor: true });
+  if (wanted('scaling')) results.scaling = await inBrowser(server.origin, benchScaling);
+  if (wanted('startup')) results.startup = await inBrowser(server.origin, benchStartup);
 } finally {
-  await browser.close();
   server.stop();
 }
-results.native = benchNative();
-results.size = benchSize();
+if (wanted('native')) results.native = benchNative();
+if (wanted('size')) results.size = benchSize();
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(ROOT, 'bench/chart.svg'), chart(results));
 

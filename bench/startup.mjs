@@ -13,7 +13,7 @@ const SIZES = [1, 2, 4, 8];
 const REPEATS = 7;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const server = await startServer();
+const server = await startServer({ blobWorkers: true }); // initThreadPool's workers are blob: URLs
 const browser = await launchChromium();
 const results = [];
 try {

@@ -8,6 +8,9 @@ for streaming compilation. PORT overrides the port (default 8080).
 Every page also gets the strict Content-Security-Policy that poolscope is
 built to run under (no inline script or style, no eval, no blob: workers);
 POOLSCOPE_ISOLATION=0 leaves out COOP/COEP, as most docs hosts do.
+POOLSCOPE_BLOB_WORKERS=1 adds `blob:` to worker-src: wasm-bindgen-rayon's
+initThreadPool starts its workers from a blob: URL (the benchmarks use it
+as a baseline; poolscope itself does not).
 """
 import functools
 import http.server
@@ -33,7 +36,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
-        self.send_header("Content-Security-Policy", CSP)
+        blob = os.environ.get("POOLSCOPE_BLOB_WORKERS") == "1"
+        self.send_header("Content-Security-Policy", CSP.replace("worker-src 'self'", "worker-src 'self' blob:") if blob else CSP)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
