@@ -207,18 +207,7 @@ impl PoolCore {
         let specs = specs.into_iter();
         let requested = specs.len() as u64;
         let queued = self.driver.with(|| {
-            if self.closed.load(Ordering::Relaxed) {
-                return Err(PoolError::PoolStopped);
-            }
-            if let Some(bad) = specs.clone().find(|s| !(0.0..=MAX_COST_MS).contains(&s.cost_ms)) {
-                return Err(PoolError::InvalidCost { value: bad.cost_ms, max_ms: MAX_COST_MS });
-            }
-            let room = self.room();
-            let count = if partial { requested.min(room) } else { requested };
-            if count > room || (requested > 0 && count == 0 && MAX_JOBS == self.queue.published()) {
-                self.rejected.fetch_add(requested, Ordering::Relaxed);
-                return Err(PoolError::QueueFull { requested, room });
-            }
+            let count = self.admit(specs.clone(), requested, partial)?;
             self.events.grow_to(self.queue.published() + count);
             Ok((self.queue.publish(specs.take(count as usize), sys::now_ms()), count))
         })?;
@@ -226,6 +215,26 @@ impl PoolCore {
             self.wake_workers();
         }
         Ok(queued)
+    }
+
+    /// The checks every batch passes before it is queued, under the driver
+    /// lock: the pool is open, every cost is in range, and there is room.
+    /// Returns how many of the `requested` jobs to queue: all of them, or
+    /// with `partial` as many as fit (maybe 0, to wait for room).
+    fn admit(&self, mut specs: impl Iterator<Item = JobSpec>, requested: u64, partial: bool) -> Result<u64, PoolError> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(PoolError::PoolStopped);
+        }
+        if let Some(bad) = specs.find(|s| !(0.0..=MAX_COST_MS).contains(&s.cost_ms)) {
+            return Err(PoolError::InvalidCost { value: bad.cost_ms, max_ms: MAX_COST_MS });
+        }
+        let room = self.room();
+        let count = if partial { requested.min(room) } else { requested };
+        if count > room || (requested > 0 && count == 0 && MAX_JOBS == self.queue.published()) {
+            self.rejected.fetch_add(requested, Ordering::Relaxed);
+            return Err(PoolError::QueueFull { requested, room });
+        }
+        Ok(count)
     }
 
     /// The article's manual partitioning: splits the batch into contiguous
@@ -236,17 +245,7 @@ impl PoolCore {
     pub fn submit_partitioned(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
         let count = specs.len() as u64;
         let first = self.driver.with(|| {
-            if self.closed.load(Ordering::Relaxed) {
-                return Err(PoolError::PoolStopped);
-            }
-            if let Some(bad) = specs.iter().find(|s| !(0.0..=MAX_COST_MS).contains(&s.cost_ms)) {
-                return Err(PoolError::InvalidCost { value: bad.cost_ms, max_ms: MAX_COST_MS });
-            }
-            let room = self.room();
-            if count > room {
-                self.rejected.fetch_add(count, Ordering::Relaxed);
-                return Err(PoolError::QueueFull { requested: count, room });
-            }
+            self.admit(specs.iter().copied(), count, false)?;
             let workers = self.target.load(Ordering::Relaxed) as u64;
             if self.queue.claimed() != self.queue.published() || self.partitions_pending() {
                 return Err(PoolError::PartitionBusy);
