@@ -86,9 +86,7 @@ export class RunModel {
 
   /// Jobs with no report at all: 0 once a run is over.
   get missing() {
-    let missing = 0;
-    for (let n = 1; n <= this.settings.jobs; n++) if (this.timesDone[n] === 0) missing++;
-    return missing;
+    return this.settings.jobs - (this.count - this.duplicates); // each job reported at least once counts once
   }
 
   /// How many times faster than one worker doing the finished jobs alone:
