@@ -3,7 +3,7 @@
 //!
 //! - `segmented`: append-only storage whose slots never move;
 //! - `job`: job kinds (`cpu`, `sleep`, `noop`), their cost and value;
-//! - `queue`: the shared job queue, claimed by one CAS per job;
+//! - `queue`: the shared job queue, claimed by one CAS per job (or per run of trivial jobs);
 //! - `events`: the trace, one event per finished job, read without locks;
 //! - `pool`: `PoolCore`: submitting, cancelling, closing, the counters;
 //! - `workers`: worker slots, resizing, the worker loop, lost workers;

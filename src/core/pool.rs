@@ -8,6 +8,7 @@ use super::events::{Event, EventLog};
 use super::failure::{self, Failure};
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
 use super::queue::JobQueue;
+use super::sync::OwnLine;
 use super::workers::WorkerSlot;
 use crate::sys;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -61,7 +62,8 @@ impl PoolOptions {
 /// and `live_workers`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
-    /// Jobs a worker has taken and not finished.
+    /// Jobs a worker has taken and not finished (a worker takes trivial
+    /// jobs up to 64 at a time: see `JobQueue::claim_run`).
     pub running: u64,
     /// Jobs queued and not yet taken.
     pub waiting: u64,
@@ -112,15 +114,15 @@ pub struct PoolCore {
     pub(super) events: EventLog,
     pub(super) slots: [WorkerSlot; MAX_WORKERS],
     /// Bumped, then woken, whenever idle workers may have something to do.
-    pub(super) signal: AtomicU32,
+    pub(super) signal: OwnLine<AtomicU32>,
     /// Bumped, then woken, whenever the last queued job finishes or a
     /// worker ends.
     pub(super) idle_epoch: AtomicU32,
     /// Bumped, then woken, whenever a bounded queue makes room.
     pub(super) room_epoch: AtomicU32,
     /// Jobs a worker has begun (shared queue, a partition, or rayon).
-    pub(super) started: AtomicU64,
-    pub(super) completed: AtomicU64,
+    pub(super) started: OwnLine<AtomicU64>,
+    pub(super) completed: OwnLine<AtomicU64>,
     pub(super) failed: AtomicU64,
     pub(super) timed_out: AtomicU64,
     pub(super) cancelled: AtomicU64,
@@ -145,11 +147,11 @@ impl PoolCore {
             queue: JobQueue::new(),
             events: EventLog::new(),
             slots: std::array::from_fn(|_| WorkerSlot::default()),
-            signal: AtomicU32::new(0),
+            signal: OwnLine(AtomicU32::new(0)),
             idle_epoch: AtomicU32::new(0),
             room_epoch: AtomicU32::new(0),
-            started: AtomicU64::new(0),
-            completed: AtomicU64::new(0),
+            started: OwnLine(AtomicU64::new(0)),
+            completed: OwnLine(AtomicU64::new(0)),
             failed: AtomicU64::new(0),
             timed_out: AtomicU64::new(0),
             cancelled: AtomicU64::new(0),

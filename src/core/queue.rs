@@ -2,19 +2,23 @@
 //!
 //! Jobs are numbered from 1 in submission order and never move. `published`
 //! counts the jobs workers may see; `claimed` counts those taken. A worker
-//! takes job `claimed + 1` by moving `claimed` forward by one, so each job
-//! goes to exactly one worker and none is skipped. Producers never wait on
+//! takes jobs `claimed + 1 ..= claimed + n` by moving `claimed` forward by
+//! `n` with one CAS, so each job goes to exactly one worker and none is
+//! skipped. `n` is 1 unless the jobs are trivial (see `claim_run`). Producers never wait on
 //! workers: they write new slots beyond `published`, then publish them.
 
 use super::job::JobSpec;
-use super::segmented::Segmented;
-use super::sync::{AtomicU64, Ordering};
+use super::segmented::{Segmented, ZeroIsDefault};
+use super::sync::{AtomicU64, Ordering, OwnLine};
 
 #[derive(Default)]
 struct JobSlot {
     spec: AtomicU64,
     queued_ms: AtomicU64,
 }
+
+// SAFETY: atomics only; all zeros is `Default` for std's (see the trait for loom).
+unsafe impl ZeroIsDefault for JobSlot {}
 
 /// A job taken from the queue.
 #[derive(Clone, Copy, Debug)]
@@ -24,15 +28,18 @@ pub struct Claimed {
     pub queued_ms: f64,
 }
 
+/// The most declared cost a run of jobs taken at once may have.
+pub const TRIVIAL_RUN_MS: f64 = 0.05;
+
 pub struct JobQueue {
     slots: Segmented<JobSlot>,
-    published: AtomicU64,
-    claimed: AtomicU64,
+    published: OwnLine<AtomicU64>,
+    claimed: OwnLine<AtomicU64>,
 }
 
 impl JobQueue {
     pub fn new() -> JobQueue {
-        JobQueue { slots: Segmented::new(), published: AtomicU64::new(0), claimed: AtomicU64::new(0) }
+        JobQueue { slots: Segmented::new(), published: OwnLine(AtomicU64::new(0)), claimed: OwnLine(AtomicU64::new(0)) }
     }
 
     pub fn published(&self) -> u64 {
@@ -43,9 +50,11 @@ impl JobQueue {
         self.claimed.load(Ordering::Acquire)
     }
 
-    /// Appends jobs and makes them visible at once; returns the first job
-    /// number. Only one producer at a time (the pool's producer lock).
+    /// Appends jobs and makes them visible, `PUBLISH_EVERY` at a time so
+    /// that workers start on a long batch while the rest is written; returns
+    /// the first job number. One producer at a time (the pool's driver lock).
     pub fn publish(&self, specs: impl ExactSizeIterator<Item = JobSpec>, queued_ms: f64) -> u64 {
+        const PUBLISH_EVERY: u64 = 4096;
         let start = self.published.load(Ordering::Relaxed);
         self.slots.grow_to((start + specs.len() as u64) as usize);
         let mut end = start;
@@ -54,8 +63,11 @@ impl JobQueue {
             slot.spec.store(spec.pack(), Ordering::Relaxed);
             slot.queued_ms.store(queued_ms.to_bits(), Ordering::Relaxed);
             end += 1;
+            if (end - start) % PUBLISH_EVERY == 0 {
+                self.published.store(end, Ordering::Release);
+            }
         }
-        // Release: a worker that sees the new count sees the slots above.
+        // Release: a worker that sees the new count sees the slots below it.
         self.published.store(end, Ordering::Release);
         start + 1
     }
@@ -96,17 +108,76 @@ impl JobQueue {
 
     /// Takes the oldest unclaimed job, if any.
     pub fn claim(&self) -> Option<Claimed> {
+        self.claim_run(1).map(|jobs| self.get(jobs.start))
+    }
+
+    /// Takes the oldest unclaimed job and, if it is trivial, the trivial
+    /// jobs right after it: at most `max` jobs in all. Returns their numbers.
+    ///
+    /// One CAS per job is the most a shared counter allows (about 50 ns when
+    /// several cores contend for it); a run of trivial jobs costs one CAS.
+    /// A run delays no job by more than `TRIVIAL_RUN_MS`, and holds no job
+    /// that was asked to fail: a failing job is always taken alone.
+    pub fn claim_run(&self, max: u64) -> Option<std::ops::Range<u64>> {
         let mut claimed = self.claimed.load(Ordering::Acquire);
         loop {
-            if claimed >= self.published.load(Ordering::Acquire) {
+            let published = self.published.load(Ordering::Acquire);
+            if claimed >= published {
                 return None; // also while `reserve` runs ahead of `publish`
             }
-            match self.claimed.compare_exchange_weak(claimed, claimed + 1, Ordering::AcqRel, Ordering::Acquire) {
-                Ok(_) => break,
+            let first = self.get(claimed + 1).spec;
+            let (mut take, mut cost_ms) = (1, first.cost_ms);
+            // Slots below `published` never change: safe to read unclaimed.
+            while !first.fail && take < max && claimed + take < published {
+                let next = self.get(claimed + take + 1).spec;
+                cost_ms += next.cost_ms;
+                if next.fail || cost_ms > TRIVIAL_RUN_MS {
+                    break;
+                }
+                take += 1;
+            }
+            match self.claimed.compare_exchange_weak(claimed, claimed + take, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => return Some(claimed + 1..claimed + 1 + take),
                 Err(now) => claimed = now,
             }
         }
-        Some(self.get(claimed + 1))
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32"), not(loom)))]
+mod tests {
+    use super::*;
+    use crate::core::job::JobKind;
+
+    fn runs(queue: &JobQueue) -> Vec<std::ops::Range<u64>> {
+        std::iter::from_fn(|| queue.claim_run(64)).collect()
+    }
+
+    #[test]
+    fn trivial_jobs_share_a_claim_but_a_failing_job_is_taken_alone() {
+        let queue = JobQueue::new();
+        let noop = JobSpec::new(JobKind::Noop, 0.0);
+        let specs = [noop, noop, noop, noop.failing(), noop, noop];
+        queue.publish(specs.into_iter(), 0.0);
+        assert_eq!(runs(&queue), [1..4, 4..5, 5..7]);
+    }
+
+    #[test]
+    fn a_job_with_real_work_ends_a_run_and_is_taken_alone() {
+        let queue = JobQueue::new();
+        let (noop, cpu) = (JobSpec::new(JobKind::Noop, 0.0), JobSpec::new(JobKind::Cpu, 1.0));
+        let tiny = JobSpec::new(JobKind::Cpu, TRIVIAL_RUN_MS / 2.0);
+        queue.publish([noop, cpu, noop, tiny, tiny, tiny, noop].into_iter(), 0.0);
+        // Two tiny jobs fit the run's budget, the third would not.
+        assert_eq!(runs(&queue), [1..2, 2..3, 3..6, 6..8]);
+    }
+
+    #[test]
+    fn a_run_stops_at_the_limit_and_at_what_is_published() {
+        let queue = JobQueue::new();
+        queue.publish(std::iter::repeat_n(JobSpec::new(JobKind::Noop, 0.0), 150), 0.0);
+        assert_eq!(runs(&queue), [1..65, 65..129, 129..151]);
+        assert_eq!(queue.claim_run(64), None);
     }
 }
 
@@ -154,6 +225,23 @@ mod loom_tests {
             all.extend(std::iter::from_fn(|| queue.claim().map(|c| c.job)));
             all.sort();
             assert_eq!(all, [1, 2]);
+        });
+    }
+
+    #[test]
+    fn loom_runs_and_single_claims_share_no_job() {
+        model(|| {
+            let queue = Arc::new(JobQueue::new());
+            let consumer = {
+                let queue = Arc::clone(&queue);
+                loom::thread::spawn(move || queue.claim_run(2).map_or(Vec::new(), |jobs| jobs.collect()))
+            };
+            queue.publish(std::iter::repeat_n(spec(), 3), 0.0);
+            let mut all = claim_twice(&queue);
+            all.extend(consumer.join().unwrap());
+            all.extend(std::iter::from_fn(|| queue.claim().map(|c| c.job)));
+            all.sort();
+            assert_eq!(all, [1, 2, 3]);
         });
     }
 

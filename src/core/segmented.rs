@@ -3,12 +3,44 @@
 //!
 //! Segment `k` holds `FIRST << k` slots; a segment, once allocated, lives
 //! until the storage is dropped. Only `grow_to` allocates, and callers
-//! serialise it (the pool's producer lock).
+//! serialise it (the pool's producer lock). Segments come zeroed from the
+//! allocator (`ZeroIsDefault`): a million-job batch writes its slots once,
+//! not twice.
 
 use super::sync::{AtomicPtr, AtomicUsize, Ordering};
 
 const FIRST: usize = 1024;
 const SEGMENTS: usize = 24; // 1024 * (2^24 - 1) slots: far beyond any memory
+
+/// Slot types whose all-zero bytes are their `Default`: structs of atomics.
+///
+/// # Safety
+/// An implementor's all-zero bit pattern must be a valid value equal to
+/// `T::default()`. (Loom's atomics are not, so under `cfg(loom)` segments
+/// are filled with `Default` instead.)
+pub unsafe trait ZeroIsDefault: Default {}
+
+// SAFETY: std's atomics are plain integers in memory; zero is their default.
+unsafe impl ZeroIsDefault for std::sync::atomic::AtomicU64 {}
+
+fn allocate<T: ZeroIsDefault>(len: usize) -> *mut T {
+    #[cfg(loom)]
+    {
+        Box::into_raw((0..len).map(|_| T::default()).collect::<Box<[T]>>()) as *mut T
+    }
+    #[cfg(not(loom))]
+    {
+        let layout = std::alloc::Layout::array::<T>(len).expect("segment size");
+        // SAFETY: `layout` has a non-zero size (FIRST > 0, T is no ZST here);
+        // zeroed memory is a valid `[T; len]` (`ZeroIsDefault`), and `Drop`
+        // frees it as the `Box<[T]>` of that length it is.
+        let base = unsafe { std::alloc::alloc_zeroed(layout) };
+        if base.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        base as *mut T
+    }
+}
 
 pub struct Segmented<T> {
     segments: [AtomicPtr<T>; SEGMENTS],
@@ -25,7 +57,7 @@ fn segment_len(segment: usize) -> usize {
     FIRST << segment
 }
 
-impl<T: Default> Segmented<T> {
+impl<T: ZeroIsDefault> Segmented<T> {
     pub fn new() -> Self {
         Segmented {
             segments: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())),
@@ -43,8 +75,7 @@ impl<T: Default> Segmented<T> {
         let mut capacity = self.capacity.load(Ordering::Relaxed);
         while capacity < len {
             let (segment, _) = locate(capacity);
-            let slots: Box<[T]> = (0..segment_len(segment)).map(|_| T::default()).collect();
-            self.segments[segment].store(Box::into_raw(slots) as *mut T, Ordering::Release);
+            self.segments[segment].store(allocate(segment_len(segment)), Ordering::Release);
             capacity += segment_len(segment);
             self.capacity.store(capacity, Ordering::Release);
         }
@@ -77,7 +108,6 @@ impl<T> Drop for Segmented<T> {
 #[cfg(all(test, not(target_arch = "wasm32"), not(loom)))]
 mod tests {
     use super::*;
-    use crate::core::sync::AtomicU64;
 
     #[test]
     fn segments_tile_the_index_space() {
@@ -91,7 +121,7 @@ mod tests {
 
     #[test]
     fn slots_keep_their_values_across_growth() {
-        let storage = Segmented::<AtomicU64>::new();
+        let storage = Segmented::<std::sync::atomic::AtomicU64>::new();
         storage.grow_to(10);
         storage.get(7).store(77, Ordering::Relaxed);
         storage.grow_to(100_000);

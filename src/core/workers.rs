@@ -14,7 +14,9 @@ const VACANT: u32 = 0;
 const ACTIVE: u32 = 1;
 const RETIRING: u32 = 2;
 
+/// Workers write their own slot after every claim: one cache line each.
 #[derive(Default)]
+#[repr(align(64))]
 pub(super) struct WorkerSlot {
     state: AtomicU32,
     jobs: AtomicU64,
@@ -170,11 +172,11 @@ impl PoolCore {
                 }
                 continue;
             }
-            let next = slot.take_partition_job().map(|job| self.queue.get(job)).or_else(|| self.queue.claim());
-            if let Some(claimed) = next {
-                self.started.fetch_add(1, Ordering::AcqRel); // before making room: `waiting` stays within capacity
+            let next = slot.take_partition_job().map(|job| job..job + 1).or_else(|| self.queue.claim_run(self.most_per_claim()));
+            if let Some(jobs) = next {
+                self.started.fetch_add(jobs.end - jobs.start, Ordering::AcqRel); // before making room: `waiting` stays within capacity
                 self.bump_room();
-                if self.run_claimed(id, claimed) == WorkerExit::Abandoned {
+                if self.run_jobs(id, jobs) == WorkerExit::Abandoned {
                     return WorkerExit::Abandoned; // the watchdog reported this job and replaces us
                 }
                 // With a quota (one job per worker: "a goroutine per job"), end after it.
@@ -195,26 +197,57 @@ impl PoolCore {
         WorkerExit::Retired
     }
 
-    /// Runs a job this worker took (and counted as started) and reports it, unless the watchdog
-    /// reported it first (then the caller must end: `Abandoned`).
-    fn run_claimed(&self, id: u32, claimed: super::queue::Claimed) -> WorkerExit {
-        let slot = self.slot(id);
-        let started_ms = sys::now_ms();
-        slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
-        slot.current_job.store(claimed.job, Ordering::Release);
-        let result = {
-            let _running = RunningJob::enter(self, claimed.job, id);
-            run_catching_panics(claimed.job, claimed.spec)
-        };
-        let finished_ms = sys::now_ms();
-        if slot.current_job.compare_exchange(claimed.job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
-            return WorkerExit::Abandoned;
+    /// How many trivial jobs a worker may take with one claim. One where
+    /// each job must be watched on its own: with a job timeout (the
+    /// watchdog races the worker for each job) or a quota per worker.
+    fn most_per_claim(&self) -> u64 {
+        const MOST_PER_CLAIM: u64 = 64;
+        let options = &self.options;
+        if options.job_timeout_ms.is_some() || options.jobs_per_worker.is_some() {
+            1
+        } else {
+            MOST_PER_CLAIM
         }
-        let (outcome, value) = match result {
-            Some(value) => (Outcome::Completed, value),
-            None => (Outcome::Failed, 0),
-        };
-        self.finish_job(id, claimed.job, outcome, value, started_ms, finished_ms);
+    }
+
+    /// Runs jobs this worker took (and counted as started) and reports
+    /// each, unless the watchdog reported one first (then the caller must
+    /// end: `Abandoned`; that happens only to a job taken alone).
+    fn run_jobs(&self, id: u32, jobs: std::ops::Range<u64>) -> WorkerExit {
+        let slot = self.slot(id);
+        let watched = self.options.job_timeout_ms.is_some();
+        let mut events = None;
+        let mut tally = Tally::default();
+        let mut clock = sys::now_ms(); // one reading per job: a job ends when the next starts
+        for (i, job) in jobs.clone().enumerate() {
+            let claimed = self.queue.get(job);
+            let started_ms = clock;
+            slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
+            slot.current_job.store(job, Ordering::Release);
+            let result = {
+                let _running = RunningJob::enter(self, job, id);
+                run_catching_panics(job, claimed.spec)
+            };
+            clock = sys::now_ms();
+            // Only a watchdog races us for `current_job`; without one a plain store does.
+            if watched {
+                if slot.current_job.compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                    return WorkerExit::Abandoned;
+                }
+            } else {
+                slot.current_job.store(0, Ordering::Relaxed);
+            }
+            // Reserved once the first job is safely ours: an abandoned job leaves no gap.
+            let first_event = *events.get_or_insert_with(|| self.events.reserve(jobs.end - jobs.start));
+            let (outcome, value) = match result {
+                Some(value) => (Outcome::Completed, value),
+                None => (Outcome::Failed, 0),
+            };
+            let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms: clock, outcome, value };
+            self.events.write(first_event + i as u64, event);
+            tally.add(&event);
+        }
+        self.count_finished(id, tally);
         WorkerExit::Retired
     }
 
@@ -241,41 +274,43 @@ impl PoolCore {
     /// thread, reported as worker `worker`.
     pub fn run_external(&self, job: u64, worker: u32) {
         sys::allow_blocking_on_this_thread(); // an executor's threads are workers: `sleep` jobs may block
-        let claimed = self.queue.get(job);
         let slot = self.slot(worker);
         slot.thread.store(current_thread_serial(), Ordering::Relaxed);
         // An outside executor's threads may run several jobs as one worker
         // id at once only if it numbers them wrongly; rayon numbers its
         // threads 0..n, one job at a time each.
         self.started.fetch_add(1, Ordering::AcqRel);
-        let _ = self.run_claimed(worker, claimed);
+        let _ = self.run_jobs(worker, job..job + 1);
     }
 
-    /// Records a finished job and counts it.
-    fn finish_job(&self, id: u32, job: u64, outcome: Outcome, value: u32, started_ms: f64, finished_ms: f64) {
+    /// Records a job that a worker did not finish itself (timed out or
+    /// crashed), and counts it.
+    fn finish_job(&self, id: u32, job: u64, outcome: Outcome, started_ms: f64, finished_ms: f64) {
         let claimed = self.queue.get(job);
-        self.events.push(Event {
-            job,
-            worker: id,
-            kind: claimed.spec.kind,
-            queued_ms: claimed.queued_ms,
-            started_ms,
-            finished_ms,
-            outcome,
-            value,
-        });
+        let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms, outcome, value: 0 };
+        self.events.push(event);
+        let mut tally = Tally::default();
+        tally.add(&event);
+        self.count_finished(id, tally);
+    }
+
+    /// Counts finished jobs of worker `id`, and wakes whoever waits for
+    /// the pool to turn idle.
+    fn count_finished(&self, id: u32, tally: Tally) {
         let slot = self.slot(id);
-        slot.jobs.fetch_add(1, Ordering::Relaxed);
-        let busy = f64::from_bits(slot.busy_ms.load(Ordering::Relaxed)) + (finished_ms - started_ms);
+        // One writer at a time: the worker, or after it the watchdog or the platform.
+        slot.jobs.store(slot.jobs.load(Ordering::Relaxed) + tally.jobs, Ordering::Relaxed);
+        let busy = f64::from_bits(slot.busy_ms.load(Ordering::Relaxed)) + tally.busy_ms;
         slot.busy_ms.store(busy.to_bits(), Ordering::Relaxed);
-        match outcome {
-            Outcome::Completed => self.completed.fetch_add(1, Ordering::AcqRel),
-            Outcome::TimedOut => {
-                self.timed_out.fetch_add(1, Ordering::Relaxed);
-                self.failed.fetch_add(1, Ordering::AcqRel)
-            }
-            Outcome::Failed | Outcome::Cancelled => self.failed.fetch_add(1, Ordering::AcqRel),
-        };
+        if tally.timed_out > 0 {
+            self.timed_out.fetch_add(tally.timed_out, Ordering::Relaxed);
+        }
+        if tally.failed > 0 {
+            self.failed.fetch_add(tally.failed, Ordering::AcqRel);
+        }
+        if tally.completed > 0 {
+            self.completed.fetch_add(tally.completed, Ordering::AcqRel);
+        }
         self.announce_if_idle();
     }
 
@@ -294,7 +329,7 @@ impl PoolCore {
             }
             if slot.current_job.compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire).is_ok() {
                 let id = i as u32 + 1;
-                self.finish_job(id, job, Outcome::TimedOut, 0, started, now);
+                self.finish_job(id, job, Outcome::TimedOut, started, now);
                 overdue.push(id);
             }
         }
@@ -309,7 +344,7 @@ impl PoolCore {
         let job = slot.current_job.swap(0, Ordering::AcqRel);
         if job != 0 && loss == Loss::Crashed {
             let started = f64::from_bits(slot.current_started_ms.load(Ordering::Relaxed));
-            self.finish_job(id, job, Outcome::Failed, 0, started, sys::now_ms());
+            self.finish_job(id, job, Outcome::Failed, started, sys::now_ms());
         }
         self.live.fetch_sub(1, Ordering::AcqRel);
         let respawn = self.driver.with(|| {
@@ -338,6 +373,31 @@ impl PoolCore {
                 }
             })
             .collect()
+    }
+}
+
+/// What a worker finished in one claim.
+#[derive(Default)]
+struct Tally {
+    jobs: u64,
+    completed: u64,
+    failed: u64,
+    timed_out: u64,
+    busy_ms: f64,
+}
+
+impl Tally {
+    fn add(&mut self, event: &Event) {
+        self.jobs += 1;
+        self.busy_ms += event.finished_ms - event.started_ms;
+        match event.outcome {
+            Outcome::Completed => self.completed += 1,
+            Outcome::TimedOut => {
+                self.timed_out += 1;
+                self.failed += 1
+            }
+            Outcome::Failed | Outcome::Cancelled => self.failed += 1,
+        }
     }
 }
 
