@@ -3,13 +3,13 @@
 // builds the release first. Medians of at least 5 runs; every comparison is
 // a ratio taken in the same browser session (or the same process).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
 import { benchDispatch, routeWorkerpool } from './dispatch.mjs';
+import { renderReport, updateReadme } from './report.mjs';
+import { benchSize } from './size.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPEATS = 5;
@@ -125,22 +125,6 @@ function benchNative() {
   return out.trim().split('\n').map((line) => JSON.parse(line));
 }
 
-function benchSize() {
-  const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
-  const files = {
-    'pool wasm': 'www/pkg/poolscope_bg.wasm', 'pool js': 'www/pkg/poolscope.js',
-    'fallback wasm': 'www/pkg-fallback/poolscope_fallback_bg.wasm', 'fallback js': 'www/pkg-fallback/poolscope_fallback.js',
-  };
-  const results = Object.entries(files).map(([name, path]) => ({ name, bytes: statSync(join(ROOT, path)).size, gzipBytes: gz(join(ROOT, path)) }));
-  // wasm-opt from npm's binaryen (Debian's breaks threaded modules).
-  const optimized = join(mkdtempSync(join(tmpdir(), 'poolscope-opt-')), 'poolscope_bg.wasm');
-  execFileSync(join(ROOT, 'node_modules/.bin/wasm-opt'), ['-O3', '--enable-threads', '--enable-bulk-memory', '--enable-mutable-globals',
-    '--enable-sign-ext', '--enable-nontrapping-float-to-int', '--enable-reference-types', '--enable-multivalue',
-    join(ROOT, files['pool wasm']), '-o', optimized]);
-  results.push({ name: 'pool wasm, wasm-opt -O3', bytes: statSync(optimized).size, gzipBytes: gz(optimized) });
-  return results;
-}
-
 function chart(results) {
   // Dispatch (jobs/s, log scale) and scaling (speedup) side by side.
   const bars = [];
@@ -208,28 +192,15 @@ try {
   if (wanted('dispatch')) results.dispatch = await inBrowser(server.origin, (context, origin) => benchDispatch(context, origin, log), { vendor: true });
   if (wanted('scaling')) results.scaling = await inBrowser(server.origin, benchScaling);
   if (wanted('startup')) results.startup = await inBrowser(server.origin, benchStartup);
+  if (wanted('size')) delete results.size, Object.assign(results, await inBrowser(server.origin, (context, origin) => benchSize(context, origin, ROOT, log)));
 } finally {
   server.stop();
 }
 if (wanted('native')) results.native = benchNative();
-if (wanted('size')) results.size = benchSize();
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(ROOT, 'bench/chart.svg'), chart(results));
 
-console.log(`poolscope benchmarks: ${machine.cpu}, ${machine.cores} cores, ${machine.browser}, ${machine.date}; medians of ${REPEATS}`);
-console.log('\n1. Dispatch: 200,000 empty jobs');
-console.table(results.dispatch.map((r) => ({ workers: r.workers,
-  'shared jobs/s': Math.round(r.shared.jobsPerSecond), 'shared µs/job': +r.shared.microsPerJob.toFixed(3),
-  'fallback jobs/s': Math.round(r.fallback.jobsPerSecond), 'workerpool jobs/s': Math.round(r.workerpool.jobsPerSecond),
-  'shared ÷ workerpool': `${r.sharedVsWorkerpool.toFixed(0)}×` })));
-console.log('\n2. Scaling: 400 jobs of 5 ms');
-console.table(results.scaling.results.map((r) => ({ kind: r.kind, workers: r.workers, 'pool ms': Math.round(r.poolMs), 'pool speedup': +r.poolSpeedup.toFixed(2),
-  'rayon ms': Math.round(r.rayonMs), 'rayon speedup': +r.rayonSpeedup.toFixed(2), 'pool ÷ rayon time': +r.poolVsRayon.toFixed(3), 'one thread, no pool ms': Math.round(r.singleThreadMs) })));
-console.log('\n3. Start-up');
-console.table(results.startup.map((r) => ({ workers: r.workers, 'pool ready ms': +r.poolReadyMs.toFixed(1), 'grow by one ms': +r.growByOneMs.toFixed(1),
-  'rayon initThreadPool ms': +r.rayonInitMs.toFixed(1), 'pool ÷ rayon': +r.poolVsRayon.toFixed(2) })));
-console.log('\n4. Native: 1,000,000 trivial jobs');
-console.table(results.native.map((r) => ({ workers: r.workers, 'poolscope jobs/s': r.poolscopeJobsPerSecond, 'crossbeam pool jobs/s': r.crossbeamJobsPerSecond, 'poolscope ÷ crossbeam': r.ratio })));
-console.log('\n5. Size');
-console.table(results.size.map((r) => ({ file: r.name, bytes: r.bytes, 'gzip -9': r.gzipBytes })));
-console.log('\nwrote bench/results.json and bench/chart.svg');
+const report = renderReport(results);
+updateReadme(join(ROOT, 'README.md'), report);
+console.log(report);
+console.log('\nwrote bench/results.json, bench/chart.svg and the Performance section of README.md');
