@@ -19,14 +19,15 @@ export function goals(results) {
   const dispatch = results.dispatch;
   const cpu = results.scaling.results.filter((r) => r.kind === 'cpu');
   const atTwo = cpu.find((r) => r.workers === 2);
-  const worstRayon = Math.max(...cpu.map((r) => Math.abs(r.poolVsRayon - 1)));
+  // Overhead is the question: a pool faster than rayon is within 3% too.
+  const worstRayon = Math.max(...cpu.map((r) => r.poolVsRayon - 1));
   // `ratio` is crossbeam's time ÷ poolscope's: within 1.5× means at least 1 / 1.5.
   const worstNative = Math.min(...results.native.map((r) => r.ratio));
   return [
     [`dispatch ≥ 1,000,000 jobs/s`, `${rate(Math.min(...dispatch.map((r) => r.shared.jobsPerSecond)))} at the slowest`, Math.min(...dispatch.map((r) => r.shared.jobsPerSecond)) >= 1e6],
     [`dispatch ≥ 50× workerpool`, `${times(Math.min(...dispatch.map((r) => r.sharedVsWorkerpool)), 0)} at the least`, Math.min(...dispatch.map((r) => r.sharedVsWorkerpool)) >= 50],
     [`cpu speedup ≥ 1.85× at 2 workers (${results.scaling.cores} cores)`, times(atTwo.poolSpeedup), atTwo.poolSpeedup >= 1.85],
-    [`cpu time within 3% of rayon's`, `${(worstRayon * 100).toFixed(1)}% at the most`, worstRayon <= 0.03],
+    [`cpu time within 3% of rayon's`, worstRayon > 0 ? `${(worstRayon * 100).toFixed(1)}% longer at the most` : 'never longer', worstRayon <= 0.03],
     [`native within 1.5× of a crossbeam-channel pool`, `poolscope takes ${times(1 / worstNative)} the baseline's time at the most`, worstNative >= 1 / 1.5],
   ];
 }
@@ -68,9 +69,10 @@ export function renderReport(results) {
       ['crossbeam time ÷ poolscope time', ...native.map((r) => r.ratio.toFixed(2))],
     ]),
     table(['size', 'bytes', 'gzip -9'], sizes.map((r) => [r.name, bytes(r.bytes), bytes(r.gzipBytes)])),
-    `The \`wasm-opt -O3\` module runs: in the same session it returned the right value for all ${wasmOpt.optimized.jobsChecked} ` +
-      `checked jobs, and 200,000 empty jobs on 2 workers took ${times(wasmOpt.optimizedVsBuiltTime)} the time of the module as built ` +
-      `(${wasmOpt.optimized.dispatchMs.toFixed(1)} vs ${wasmOpt.built.dispatchMs.toFixed(1)} ms).`,
+    `The shipped modules went through \`wasm-opt -O3\` (npm's binaryen, \`scripts/build.sh\`). In one session, the shipped and the ` +
+      `unoptimised pool module each returned the right value for all ${wasmOpt.shipped.jobsChecked} checked jobs, and 200,000 empty jobs ` +
+      `on 2 workers took ${times(wasmOpt.shippedVsUnoptimizedTime)} the time with the shipped one ` +
+      `(${wasmOpt.shipped.dispatchMs.toFixed(1)} vs ${wasmOpt.unoptimized.dispatchMs.toFixed(1)} ms).`,
     table(['goal (benchmark issue)', 'this run', ''], goals(results).map(([goal, value, met]) => [goal, value, verdict(met)])),
   ].join('\n\n');
 }

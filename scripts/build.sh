@@ -5,6 +5,7 @@
 #   without cross-origin isolation. RUSTFLAGS replaces the atomics flags
 #   (config arrays would merge with CARGO_TARGET_*_RUSTFLAGS); its own
 #   target dir keeps the two builds from invalidating each other.
+# Both go through wasm-opt -O3 after (see `optimize`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,3 +14,22 @@ CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
   wasm-pack --quiet build --release --target web --out-dir www/pkg-fallback --out-name poolscope_fallback --no-pack "$@" \
   -- --no-default-features
 rm -f www/pkg/.gitignore www/pkg-fallback/.gitignore
+
+# wasm-opt -O3 from npm's binaryen (Debian's breaks threaded modules, and
+# wasm-pack's own would be a download at build time): the pool's module is
+# about a third smaller, the fallback's half (bench/README.md, part 5).
+# The input is kept in target/wasm-opt so that an unchanged module is not
+# optimised again, and so that the bench can compare the two.
+optimize() {
+  local wasm=$1 kept
+  kept=target/wasm-opt/$(basename "$wasm")
+  mkdir -p target/wasm-opt
+  if ! cmp -s "$wasm" "$kept.in" || [ ! -f "$kept.out" ]; then
+    cp "$wasm" "$kept.in"
+    node_modules/.bin/wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
+      --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue "$kept.in" -o "$kept.out"
+  fi
+  cp "$kept.out" "$wasm"
+}
+optimize www/pkg/poolscope_bg.wasm
+optimize www/pkg-fallback/poolscope_fallback_bg.wasm
