@@ -264,6 +264,19 @@ impl PoolCore {
         Ok(())
     }
 
+    /// A thread of an outside executor (rayon) started: it counts in
+    /// `live_workers`, announced on the idle futex as a worker's end is.
+    pub fn external_thread_started(&self) {
+        self.live.fetch_add(1, Ordering::AcqRel);
+        self.announce_idle_change();
+    }
+
+    /// A thread of an outside executor ended.
+    pub fn external_thread_ended(&self) {
+        self.live.fetch_sub(1, Ordering::AcqRel);
+        self.announce_idle_change();
+    }
+
     /// Takes every waiting job for an outside executor (rayon), which then
     /// runs each with `run_external`. Returns their job numbers.
     pub fn take_all_for_external(&self) -> std::ops::Range<u64> {

@@ -179,6 +179,9 @@ impl WebPool {
     pub fn with_rayon(size: f64) -> Result<WebPool, JsError> {
         let size = whole_number("rayon pool size", size, 1.0, MAX_WORKERS as f64)?;
         let glue_url = GLUE_URL.with(String::clone);
+        let mut pool = WebPool::without_workers(PoolOptions::default())?;
+        pool.core.adopt_external_workers(size as usize).map_err(js_error)?;
+        let (starting, ending) = (Arc::clone(&pool.core), Arc::clone(&pool.core));
         let threads = rayon::ThreadPoolBuilder::new()
             .num_threads(size as usize)
             .spawn_handler(|thread| {
@@ -186,17 +189,23 @@ impl WebPool {
                 spawn_rayon_thread(&glue_url, wasm_bindgen::module(), wasm_bindgen::memory(), pointer);
                 Ok(())
             })
+            // Counted live like pool workers, so that `ready()` waits for them.
+            .start_handler(move |_| starting.external_thread_started())
+            .exit_handler(move |_| ending.external_thread_ended())
             .build()
             .map_err(|e| JsError::new(&e.to_string()))?;
-        let mut pool = WebPool::without_workers(PoolOptions::default())?;
-        pool.core.adopt_external_workers(size as usize).map_err(js_error)?;
         pool.rayon = Some(threads);
         Ok(pool)
     }
 
-    /// Resolves once every worker started so far runs its loop.
+    /// Resolves once every worker started so far runs its loop (for a
+    /// rayon pool: once all its threads run).
     pub fn ready(&self) -> Promise {
-        self.host.ready()
+        let Some(threads) = &self.rayon else { return self.host.ready() };
+        let (core, size) = (Arc::clone(&self.core), threads.current_num_threads() as u64);
+        // A rayon thread announces its start on the idle futex (`external_thread_started`).
+        let all_running = Closure::<dyn Fn() -> bool>::new(move || core.counters().live_workers >= size).into_js_value();
+        wait_until(wasm_bindgen::memory(), self.core.idle_epoch().as_ptr() as u32, &all_running)
     }
 
     /// Grows or shrinks the pool now: new workers take jobs as soon as they

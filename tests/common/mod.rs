@@ -470,6 +470,9 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
         _ => WebPool::new(size as f64, None).unwrap(),
     };
     resolved(pool.ready()).await;
+    if strategy == "rayon" {
+        assert_eq!(counter(&pool, "liveWorkers"), size as f64, "ready() waits for every rayon thread");
+    }
     match strategy {
         "partition" => pool.submit_partitioned("cpu", &costs, None).unwrap(),
         _ => pool.submit_costs("cpu", &costs, None).unwrap(),
