@@ -289,7 +289,7 @@ pub async fn a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes(
     let mut random = 0x00DD_BA11;
     let mut events = Vec::new();
     for _ in 0..50 {
-        pool.resize((1 + next_random(&mut random) % 8) as f64).unwrap();
+        let _started = pool.resize((1 + next_random(&mut random) % 8) as f64).unwrap();
         events.extend(take_all(&pool));
         pause(1.0).await;
     }
