@@ -10,10 +10,10 @@ import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
 import { benchDispatch, routeWorkerpool } from './dispatch.mjs';
 import { renderReport, updateReadme } from './report.mjs';
 import { benchSize } from './size.mjs';
+import { median } from './median.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPEATS = 5;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const log = (line) => process.stderr.write(`${line}\n`);
 
 /// 400 jobs of ~5 ms at 1 to 2x the cores, for the pool, rayon's work

@@ -5,11 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
+import { median } from './median.mjs';
 
 const SETS = ['equal', 'heavy', 'increasing'];
 const QUERY = 'pool=2&jobs=40&kind=cpu&cost=25&seed=7';
 const REPEATS = 3;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const server = await startServer();
 const browser = await launchChromium();

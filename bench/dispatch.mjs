@@ -7,12 +7,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
+import { median } from './median.mjs';
 
 export const JOBS = 200_000;
 const SIZES = [1, 2, 4];
 const REPEATS = 5;
 const WORKERPOOL = fileURLToPath(new URL('../node_modules/workerpool/dist/workerpool.min.js', import.meta.url));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /// Serves workerpool and its worker script beside the page (same origin,
 /// with the isolation headers the page's workers need).

@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
+import { median } from './median.mjs';
 
 const RUNS = [
   { name: '10,000 cpu jobs of 1 ms, pool 2', query: 'pool=2&jobs=10000&kind=cpu&cost=1' },
@@ -53,7 +54,6 @@ async function measureIdle(page, origin, seconds) {
   return page.evaluate((ms) => window.__measure(() => new Promise((resolve) => setTimeout(resolve, ms))), seconds * 1000);
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const server = await startServer();
 const browser = await launchChromium();

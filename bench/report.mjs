@@ -16,7 +16,8 @@ const verdict = (met) => (met ? 'met' : '**missed**');
 
 /// The goals of the benchmark issue, each with whether this run met it.
 export function goals(results) {
-  const dispatch = results.dispatch;
+  const slowestDispatch = Math.min(...results.dispatch.map((r) => r.shared.jobsPerSecond));
+  const leastVsWorkerpool = Math.min(...results.dispatch.map((r) => r.sharedVsWorkerpool));
   const cpu = results.scaling.results.filter((r) => r.kind === 'cpu');
   const atTwo = cpu.find((r) => r.workers === 2);
   // Overhead is the question: a pool faster than rayon is within 3% too.
@@ -24,8 +25,8 @@ export function goals(results) {
   // `ratio` is crossbeam's time ÷ poolscope's: within 1.5× means at least 1 / 1.5.
   const worstNative = Math.min(...results.native.map((r) => r.ratio));
   return [
-    [`dispatch ≥ 1,000,000 jobs/s`, `${rate(Math.min(...dispatch.map((r) => r.shared.jobsPerSecond)))} at the slowest`, Math.min(...dispatch.map((r) => r.shared.jobsPerSecond)) >= 1e6],
-    [`dispatch ≥ 50× workerpool`, `${times(Math.min(...dispatch.map((r) => r.sharedVsWorkerpool)), 0)} at the least`, Math.min(...dispatch.map((r) => r.sharedVsWorkerpool)) >= 50],
+    [`dispatch ≥ 1,000,000 jobs/s`, `${rate(slowestDispatch)} at the slowest`, slowestDispatch >= 1e6],
+    [`dispatch ≥ 50× workerpool`, `${times(leastVsWorkerpool, 0)} at the least`, leastVsWorkerpool >= 50],
     [`cpu speedup ≥ 1.85× at 2 workers (${results.scaling.cores} cores)`, times(atTwo.poolSpeedup), atTwo.poolSpeedup >= 1.85],
     [`cpu time within 3% of rayon's`, worstRayon > 0 ? `${(worstRayon * 100).toFixed(1)}% longer at the most` : 'never longer', worstRayon <= 0.03],
     [`native within 1.5× of a crossbeam-channel pool`, `poolscope takes ${times(1 / worstNative)} the baseline's time at the most`, worstNative >= 1 / 1.5],

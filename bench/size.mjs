@@ -5,9 +5,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { median } from './median.mjs';
 
 const REPEATS = 5;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /// Starts a pool of 2 in `page`, runs `cpu` jobs on it and checks each
 /// value against the main thread's; returns how many were checked.

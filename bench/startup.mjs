@@ -8,10 +8,10 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
+import { median } from './median.mjs';
 
 const SIZES = [1, 2, 4, 8];
 const REPEATS = 7;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const server = await startServer({ blobWorkers: true }); // initThreadPool's workers are blob: URLs
 const browser = await launchChromium();
