@@ -116,7 +116,7 @@ pub struct PoolCore {
     /// Bumped, then woken, whenever idle workers may have something to do.
     pub(super) signal: OwnLine<AtomicU32>,
     /// Bumped, then woken, whenever the last queued job finishes or a
-    /// worker ends.
+    /// worker thread starts or ends.
     pub(super) idle_epoch: AtomicU32,
     /// Bumped, then woken, whenever a bounded queue makes room.
     pub(super) room_epoch: AtomicU32,
@@ -351,7 +351,7 @@ impl PoolCore {
         self.finished() == self.queue.published()
     }
 
-    /// Changes whenever the pool turns idle or a worker ends: a futex word
+    /// Changes whenever the pool turns idle or a worker starts or ends: a futex word
     /// to wait on (`Atomics.waitAsync` on a browser's main thread).
     pub fn idle_epoch(&self) -> &AtomicU32 {
         &self.idle_epoch

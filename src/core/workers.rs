@@ -161,7 +161,7 @@ impl PoolCore {
         sys::allow_blocking_on_this_thread();
         let slot = self.slot(id);
         slot.thread.store(current_thread_serial(), Ordering::Relaxed);
-        self.live.fetch_add(1, Ordering::AcqRel);
+        self.thread_started();
         on_started();
         loop {
             let epoch = self.signal.load(Ordering::Acquire);
@@ -192,8 +192,7 @@ impl PoolCore {
             }
             sys::wait(&self.signal, epoch, None);
         }
-        self.live.fetch_sub(1, Ordering::AcqRel);
-        self.announce_idle_change();
+        self.thread_ended();
         WorkerExit::Retired
     }
 
@@ -264,15 +263,16 @@ impl PoolCore {
         Ok(())
     }
 
-    /// A thread of an outside executor (rayon) started: it counts in
-    /// `live_workers`, announced on the idle futex as a worker's end is.
-    pub fn external_thread_started(&self) {
+    /// A worker thread, the pool's own or an outside executor's (rayon),
+    /// starts taking jobs: it counts in `live_workers`, announced on the
+    /// idle futex (a rayon pool's `ready()` waits there).
+    pub fn thread_started(&self) {
         self.live.fetch_add(1, Ordering::AcqRel);
         self.announce_idle_change();
     }
 
-    /// A thread of an outside executor ended.
-    pub fn external_thread_ended(&self) {
+    /// A worker thread ended (see `thread_started`).
+    pub fn thread_ended(&self) {
         self.live.fetch_sub(1, Ordering::AcqRel);
         self.announce_idle_change();
     }

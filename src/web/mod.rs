@@ -190,8 +190,8 @@ impl WebPool {
                 Ok(())
             })
             // Counted live like pool workers, so that `ready()` waits for them.
-            .start_handler(move |_| starting.external_thread_started())
-            .exit_handler(move |_| ending.external_thread_ended())
+            .start_handler(move |_| starting.thread_started())
+            .exit_handler(move |_| ending.thread_ended())
             .build()
             .map_err(|e| JsError::new(&e.to_string()))?;
         pool.rayon = Some(threads);
@@ -203,7 +203,7 @@ impl WebPool {
     pub fn ready(&self) -> Promise {
         let Some(threads) = &self.rayon else { return self.host.ready() };
         let (core, size) = (Arc::clone(&self.core), threads.current_num_threads() as u64);
-        // A rayon thread announces its start on the idle futex (`external_thread_started`).
+        // A rayon thread announces its start on the idle futex (`thread_started`).
         let all_running = Closure::<dyn Fn() -> bool>::new(move || core.counters().live_workers >= size).into_js_value();
         wait_until(wasm_bindgen::memory(), self.core.idle_epoch().as_ptr() as u32, &all_running)
     }
