@@ -20,11 +20,15 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
 }
 
-# Debian packages: browsers and driver for the tests, Node.js for the e2e runner.
+# Debian packages: browsers and drivers for the tests, Node.js for the e2e runner.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v firefox >/dev/null || missing+=(firefox-esr)
+# WebKit: WebKitGTK's WebDriver brings MiniBrowser; it has no headless mode, hence Xvfb.
+command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null || missing+=(xvfb)
+command -v xauth >/dev/null || missing+=(xauth)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v python3 >/dev/null || missing+=(python3)

@@ -37,7 +37,7 @@ export function loadPoolscope(mode = chooseMode().mode) {
         await module.default();
         return { ...module, mode };
       })
-      : import('./fallback.js').then(({ FallbackPool, FIELDS }) => ({ mode, Pool: FallbackPool, eventFields: () => FIELDS })));
+      : import('./fallback.js').then(({ FallbackPool, FIELDS, nowMs }) => ({ mode, Pool: FallbackPool, eventFields: () => FIELDS, nowMs })));
   }
   return loading.get(mode);
 }

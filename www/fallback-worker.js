@@ -2,7 +2,9 @@
 // shared memory), one job per message, the result in the reply.
 import init, { cpuWork, failJob } from './pkg-fallback/poolscope_fallback.js';
 
-const now = () => performance.timeOrigin + performance.now();
+// `timeOrigin` read once: WebKit recomputes it on every read (src/sys/README.md).
+const ORIGIN = performance.timeOrigin;
+const now = () => ORIGIN + performance.now();
 const ready = init();
 let panicMessage = null;
 globalThis.__poolscopePanic = (message) => { panicMessage = message; };

@@ -11,7 +11,12 @@ const KINDS = { cpu: 0, sleep: 1, noop: 2 };
 const [COMPLETED, FAILED, TIMED_OUT, CANCELLED] = [0, 1, 2, 3];
 const MAX_WORKERS = 64;
 const MAX_JOBS = 2_000_000;
-const now = () => performance.timeOrigin + performance.now();
+// `timeOrigin` read once: WebKit recomputes it on every read (src/sys/README.md).
+const ORIGIN = performance.timeOrigin;
+const now = () => ORIGIN + performance.now();
+
+/// The clock of this pool's events, as `nowMs` of the shared-memory build.
+export const nowMs = now;
 
 function wholeNumber(what, value, min, max) {
   if (Number.isInteger(value) && value >= min && value <= max) return value;
@@ -207,13 +212,16 @@ export class FallbackPool {
     if (slot.job !== data.job) return; // a job the watchdog already reported
     slot.job = null;
     slot.jobs++;
-    slot.busyMs += data.finished - data.started;
+    // The worker's clock has its own origin: keep queued <= started <= finished on the page's.
+    const started = Math.max(data.started, this.specs[data.job - 1].queued);
+    const finished = Math.max(data.finished, started);
+    slot.busyMs += finished - started;
     if (data.type === 'crashed') {
       this.failures.push({ job: data.job, worker: id, message: data.message });
-      this.#record(data.job, id, FAILED, data.started, data.finished, 0);
+      this.#record(data.job, id, FAILED, started, finished, 0);
       this.#replace(id, slot);
     } else {
-      this.#record(data.job, id, COMPLETED, data.started, data.finished, data.value);
+      this.#record(data.job, id, COMPLETED, started, finished, data.value);
       if (!slot.active || slot.jobs >= this.quota) this.#end(id);
     }
     this.#dispatch();

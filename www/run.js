@@ -5,7 +5,10 @@
 import { jobCosts, failingJobs } from './jobs.js';
 import { UNBOUNDED_CAP } from './settings.js';
 
-const now = () => performance.timeOrigin + performance.now();
+// The page's clock when the API brings none. `timeOrigin` read once:
+// WebKit recomputes it on every read (src/sys/README.md).
+const PAGE_ORIGIN = performance.timeOrigin;
+const pageClock = () => PAGE_ORIGIN + performance.now();
 const MAX_QUEUE_SAMPLES = 4096;
 
 /// Event outcomes, as the core numbers them.
@@ -19,8 +22,10 @@ export const CANCELLED = 3;
 /// log and the trace export all read it, and so can tests
 /// (`document.querySelector('pool-playground').run.model`).
 export class RunModel {
-  constructor(settings, fieldNames, costs) {
+  /// `clock()`: ms on the pool's clock, the one its events' times are on.
+  constructor(settings, fieldNames, costs, clock = pageClock) {
     this.settings = settings;
+    this.clock = clock;
     this.costs = costs; // each job's cost as asked, in ms (job n at n - 1)
     this.costMs = 0; // the sum of the completed jobs' costs
     this.field = Object.fromEntries(fieldNames.map((name, i) => [name, i]));
@@ -31,7 +36,7 @@ export class RunModel {
     this.duplicates = 0;
     this.jobsByWorker = new Map();
     this.busyByWorker = new Map();
-    this.startedMs = now();
+    this.startedMs = clock();
     this.endedMs = 0; // 0 while running
     this.resizes = [{ atMs: this.startedMs, size: settings.pool }];
     this.queue = []; // { atMs, waiting }, thinned to stay short
@@ -70,7 +75,7 @@ export class RunModel {
     return this.events[index * this.width + this.field[name]];
   }
 
-  sampleQueue(waiting, atMs = now()) {
+  sampleQueue(waiting, atMs = this.clock()) {
     this.queue.push({ atMs, waiting });
     if (this.queue.length > MAX_QUEUE_SAMPLES) this.queue = this.queue.filter((_, i) => i % 2 === 0);
   }
@@ -97,7 +102,7 @@ export class RunModel {
   }
 
   get wallMs() {
-    return (this.endedMs || now()) - this.startedMs;
+    return (this.endedMs || this.clock()) - this.startedMs;
   }
 }
 
@@ -151,7 +156,7 @@ export class Run {
     this.pool = this.#makePool();
     await this.pool.ready();
     this.startupMs = performance.now() - asked;
-    this.model = new RunModel(settings, this.api.eventFields(), costs);
+    this.model = new RunModel(settings, this.api.eventFields(), costs, this.api.nowMs);
     const failing = failingJobs(settings);
     this.#frame();
     if (settings.strategy === 'partition') {
@@ -168,7 +173,7 @@ export class Run {
     await done;
     cancelAnimationFrame(this.frame);
     if (!this.pool) return; // disposed meanwhile
-    this.model.endedMs = now();
+    this.model.endedMs = this.model.clock();
     this.#poll();
     this.pool.drain();
   }
@@ -176,7 +181,7 @@ export class Run {
   /// Grows or shrinks the pool now; retiring workers finish their job first.
   resize(size) {
     this.pool.resize(size); // throws on a bad size, before anything changes
-    this.model?.resizes.push({ atMs: now(), size });
+    this.model?.resizes.push({ atMs: this.model.clock(), size });
     this.settings.pool = size;
   }
 

@@ -275,18 +275,20 @@ impl PoolCore {
         let now = sys::now_ms();
         for job in dropped.iter().flat_map(|range| range.clone()) {
             let claimed = self.queue.get(job);
+            let at = now.max(claimed.queued_ms); // queued on another thread, maybe
             self.events.push(Event {
                 job,
                 worker: 0,
                 kind: claimed.spec.kind,
                 queued_ms: claimed.queued_ms,
-                started_ms: now,
-                finished_ms: now,
+                started_ms: at,
+                finished_ms: at,
                 outcome: Outcome::Cancelled,
                 value: 0,
             });
         }
         let count = dropped.iter().map(|range| range.end - range.start).sum();
+        sys::share_time(now);
         self.cancelled.fetch_add(count, Ordering::AcqRel);
         self.bump_room();
         self.announce_if_idle();

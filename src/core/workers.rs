@@ -220,14 +220,15 @@ impl PoolCore {
         let mut clock = sys::now_ms(); // one reading per job: a job ends when the next starts
         for (i, job) in jobs.clone().enumerate() {
             let claimed = self.queue.get(job);
-            let started_ms = clock;
+            // Queued on another thread: its time reaches us with the job, not through `share_time`.
+            let started_ms = clock.max(claimed.queued_ms);
             slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
             slot.current_job.store(job, Ordering::Release);
             let result = {
                 let _running = RunningJob::enter(self, job, id);
                 run_catching_panics(job, claimed.spec)
             };
-            clock = sys::now_ms();
+            clock = sys::now_ms().max(started_ms);
             // Only a watchdog races us for `current_job`; without one a plain store does.
             if watched {
                 if slot.current_job.compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
@@ -246,6 +247,7 @@ impl PoolCore {
             self.events.write(first_event + i as u64, event);
             tally.add(&event);
         }
+        sys::share_time(clock); // before the counts that tell others these jobs finished
         self.count_finished(id, tally);
         WorkerExit::Retired
     }
@@ -300,8 +302,10 @@ impl PoolCore {
     /// crashed), and counts it.
     fn finish_job(&self, id: u32, job: u64, outcome: Outcome, started_ms: f64, finished_ms: f64) {
         let claimed = self.queue.get(job);
+        let finished_ms = finished_ms.max(started_ms); // `started_ms` was read on the job's own thread
         let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms, outcome, value: 0 };
         self.events.push(event);
+        sys::share_time(finished_ms);
         let mut tally = Tally::default();
         tally.add(&event);
         self.count_finished(id, tally);

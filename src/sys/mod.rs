@@ -1,7 +1,9 @@
 //! What the core needs from the platform, and nothing more:
 //!
 //! - `now_ms`: one clock for all threads, in ms since the Unix epoch
-//!   (`performance.timeOrigin + performance.now()` in a browser);
+//!   (`performance.timeOrigin + performance.now()` in a browser), and
+//!   `share_time`, which keeps it ordered across threads (`README.md` here
+//!   says why WebKit needs it);
 //! - `sleep_ms`: wait without using the CPU;
 //! - `wait` / `wake_all`: a futex on an `AtomicU32`.
 //!

@@ -1,11 +1,26 @@
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Condvar, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub fn now_ms() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+/// The process's base: an `Instant` and the Unix time in ms read with it.
+/// `Instant` is monotonic across all threads (see README.md here).
+fn base() -> &'static (Instant, f64) {
+    static BASE: OnceLock<(Instant, f64)> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let unix_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1e3);
+        (Instant::now(), unix_ms)
+    })
 }
 
+/// Ms since the Unix epoch, on one monotonic clock for every thread.
+pub fn now_ms() -> f64 {
+    let (instant, unix_ms) = base();
+    unix_ms + instant.elapsed().as_secs_f64() * 1e3
+}
+
+/// Nothing to do: `now_ms` is one monotonic clock for the whole process.
+#[inline]
+pub fn share_time(_ms: f64) {}
 pub fn sleep_ms(ms: f64) {
     std::thread::sleep(Duration::from_secs_f64(ms.max(0.0) / 1e3));
 }

@@ -4,22 +4,46 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use wasm_bindgen::JsCast;
 use web_sys::Performance;
 
+/// This thread's `performance` and its `timeOrigin`, read once: WebKit
+/// recomputes `timeOrigin` from the wall clock on every read, and it went
+/// backwards by up to 16 ms (README.md here has the rules this keeps).
+struct ThreadClock {
+    performance: Performance,
+    origin_ms: f64,
+}
+
 thread_local! {
-    static PERFORMANCE: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .expect("this thread has no `performance`")
-        .unchecked_into();
+    static CLOCK: ThreadClock = {
+        let performance: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .expect("this thread has no `performance`")
+            .unchecked_into();
+        ThreadClock { origin_ms: performance.time_origin(), performance }
+    };
     // Only pool workers may block: a browser's main thread must never
     // `Atomics.wait` (Chromium traps, Firefox freezes the page).
     static MAY_BLOCK: Cell<bool> = const { Cell::new(false) };
 }
 
+/// The latest time one thread handed to others (`share_time`), as f64
+/// bits: for times >= 0 the bits order like the numbers.
+static SHARED_MARK: AtomicU64 = AtomicU64::new(0);
+
 /// Times a thread that may not block asked to: tests check it stays 0.
 pub static REFUSED_WAITS: AtomicU64 = AtomicU64::new(0);
 
-/// Each worker's `performance.now()` has its own origin; adding
-/// `timeOrigin` puts every thread on the same clock.
+/// Ms since the Unix epoch: this thread's `timeOrigin` (read once) plus its
+/// `performance.now()`, never less than a time another thread shared.
 pub fn now_ms() -> f64 {
-    PERFORMANCE.with(|p| p.time_origin() + p.now())
+    let local = CLOCK.with(|clock| clock.origin_ms + clock.performance.now());
+    local.max(f64::from_bits(SHARED_MARK.load(Ordering::Acquire)))
+}
+
+/// Raises the mark that `now_ms` never goes below on any thread: call it
+/// with the latest time this thread wrote before others may read it.
+pub fn share_time(ms: f64) {
+    if ms > 0.0 {
+        SHARED_MARK.fetch_max(ms.to_bits(), Ordering::AcqRel);
+    }
 }
 
 pub fn may_block() -> bool {

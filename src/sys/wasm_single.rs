@@ -3,15 +3,23 @@ use wasm_bindgen::JsCast;
 use web_sys::Performance;
 
 thread_local! {
-    static PERFORMANCE: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .expect("this thread has no `performance`")
-        .unchecked_into();
+    // `timeOrigin` read once: WebKit recomputes it on every read (README.md here).
+    static CLOCK: (Performance, f64) = {
+        let performance: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .expect("this thread has no `performance`")
+            .unchecked_into();
+        let origin_ms = performance.time_origin();
+        (performance, origin_ms)
+    };
 }
 
-/// `performance.timeOrigin + performance.now()`: the clock every worker shares.
+/// Ms since the Unix epoch: `timeOrigin` (read once) plus `performance.now()`.
 pub fn now_ms() -> f64 {
-    PERFORMANCE.with(|p| p.time_origin() + p.now())
+    CLOCK.with(|(performance, origin_ms)| origin_ms + performance.now())
 }
+
+/// One thread per instance: the page orders times across workers.
+pub fn share_time(_ms: f64) {}
 
 /// The fallback's workers do `sleep` jobs in JavaScript (`setTimeout`):
 /// without shared memory a wasm thread has nothing to wait on.

@@ -425,6 +425,14 @@ pub fn cpu_checksum(job: f64, cost_ms: f64) -> u32 {
     job::cpu_checksum(job as u64, job::cpu_iterations(cost_ms))
 }
 
+/// Ms since the Unix epoch on the clock of the pool's events: monotonic on
+/// each thread and ordered across threads (`src/sys/README.md`). Compare
+/// event times with this, not with `performance.timeOrigin + performance.now()`.
+#[wasm_bindgen(js_name = nowMs)]
+pub fn now_ms() -> f64 {
+    crate::sys::now_ms()
+}
+
 /// A number that tells the calling thread apart from every other.
 #[wasm_bindgen(js_name = currentThreadSerial)]
 pub fn current_thread_serial() -> f64 {

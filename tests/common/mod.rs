@@ -26,6 +26,7 @@ macro_rules! suite {
             partition_assigns_exactly_the_planned_slices,
             unbounded_uses_a_worker_per_job,
             rayon_numbers_its_workers_within_its_pool_size,
+            event_times_are_monotonic_per_job_and_ordered_across_workers,
         );
     };
     ($($name:ident),+ $(,)?) => {
@@ -51,15 +52,42 @@ const STARTED: usize = 4;
 const FINISHED: usize = 5;
 const VALUE: usize = 7;
 
-async fn resolved(promise: Promise) -> JsValue {
-    JsFuture::from(promise).await.expect("promise rejected")
+/// The longest any one wait in these tests may take: far beyond what a
+/// loaded 2-core machine needs, far below the runner's limit for a whole
+/// binary, so that a stalled wait fails on its own with what it waited for.
+const DEADLINE_MS: f64 = 30_000.0;
+
+/// The pool's counters and workers, for a failure message.
+fn state(pool: &WebPool) -> String {
+    let counters = js_sys::JSON::stringify(&pool.counters()).map(String::from).unwrap_or_default();
+    format!("counters {counters}, live Web Workers {}, lost workers {}", pool.live_web_workers(), pool.lost_workers())
+}
+
+/// Awaits `promise`, or fails after `DEADLINE_MS` naming `what` it waited
+/// for and the pool's state.
+async fn within(pool: &WebPool, what: &str, promise: Promise) -> JsValue {
+    let race = Function::new_with_args(
+        "promise, ms",
+        "let timer;
+         const late = new Promise((resolve) => { timer = setTimeout(() => resolve(late), ms); });
+         return Promise.race([promise, late]).then((value) => [value === late, value]).finally(() => clearTimeout(timer));",
+    );
+    let raced: Promise = race.call2(&JsValue::NULL, &promise, &DEADLINE_MS.into()).unwrap().unchecked_into();
+    let outcome: js_sys::Array = match JsFuture::from(raced).await {
+        Ok(outcome) => outcome.unchecked_into(),
+        Err(error) => panic!("waiting for {what}: the promise rejected with {error:?}; {}", state(pool)),
+    };
+    if outcome.get(0).is_truthy() {
+        panic!("waited {DEADLINE_MS} ms for {what} in vain; {}", state(pool));
+    }
+    outcome.get(1)
 }
 
 /// Yields to the event loop for `ms`, so worker messages arrive.
 pub async fn pause(ms: f64) {
     let timer = Function::new_with_args("ms", "return new Promise((resolve) => setTimeout(resolve, ms))");
-    let promise = timer.call1(&JsValue::NULL, &ms.into()).unwrap();
-    resolved(promise.unchecked_into()).await;
+    let promise: Promise = timer.call1(&JsValue::NULL, &ms.into()).unwrap().unchecked_into();
+    JsFuture::from(promise).await.expect("a timer never rejects");
 }
 
 fn counter(pool: &WebPool, name: &str) -> f64 {
@@ -72,7 +100,7 @@ fn take_all(pool: &WebPool) -> Vec<f64> {
 }
 
 fn now_ms() -> f64 {
-    poolscope::sys::now_ms()
+    web::now_ms()
 }
 
 /// Counts `Atomics.wait` calls made from JS on this thread from now on.
@@ -139,20 +167,21 @@ fn options(json: &str) -> Option<js_sys::Object> {
 }
 
 /// Waits until the live Web Workers and the workers in their loop both
-/// equal `size`, or 10 s pass.
+/// equal `size`; fails after `DEADLINE_MS`.
 async fn settle(pool: &WebPool, size: u32) {
-    let deadline = now_ms() + 10_000.0;
-    while (pool.live_web_workers() != size || counter(pool, "liveWorkers") != size as f64) && now_ms() < deadline {
+    let deadline = now_ms() + DEADLINE_MS;
+    while pool.live_web_workers() != size || counter(pool, "liveWorkers") != size as f64 {
+        assert!(now_ms() < deadline, "waited {DEADLINE_MS} ms for {size} live workers in vain; {}", state(pool));
         pause(2.0).await;
     }
 }
 
 pub async fn four_workers_are_four_web_workers_running_jobs_at_once() {
     let pool = WebPool::new(4.0, None).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     assert_eq!(pool.live_web_workers(), 4, "one Web Worker per pool worker");
     pool.submit("sleep", 4.0, 300.0).unwrap();
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     let events = take_all(&pool);
     let per_worker = assert_exactly_once(&events, 4, 4);
     assert_eq!(per_worker[1..], [1, 1, 1, 1], "each idle worker took one job");
@@ -179,7 +208,7 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
     let first = pool.submit("cpu", JOBS as f64, 0.01).unwrap();
     assert_eq!(first, 1.0, "jobs are numbered from 1");
     let mut events = take_all(&pool); // read while the workers run
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     events.extend(take_all(&pool));
     let per_worker = assert_exactly_once(&events, JOBS, 4);
     for event in events.chunks(FIELDS) {
@@ -205,7 +234,7 @@ pub async fn done_resolves_only_after_the_last_job_finished() {
     let done = pool.done();
     pause(50.0).await;
     assert!(counter(&pool, "completed") < 10.0, "the jobs take 150 ms at least");
-    resolved(done).await;
+    within(&pool, "done", done).await;
     let resolved_at = now_ms();
     assert_eq!(counter(&pool, "completed"), 10.0, "done resolved before every job finished");
     let events = take_all(&pool);
@@ -214,7 +243,7 @@ pub async fn done_resolves_only_after_the_last_job_finished() {
     assert!(last_finish <= resolved_at, "the last job finished at {last_finish}, after done resolved at {resolved_at}");
     // A second batch: `done` waits for it too.
     pool.submit("sleep", 4.0, 30.0).unwrap();
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 14.0);
     assert_eq!(web::refused_waits(), 0.0);
 }
@@ -230,18 +259,18 @@ fn next_random(state: &mut u64) -> u64 {
 pub async fn jobs_stay_exactly_once_across_30_random_resizes() {
     const JOBS: usize = 20_000;
     let pool = WebPool::new(4.0, None).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     pool.submit("cpu", JOBS as f64, 0.05).unwrap();
     let mut random = 0xC0FFEE;
     for step in 0..30 {
         let size = 1 + (next_random(&mut random) % 8) as u32;
-        resolved(pool.resize(size as f64).unwrap()).await;
+        within(&pool, &format!("resize({size}) at step {step}"), pool.resize(size as f64).unwrap()).await;
         // Settled: retiring workers have finished their job and their Web Worker is gone.
         settle(&pool, size).await;
         assert_eq!(pool.live_web_workers(), size, "live Web Workers after resize {step} to {size}");
         assert_eq!(counter(&pool, "liveWorkers"), size as f64, "workers in their loop after resize {step}");
     }
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     assert_exactly_once(&take_all(&pool), JOBS, 8);
     assert_eq!(counter(&pool, "completed"), JOBS as f64);
 }
@@ -275,7 +304,7 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
     assert!(long.contains("1000000000000"), "{long}");
     let kind = error_message(pool.submit("abc", 1.0, 1.0).err().unwrap());
     assert!(kind.contains("\"abc\"") && kind.contains("cpu, sleep, noop"), "{kind}");
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 5.0, "the jobs queued before still ran");
     assert_eq!(counter(&pool, "submitted"), 5.0, "no refused batch queued anything");
 }
@@ -283,7 +312,7 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
 pub async fn a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes() {
     const JOBS: usize = 100_000;
     let pool = WebPool::new(4.0, None).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     pool.submit("noop", JOBS as f64 / 2.0, 0.0).unwrap();
     pool.submit("cpu", JOBS as f64 / 2.0, 0.002).unwrap();
     let mut random = 0x00DD_BA11;
@@ -293,7 +322,7 @@ pub async fn a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes(
         events.extend(take_all(&pool));
         pause(1.0).await;
     }
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     events.extend(take_all(&pool));
     assert_exactly_once(&events, JOBS, 8);
     assert_eq!(counter(&pool, "completed"), JOBS as f64);
@@ -301,13 +330,13 @@ pub async fn a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes(
 
 pub async fn a_panicking_job_fails_with_its_message_and_its_worker_is_replaced() {
     let pool = WebPool::new(3.0, None).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     let costs = vec![5.0; 30];
     let mut failing = vec![0u8; 30];
     failing[3] = 1; // job 4
     failing[19] = 1; // job 20
     pool.submit_costs("sleep", &costs, Some(failing)).unwrap();
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     let events = take_all(&pool);
     let (_, outcomes) = check_events(&events, 30, 3);
     assert_eq!(outcomes, [28, 2, 0, 0]);
@@ -326,7 +355,7 @@ pub async fn a_panicking_job_fails_with_its_message_and_its_worker_is_replaced()
     settle(&pool, 3).await;
     assert_eq!(pool.live_web_workers(), 3, "the pool is back to its size");
     pool.submit("noop", 100.0, 0.0).unwrap(); // the queue stays usable
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 128.0);
     assert_eq!(web::refused_waits(), 0.0);
 }
@@ -334,12 +363,12 @@ pub async fn a_panicking_job_fails_with_its_message_and_its_worker_is_replaced()
 pub async fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
     // Margins for a loaded 2-core machine: short jobs of 1 ms, a 400 ms timeout.
     let pool = WebPool::new(2.0, options(r#"{"jobTimeoutMs":400}"#)).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     let mut costs = vec![5_000.0]; // job 1 would take 5 s
     costs.extend([1.0; 20]);
     let started = now_ms();
     pool.submit_costs("cpu", &costs, None).unwrap();
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     assert!(now_ms() - started < 3_000.0, "done did not wait for the stuck job");
     let events = take_all(&pool);
     let (_, outcomes) = check_events(&events, 21, 2);
@@ -354,53 +383,54 @@ pub async fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
 
 pub async fn a_full_queue_rejects_at_once_when_asked_to() {
     let pool = WebPool::new(1.0, options(r#"{"capacity":5}"#)).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 5.0, 50.0).unwrap();
     let full = error_message(pool.submit("noop", 10.0, 0.0).err().unwrap());
     assert!(full.contains("cannot queue 10 jobs") && full.contains("room for"), "{full}");
     assert_eq!(counter(&pool, "rejected"), 10.0);
     assert_eq!(counter(&pool, "submitted"), 5.0, "a refused batch queues nothing");
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     assert_exactly_once(&take_all(&pool), 5, 1);
 }
 
 pub async fn a_full_queue_waits_for_room_when_asked_to() {
     let pool = WebPool::new(2.0, options(r#"{"capacity":4}"#)).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     let submitted = pool.submit_wait("sleep", &[5.0; 40], None).unwrap();
     let mut most_waiting: f64 = 0.0;
-    let deadline = now_ms() + 10_000.0;
-    while counter(&pool, "submitted") < 40.0 && now_ms() < deadline {
+    let deadline = now_ms() + DEADLINE_MS;
+    while counter(&pool, "submitted") < 40.0 {
+        assert!(now_ms() < deadline, "waited {DEADLINE_MS} ms for 40 jobs to be queued in vain; {}", state(&pool));
         most_waiting = most_waiting.max(counter(&pool, "waiting"));
         pause(1.0).await;
     }
-    assert_eq!(resolved(submitted).await.as_f64(), Some(1.0), "resolves with the first job number");
+    assert_eq!(within(&pool, "submitWait of 40 jobs", submitted).await.as_f64(), Some(1.0), "resolves with the first job number");
     assert!(most_waiting <= 4.0, "{most_waiting} jobs waited in a queue of 4");
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     assert_exactly_once(&take_all(&pool), 40, 2);
     assert_eq!(counter(&pool, "rejected"), 0.0);
 }
 
 pub async fn cancel_reports_every_waiting_job_as_cancelled() {
     let pool = WebPool::new(2.0, None).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 20.0, 40.0).unwrap();
     pause(15.0).await; // jobs 1 and 2 running
     assert_eq!(pool.cancel(), 18.0);
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     let (_, outcomes) = check_events(&take_all(&pool), 20, 2);
     assert_eq!(outcomes, [2, 0, 0, 18]);
     assert_eq!((counter(&pool, "cancelled"), counter(&pool, "completed")), (18.0, 2.0));
     assert_eq!(pool.submit("noop", 3.0, 0.0).unwrap(), 21.0, "the pool goes on after a cancel");
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
 }
 
 pub async fn stop_lets_running_jobs_finish_then_refuses_jobs() {
     let pool = WebPool::new(2.0, None).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 10.0, 40.0).unwrap();
     pause(15.0).await;
-    resolved(pool.stop()).await;
+    within(&pool, "stop", pool.stop()).await;
     assert_eq!((counter(&pool, "completed"), counter(&pool, "cancelled"), counter(&pool, "running")), (2.0, 8.0, 0.0));
     let refused = error_message(pool.submit("noop", 1.0, 0.0).err().unwrap());
     assert!(refused.contains("closed"), "{refused}");
@@ -412,7 +442,7 @@ pub async fn stop_lets_running_jobs_finish_then_refuses_jobs() {
 pub async fn drain_runs_everything_queued_then_refuses_jobs() {
     let pool = WebPool::new(2.0, None).unwrap();
     pool.submit("sleep", 12.0, 10.0).unwrap();
-    resolved(pool.drain()).await;
+    within(&pool, "drain", pool.drain()).await;
     assert_eq!(counter(&pool, "completed"), 12.0);
     let refused = error_message(pool.submit_costs("cpu", &[1.0], None).err().unwrap());
     assert!(refused.contains("closed"), "{refused}");
@@ -425,7 +455,7 @@ pub async fn drain_runs_everything_queued_then_refuses_jobs() {
 pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
     let before = web::memory_bytes();
     let pool = WebPool::new(1.0, None).unwrap();
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     let mut random = 0x5EED_CAFE;
     let mut cycle = |pool: &WebPool| {
         let size = (2 + next_random(&mut random) % 7) as u32; // 2..=8, then back to 1
@@ -434,9 +464,9 @@ pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
     let mut warm = 0.0;
     for round in 0..200 {
         let (grown, size) = cycle(&pool);
-        resolved(grown).await;
+        within(&pool, &format!("resize({size}) in cycle {round}"), grown).await;
         settle(&pool, size).await;
-        resolved(pool.resize(1.0).unwrap()).await;
+        within(&pool, &format!("resize(1) in cycle {round}"), pool.resize(1.0).unwrap()).await;
         settle(&pool, 1).await;
         assert_eq!(pool.live_web_workers(), 1, "live Web Workers after cycle {round}");
         if round == 49 {
@@ -447,7 +477,7 @@ pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
     let mut failing = vec![1u8; 50];
     failing.push(0);
     pool.submit_costs("noop", &[0.0; 51], Some(failing)).unwrap();
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     settle(&pool, 1).await;
     pause(50.0).await; // the page frees each lost thread's stack
     let after_panics = web::memory_bytes();
@@ -469,7 +499,7 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
         "rayon" => WebPool::with_rayon(size as f64).unwrap(),
         _ => WebPool::new(size as f64, None).unwrap(),
     };
-    resolved(pool.ready()).await;
+    within(&pool, "ready", pool.ready()).await;
     if strategy == "rayon" {
         assert_eq!(counter(&pool, "liveWorkers"), size as f64, "ready() waits for every rayon thread");
     }
@@ -477,7 +507,7 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
         "partition" => pool.submit_partitioned("cpu", &costs, None).unwrap(),
         _ => pool.submit_costs("cpu", &costs, None).unwrap(),
     };
-    resolved(pool.done()).await;
+    within(&pool, "done", pool.done()).await;
     let events = take_all(&pool);
     for event in events.chunks(FIELDS) {
         assert_eq!(event[VALUE], web::cpu_checksum(event[JOB], 0.01) as f64, "{strategy}: checksum of job {}", event[JOB]);
@@ -520,4 +550,50 @@ pub async fn rayon_numbers_its_workers_within_its_pool_size() {
     assert_exactly_once(&events, 1_000, 4);
     let message = error_message(WebPool::with_rayon(0.0).err().unwrap());
     assert!(message.contains("rayon pool size 0") && message.contains("from 1 to 64"), "{message}");
+}
+
+/// Every job's `queued <= started <= finished`, and a job that is queued
+/// after another finished starts no earlier, whichever workers ran them:
+/// the times of all threads are on one clock (WebKit recomputes
+/// `performance.timeOrigin` on every read; `src/sys/README.md`).
+pub async fn event_times_are_monotonic_per_job_and_ordered_across_workers() {
+    const ROUNDS: usize = 12;
+    const SIZE: usize = 4;
+    let pool = WebPool::new(SIZE as f64, None).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let mut events = Vec::new();
+    let mut round_ends = Vec::new();
+    for round in 0..ROUNDS {
+        let before = now_ms();
+        // Alternate kinds so that rounds land on different workers in turn.
+        pool.submit(if round % 2 == 0 { "sleep" } else { "cpu" }, SIZE as f64, 2.0).unwrap();
+        within(&pool, &format!("done of round {round}"), pool.done()).await;
+        let after = now_ms();
+        let round_events = take_all(&pool);
+        assert_eq!(round_events.len(), SIZE * FIELDS, "round {round}: one event per job");
+        for event in round_events.chunks(FIELDS) {
+            let (job, worker) = (event[JOB], event[WORKER]);
+            let (queued, started, finished) = (event[3], event[STARTED], event[FINISHED]);
+            assert!(before <= queued, "job {job}: queued at {queued}, before it was submitted at {before}");
+            assert!(queued <= started, "job {job} on worker {worker}: started at {started}, before it was queued at {queued}");
+            assert!(started <= finished, "job {job} on worker {worker}: finished at {finished}, before it started at {started}");
+            assert!(finished <= after, "job {job} on worker {worker}: finished at {finished}, after done resolved at {after}");
+        }
+        round_ends.push((before, after));
+        events.extend(round_events);
+    }
+    // Across rounds: each round's jobs start after the previous round's finished, on any worker.
+    for round in 1..ROUNDS {
+        let chunk = |r: usize| &events[r * SIZE * FIELDS..(r + 1) * SIZE * FIELDS];
+        let last_finish = chunk(round - 1).chunks(FIELDS).map(|e| e[FINISHED]).fold(f64::MIN, f64::max);
+        for event in chunk(round).chunks(FIELDS) {
+            assert!(
+                event[STARTED] >= last_finish,
+                "round {round}: job {} on worker {} started at {}, before round {} finished at {last_finish}",
+                event[JOB], event[WORKER], event[STARTED], round - 1
+            );
+        }
+    }
+    let workers: HashSet<u64> = events.chunks(FIELDS).map(|e| e[WORKER] as u64).collect();
+    assert!(workers.len() >= 2, "the rounds ran on more than one worker: {workers:?}");
 }

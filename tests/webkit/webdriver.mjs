@@ -1,0 +1,128 @@
+// A small WebDriver client for WebKitGTK's MiniBrowser, which
+// playwright-core cannot drive (it wants its own WebKit build, and none can
+// be downloaded here). Plain HTTP calls to WebKitWebDriver, each with its
+// own deadline, so that no test can hang.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const DRIVER = process.env.WEBKIT_WEBDRIVER ?? '/usr/bin/WebKitWebDriver';
+const MINIBROWSER = process.env.WEBKIT_MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+// A driver command that takes longer has hung: navigation and scripts are short.
+const COMMAND_DEADLINE_MS = 60_000;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/// One MiniBrowser window driven over WebDriver.
+export class WebKitSession {
+  /// Starts WebKitWebDriver and a MiniBrowser session. Needs a display
+  /// (run under `xvfb-run -a`: WebKitGTK has no headless mode).
+  static async start() {
+    if (!process.env.DISPLAY) throw new Error('WebKitGTK needs a display: run the WebKit tests under xvfb-run -a');
+    const port = await freePort();
+    // WebKitGTK exposes SharedArrayBuffer only with this variable; isolation still decides.
+    const driver = spawn(DRIVER, [`--port=${port}`], {
+      env: { ...process.env, JSC_useSharedArrayBuffer: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let driverErrors = '';
+    driver.stderr.on('data', (chunk) => { driverErrors = (driverErrors + chunk).slice(-4000); });
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        const status = await (await fetch(`${base}/status`, { signal: AbortSignal.timeout(2_000) })).json();
+        if (status.value?.ready) break;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline || driver.exitCode !== null) {
+        driver.kill();
+        throw new Error(`WebKitWebDriver on port ${port} did not become ready in 20 s: ${driverErrors}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const session = new WebKitSession(base, driver);
+    const created = await session.#command('POST', '/session', {
+      capabilities: {
+        alwaysMatch: {
+          browserName: 'MiniBrowser',
+          'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
+        },
+      },
+    });
+    session.id = created.sessionId;
+    return session;
+  }
+
+  constructor(base, driver) {
+    this.base = base;
+    this.driver = driver;
+    this.id = null;
+  }
+
+  async #command(method, path, body) {
+    let response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(COMMAND_DEADLINE_MS),
+      });
+    } catch (error) {
+      throw new Error(`WebDriver ${method} ${path}: ${error.name === 'TimeoutError' ? `no answer in ${COMMAND_DEADLINE_MS} ms` : error.message}`);
+    }
+    const answer = await response.json();
+    if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${answer.value?.error}: ${answer.value?.message}`);
+    return answer.value;
+  }
+
+  navigate(url) {
+    return this.#command('POST', `/session/${this.id}/url`, { url });
+  }
+
+  /// Runs `fn(...args)` in the page and returns what it returns (JSON).
+  execute(fn, ...args) {
+    return this.#command('POST', `/session/${this.id}/execute/sync`, { script: `return (${fn}).apply(null, arguments);`, args });
+  }
+
+  /// Polls `fn(...args)` in the page until it returns something truthy;
+  /// after `timeoutMs` fails naming `what` and the page's state.
+  async waitFor(what, fn, args = [], timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await this.execute(fn, ...args);
+      if (value) return value;
+      if (Date.now() > deadline) {
+        throw new Error(`waited ${timeoutMs} ms for ${what} in vain; the page: ${JSON.stringify(await this.execute(pageState))}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async close() {
+    if (this.id) await this.#command('DELETE', `/session/${this.id}`).catch(() => {});
+    this.driver.kill();
+  }
+}
+
+/// What a failing wait reports: the playground's state, its counters and the log's tail.
+function pageState() {
+  const element = document.querySelector('pool-playground, worker-pool-playground');
+  const log = element?.querySelector('[role="log"]');
+  return {
+    url: location.href,
+    state: element?.dataset.state ?? 'no playground element',
+    mode: element?.dataset.mode,
+    counters: element?.run?.counters ?? null,
+    problems: document.querySelector('.problems')?.textContent ?? '',
+    logTail: log ? log.textContent.slice(-300) : '',
+  };
+}
