@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test: the core on native
-# threads, the pool on real Web Workers (wasm-pack in Chromium and Firefox,
-# from a page and from a worker),
-# and the page end to end (playwright-core driving Debian's Chromium).
+# threads, the pool on real Web Workers (wasm-pack in Chromium, Firefox and
+# WebKit, from a page and from a worker), and the pages end to end
+# (playwright-core driving Debian's Chromium; a WebDriver client driving
+# WebKitGTK's MiniBrowser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-240}" # as .cargo/config.toml says
+
+# WebKitGTK has no headless mode (xvfb-run gives it a display) and exposes
+# SharedArrayBuffer only with this variable; cross-origin isolation still
+# decides where shared memory is used (see ../shared/WASM-THREADS.md).
+webkit() { JSC_useSharedArrayBuffer=1 xvfb-run -a "$@"; }
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "core on native threads (cargo test)"
@@ -18,7 +24,11 @@ step "pool on Web Workers in Chromium (wasm-pack test --headless --chrome)"
 wasm-pack test --headless --chrome
 step "pool on Web Workers in Firefox (wasm-pack test --headless --firefox)"
 wasm-pack test --headless --firefox
+step "pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb)"
+webkit wasm-pack test --headless --safari --safaridriver /usr/bin/WebKitWebDriver
 step "build www/pkg"
 ./scripts/build.sh
-step "pages end to end (node --test tests/e2e)"
+step "pages end to end in Chromium (node --test tests/e2e)"
 node --test --test-concurrency=1 tests/e2e/
+step "pages end to end in WebKit (node --test tests/webkit, WebDriver)"
+webkit node --test --test-concurrency=1 tests/webkit/

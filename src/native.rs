@@ -31,9 +31,9 @@ impl Pool {
         Pool::with_options(size, PoolOptions::default())
     }
 
-    /// A pool with a bounded queue and/or a job timeout. A std thread can't
-    /// be killed: a timed-out job is reported at once and a new thread takes
-    /// its worker's place; the old thread ends when its job returns.
+    /// A pool with a bounded queue and/or a job timeout. A timed-out job is
+    /// reported at once and a new thread takes its worker's place; the old
+    /// thread stops the job at its next safe point and ends.
     pub fn with_options(size: usize, options: PoolOptions) -> Result<Pool, PoolError> {
         let core = Arc::new(PoolCore::new(options)?);
         let threads = Arc::new(Mutex::new(Vec::new()));
@@ -44,7 +44,7 @@ impl Pool {
             let handle = std::thread::spawn(move || {
                 while !stopped.load(Ordering::Acquire) {
                     for id in core.overdue_workers() {
-                        if core.worker_lost(id, Loss::Terminated) {
+                        if core.worker_lost(id, Loss::TimedOut) {
                             spawn_worker(&core, &threads, id);
                         }
                     }

@@ -90,21 +90,50 @@ impl JobSpec {
 
 /// The busy work of a `cpu` job: a xorshift-multiply chain no compiler can
 /// shorten, seeded by the job number so every job's checksum differs.
-///
+pub fn cpu_checksum(job: u64, iterations: u64) -> u32 {
+    finish(cpu_rounds(seed(job), iterations))
+}
+
+/// `cpu_checksum`, checking `stop()` every `CHECK_EVERY` rounds (well under
+/// a millisecond): `None` if it said to stop. A timed-out job stops here,
+/// at a point where it holds no lock and owns nothing, so that its thread
+/// can end by itself (see `PoolCore::overdue_workers`).
+pub fn cpu_checksum_until(job: u64, iterations: u64, stop: &dyn Fn() -> bool) -> Option<u32> {
+    const CHECK_EVERY: u64 = 1 << 14;
+    let mut x = seed(job);
+    let mut left = iterations;
+    while left > 0 {
+        if stop() {
+            return None;
+        }
+        let rounds = left.min(CHECK_EVERY);
+        x = cpu_rounds(x, rounds);
+        left -= rounds;
+    }
+    Some(finish(x))
+}
+
+fn seed(job: u64) -> u64 {
+    job ^ 0x9E37_79B9_7F4A_7C15
+}
+
+fn finish(x: u64) -> u32 {
+    (x >> 32) as u32
+}
+
 /// Never inlined: a browser swaps in optimised wasm code only at the next
 /// call of a function. Inlined into the worker loop, which is entered once,
 /// the work would run in the slow baseline code for the worker's whole life
 /// (measured: 2.5x slower in Chromium).
 #[inline(never)]
-pub fn cpu_checksum(job: u64, iterations: u64) -> u32 {
-    let mut x = job ^ 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..iterations {
+fn cpu_rounds(mut x: u64, rounds: u64) -> u64 {
+    for _ in 0..rounds {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
         x = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
     }
-    (x >> 32) as u32
+    x
 }
 
 static ITERATIONS_PER_MS: AtomicU64 = AtomicU64::new(0);
@@ -153,21 +182,26 @@ pub fn cpu_iterations(cost_ms: f64) -> u64 {
 }
 
 /// Runs job number `job` and returns its value; panics if the job is one
-/// that was asked to fail.
+/// that was asked to fail. `stop()` is checked at safe points (see
+/// `cpu_checksum_until`): once it says so, the job returns at once with no
+/// value (its outcome was reported by whoever said stop).
 #[inline(never)]
-pub(crate) fn run(job: u64, spec: JobSpec) -> u32 {
+pub(crate) fn run(job: u64, spec: JobSpec, stop: &dyn Fn() -> bool) -> Option<u32> {
     let value = match spec.kind {
-        JobKind::Cpu => cpu_checksum(job, cpu_iterations(spec.cost_ms)),
+        JobKind::Cpu => cpu_checksum_until(job, cpu_iterations(spec.cost_ms), stop)?,
         JobKind::Sleep => {
-            sys::sleep_ms(spec.cost_ms);
+            sys::sleep_ms_until(spec.cost_ms, stop);
             0
         }
         JobKind::Noop => job as u32,
     };
+    if stop() {
+        return None;
+    }
     if spec.fail {
         panic!("job {job} was set to fail");
     }
-    value
+    Some(value)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -188,7 +222,7 @@ mod tests {
     #[test]
     fn cpu_cost_is_roughly_what_was_asked() {
         let start = sys::now_ms();
-        run(1, JobSpec::new(JobKind::Cpu, 20.0));
+        assert!(run(1, JobSpec::new(JobKind::Cpu, 20.0), &|| false).is_some());
         let took = sys::now_ms() - start;
         assert!(took > 5.0 && took < 200.0, "a 20 ms cpu job took {took} ms");
     }
@@ -198,5 +232,23 @@ mod tests {
         assert_ne!(cpu_checksum(1, 1000), cpu_checksum(2, 1000));
         assert_ne!(cpu_checksum(1, 1000), cpu_checksum(1, 1001));
         assert_eq!(cpu_checksum(7, 5000), cpu_checksum(7, 5000));
+    }
+
+    #[test]
+    fn work_checked_for_stop_gives_the_same_checksum_or_stops() {
+        for iterations in [0, 1, (1 << 14) - 1, 1 << 14, (1 << 14) + 1, 100_000] {
+            assert_eq!(cpu_checksum_until(9, iterations, &|| false), Some(cpu_checksum(9, iterations)), "{iterations} rounds");
+        }
+        assert_eq!(cpu_checksum_until(9, 100_000, &|| true), None);
+        let checks = std::cell::Cell::new(0);
+        let stop_on_third = || {
+            checks.set(checks.get() + 1);
+            checks.get() == 3
+        };
+        assert_eq!(cpu_checksum_until(9, 1 << 20, &stop_on_third), None, "stops at the third check");
+        assert_eq!(checks.get(), 3);
+        let sleep_stopped = sys::now_ms();
+        assert_eq!(run(2, JobSpec::new(JobKind::Sleep, 10_000.0), &|| sys::now_ms() - sleep_stopped > 20.0), None);
+        assert!(sys::now_ms() - sleep_stopped < 5_000.0, "a stopped sleep job ended at its next check");
     }
 }

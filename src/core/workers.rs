@@ -60,13 +60,13 @@ pub struct WorkerStats {
     pub thread: u64,
 }
 
-/// How a worker loop ended.
+/// How a worker loop ended. Either way the thread frees itself and ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WorkerExit {
-    /// It retired, or the pool closed: the thread may free itself and end.
+    /// It retired, or the pool closed.
     Retired,
-    /// The watchdog reported its job as timed out and is replacing it: the
-    /// thread must touch nothing more and wait to be terminated.
+    /// The watchdog reported its job as timed out and another thread took
+    /// its worker id; the job stopped at its next safe point.
     Abandoned,
 }
 
@@ -75,8 +75,13 @@ pub enum WorkerExit {
 pub enum Loss {
     /// The thread died (on wasm, a panic traps the thread).
     Crashed,
-    /// The platform terminated it after `overdue_workers` named it.
-    Terminated,
+    /// `overdue_workers` named it: its job timed out. The thread is left
+    /// to stop at its job's next safe point and end by itself, never
+    /// terminated from outside: a Web Worker's `terminate()` does not stop
+    /// running wasm at once (Chromium ran on for 2 s under load, WebKit
+    /// until the job ended), and a thread that runs on must still own its
+    /// stack and TLS (see `src/web/worker_host.js`).
+    TimedOut,
 }
 
 static NEXT_THREAD_SERIAL: AtomicU64 = AtomicU64::new(1);
@@ -226,7 +231,12 @@ impl PoolCore {
             slot.current_job.store(job, Ordering::Release);
             let result = {
                 let _running = RunningJob::enter(self, job, id);
-                run_catching_panics(job, claimed.spec)
+                if watched {
+                    // The watchdog took the job back: stop at the next safe point.
+                    run_catching_panics(job, claimed.spec, &|| slot.current_job.load(Ordering::Relaxed) != job)
+                } else {
+                    run_catching_panics(job, claimed.spec, &|| false)
+                }
             };
             clock = sys::now_ms().max(started_ms);
             // Only a watchdog races us for `current_job`; without one a plain store does.
@@ -240,8 +250,9 @@ impl PoolCore {
             // Reserved once the first job is safely ours: an abandoned job leaves no gap.
             let first_event = *events.get_or_insert_with(|| self.events.reserve(jobs.end - jobs.start));
             let (outcome, value) = match result {
-                Some(value) => (Outcome::Completed, value),
-                None => (Outcome::Failed, 0),
+                Ran::Finished(value) => (Outcome::Completed, value),
+                // `Stopped` only follows the watchdog's claim, which failed the exchange above.
+                Ran::Panicked | Ran::Stopped => (Outcome::Failed, 0),
             };
             let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms: clock, outcome, value };
             self.events.write(first_event + i as u64, event);
@@ -332,8 +343,10 @@ impl PoolCore {
     }
 
     /// The workers whose job has run past the job timeout. Each such job is
-    /// reported `TimedOut` here, once; the platform must then terminate the
-    /// worker's thread and call `worker_lost(id, Loss::Terminated)`.
+    /// reported `TimedOut` here, once; the platform must then call
+    /// `worker_lost(id, Loss::TimedOut)` and start a new thread for the id
+    /// if it says so. The old thread stops its job at the next safe point
+    /// and ends by itself (`WorkerExit::Abandoned`).
     pub fn overdue_workers(&self) -> Vec<u32> {
         let Some(timeout) = self.options.job_timeout_ms else { return Vec::new() };
         let now = sys::now_ms();
@@ -418,16 +431,25 @@ impl Tally {
     }
 }
 
-/// Runs a job; `None` if it panicked. Native threads unwind, so the worker
-/// goes on; wasm32 aborts on panic, so there the thread traps instead and
-/// the platform calls `worker_lost`.
-fn run_catching_panics(job: u64, spec: job::JobSpec) -> Option<u32> {
+/// How running one job went.
+enum Ran {
+    Finished(u32),
+    Panicked,
+    /// `stop()` said so at a safe point: the watchdog reported the job.
+    Stopped,
+}
+
+/// Runs a job. Native threads unwind, so the worker goes on after a panic;
+/// wasm32 aborts on panic, so there the thread traps instead and the
+/// platform calls `worker_lost`.
+fn run_catching_panics(job: u64, spec: job::JobSpec, stop: &dyn Fn() -> bool) -> Ran {
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::panic::catch_unwind(|| job::run(job, spec)).ok()
-    }
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job::run(job, spec, stop)));
     #[cfg(target_arch = "wasm32")]
-    {
-        Some(job::run(job, spec))
+    let ran: Result<Option<u32>, ()> = Ok(job::run(job, spec, stop));
+    match ran {
+        Ok(Some(value)) => Ran::Finished(value),
+        Ok(None) => Ran::Stopped,
+        Err(_) => Ran::Panicked,
     }
 }

@@ -4,12 +4,15 @@
 //!   (`performance.timeOrigin + performance.now()` in a browser), and
 //!   `share_time`, which keeps it ordered across threads (`README.md` here
 //!   says why WebKit needs it);
-//! - `sleep_ms`: wait without using the CPU;
+//! - `sleep_ms_until`: wait without using the CPU, stopping early when asked;
 //! - `wait` / `wake_all`: a futex on an `AtomicU32`.
 //!
 //! `native.rs` backs them with std, `wasm.rs` with wasm atomics and the
 //! browser's `performance`, `wasm_single.rs` (the fallback build, one
 //! thread per instance) with `performance` alone.
+
+/// How often a sleeping job checks whether it should stop (it timed out).
+pub const STOP_CHECK_MS: f64 = 5.0;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native;

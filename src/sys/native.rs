@@ -21,8 +21,17 @@ pub fn now_ms() -> f64 {
 /// Nothing to do: `now_ms` is one monotonic clock for the whole process.
 #[inline]
 pub fn share_time(_ms: f64) {}
-pub fn sleep_ms(ms: f64) {
-    std::thread::sleep(Duration::from_secs_f64(ms.max(0.0) / 1e3));
+/// Waits `ms` without using the CPU, or until `stop()` says so (checked
+/// every `STOP_CHECK_MS`).
+pub fn sleep_ms_until(ms: f64, stop: &dyn Fn() -> bool) {
+    let deadline = now_ms() + ms;
+    loop {
+        let left = deadline - now_ms();
+        if left <= 0.0 || stop() {
+            return;
+        }
+        std::thread::sleep(Duration::from_secs_f64(left.min(super::STOP_CHECK_MS) / 1e3));
+    }
 }
 
 // One lock and condition variable for every futex word: wake-ups are rare

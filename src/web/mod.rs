@@ -6,7 +6,7 @@ use crate::core::error::PoolError;
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{self, JobKind, JobSpec};
 use crate::core::pool::{self, Counters, PoolCore, PoolOptions, MAX_JOBS, MAX_WORKERS};
-use crate::core::workers::{Loss, WorkerExit};
+use crate::core::workers::Loss;
 use js_sys::{Array, Float64Array, Object, Promise, Reflect};
 use std::cell::Cell;
 use std::sync::Arc;
@@ -141,9 +141,12 @@ impl WebPool {
         let lost = {
             let core = Arc::clone(&core);
             Closure::<dyn Fn(u32, u32, bool) -> u32>::new(move |pointer: u32, id: u32, crashed: bool| {
-                let respawn = core.worker_lost(id, if crashed { Loss::Crashed } else { Loss::Terminated });
-                // SAFETY: the lost thread will never drop the reference it was handed.
-                drop(unsafe { Arc::from_raw(pointer as *const PoolCore) });
+                let respawn = core.worker_lost(id, if crashed { Loss::Crashed } else { Loss::TimedOut });
+                if crashed {
+                    // SAFETY: a trapped thread will never drop the reference it was handed.
+                    // (A timed-out one ends by itself and drops its own.)
+                    drop(unsafe { Arc::from_raw(pointer as *const PoolCore) });
+                }
                 if respawn { Arc::into_raw(Arc::clone(&core)) as u32 } else { 0 }
             })
         };
@@ -456,26 +459,20 @@ pub fn memory_bytes() -> f64 {
 /// The entry point of each rayon thread of `Pool.withRayon`.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __poolscopeRayonThread)]
-pub fn rayon_thread(pointer: u32) -> u32 {
+pub fn rayon_thread(pointer: u32) {
     crate::sys::allow_blocking_on_this_thread();
     // SAFETY: `with_rayon` boxed this builder for exactly this thread.
     let thread = unsafe { Box::from_raw(pointer as *mut rayon::ThreadBuilder) };
     thread.run();
-    0
 }
 
-/// The entry point of each pool worker (see `worker_host.js`): 0 when it
-/// retired, 1 when the watchdog abandoned it (the page terminates it).
+/// The entry point of each pool worker (see `worker_host.js`). Returns
+/// when the worker retires, or when its job timed out and stopped (another
+/// thread then has its id); either way the thread then frees itself.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __poolscopeWorkerMain)]
-pub fn worker_main(core_pointer: u32, id: u32) -> u32 {
-    // SAFETY: `resize` leaked one reference for exactly this worker.
+pub fn worker_main(core_pointer: u32, id: u32) {
+    // SAFETY: `resize` (or `lost`) leaked one reference for exactly this worker.
     let core = unsafe { Arc::from_raw(core_pointer as *const PoolCore) };
-    match core.run_worker(id, announce_ready) {
-        WorkerExit::Retired => 0,
-        WorkerExit::Abandoned => {
-            std::mem::forget(core); // `lost` releases it on the page's side
-            1
-        }
-    }
+    let _exit = core.run_worker(id, announce_ready);
 }

@@ -3,9 +3,6 @@
 // glue by URL with no bundler, so a page needs nothing but `pkg/`.
 
 const ROLE = 'poolscope-worker';
-const RETIRED = 0; // what __poolscopeWorkerMain returns; 1: abandoned
-// A terminated worker may run on for a moment: its stack is freed only later.
-const FREE_AFTER_TERMINATE_MS = 1000;
 
 export class WorkerHost {
   /// `pool` holds the Rust side: `startFailed(pointer, id)`,
@@ -14,7 +11,8 @@ export class WorkerHost {
     Object.assign(this, { glueUrl, module, memory, pool });
     this.starting = [];
     // Strong references: Firefox may collect a Worker nobody holds.
-    this.workers = new Map(); // Worker -> { id, corePointer, tls, stack }
+    // `timedOut`: its job was reported and its id handed on; it ends by itself.
+    this.workers = new Map(); // Worker -> { id, corePointer, tls, stack, timedOut }
     this.lostThreads = 0;
     if (jobTimeoutMs > 0) {
       this.watchdog = setInterval(() => this.#killOverdue(), Math.min(50, Math.max(5, jobTimeoutMs / 4)));
@@ -50,10 +48,10 @@ export class WorkerHost {
     return new Promise((resolve, reject) => {
       worker.onmessage = ({ data }) => {
         switch (data.type) {
-          case 'thread': Object.assign(record, data); break;
+          case 'thread': Object.assign(record, { tls: data.tls, stack: data.stack }); break;
           case 'ready': resolve(); break;
           case 'exited': this.#forget(worker); break;
-          case 'crashed': this.#replace(worker, true); break;
+          case 'crashed': this.#crashed(worker); break;
         }
       };
       worker.onerror = (event) => {
@@ -71,16 +69,16 @@ export class WorkerHost {
     worker.terminate();
   }
 
-  /// A worker trapped (a panicking job) or ran past the job timeout: end
-  /// its Web Worker, free its stack and TLS, and start a new one for its id.
-  #replace(worker, crashed) {
+  /// A worker trapped (a panicking job): its thread is stopped for good,
+  /// so its stack and TLS can be freed; a new one takes its id.
+  #crashed(worker) {
     const record = this.workers.get(worker);
     if (!record) return;
     this.#forget(worker);
+    this.#freeThread(record);
+    if (record.timedOut) return; // trapped after its job was reported: its id is handed on already
     this.lostThreads++;
-    // Only a crashed thread is certainly stopped; a terminated one may run on briefly.
-    setTimeout(() => this.#freeThread(record), crashed ? 0 : FREE_AFTER_TERMINATE_MS);
-    const pointer = this.pool.lost(record.corePointer, record.id, crashed);
+    const pointer = this.pool.lost(record.corePointer, record.id, true);
     if (pointer !== 0) this.spawn([pointer], [record.id]).catch(() => {});
   }
 
@@ -90,12 +88,27 @@ export class WorkerHost {
     glue.initSync().__wbindgen_thread_destroy(tls, stack, 0); // as the leader: frees the follower's memory
   }
 
+  /// Jobs past the timeout: the core reported them; a new thread takes
+  /// each worker's id at once. The old thread is *not* terminated: its job
+  /// stops at the next safe point and the thread frees itself and ends
+  /// ('exited'). This once terminated it and freed its stack and TLS a
+  /// second later, but `terminate()` does not stop running wasm at once:
+  /// under load Chromium ran a terminated worker's job on for 2 s, WebKit
+  /// to its end, writing to a stack the allocator had meanwhile handed to
+  /// the next pool. That corrupted pools at random (a job failing on a
+  /// worker that never panicked, a wake-up or count lost so that `done()`
+  /// never settled): the stall of the browser suites under load.
   #killOverdue() {
     const overdue = new Set(this.pool.overdue());
     if (overdue.size === 0) return;
     // Collect first: a replacement joins `workers` under the same id.
-    const stuck = [...this.workers].filter(([, record]) => overdue.has(record.id)).map(([worker]) => worker);
-    for (const worker of stuck) this.#replace(worker, false);
+    const stuck = [...this.workers.values()].filter((record) => overdue.has(record.id) && !record.timedOut);
+    for (const record of stuck) {
+      record.timedOut = true;
+      this.lostThreads++;
+      const pointer = this.pool.lost(record.corePointer, record.id, false);
+      if (pointer !== 0) this.spawn([pointer], [record.id]).catch(() => {});
+    }
   }
 }
 
@@ -162,20 +175,16 @@ if (inPoolWorker) {
     const wasm = glue.initSync({ module: data.module, memory: data.memory });
     // What the leader needs to free this thread's memory if it dies.
     postMessage({ type: 'thread', tls: wasm.__tls_base.value, stack: wasm.__stack_alloc.value });
-    let status;
     try {
-      status = data.rayonThread !== undefined
-        ? glue.__poolscopeRayonThread(data.rayonThread) // returns when its rayon pool is dropped
-        : glue.__poolscopeWorkerMain(data.corePointer, data.id); // returns when the worker retires
+      if (data.rayonThread !== undefined) glue.__poolscopeRayonThread(data.rayonThread); // returns when its rayon pool is dropped
+      else glue.__poolscopeWorkerMain(data.corePointer, data.id); // returns when the worker retires or its job timed out
     } catch (error) {
       // wasm32 aborts on panic: the job's message is already filed by the panic hook.
       postMessage({ type: 'crashed', message: String(error) });
       return;
     }
-    if (status === RETIRED) {
-      wasm.__wbindgen_thread_destroy(); // frees this thread's stack and TLS in the shared memory
-      postMessage({ type: 'exited' });
-      close();
-    } // else abandoned: the page terminates this worker.
+    wasm.__wbindgen_thread_destroy(); // frees this thread's stack and TLS in the shared memory
+    postMessage({ type: 'exited' });
+    close();
   };
 }
