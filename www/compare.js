@@ -45,7 +45,7 @@ export function explain(results, settings) {
   }
   if (by.unbounded && fastest.strategy !== 'unbounded' && by.unbounded.startupMs > 2 * (by.pool?.startupMs ?? 0)) {
     return `${LABELS[fastest.strategy]} was fastest; a worker per job spent ${by.unbounded.startupMs.toFixed(0)} ms starting its workers ` +
-      `against ${by.pool.startupMs.toFixed(0)} ms for the pool, and no more work gets done than the ${navigator.hardwareConcurrency || 1} cores allow.`;
+      `against ${by.pool.startupMs.toFixed(0)} ms for the pool, and no more work gets done than the cores allow (${navigator.hardwareConcurrency || 1}, as the browser reports them).`;
   }
   return `${LABELS[fastest.strategy]} was fastest (${(fastest.wallMs / 1000).toFixed(2)} s); with ${settings.dist} costs every strategy keeps ` +
     'its workers busy, so they finish close together: try dist=heavy or increasing to see the fixed partition fall behind.';

@@ -159,8 +159,9 @@ class PoolPlayground extends HTMLElement {
       element('ul', {},
         item('Cross-origin isolated', isolated ? 'yes' : 'no', isolated),
         item('Shared memory', shared ? 'yes' : 'no', shared),
-        item('Cores', String(cores), true)),
-      element('p', { class: 'hint' }, `More cpu workers than ${cores} cores cannot all run at once; sleep workers can, since they wait instead of computing.`));
+        item('Cores (as the browser reports them)', String(cores), true)),
+      // WebKit rounds this figure (4 on a 2-core machine), so it is the browser's word, not the machine's.
+      element('p', { class: 'hint' }, `More cpu workers than the ${cores} cores the browser reports cannot all run at once; sleep workers can, since they wait instead of computing.`));
   }
 
   /// `layout`: log | timeline | compact | full; anything else is named and replaced.
