@@ -23,7 +23,9 @@ pub mod web;
 #[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
 pub mod web_fallback;
 
-pub use crate::core::error::PoolError;
+pub use crate::core::error::{JobError, PoolError};
+pub use crate::core::handle::{Batch, JobHandle};
+pub use crate::core::task::MAX_LABEL_BYTES;
 pub use crate::core::events::{Event, EVENT_FIELDS};
 pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome};
 pub use crate::core::failure::Failure;

@@ -3,6 +3,7 @@
 
 use crate::core::error::PoolError;
 use crate::core::failure::Failure;
+use crate::core::handle::{Batch, JobHandle};
 use crate::core::job::JobSpec;
 use crate::core::pool::{Counters, PoolCore, PoolOptions};
 use crate::core::workers::{Loss, WorkerStats};
@@ -56,6 +57,64 @@ impl Pool {
         let pool = Pool { core, threads, watchdog };
         pool.resize(size)?;
         Ok(pool)
+    }
+
+    /// Runs closure `f` on the pool; its handle gives `f`'s value, or a
+    /// `JobError` (panicked with its message, timed out, cancelled, pool
+    /// stopped). Fails with `PoolStopped` on a closed pool and `QueueFull`
+    /// on a full bounded queue, queuing nothing.
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(2).unwrap();
+    /// let greeting = pool.spawn(|| format!("hello from {:?}", std::thread::current().id())).unwrap();
+    /// assert!(greeting.join().unwrap().starts_with("hello from"));
+    /// ```
+    pub fn spawn<T, F>(&self, f: F) -> Result<JobHandle<T>, PoolError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.core.spawn(None, f)
+    }
+
+    /// `spawn` with a label (at most `MAX_LABEL_BYTES`, else
+    /// `LabelTooLong`), which the events' readers can show (`label`).
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(1).unwrap();
+    /// let tile = pool.spawn_labeled("tile 3,4", || 34).unwrap();
+    /// assert_eq!(pool.label(tile.job()), Some("tile 3,4"));
+    /// ```
+    pub fn spawn_labeled<T, F>(&self, label: &str, f: F) -> Result<JobHandle<T>, PoolError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.core.spawn(Some(label), f)
+    }
+
+    /// Runs `f(item)` for every item, one job each, queued all or none.
+    /// The batch gives the results in input order or as jobs finish. A map
+    /// over no items is an empty batch.
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(2).unwrap();
+    /// let lengths = pool.map(["a", "bb", "ccc"], |s| s.len()).unwrap();
+    /// let lengths: Vec<usize> = lengths.join_all().unwrap().into_iter().map(Result::unwrap).collect();
+    /// assert_eq!(lengths, [1, 2, 3]);
+    /// ```
+    pub fn map<I, T, F>(&self, items: impl IntoIterator<Item = I>, f: F) -> Result<Batch<T>, PoolError>
+    where
+        I: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.core.map(items, f)
+    }
+
+    /// The label a closure job was given, if any.
+    pub fn label(&self, job: u64) -> Option<&str> {
+        self.core.label(job)
     }
 
     /// Queues the whole batch, or nothing with `QueueFull`; returns the first job's number.

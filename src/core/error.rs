@@ -25,6 +25,8 @@ pub enum PoolError {
     PartitionFixed,
     /// The pool was closed: it takes no new jobs.
     PoolStopped,
+    /// A job label longer than `max` bytes (`task::MAX_LABEL_BYTES`).
+    LabelTooLong { len: usize, max: usize },
 }
 
 impl fmt::Display for PoolError {
@@ -58,8 +60,48 @@ impl fmt::Display for PoolError {
                 "cannot resize a partitioned run: its slices were fixed before it started (that is the point of the strategy)"
             ),
             PoolError::PoolStopped => write!(f, "the pool is closed and takes no new jobs"),
+            PoolError::LabelTooLong { len, max } => {
+                write!(f, "job label of {len} bytes is too long: it must be at most {max} bytes")
+            }
         }
     }
 }
 
 impl std::error::Error for PoolError {}
+
+/// Why a closure job gave no value: what its handle says instead.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobError {
+    /// The closure panicked; `message` is what it said.
+    Panicked { job: u64, message: String },
+    /// The job ran past the pool's job timeout and was reported at once;
+    /// its closure runs on to its end on the old thread, and its value is dropped.
+    TimedOut { job: u64, after_ms: f64 },
+    /// `cancel` dropped the job before any worker took it.
+    Cancelled { job: u64 },
+    /// The pool was stopped (or dropped) before any worker took the job.
+    PoolStopped { job: u64 },
+    /// The result was already taken from this handle.
+    ResultTaken { job: u64 },
+    /// Waiting here would block a thread that must never block (a
+    /// browser's main thread): await the handle instead.
+    WouldBlock,
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobError::Panicked { job, message } => write!(f, "job {job} panicked: {message}"),
+            JobError::TimedOut { job, after_ms } => write!(f, "job {job} timed out after {after_ms:.0} ms"),
+            JobError::Cancelled { job } => write!(f, "job {job} was cancelled before it ran"),
+            JobError::PoolStopped { job } => write!(f, "job {job} never ran: the pool was stopped"),
+            JobError::ResultTaken { job } => write!(f, "the result of job {job} was already taken"),
+            JobError::WouldBlock => write!(
+                f,
+                "joining would block this thread, which must never block (a browser's main thread): await the handle instead"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for JobError {}

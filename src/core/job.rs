@@ -14,9 +14,12 @@ pub enum JobKind {
     Sleep = 1,
     /// Does nothing: measures the pool's own overhead. Its value is its job number.
     Noop = 2,
+    /// A closure queued with `spawn` or `map`: its result goes to its handle.
+    Closure = 3,
 }
 
 impl JobKind {
+    /// The built-in kinds, which can be queued by name.
     pub const ALL: [JobKind; 3] = [JobKind::Cpu, JobKind::Sleep, JobKind::Noop];
 
     pub fn name(self) -> &'static str {
@@ -24,6 +27,7 @@ impl JobKind {
             JobKind::Cpu => "cpu",
             JobKind::Sleep => "sleep",
             JobKind::Noop => "noop",
+            JobKind::Closure => "closure",
         }
     }
 
@@ -32,6 +36,9 @@ impl JobKind {
     }
 
     fn from_u8(value: u8) -> JobKind {
+        if value == JobKind::Closure as u8 {
+            return JobKind::Closure;
+        }
         Self::ALL.into_iter().find(|k| *k as u8 == value).unwrap_or(JobKind::Noop)
     }
 }
@@ -70,6 +77,18 @@ impl JobSpec {
 
     pub fn failing(self) -> JobSpec {
         JobSpec { fail: true, ..self }
+    }
+
+    /// What a closure job's slot says: its kind; the closure is in its task.
+    pub(crate) fn closure() -> JobSpec {
+        JobSpec::new(JobKind::Closure, 0.0)
+    }
+
+    /// A job no one can bound: a worker takes it alone, never in a run of
+    /// trivial jobs (on wasm a panic traps the thread, and the platform
+    /// reports one job as failed: the current one).
+    pub(crate) fn runs_alone(&self) -> bool {
+        self.fail || self.kind == JobKind::Closure
     }
 
     /// Kind in the top byte, the fail flag, then the cost in whole
@@ -194,6 +213,7 @@ pub(crate) fn run(job: u64, spec: JobSpec, stop: &dyn Fn() -> bool) -> Option<u3
             0
         }
         JobKind::Noop => job as u32,
+        JobKind::Closure => unreachable!("closure jobs run through their task"),
     };
     if stop() {
         return None;

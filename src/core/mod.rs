@@ -8,19 +8,25 @@
 //! - `pool`: `PoolCore`: submitting, cancelling, closing, the counters;
 //! - `workers`: worker slots, resizing, the worker loop, lost workers;
 //! - `failure`: panicking jobs and their messages;
-//! - `error`: `PoolError`, the named errors.
+//! - `task`: closure jobs, and how their outcome reaches their handle;
+//! - `handle`: `JobHandle` and `Batch`, what a caller awaits or joins;
+//! - `error`: `PoolError` and `JobError`, the named errors.
 //!
 //! `README.md` here explains how jobs stay exactly-once.
 
 pub mod error;
 pub mod events;
 pub mod failure;
+pub mod handle;
 pub mod job;
 pub mod pool;
 pub mod queue;
 pub mod segmented;
 mod sync;
+pub mod task;
 pub mod workers;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod closure_tests;

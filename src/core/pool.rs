@@ -3,7 +3,8 @@
 //! side (slots, resizing, the worker loop, lost workers); `README.md`
 //! beside this file explains why every job runs exactly once.
 
-use super::error::PoolError;
+use super::error::{JobError, PoolError};
+use super::task::Task;
 use super::events::{Event, EventLog};
 use super::failure::{self, Failure};
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
@@ -239,6 +240,29 @@ impl PoolCore {
         Ok(count)
     }
 
+    /// Queues closure jobs (`spawn`, `map`), all or none like `submit`;
+    /// returns the first job's number.
+    pub(crate) fn submit_tasks(&self, tasks: Vec<Task>) -> Result<u64, PoolError> {
+        let count = tasks.len() as u64;
+        let first = self.driver.with(|| {
+            self.admit(std::iter::repeat_n(JobSpec::closure(), count as usize), count, false)?;
+            self.events.grow_to(self.queue.published() + count);
+            Ok(self.queue.publish_tasks(tasks, sys::now_ms()))
+        })?;
+        if count > 0 {
+            self.wake_workers();
+        }
+        Ok(first)
+    }
+
+    /// A closure job's label, if it was given one.
+    pub fn label(&self, job: u64) -> Option<&str> {
+        if job == 0 || job > self.queue.published() {
+            return None;
+        }
+        self.queue.task(job)?.label.as_deref()
+    }
+
     /// The article's manual partitioning: splits the batch into contiguous
     /// slices of `ceil(len / workers)` jobs, slice `k` for worker `k`, fixed
     /// before any job runs. Needs an empty shared queue and the pool's
@@ -292,6 +316,15 @@ impl PoolCore {
         self.cancelled.fetch_add(count, Ordering::AcqRel);
         self.bump_room();
         self.announce_if_idle();
+        // Their handles learn it after the counts do, as for every other outcome.
+        let stopped = self.closed.load(Ordering::Acquire);
+        for job in dropped.iter().flat_map(|range| range.clone()) {
+            if let Some(task) = self.queue.task(job) {
+                // SAFETY: `claim_all` / `cancel_partitions` gave this job to us alone.
+                drop(unsafe { task.take_work() });
+                task.settle(Err(if stopped { JobError::PoolStopped { job } } else { JobError::Cancelled { job } }));
+            }
+        }
         count
     }
 
@@ -313,6 +346,9 @@ impl PoolCore {
     }
 
     pub(super) fn record_failure(&self, failure: Failure) {
+        if let Some(task) = self.queue.task(failure.job) {
+            task.note_panic(&failure.message);
+        }
         self.failures.lock().unwrap_or_else(|e| e.into_inner()).push(failure);
     }
 

@@ -10,11 +10,15 @@
 use super::job::JobSpec;
 use super::segmented::{Segmented, ZeroIsDefault};
 use super::sync::{AtomicU64, Ordering, OwnLine};
+use super::task::Task;
 
 #[derive(Default)]
 struct JobSlot {
     spec: AtomicU64,
     queued_ms: AtomicU64,
+    /// A closure job's `Box<Task>` as an address, 0 for a built-in job.
+    /// Owned by the queue until it is dropped (see `task.rs`).
+    task: AtomicU64,
 }
 
 // SAFETY: atomics only; all zeros is `Default` for std's (see the trait for loom).
@@ -54,14 +58,31 @@ impl JobQueue {
     /// that workers start on a long batch while the rest is written; returns
     /// the first job number. One producer at a time (the pool's driver lock).
     pub fn publish(&self, specs: impl ExactSizeIterator<Item = JobSpec>, queued_ms: f64) -> u64 {
+        self.publish_each(specs.map(|spec| (spec, None)), queued_ms)
+    }
+
+    /// Like `publish`, for closure jobs: each slot keeps its task.
+    pub(crate) fn publish_tasks(&self, tasks: Vec<Task>, queued_ms: f64) -> u64 {
+        let start = self.published.load(Ordering::Relaxed) + 1;
+        let tasks = tasks.into_iter().enumerate().map(|(i, task)| {
+            task.job.store(start + i as u64, std::sync::atomic::Ordering::Relaxed);
+            (JobSpec::closure(), Some(Box::new(task)))
+        });
+        self.publish_each(tasks, queued_ms)
+    }
+
+    fn publish_each(&self, jobs: impl ExactSizeIterator<Item = (JobSpec, Option<Box<Task>>)>, queued_ms: f64) -> u64 {
         const PUBLISH_EVERY: u64 = 4096;
         let start = self.published.load(Ordering::Relaxed);
-        self.slots.grow_to((start + specs.len() as u64) as usize);
+        self.slots.grow_to((start + jobs.len() as u64) as usize);
         let mut end = start;
-        for spec in specs {
+        for (spec, task) in jobs {
             let slot = self.slots.get(end as usize);
             slot.spec.store(spec.pack(), Ordering::Relaxed);
             slot.queued_ms.store(queued_ms.to_bits(), Ordering::Relaxed);
+            if let Some(task) = task {
+                slot.task.store(Box::into_raw(task) as usize as u64, Ordering::Relaxed);
+            }
             end += 1;
             if (end - start) % PUBLISH_EVERY == 0 {
                 self.published.store(end, Ordering::Release);
@@ -70,6 +91,14 @@ impl JobQueue {
         // Release: a worker that sees the new count sees the slots below it.
         self.published.store(end, Ordering::Release);
         start + 1
+    }
+
+    /// A closure job's task; `None` for a built-in job. `job` was published.
+    pub(crate) fn task(&self, job: u64) -> Option<&Task> {
+        let address = self.slots.get(job as usize - 1).task.load(Ordering::Acquire);
+        // SAFETY: set from `Box::into_raw` before the job was published, and
+        // freed only when the queue is dropped.
+        (address != 0).then(|| unsafe { &*(address as usize as *const Task) })
     }
 
     /// Marks the next `count` jobs, not yet published, as claimed, so that
@@ -128,10 +157,10 @@ impl JobQueue {
             let first = self.get(claimed + 1).spec;
             let (mut take, mut cost_ms) = (1, first.cost_ms);
             // Slots below `published` never change: safe to read unclaimed.
-            while !first.fail && take < max && claimed + take < published {
+            while !first.runs_alone() && take < max && claimed + take < published {
                 let next = self.get(claimed + take + 1).spec;
                 cost_ms += next.cost_ms;
-                if next.fail || cost_ms > TRIVIAL_RUN_MS {
+                if next.runs_alone() || cost_ms > TRIVIAL_RUN_MS {
                     break;
                 }
                 take += 1;
@@ -139,6 +168,18 @@ impl JobQueue {
             match self.claimed.compare_exchange_weak(claimed, claimed + take, Ordering::AcqRel, Ordering::Acquire) {
                 Ok(_) => return Some(claimed + 1..claimed + 1 + take),
                 Err(now) => claimed = now,
+            }
+        }
+    }
+}
+
+impl Drop for JobQueue {
+    fn drop(&mut self) {
+        for index in 0..self.published.load(Ordering::Acquire) as usize {
+            let address = self.slots.get(index).task.load(Ordering::Acquire);
+            if address != 0 {
+                // SAFETY: made by `Box::into_raw` in `publish_tasks`; dropping the queue ends every borrow.
+                drop(unsafe { Box::from_raw(address as usize as *mut Task) });
             }
         }
     }

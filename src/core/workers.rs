@@ -6,7 +6,8 @@ use super::events::Event;
 use super::failure::RunningJob;
 use super::job::{self, Outcome};
 use super::pool::{check_size, PoolCore, MAX_WORKERS};
-use super::error::PoolError;
+use super::error::{JobError, PoolError};
+use super::task::Task;
 use crate::sys;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
@@ -222,6 +223,7 @@ impl PoolCore {
         let watched = self.options.job_timeout_ms.is_some();
         let mut events = None;
         let mut tally = Tally::default();
+        let mut settle_after = None; // a closure job (always taken alone) tells its handle last
         let mut clock = sys::now_ms(); // one reading per job: a job ends when the next starts
         for (i, job) in jobs.clone().enumerate() {
             let claimed = self.queue.get(job);
@@ -229,9 +231,13 @@ impl PoolCore {
             let started_ms = clock.max(claimed.queued_ms);
             slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
             slot.current_job.store(job, Ordering::Release);
+            let task = self.queue.task(job);
             let result = {
                 let _running = RunningJob::enter(self, job, id);
-                if watched {
+                if let Some(task) = task {
+                    // SAFETY: this worker claimed the job.
+                    run_closure(unsafe { task.take_work() })
+                } else if watched {
                     // The watchdog took the job back: stop at the next safe point.
                     run_catching_panics(job, claimed.spec, &|| slot.current_job.load(Ordering::Relaxed) != job)
                 } else {
@@ -257,9 +263,13 @@ impl PoolCore {
             let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms: clock, outcome, value };
             self.events.write(first_event + i as u64, event);
             tally.add(&event);
+            settle_after = task.map(|task| (task, event));
         }
         sys::share_time(clock); // before the counts that tell others these jobs finished
         self.count_finished(id, tally);
+        if let Some((task, event)) = settle_after {
+            settle(task, &event);
+        }
         WorkerExit::Retired
     }
 
@@ -320,6 +330,9 @@ impl PoolCore {
         let mut tally = Tally::default();
         tally.add(&event);
         self.count_finished(id, tally);
+        if let Some(task) = self.queue.task(job) {
+            settle(task, &event);
+        }
     }
 
     /// Counts finished jobs of worker `id`, and wakes whoever waits for
@@ -437,6 +450,33 @@ enum Ran {
     Panicked,
     /// `stop()` said so at a safe point: the watchdog reported the job.
     Stopped,
+}
+
+/// Tells a closure job's handle what its event says.
+fn settle(task: &Task, event: &Event) {
+    let job = event.job;
+    task.settle(match event.outcome {
+        Outcome::Completed => Ok(()),
+        Outcome::TimedOut => Err(JobError::TimedOut { job, after_ms: event.finished_ms - event.started_ms }),
+        Outcome::Failed => {
+            let message = task.take_panic_message().unwrap_or_else(|| "its worker's thread died".to_string());
+            Err(JobError::Panicked { job, message })
+        }
+        Outcome::Cancelled => Err(JobError::Cancelled { job }),
+    });
+}
+
+/// Runs a closure job, which puts its own value into its handle's cell.
+fn run_closure(work: Option<Box<dyn FnOnce() + Send>>) -> Ran {
+    let Some(work) = work else { return Ran::Finished(0) };
+    #[cfg(not(target_arch = "wasm32"))]
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    #[cfg(target_arch = "wasm32")]
+    let ran: Result<(), ()> = Ok(work());
+    match ran {
+        Ok(()) => Ran::Finished(0),
+        Err(_) => Ran::Panicked,
+    }
 }
 
 /// Runs a job. Native threads unwind, so the worker goes on after a panic;

@@ -1,0 +1,224 @@
+//! Closure jobs (`spawn`, `map`) on native threads: results, their order,
+//! every way a job can end, and bad input. The browser suites in `tests/`
+//! check the same on Web Workers.
+
+use crate::core::events::EVENT_FIELDS;
+use crate::core::job::{JobKind, Outcome};
+use crate::core::pool::PoolOptions;
+use crate::native::Pool;
+use crate::{JobError, PoolError, MAX_LABEL_BYTES};
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+/// Polls `future` on this thread until it is ready, parking in between.
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        assert!(Instant::now() < deadline, "waited 30 s for a future in vain");
+        std::thread::park_timeout(Duration::from_millis(100));
+    }
+}
+
+fn events(pool: &Pool) -> Vec<f64> {
+    let mut events = Vec::new();
+    pool.read_events(0, &mut events);
+    events
+}
+
+#[test]
+fn spawn_gives_the_closures_value_as_a_future_and_by_join() {
+    let pool = Pool::new(2).unwrap();
+    let handle = pool.spawn(|| 6 * 7).unwrap();
+    assert_eq!(handle.job(), 1);
+    assert_eq!(block_on(handle), Ok(42));
+    assert_eq!(pool.spawn(|| "joined".to_string()).unwrap().join(), Ok("joined".to_string()));
+    pool.wait_idle();
+    let events = events(&pool);
+    assert_eq!(events.len(), 2 * EVENT_FIELDS.len());
+    assert!(events.chunks(EVENT_FIELDS.len()).all(|e| e[2] == JobKind::Closure as u8 as f64 && e[6] == 0.0));
+    assert_eq!(pool.counters().completed, 2);
+}
+
+#[test]
+fn map_gives_results_in_input_order_each_job_once() {
+    let pool = Pool::new(4).unwrap();
+    let batch = pool.map(0..10_000u64, |n| n * 3).unwrap();
+    assert_eq!(batch.jobs(), (1..=10_000).collect::<Vec<u64>>());
+    let results = block_on(batch.in_order());
+    assert_eq!(results, (0..10_000u64).map(|n| Ok(n * 3)).collect::<Vec<_>>());
+    pool.wait_idle();
+    let mut seen = vec![0u8; 10_001];
+    for event in events(&pool).chunks(EVENT_FIELDS.len()) {
+        seen[event[0] as usize] += 1;
+    }
+    assert!(seen[1..].iter().all(|&n| n == 1), "each job reported exactly once");
+}
+
+#[test]
+fn map_gives_results_as_jobs_finish_without_waiting_for_the_batch() {
+    let pool = Pool::new(4).unwrap();
+    // Item i sleeps (4 - i) * 60 ms: the last one finishes first.
+    let mut batch = pool.map(0..4u64, |i| {
+        std::thread::sleep(Duration::from_millis((4 - i) * 60));
+        i
+    })
+    .unwrap();
+    let started = Instant::now();
+    let (first_index, first) = batch.join_next().unwrap().unwrap();
+    assert_eq!((first_index, first), (3, Ok(3)), "the quickest job came first");
+    assert!(started.elapsed() < Duration::from_millis(200), "it came before the slowest job finished");
+    let rest: Vec<usize> = std::iter::from_fn(|| block_on(batch.next_finished()).map(|(index, _)| index)).collect();
+    assert_eq!(rest, [2, 1, 0]);
+    assert_eq!(batch.join_next(), Ok(None), "every result was given");
+}
+
+#[test]
+fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_else_is_lost() {
+    let pool = Pool::new(2).unwrap();
+    let captured = Arc::new(());
+    let witness = Arc::clone(&captured);
+    let failing = pool.spawn(move || {
+        let _keep = witness;
+        panic!("tile 7 was too hard")
+    })
+    .unwrap();
+    let others = pool.map(0..100u32, |n| n + 1).unwrap();
+    assert_eq!(failing.join(), Err(JobError::Panicked { job: 1, message: "tile 7 was too hard".to_string() }));
+    assert_eq!(others.join_all().unwrap(), (0..100u32).map(|n| Ok(n + 1)).collect::<Vec<_>>());
+    assert_eq!(Arc::strong_count(&captured), 1, "native threads unwind: the captured values were dropped");
+    pool.wait_idle();
+    let counters = pool.counters();
+    assert_eq!((counters.completed, counters.failed), (100, 1));
+    assert_eq!(pool.take_failures()[0].message, "tile 7 was too hard");
+}
+
+#[test]
+fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thread_takes_its_place() {
+    let pool = Pool::with_options(1, PoolOptions { job_timeout_ms: Some(100.0), ..PoolOptions::default() }).unwrap();
+    let finished = Arc::new(AtomicUsize::new(0));
+    let ran_on = Arc::clone(&finished);
+    let started = Instant::now();
+    let slow = pool
+        .spawn(move || {
+            std::thread::sleep(Duration::from_millis(800));
+            ran_on.fetch_add(1, Ordering::SeqCst);
+            "too late"
+        })
+        .unwrap();
+    let next = pool.spawn(|| "next").unwrap();
+    match slow.join() {
+        Err(JobError::TimedOut { job: 1, after_ms }) => assert!(after_ms >= 100.0, "{after_ms}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(next.join(), Ok("next"), "the replacement thread took the next job");
+    assert!(started.elapsed() < Duration::from_millis(700), "the timeout did not wait for the closure");
+    assert_eq!(finished.load(Ordering::SeqCst), 0, "the closure was not interrupted: it is still running");
+    pool.wait_idle();
+    assert_eq!((pool.counters().timed_out, pool.counters().completed), (1, 1));
+    drop(pool); // joins every thread, the old one too
+    assert_eq!(finished.load(Ordering::SeqCst), 1, "it ran to its end; its value was dropped");
+}
+
+#[test]
+fn cancel_and_stop_tell_each_waiting_closure_how_it_ended() {
+    let pool = Pool::new(1).unwrap();
+    let blocker = pool.spawn(|| std::thread::sleep(Duration::from_millis(150))).unwrap();
+    std::thread::sleep(Duration::from_millis(30)); // the blocker runs
+    let waiting = pool.map(0..3u32, |n| n).unwrap();
+    assert_eq!(pool.cancel(), 3);
+    let jobs = waiting.jobs();
+    assert_eq!(waiting.join_all().unwrap(), jobs.iter().map(|&job| Err(JobError::Cancelled { job })).collect::<Vec<_>>());
+    assert_eq!(blocker.join(), Ok(()));
+    let running = pool.spawn(|| {
+        std::thread::sleep(Duration::from_millis(100));
+        1
+    })
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(30)); // taken by the one worker
+    let never = pool.spawn(|| 2).unwrap();
+    let never_job = never.job();
+    pool.stop();
+    assert_eq!(running.join(), Ok(1), "a job taken before the stop finishes");
+    assert_eq!(never.join(), Err(JobError::PoolStopped { job: never_job }));
+    assert_eq!(pool.spawn(|| 3).unwrap_err(), PoolError::PoolStopped, "a stopped pool takes no closure");
+}
+
+#[test]
+fn closures_stay_exactly_once_across_resizes_during_a_batch() {
+    let pool = Pool::new(2).unwrap();
+    let batch = pool.map(0..50_000u64, |n| n.wrapping_mul(2_654_435_761) % 1_000).unwrap();
+    for size in [8, 1, 5, 3, 7, 2, 6, 4] {
+        pool.resize(size).unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let results = batch.join_all().unwrap();
+    assert!(results.iter().enumerate().all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
+    pool.wait_idle();
+    let mut seen = vec![0u8; 50_001];
+    let mut workers = std::collections::HashSet::new();
+    for event in events(&pool).chunks(EVENT_FIELDS.len()) {
+        seen[event[0] as usize] += 1;
+        workers.insert(event[1] as u32);
+        assert_eq!(event[6], Outcome::Completed as u8 as f64);
+    }
+    assert!(seen[1..].iter().all(|&n| n == 1), "each job reported exactly once");
+    assert!(workers.len() > 2, "the resizes changed who ran jobs: {workers:?}");
+}
+
+#[test]
+fn a_closure_that_captures_a_large_vec_returns_another() {
+    let pool = Pool::new(2).unwrap();
+    let input: Vec<u32> = (0..4_000_000).collect();
+    let reversed = pool.spawn(move || input.into_iter().rev().map(|x| x * 2).collect::<Vec<u32>>()).unwrap().join().unwrap();
+    assert_eq!(reversed.len(), 4_000_000);
+    assert_eq!((reversed[0], reversed[3_999_999]), (7_999_998, 0));
+}
+
+#[test]
+fn bad_input_is_named_and_loses_nothing() {
+    let pool = Pool::new(2).unwrap();
+    let kept = pool.spawn(|| "kept").unwrap();
+    // A label over the limit is refused, not cut: 10 MB and one byte too many.
+    for len in [10_000_000, MAX_LABEL_BYTES + 1] {
+        let label = "x".repeat(len);
+        assert_eq!(pool.spawn_labeled(&label, || ()).unwrap_err(), PoolError::LabelTooLong { len, max: MAX_LABEL_BYTES });
+    }
+    let labeled = pool.spawn_labeled(&"y".repeat(MAX_LABEL_BYTES), || ()).unwrap();
+    assert_eq!(pool.label(labeled.job()).map(str::len), Some(MAX_LABEL_BYTES));
+    assert_eq!(pool.label(kept.job()), None);
+    assert_eq!(pool.label(999), None);
+    // A map over nothing is an empty batch, finished at once.
+    let empty = pool.map(Vec::<u8>::new(), |n| n).unwrap();
+    assert!(empty.is_empty());
+    assert_eq!(block_on(empty.in_order()), Vec::new());
+    let mut empty = pool.map(Vec::<u8>::new(), |n| n).unwrap();
+    assert_eq!(block_on(empty.next_finished()), None);
+    // Awaiting a result twice: the second time says it was taken.
+    let mut twice = pool.spawn(|| 5).unwrap();
+    assert_eq!(block_on(&mut twice), Ok(5));
+    assert_eq!(block_on(&mut twice), Err(JobError::ResultTaken { job: twice.job() }));
+    assert_eq!(twice.try_result(), Some(Err(JobError::ResultTaken { job: twice.job() })));
+    assert_eq!(kept.join(), Ok("kept"));
+    assert_eq!(labeled.join(), Ok(()));
+    // A bounded queue refuses a batch it has no room for, queuing none of it.
+    let bounded = Pool::with_options(1, PoolOptions { capacity: Some(3), ..PoolOptions::default() }).unwrap();
+    let _busy = bounded.spawn(|| std::thread::sleep(Duration::from_millis(50))).unwrap();
+    std::thread::sleep(Duration::from_millis(10));
+    assert!(matches!(bounded.map(0..10, |n| n).unwrap_err(), PoolError::QueueFull { requested: 10, .. }));
+    assert_eq!(bounded.counters().submitted, 1);
+}
