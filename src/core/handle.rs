@@ -255,9 +255,11 @@ impl<T: Send> Sink for SharedSink<T> {
 /// its result gives `JobError::ResultTaken`.
 ///
 /// ```
+/// # #[cfg(not(target_arch = "wasm32"))] { // on the web: `poolscope::web::WebPool`, and await
 /// let pool = poolscope::Pool::new(2).unwrap();
 /// let handle = pool.spawn(|| 6 * 7).unwrap();
 /// assert_eq!(handle.join(), Ok(42));
+/// # }
 /// ```
 pub struct JobHandle<T> {
     cell: Arc<ResultCell<T>>,
@@ -310,12 +312,14 @@ impl<T> std::fmt::Debug for JobHandle<T> {
 /// as it is there.
 ///
 /// ```
+/// # #[cfg(not(target_arch = "wasm32"))] { // on the web: `poolscope::web::WebPool`, and await
 /// let pool = poolscope::Pool::new(2).unwrap();
 /// let mut squares = pool.map(1..=4u64, |n| n * n).unwrap();
 /// let (index, first) = squares.join_next().unwrap().unwrap();
 /// assert_eq!(first, Ok((index as u64 + 1).pow(2)));
 /// let rest = squares.join_all().unwrap(); // the one taken above says `ResultTaken`
 /// assert_eq!(rest.len(), 4);
+/// # }
 /// ```
 pub struct Batch<T> {
     cells: Vec<Arc<ResultCell<T>>>,

@@ -19,9 +19,12 @@ thread_local! {
             .unchecked_into();
         ThreadClock { origin_ms: performance.time_origin(), performance }
     };
-    // Only pool workers may block: a browser's main thread must never
-    // `Atomics.wait` (Chromium traps, Firefox freezes the page).
-    static MAY_BLOCK: Cell<bool> = const { Cell::new(false) };
+    // Pool workers and dedicated workers may block; a browser's main thread
+    // must never `Atomics.wait` (Chromium traps, Firefox freezes the page),
+    // nor may shared or service workers and worklets.
+    static MAY_BLOCK: Cell<bool> = Cell::new(
+        js_sys::Reflect::has(&js_sys::global(), &"DedicatedWorkerGlobalScope".into()).unwrap_or(false),
+    );
 }
 
 /// The latest time one thread handed to others (`share_time`), as f64

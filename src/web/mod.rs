@@ -2,7 +2,8 @@
 //! exported to JavaScript. All pool logic lives in `crate::core`;
 //! `worker_host.js` starts, watches and replaces the Web Workers.
 
-use crate::core::error::PoolError;
+use crate::core::error::{JobError, PoolError};
+use crate::core::handle::{Batch, JobHandle};
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{self, JobKind, JobSpec};
 use crate::core::pool::{self, Counters, PoolCore, PoolOptions, MAX_JOBS, MAX_WORKERS};
@@ -351,6 +352,12 @@ impl WebPool {
             .collect()
     }
 
+    /// The label a closure job was given (`spawn_labeled`), if any.
+    #[wasm_bindgen(js_name = labelOf)]
+    pub fn label_of(&self, job: f64) -> Option<String> {
+        self.core.label(job as u64).map(str::to_string)
+    }
+
     /// Web Workers started and not yet ended.
     #[wasm_bindgen(getter, js_name = liveWebWorkers)]
     pub fn live_web_workers(&self) -> u32 {
@@ -389,6 +396,87 @@ impl WebPool {
         self.core.close();
         self.done()
     }
+}
+
+/// Closures on the pool, from Rust: the same jobs as `submit` (events,
+/// counters, resizes, timeouts, cancel/stop) with results. Nothing here
+/// blocks: await the handles (wasm-bindgen-futures), or turn one into a
+/// JS `Promise` with `JobHandle::into_promise`.
+impl WebPool {
+    /// Runs closure `f` on a worker; see `poolscope::Pool::spawn` for the
+    /// errors. On wasm a panicking closure traps its thread: its message
+    /// reaches the handle, but what it owned is never dropped (leaked).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pool = poolscope::web::WebPool::new(2.0, None).unwrap();
+    /// let answer = pool.spawn(|| 6 * 7)?.await?;
+    /// assert_eq!(answer, 42);
+    /// # Ok(()) }
+    /// ```
+    pub fn spawn<T, F>(&self, f: F) -> Result<JobHandle<T>, PoolError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.core.spawn(None, f)
+    }
+
+    /// `spawn` with a label (at most `MAX_LABEL_BYTES`), which the views
+    /// show (`labelOf` from JS).
+    pub fn spawn_labeled<T, F>(&self, label: &str, f: F) -> Result<JobHandle<T>, PoolError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.core.spawn(Some(label), f)
+    }
+
+    /// Runs `f(item)` for every item, one job each; the batch gives the
+    /// results in input order (`in_order().await`) or as jobs finish
+    /// (`next_finished().await`).
+    ///
+    /// ```no_run
+    /// # async fn demo() {
+    /// let pool = poolscope::web::WebPool::new(4.0, None).unwrap();
+    /// let mut tiles = pool.map(0..16u32, |tile| tile * tile).unwrap();
+    /// while let Some((index, result)) = tiles.next_finished().await {
+    ///     web_sys::console::log_1(&format!("tile {index}: {result:?}").into());
+    /// }
+    /// # }
+    /// ```
+    pub fn map<I, T, F>(&self, items: impl IntoIterator<Item = I>, f: F) -> Result<Batch<T>, PoolError>
+    where
+        I: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.core.map(items, f)
+    }
+}
+
+impl<T: Into<JsValue> + Send + 'static> JobHandle<T> {
+    /// A JS `Promise` of the job's value; it rejects with an `Error` whose
+    /// `name` is the `JobError` variant (`Panicked`, `TimedOut`,
+    /// `Cancelled`, `PoolStopped`, `ResultTaken`).
+    pub fn into_promise(self) -> Promise {
+        wasm_bindgen_futures::future_to_promise(async move { self.await.map(Into::into).map_err(job_error) })
+    }
+}
+
+/// A JS `Error` named after the `JobError` variant, with its message.
+pub fn job_error(error: JobError) -> JsValue {
+    let name = match &error {
+        JobError::Panicked { .. } => "Panicked",
+        JobError::TimedOut { .. } => "TimedOut",
+        JobError::Cancelled { .. } => "Cancelled",
+        JobError::PoolStopped { .. } => "PoolStopped",
+        JobError::ResultTaken { .. } => "ResultTaken",
+        JobError::WouldBlock => "WouldBlock",
+    };
+    let js = js_sys::Error::new(&error.to_string());
+    js.set_name(name);
+    js.into()
 }
 
 impl Drop for WebPool {

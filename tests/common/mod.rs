@@ -27,6 +27,15 @@ macro_rules! suite {
             unbounded_uses_a_worker_per_job,
             rayon_numbers_its_workers_within_its_pool_size,
             event_times_are_monotonic_per_job_and_ordered_across_workers,
+            closures_give_their_results_in_input_order,
+            closures_give_their_results_as_they_finish,
+            a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced,
+            a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_working,
+            cancel_and_stop_tell_each_waiting_closure,
+            closures_stay_exactly_once_across_resizes_during_a_batch,
+            a_closure_captures_a_large_vec_and_returns_another,
+            joins_labels_and_bad_input_are_named,
+            what_panicking_closures_that_capture_a_megabyte_leak,
         );
     };
     ($($name:ident),+ $(,)?) => {
@@ -38,6 +47,9 @@ macro_rules! suite {
         )+
     };
 }
+
+mod closures;
+pub use closures::*;
 
 use js_sys::{Float64Array, Function, Promise, Reflect};
 use poolscope::web::{self, WebPool};

@@ -1,0 +1,234 @@
+//! Closure jobs on Web Workers (`spawn`, `map`), driven from a page's main
+//! thread and from a dedicated worker: results, their order, every way a
+//! job can end, and what a panic on wasm costs.
+
+use super::{counter, options, pause, settle, state, within, DEADLINE_MS};
+use js_sys::{Promise, Reflect};
+use poolscope::web::{self, WebPool};
+use poolscope::{JobError, PoolError};
+use std::future::Future;
+use wasm_bindgen_futures::JsFuture;
+
+/// Sleeps on a worker without using the CPU.
+fn sleep(ms: f64) {
+    poolscope::sys::sleep_ms_until(ms, &|| false);
+}
+
+/// Awaits `future` or fails after `DEADLINE_MS` with the pool's state.
+async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl Future<Output = T>) -> T {
+    let deadline = Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        let set_timeout: js_sys::Function = Reflect::get(&global, &"setTimeout".into()).unwrap().into();
+        set_timeout.call2(&global, &resolve, &DEADLINE_MS.into()).unwrap();
+    });
+    let mut deadline = std::pin::pin!(JsFuture::from(deadline));
+    let mut future = std::pin::pin!(future);
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(value) = future.as_mut().poll(cx) {
+            return std::task::Poll::Ready(value);
+        }
+        if deadline.as_mut().poll(cx).is_ready() {
+            panic!("waited {DEADLINE_MS} ms for {what} in vain; {}", state(pool));
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+pub async fn closures_give_their_results_in_input_order() {
+    let pool = WebPool::new(3.0, None).unwrap();
+    let answer = pool.spawn(|| 6 * 7).unwrap();
+    assert_eq!(answer.job(), 1);
+    assert_eq!(before_deadline(&pool, "spawn(|| 6 * 7)", answer).await, Ok(42));
+    let squares = pool.map(0..2_000u64, |n| n * n).unwrap();
+    let results = before_deadline(&pool, "map of 2,000 closures", squares.in_order()).await;
+    assert_eq!(results, (0..2_000u64).map(|n| Ok(n * n)).collect::<Vec<_>>());
+    assert_eq!(counter(&pool, "completed"), 2_001.0);
+    assert_eq!(web::refused_waits(), 0.0, "the pool asked this thread to block");
+}
+
+pub async fn closures_give_their_results_as_they_finish() {
+    let pool = WebPool::new(4.0, None).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    // Item i sleeps (4 - i) * 80 ms: the last one finishes first.
+    let mut batch = pool
+        .map(0..4u32, |i| {
+            sleep(f64::from(4 - i) * 80.0);
+            i
+        })
+        .unwrap();
+    let mut order = Vec::new();
+    while let Some((index, result)) = before_deadline(&pool, "the next closure to finish", batch.next_finished()).await {
+        assert_eq!(result, Ok(index as u32));
+        if order.is_empty() {
+            assert!(batch.finished() < 4, "the first result came before the batch was done");
+        }
+        order.push(index);
+    }
+    assert_eq!(order, [3, 2, 1, 0]);
+}
+
+pub async fn a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced() {
+    let pool = WebPool::new(2.0, None).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let failing = pool.spawn_labeled("tile 7", || -> u32 { panic!("tile 7 was too hard") }).unwrap();
+    let job = failing.job();
+    let others = pool.map(0..50u32, |n| n + 1).unwrap();
+    let result = before_deadline(&pool, "the panicking closure", failing).await;
+    assert_eq!(result, Err(JobError::Panicked { job, message: "tile 7 was too hard".to_string() }));
+    let rest = before_deadline(&pool, "the other closures", others.in_order()).await;
+    assert_eq!(rest, (0..50u32).map(|n| Ok(n + 1)).collect::<Vec<_>>());
+    assert_eq!(pool.label_of(job as f64).as_deref(), Some("tile 7"));
+    assert_eq!(pool.lost_workers(), 1, "the panic cost one thread");
+    settle(&pool, 2).await;
+    // The promise form names the error.
+    let error = JsFuture::from(pool.spawn(|| -> u32 { panic!("again") }).unwrap().into_promise()).await.unwrap_err();
+    assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("Panicked"));
+    let value = JsFuture::from(pool.spawn(|| 7u32).unwrap().into_promise()).await.unwrap();
+    assert_eq!(value.as_f64(), Some(7.0));
+}
+
+pub async fn a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_working() {
+    let pool = WebPool::new(2.0, options(r#"{"jobTimeoutMs":200}"#)).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    // Allocates in a loop well past the timeout: its thread is never
+    // terminated, so it can never leave the shared heap locked.
+    let allocating = pool
+        .spawn(|| {
+            let started = poolscope::sys::now_ms();
+            let mut kept = Vec::new();
+            while poolscope::sys::now_ms() - started < 900.0 {
+                kept.push(vec![1u8; 4096]);
+                if kept.len() > 256 {
+                    kept.clear();
+                }
+            }
+            kept.len()
+        })
+        .unwrap();
+    let job = allocating.job();
+    match before_deadline(&pool, "the timed-out closure", allocating).await {
+        Err(JobError::TimedOut { job: timed_out, after_ms }) => assert!(timed_out == job && after_ms >= 200.0, "{after_ms}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    // Meanwhile the page allocates, and other closures run, while the old thread still allocates.
+    let mut page_side: Vec<Vec<u8>> = (0..64).map(|i| vec![i as u8; 65_536]).collect();
+    let next = pool.map(0..100u32, |n| vec![n as u8; 1024].len() as u32 + n).unwrap();
+    let next = before_deadline(&pool, "closures after the timeout", next.in_order()).await;
+    assert_eq!(next, (0..100u32).map(|n| Ok(1024 + n)).collect::<Vec<_>>());
+    page_side.clear();
+    assert_eq!((counter(&pool, "timedOut"), pool.lost_workers()), (1.0, 1));
+    settle(&pool, 2).await; // the old thread ended by itself once its closure returned
+}
+
+pub async fn cancel_and_stop_tell_each_waiting_closure() {
+    let pool = WebPool::new(1.0, None).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let blocker = pool.spawn(|| sleep(150.0)).unwrap();
+    pause(30.0).await;
+    let waiting = pool.map(0..5u32, |n| n).unwrap();
+    let jobs = waiting.jobs();
+    assert_eq!(pool.cancel(), 5.0);
+    let cancelled = before_deadline(&pool, "the cancelled closures", waiting.in_order()).await;
+    assert_eq!(cancelled, jobs.iter().map(|&job| Err(JobError::Cancelled { job })).collect::<Vec<_>>());
+    assert_eq!(before_deadline(&pool, "the blocker", blocker).await, Ok(()));
+    let running = pool
+        .spawn(|| {
+            sleep(150.0);
+            2u32
+        })
+        .unwrap();
+    pause(30.0).await; // taken by the one worker
+    let never = pool.spawn(|| 1u32).unwrap();
+    let never_job = never.job();
+    within(&pool, "stop", pool.stop()).await;
+    assert_eq!(before_deadline(&pool, "the running closure", running).await, Ok(2), "a job taken before the stop finishes");
+    assert_eq!(before_deadline(&pool, "a closure the stop dropped", never).await, Err(JobError::PoolStopped { job: never_job }));
+    assert_eq!(pool.spawn(|| 3u32).unwrap_err(), PoolError::PoolStopped);
+}
+
+pub async fn closures_stay_exactly_once_across_resizes_during_a_batch() {
+    const JOBS: u64 = 20_000;
+    let pool = WebPool::new(2.0, None).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let batch = pool.map(0..JOBS, |n| n.wrapping_mul(2_654_435_761) % 1_000).unwrap();
+    for size in [6.0, 1.0, 4.0, 3.0, 8.0, 2.0] {
+        let _started = pool.resize(size).unwrap();
+        pause(3.0).await;
+    }
+    let results = before_deadline(&pool, "20,000 closures across resizes", batch.in_order()).await;
+    assert!(results.iter().enumerate().all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
+    within(&pool, "done", pool.done()).await;
+    let events = pool.take_events(None).to_vec();
+    let mut seen = vec![0u8; JOBS as usize + 1];
+    for event in events.chunks(poolscope::EVENT_FIELDS.len()) {
+        seen[event[0] as usize] += 1;
+    }
+    assert!(seen[1..].iter().all(|&n| n == 1), "each closure reported exactly once");
+}
+
+pub async fn a_closure_captures_a_large_vec_and_returns_another() {
+    let pool = WebPool::new(2.0, None).unwrap();
+    let input: Vec<u32> = (0..2_000_000).collect();
+    let reversed = pool.spawn(move || input.into_iter().rev().map(|x| x * 2).collect::<Vec<u32>>()).unwrap();
+    let reversed = before_deadline(&pool, "the large closure", reversed).await.unwrap();
+    assert_eq!(reversed.len(), 2_000_000);
+    assert_eq!((reversed[0], reversed[1_999_999]), (3_999_998, 0));
+}
+
+/// Blocking joins work only where blocking is allowed: from a dedicated
+/// worker they wait; on the page's main thread they say `WouldBlock`.
+/// Labels are bounded; a map over nothing is empty; a result is taken once.
+pub async fn joins_labels_and_bad_input_are_named() {
+    let pool = WebPool::new(2.0, None).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let on_page = !Reflect::has(&js_sys::global(), &"DedicatedWorkerGlobalScope".into()).unwrap();
+    let joined = pool.spawn(|| 5u32).unwrap().join();
+    if on_page {
+        assert_eq!(joined, Err(JobError::WouldBlock));
+    } else {
+        assert_eq!(joined, Ok(5));
+    }
+    let label = "x".repeat(10_000_000);
+    assert_eq!(pool.spawn_labeled(&label, || ()).unwrap_err(), PoolError::LabelTooLong { len: 10_000_000, max: poolscope::MAX_LABEL_BYTES });
+    let empty = pool.map(Vec::<u8>::new(), |n| n).unwrap();
+    assert!(empty.is_empty());
+    assert_eq!(empty.in_order().await, Vec::new());
+    let mut twice = pool.spawn(|| 9u32).unwrap();
+    assert_eq!(before_deadline(&pool, "the first await", &mut twice).await, Ok(9));
+    assert_eq!(before_deadline(&pool, "the second await", &mut twice).await, Err(JobError::ResultTaken { job: twice.job() }));
+    let value = JsFuture::from(pool.spawn(|| 1u32).unwrap().into_promise()).await.unwrap();
+    assert_eq!(value.as_f64(), Some(1.0));
+    assert_eq!(counter(&pool, "submitted"), 3.0, "the refused label queued nothing");
+}
+
+/// On wasm a panic traps the thread without unwinding: what a panicking
+/// closure owns is never dropped. This measures it (the figures go to the
+/// console and the README) and checks the pool goes on.
+pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
+    const PANICS: usize = 40;
+    const CAPTURE: usize = 1 << 20;
+    let pool = WebPool::new(2.0, None).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let warm = pool.map(0..PANICS, |i| vec![i as u8; CAPTURE].len()).unwrap(); // the same allocations, returned
+    before_deadline(&pool, "warm-up", warm.in_order()).await;
+    let before = web::memory_bytes();
+    let failing = pool
+        .map(0..PANICS, |i| {
+            let captured = vec![i as u8; CAPTURE];
+            if captured[0] < 255 {
+                panic!("closure {i} gave up");
+            }
+            captured.len()
+        })
+        .unwrap();
+    let results = before_deadline(&pool, "the panicking closures", failing.in_order()).await;
+    assert!(results.iter().all(|r| matches!(r, Err(JobError::Panicked { .. }))), "{:?}", &results[..3]);
+    settle(&pool, 2).await;
+    let after = web::memory_bytes();
+    let grown_mb = (after - before) / 1_048_576.0;
+    web_sys::console::log_1(&format!("memory: {PANICS} panicking closures that each held 1 MB grew the wasm memory by {grown_mb:.1} MB").into());
+    assert!(grown_mb <= PANICS as f64 + 16.0, "more than their captures leaked: {grown_mb} MB");
+    let after_panics = pool.map(0..10u32, |n| n).unwrap();
+    assert_eq!(before_deadline(&pool, "closures after the panics", after_panics.in_order()).await.len(), 10);
+}
