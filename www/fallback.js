@@ -11,6 +11,13 @@ const KINDS = { cpu: 0, sleep: 1, noop: 2 };
 const [COMPLETED, FAILED, TIMED_OUT, CANCELLED] = [0, 1, 2, 3];
 const MAX_WORKERS = 64;
 const MAX_JOBS = 2_000_000;
+/// An `Error` whose `name` is the Rust `PoolError` variant, as the shared-memory build throws.
+function named(name, message) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
 // `timeOrigin` read once: WebKit recomputes it on every read (src/sys/README.md).
 const ORIGIN = performance.timeOrigin;
 const now = () => ORIGIN + performance.now();
@@ -20,7 +27,7 @@ export const nowMs = now;
 
 function wholeNumber(what, value, min, max) {
   if (Number.isInteger(value) && value >= min && value <= max) return value;
-  throw new Error(`${what} ${value} is out of range: it must be a whole number from ${min} to ${max}`);
+  throw named('OutOfRange', `${what} ${value} is out of range: it must be a whole number from ${min} to ${max}`);
 }
 
 let rate;
@@ -35,7 +42,7 @@ export class FallbackPool {
     this.capacity = options.capacity === undefined ? Infinity : wholeNumber('queue capacity', options.capacity, 1, MAX_JOBS);
     this.timeoutMs = options.jobTimeoutMs ?? 0;
     if (options.jobTimeoutMs !== undefined && !(this.timeoutMs > 0)) {
-      throw new Error(`job timeout ${options.jobTimeoutMs} ms is out of range: it must be more than 0`);
+      throw named('InvalidTimeout', `job timeout ${options.jobTimeoutMs} ms is out of range: it must be more than 0`);
     }
     this.quota = options.jobsPerWorker ?? Infinity;
     this.specs = []; // job n at n - 1: { kind, cost, fail, queued }
@@ -57,7 +64,7 @@ export class FallbackPool {
   }
 
   static withRayon() {
-    throw new Error('rayon needs shared memory, which this page does not have (no cross-origin isolation)');
+    throw named('RayonUnavailable', 'rayon needs shared memory, which this page does not have (no cross-origin isolation)');
   }
 
   ready() {
@@ -71,7 +78,7 @@ export class FallbackPool {
   resize(size) {
     wholeNumber('pool size', size, 1, MAX_WORKERS);
     if ([...this.slices.values()].some((slice) => slice.length > 0)) {
-      throw new Error('cannot resize a partitioned run: its slices were fixed before it started (that is the point of the strategy)');
+      throw named('PartitionFixed', 'cannot resize a partitioned run: its slices were fixed before it started (that is the point of the strategy)');
     }
     const active = [...this.slots.entries()].filter(([, s]) => s.active).map(([id]) => id).sort((a, b) => a - b);
     const started = [];
@@ -115,10 +122,10 @@ export class FallbackPool {
   }
 
   #specs(kind, costs, failing) {
-    if (!(kind in KINDS)) throw new Error(`job kind "${kind}" is unknown: it must be one of cpu, sleep, noop`);
-    if (this.closed) throw new Error('the pool is closed and takes no new jobs');
+    if (!(kind in KINDS)) throw named('UnknownKind', `job kind "${kind}" is unknown: it must be one of cpu, sleep, noop`);
+    if (this.closed) throw named('PoolStopped', 'the pool is closed and takes no new jobs');
     for (const cost of costs) {
-      if (!(cost >= 0 && cost <= 3_600_000)) throw new Error(`job cost ${cost} ms is out of range: it must be between 0 and 3600000 ms`);
+      if (!(cost >= 0 && cost <= 3_600_000)) throw named('InvalidCost', `job cost ${cost} ms is out of range: it must be between 0 and 3600000 ms`);
     }
     return Array.from(costs, (cost, i) => ({ kind: KINDS[kind], cost, fail: Boolean(failing?.[i]) }));
   }
@@ -144,7 +151,7 @@ export class FallbackPool {
     const room = Math.min(this.capacity - this.waiting, MAX_JOBS - this.specs.length);
     if (specs.length > room) {
       this.count.rejected += specs.length;
-      throw new Error(`cannot queue ${specs.length} jobs: this pool has room for ${room} more (allowed: 0 to ${room})`);
+      throw named('QueueFull', `cannot queue ${specs.length} jobs: this pool has room for ${room} more (allowed: 0 to ${room})`);
     }
     const first = this.#add(specs);
     for (let i = 0; i < specs.length; i++) this.queue.push(first + i);
@@ -156,7 +163,7 @@ export class FallbackPool {
     const specs = this.#specs(kind, costs, failing);
     let first = 0;
     for (let offset = 0; offset < specs.length;) {
-      if (this.closed) throw new Error('the pool is closed and takes no new jobs');
+      if (this.closed) throw named('PoolStopped', 'the pool is closed and takes no new jobs');
       const room = Math.min(this.capacity - this.waiting, specs.length - offset);
       if (room <= 0) { await new Promise((resolve) => this.roomWaiters.push(resolve)); continue; }
       const start = this.#add(specs.slice(offset, offset + room));
@@ -170,7 +177,7 @@ export class FallbackPool {
 
   submitPartitioned(kind, costs, failing) {
     const specs = this.#specs(kind, costs, failing);
-    if (this.waiting > 0) throw new Error('cannot partition jobs while others wait: partition a batch into an idle pool');
+    if (this.waiting > 0) throw named('PartitionBusy', 'cannot partition jobs while others wait: partition a batch into an idle pool');
     const first = this.#add(specs);
     const workers = this.target;
     const slice = Math.ceil(specs.length / workers);

@@ -4,7 +4,7 @@
 
 import { CANCELLED, OUTCOMES } from './run.js';
 
-const KIND_NAMES = ['cpu', 'sleep', 'noop'];
+const KIND_NAMES = ['cpu', 'sleep', 'noop', 'closure']; // as the core numbers JobKind
 
 export function chromeTrace(model) {
   const micros = (atMs) => Math.round((atMs - model.startedMs) * 1000);

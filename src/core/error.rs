@@ -67,6 +67,25 @@ impl fmt::Display for PoolError {
     }
 }
 
+impl PoolError {
+    /// The variant's name, as JS errors carry it in `error.name`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PoolError::InvalidSize { .. } => "InvalidSize",
+            PoolError::InvalidCapacity { .. } => "InvalidCapacity",
+            PoolError::InvalidTimeout { .. } => "InvalidTimeout",
+            PoolError::InvalidCost { .. } => "InvalidCost",
+            PoolError::UnknownKind { .. } => "UnknownKind",
+            PoolError::QueueFull { .. } => "QueueFull",
+            PoolError::InvalidJobsPerWorker => "InvalidJobsPerWorker",
+            PoolError::PartitionBusy => "PartitionBusy",
+            PoolError::PartitionFixed => "PartitionFixed",
+            PoolError::PoolStopped => "PoolStopped",
+            PoolError::LabelTooLong { .. } => "LabelTooLong",
+        }
+    }
+}
+
 impl std::error::Error for PoolError {}
 
 /// Why a closure job gave no value: what its handle says instead.

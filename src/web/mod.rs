@@ -47,8 +47,19 @@ extern "C" {
     static GLUE_URL: String;
 }
 
+/// A JS `Error` whose `name` is the `PoolError` variant (`QueueFull`,
+/// `PoolStopped`, ...), so that callers can tell errors apart.
 fn js_error(error: PoolError) -> JsError {
-    JsError::new(&error.to_string())
+    named_error(error.name(), &error.to_string())
+}
+
+/// A JS `Error` with this `name` and `message`.
+fn named_error(name: &str, message: &str) -> JsError {
+    let js = JsError::new(message);
+    // The clone is a second handle on the same JS object.
+    let object: JsValue = js.clone().into();
+    let _ = Reflect::set(&object, &"name".into(), &name.into());
+    js
 }
 
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
@@ -61,7 +72,7 @@ fn whole_number(what: &str, value: f64, min: f64, max: f64) -> Result<f64, JsErr
     if value.fract() == 0.0 && (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(JsError::new(&format!("{what} {value} is out of range: it must be a whole number from {min} to {max}")))
+        Err(named_error("OutOfRange", &format!("{what} {value} is out of range: it must be a whole number from {min} to {max}")))
     }
 }
 
@@ -73,7 +84,7 @@ fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsError> {
         if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
-        value.as_f64().map(Some).ok_or_else(|| JsError::new(&format!("{key} {value:?} is not a number")))
+        value.as_f64().map(Some).ok_or_else(|| named_error("OutOfRange", &format!("{key} {value:?} is not a number")))
     };
     let capacity = field("capacity")?.map(|c| whole_number("queue capacity", c, 1.0, MAX_JOBS as f64)).transpose()?;
     let quota = field("jobsPerWorker")?.map(|q| whole_number("jobs per worker", q, 1.0, MAX_JOBS as f64)).transpose()?;
@@ -217,7 +228,7 @@ impl WebPool {
     /// Resolves once the new workers run.
     pub fn resize(&self, size: f64) -> Result<Promise, JsError> {
         if self.rayon.is_some() {
-            return Err(JsError::new("a rayon pool's size is fixed when it is made: make a new one"));
+            return Err(named_error("RayonSizeFixed", "a rayon pool's size is fixed when it is made: make a new one"));
         }
         let size = whole_number("pool size", size, 1.0, MAX_WORKERS as f64)?;
         let ids = self.core.resize(size as usize).map_err(js_error)?;
@@ -245,7 +256,7 @@ impl WebPool {
             return Ok(self.core.submit(specs).map_err(js_error)? as f64);
         };
         if specs.iter().any(|spec| spec.fail) {
-            return Err(JsError::new("rayon cannot run failing jobs here: on wasm a panic aborts the rayon thread"));
+            return Err(named_error("RayonCannotFail", "rayon cannot run failing jobs here: on wasm a panic aborts the rayon thread"));
         }
         let first = self.core.submit(specs).map_err(js_error)?;
         let jobs = self.core.take_all_for_external();

@@ -228,7 +228,9 @@ pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
     let after = web::memory_bytes();
     let grown_mb = (after - before) / 1_048_576.0;
     web_sys::console::log_1(&format!("memory: {PANICS} panicking closures that each held 1 MB grew the wasm memory by {grown_mb:.1} MB").into());
-    assert!(grown_mb <= PANICS as f64 + 16.0, "more than their captures leaked: {grown_mb} MB");
+    // What they owned leaks, with the allocator's slack; a bound that a leak
+    // per panic beyond that (a thread's stack, say) would break.
+    assert!(grown_mb <= 2.0 * PANICS as f64 + 16.0, "more than their own megabytes leaked: {grown_mb} MB");
     let after_panics = pool.map(0..10u32, |n| n).unwrap();
     assert_eq!(before_deadline(&pool, "closures after the panics", after_panics.in_order()).await.len(), 10);
 }

@@ -292,7 +292,9 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
     pool.submit("sleep", 5.0, 10.0).unwrap();
     // Pool sizes: the constructor and resize.
     for bad in [0.0, -3.0, 2.5, f64::NAN, 65.0] {
-        let message = error_message(pool.resize(bad).err().unwrap());
+        let error: JsValue = pool.resize(bad).err().unwrap().into();
+        assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("OutOfRange"));
+        let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
         assert!(message.contains(&format!("pool size {bad}")) && message.contains("from 1 to 64"), "{message}");
         let message = error_message(WebPool::new(bad, None).err().unwrap());
         assert!(message.contains(&format!("pool size {bad}")), "{message}");
@@ -401,7 +403,9 @@ pub async fn a_full_queue_rejects_at_once_when_asked_to() {
     let pool = WebPool::new(1.0, options(r#"{"capacity":5}"#)).unwrap();
     within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 5.0, 50.0).unwrap();
-    let full = error_message(pool.submit("noop", 10.0, 0.0).err().unwrap());
+    let full: JsValue = pool.submit("noop", 10.0, 0.0).err().unwrap().into();
+    assert_eq!(Reflect::get(&full, &"name".into()).unwrap().as_string().as_deref(), Some("QueueFull"), "named for its variant");
+    let full = Reflect::get(&full, &"message".into()).unwrap().as_string().unwrap();
     assert!(full.contains("cannot queue 10 jobs") && full.contains("room for"), "{full}");
     assert_eq!(counter(&pool, "rejected"), 10.0);
     assert_eq!(counter(&pool, "submitted"), 5.0, "a refused batch queues nothing");
