@@ -26,6 +26,8 @@ step "pool on Web Workers in Firefox (wasm-pack test --headless --firefox)"
 wasm-pack test --headless --firefox
 step "pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb)"
 webkit wasm-pack test --headless --safari --safaridriver /usr/bin/WebKitWebDriver
+step "a crate that depends on poolscope (examples/tiles) in Chromium"
+(cd examples/tiles && wasm-pack test --headless --chrome)
 step "build www/pkg"
 ./scripts/build.sh
 step "pages end to end in Chromium (node --test tests/e2e)"

@@ -15,7 +15,7 @@ fn sleep(ms: f64) {
 }
 
 /// Awaits `future` or fails after `DEADLINE_MS` with the pool's state.
-async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl Future<Output = T>) -> T {
+pub(super) async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl Future<Output = T>) -> T {
     let deadline = Promise::new(&mut |resolve, _| {
         let global = js_sys::global();
         let set_timeout: js_sys::Function = Reflect::get(&global, &"setTimeout".into()).unwrap().into();
@@ -82,9 +82,11 @@ pub async fn a_panicking_closure_fails_with_its_message_and_its_worker_is_replac
     assert_eq!(pool.lost_workers(), 1, "the panic cost one thread");
     settle(&pool, 2).await;
     // The promise form names the error.
-    let error = JsFuture::from(pool.spawn(|| -> u32 { panic!("again") }).unwrap().into_promise()).await.unwrap_err();
+    let promise = JsFuture::from(pool.spawn(|| -> u32 { panic!("again") }).unwrap().into_promise());
+    let error = before_deadline(&pool, "the rejected promise", promise).await.unwrap_err();
     assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("Panicked"));
-    let value = JsFuture::from(pool.spawn(|| 7u32).unwrap().into_promise()).await.unwrap();
+    let promise = JsFuture::from(pool.spawn(|| 7u32).unwrap().into_promise());
+    let value = before_deadline(&pool, "the resolved promise", promise).await.unwrap();
     assert_eq!(value.as_f64(), Some(7.0));
 }
 
@@ -197,7 +199,8 @@ pub async fn joins_labels_and_bad_input_are_named() {
     let mut twice = pool.spawn(|| 9u32).unwrap();
     assert_eq!(before_deadline(&pool, "the first await", &mut twice).await, Ok(9));
     assert_eq!(before_deadline(&pool, "the second await", &mut twice).await, Err(JobError::ResultTaken { job: twice.job() }));
-    let value = JsFuture::from(pool.spawn(|| 1u32).unwrap().into_promise()).await.unwrap();
+    let promise = JsFuture::from(pool.spawn(|| 1u32).unwrap().into_promise());
+    let value = before_deadline(&pool, "the promise", promise).await.unwrap();
     assert_eq!(value.as_f64(), Some(1.0));
     assert_eq!(counter(&pool, "submitted"), 3.0, "the refused label queued nothing");
 }

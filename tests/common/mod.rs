@@ -169,8 +169,8 @@ fn error_message(error: wasm_bindgen::JsError) -> String {
     Reflect::get(&value, &"message".into()).unwrap().as_string().unwrap()
 }
 
-async fn rejection_message(promise: Promise) -> String {
-    let error = JsFuture::from(promise).await.expect_err("the promise resolved");
+async fn rejection_message(pool: &WebPool, promise: Promise) -> String {
+    let error = closures::before_deadline(pool, "a rejection", JsFuture::from(promise)).await.expect_err("the promise resolved");
     Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap_or_else(|| format!("{error:?}"))
 }
 
@@ -466,7 +466,7 @@ pub async fn drain_runs_everything_queued_then_refuses_jobs() {
     assert_eq!(counter(&pool, "completed"), 12.0);
     let refused = error_message(pool.submit_costs("cpu", &[1.0], None).err().unwrap());
     assert!(refused.contains("closed"), "{refused}");
-    let waited = rejection_message(pool.submit_wait("cpu", &[1.0], None).unwrap()).await;
+    let waited = rejection_message(&pool, pool.submit_wait("cpu", &[1.0], None).unwrap()).await;
     assert!(waited.contains("closed"), "{waited}");
     assert_exactly_once(&take_all(&pool), 12, 2);
 }
