@@ -123,4 +123,18 @@ impl fmt::Display for JobError {
     }
 }
 
+impl JobError {
+    /// The variant's name, as a rejected job promise's `error.name` carries it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            JobError::Panicked { .. } => "Panicked",
+            JobError::TimedOut { .. } => "TimedOut",
+            JobError::Cancelled { .. } => "Cancelled",
+            JobError::PoolStopped { .. } => "PoolStopped",
+            JobError::ResultTaken { .. } => "ResultTaken",
+            JobError::WouldBlock => "WouldBlock",
+        }
+    }
+}
+
 impl std::error::Error for JobError {}

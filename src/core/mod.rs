@@ -17,12 +17,15 @@
 pub mod error;
 pub mod events;
 pub mod failure;
+// The message-passing fallback's build runs built-in jobs only: no closures there.
+#[cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(dead_code))]
 pub mod handle;
 pub mod job;
 pub mod pool;
 pub mod queue;
 pub mod segmented;
 mod sync;
+#[cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(dead_code))]
 pub mod task;
 pub mod workers;
 

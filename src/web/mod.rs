@@ -477,17 +477,7 @@ impl<T: Into<JsValue> + Send + 'static> JobHandle<T> {
 
 /// A JS `Error` named after the `JobError` variant, with its message.
 pub fn job_error(error: JobError) -> JsValue {
-    let name = match &error {
-        JobError::Panicked { .. } => "Panicked",
-        JobError::TimedOut { .. } => "TimedOut",
-        JobError::Cancelled { .. } => "Cancelled",
-        JobError::PoolStopped { .. } => "PoolStopped",
-        JobError::ResultTaken { .. } => "ResultTaken",
-        JobError::WouldBlock => "WouldBlock",
-    };
-    let js = js_sys::Error::new(&error.to_string());
-    js.set_name(name);
-    js.into()
+    named_error(error.name(), &error.to_string()).into()
 }
 
 impl Drop for WebPool {

@@ -96,6 +96,29 @@ export async function readLog(page) {
   });
 }
 
+/// Runs in the page (`page.evaluate` or WebDriver's execute): the run's
+/// events as `{ job, worker, started }` and its resizes.
+export function readRunModel() {
+  const { model } = document.querySelector('pool-playground').run;
+  const events = [];
+  for (let i = 0; i < model.count; i++) {
+    events.push({ job: model.get(i, 'job'), worker: model.get(i, 'worker'), started: model.get(i, 'started') });
+  }
+  return { events, resizes: model.resizes };
+}
+
+/// After the pool grew from `from` to `to` workers mid-run: each new worker
+/// took jobs, and started each only after the pool grew to include it.
+export function assertNewWorkersStartedAfterGrowing({ events, resizes }, from, to) {
+  assert.deepEqual(resizes.map((r) => r.size), Array.from({ length: to - from + 1 }, (_, i) => from + i));
+  for (let worker = from + 1; worker <= to; worker++) {
+    const grownAt = resizes.find((r) => r.size === worker).atMs;
+    const taken = events.filter((e) => e.worker === worker);
+    assert.ok(taken.length > 0, `worker ${worker} took jobs`);
+    assert.ok(taken.every((e) => e.started >= grownAt), `worker ${worker} started only after the pool grew`);
+  }
+}
+
 /// Jobs 1..jobs each appear exactly once, on workers within 1..maxWorker.
 export function assertEachJobOnce(lines, jobs, maxWorker) {
   assert.equal(lines.length, jobs, `${jobs} log lines`);

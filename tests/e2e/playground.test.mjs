@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { assertEachJobOnce, openPage, readLog, useBrowser, waitForState } from './harness.mjs';
+import { assertEachJobOnce, assertNewWorkersStartedAfterGrowing, openPage, readLog, readRunModel, useBrowser, waitForState } from './harness.mjs';
 
 const session = useBrowser(before, after);
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -18,14 +18,7 @@ async function setControls(page, values) {
 
 /// The run's events as the page's model holds them, and its resizes.
 function readModel(page) {
-  return page.evaluate(() => {
-    const { model } = document.querySelector('pool-playground').run;
-    const events = [];
-    for (let i = 0; i < model.count; i++) {
-      events.push({ job: model.get(i, 'job'), worker: model.get(i, 'worker'), started: model.get(i, 'started') });
-    }
-    return { events, resizes: model.resizes };
-  });
+  return page.evaluate(readRunModel);
 }
 
 async function waitForLogLines(page, count) {
@@ -67,13 +60,7 @@ test('raising the pool from 2 to 4 mid-run: workers 3 and 4 take jobs, all 200 o
   await waitForState(page, 'done');
   assertEachJobOnce(await readLog(page), 200, 4);
   const { events, resizes } = await readModel(page);
-  assert.deepEqual(resizes.map((r) => r.size), [2, 3, 4]);
-  for (const worker of [3, 4]) {
-    const grownAt = resizes.find((r) => r.size === worker).atMs;
-    const taken = events.filter((e) => e.worker === worker);
-    assert.ok(taken.length > 0, `worker ${worker} took jobs`);
-    assert.ok(taken.every((e) => e.started >= grownAt), `worker ${worker} started only after the pool grew`);
-  }
+  assertNewWorkersStartedAfterGrowing({ events, resizes }, 2, 4);
   assert.ok(events.some((e) => e.worker <= 2 && e.started < resizes[1].atMs), 'workers 1 and 2 ran before');
   assert.equal(await page.locator('canvas.timeline').getAttribute('data-lanes'), '4');
   assert.deepEqual(errors, []);

@@ -4,7 +4,7 @@
 // Run under `xvfb-run -a` (scripts/test.sh does).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertEachJobOnce, startServer } from '../e2e/harness.mjs';
+import { assertEachJobOnce, assertNewWorkersStartedAfterGrowing, readRunModel, startServer } from '../e2e/harness.mjs';
 import { WebKitSession } from './webdriver.mjs';
 
 let browser;
@@ -76,19 +76,7 @@ test('WebKit: raising the pool from 2 to 4 mid-run: workers 3 and 4 take jobs, a
   for (let i = 0; i < 2; i++) await browser.execute(() => document.querySelector('button[aria-label="One worker more"]').click());
   await waitForState('done');
   assertEachJobOnce(await readLog(), 200, 4);
-  const { events, resizes } = await browser.execute(() => {
-    const { model } = document.querySelector('pool-playground').run;
-    const events = [];
-    for (let i = 0; i < model.count; i++) events.push({ worker: model.get(i, 'worker'), started: model.get(i, 'started') });
-    return { events, resizes: model.resizes };
-  });
-  assert.deepEqual(resizes.map((r) => r.size), [2, 3, 4]);
-  for (const worker of [3, 4]) {
-    const grownAt = resizes.find((r) => r.size === worker).atMs;
-    const taken = events.filter((e) => e.worker === worker);
-    assert.ok(taken.length > 0, `worker ${worker} took jobs`);
-    assert.ok(taken.every((e) => e.started >= grownAt), `worker ${worker} started only after the pool grew`);
-  }
+  assertNewWorkersStartedAfterGrowing(await browser.execute(readRunModel), 2, 4);
 });
 
 test('WebKit: without COOP/COEP the playground runs in message-passing mode, each job once', async () => {
