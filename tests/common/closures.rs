@@ -237,3 +237,4 @@ pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
     let after_panics = pool.map(0..10u32, |n| n).unwrap();
     assert_eq!(before_deadline(&pool, "closures after the panics", after_panics.in_order()).await.len(), 10);
 }
+
