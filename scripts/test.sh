@@ -27,7 +27,8 @@ wasm-pack test --headless --firefox
 step "pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb)"
 webkit wasm-pack test --headless --safari --safaridriver /usr/bin/WebKitWebDriver
 step "a crate that depends on poolscope (examples/tiles) in Chromium"
-(cd examples/tiles && wasm-pack test --headless --chrome)
+# The repository's target dir: std and the dependencies are built once.
+(cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --chrome)
 step "build www/pkg"
 ./scripts/build.sh
 step "pages end to end in Chromium (node --test tests/e2e)"
