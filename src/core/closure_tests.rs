@@ -8,7 +8,7 @@ use crate::core::pool::PoolOptions;
 use crate::native::Pool;
 use crate::{JobError, PoolError, MAX_LABEL_BYTES};
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
@@ -31,6 +31,36 @@ fn block_on<F: Future>(future: F) -> F::Output {
         }
         assert!(Instant::now() < deadline, "waited 30 s for a future in vain");
         std::thread::park_timeout(Duration::from_millis(100));
+    }
+}
+
+/// Holds closures until the test opens it: the test, not the machine's
+/// load, decides when they finish.
+#[derive(Clone, Default)]
+struct Gate(Arc<AtomicBool>);
+
+impl Gate {
+    fn open(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    fn closure<T: Send + 'static>(&self, value: T) -> impl FnOnce() -> T + Send + 'static {
+        let gate = self.clone();
+        move || {
+            while !gate.0.load(Ordering::Acquire) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            value
+        }
+    }
+}
+
+/// Waits until `jobs` jobs are running; fails after 30 s.
+fn running(pool: &Pool, jobs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while pool.counters().running != jobs {
+        assert!(Instant::now() < deadline, "waited 30 s for {jobs} running jobs in vain: {:?}", pool.counters());
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 
@@ -72,18 +102,28 @@ fn map_gives_results_in_input_order_each_job_once() {
 #[test]
 fn map_gives_results_as_jobs_finish_without_waiting_for_the_batch() {
     let pool = Pool::new(4).unwrap();
-    // Item i sleeps (4 - i) * 60 ms: the last one finishes first.
-    let mut batch = pool.map(0..4u64, |i| {
-        std::thread::sleep(Duration::from_millis((4 - i) * 60));
-        i
-    })
-    .unwrap();
-    let started = Instant::now();
-    let (first_index, first) = batch.join_next().unwrap().unwrap();
-    assert_eq!((first_index, first), (3, Ok(3)), "the quickest job came first");
-    assert!(started.elapsed() < Duration::from_millis(200), "it came before the slowest job finished");
-    let rest: Vec<usize> = std::iter::from_fn(|| block_on(batch.next_finished()).map(|(index, _)| index)).collect();
-    assert_eq!(rest, [2, 1, 0]);
+    // Each closure waits until the test opens its gate: the test decides
+    // the order they finish in, whatever the machine's load.
+    let gates: Arc<Vec<AtomicBool>> = Arc::new((0..4).map(|_| AtomicBool::new(false)).collect());
+    let held = Arc::clone(&gates);
+    let mut batch = pool
+        .map(0..4usize, move |i| {
+            while !held[i].load(Ordering::Acquire) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            i
+        })
+        .unwrap();
+    let mut order = Vec::new();
+    for (turn, opened) in [3, 1, 0, 2].into_iter().enumerate() {
+        gates[opened].store(true, Ordering::Release);
+        let next = if turn % 2 == 0 { batch.join_next().unwrap() } else { block_on(batch.next_finished()) };
+        let (index, result) = next.unwrap();
+        assert_eq!(result, Ok(index));
+        assert_eq!(batch.finished(), turn + 1, "item {index} came while the others still ran");
+        order.push(index);
+    }
+    assert_eq!(order, [3, 1, 0, 2], "each result came as its job finished");
     assert_eq!(batch.join_next(), Ok(None), "every result was given");
 }
 
@@ -112,12 +152,13 @@ fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thre
     let pool = Pool::with_options(1, PoolOptions { job_timeout_ms: Some(100.0), ..PoolOptions::default() }).unwrap();
     let finished = Arc::new(AtomicUsize::new(0));
     let ran_on = Arc::clone(&finished);
-    let started = Instant::now();
+    let gate = Gate::default();
+    let held = gate.closure("too late");
     let slow = pool
         .spawn(move || {
-            std::thread::sleep(Duration::from_millis(800));
+            let value = held();
             ran_on.fetch_add(1, Ordering::SeqCst);
-            "too late"
+            value
         })
         .unwrap();
     let next = pool.spawn(|| "next").unwrap();
@@ -126,8 +167,8 @@ fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thre
         other => panic!("{other:?}"),
     }
     assert_eq!(next.join(), Ok("next"), "the replacement thread took the next job");
-    assert!(started.elapsed() < Duration::from_millis(700), "the timeout did not wait for the closure");
     assert_eq!(finished.load(Ordering::SeqCst), 0, "the closure was not interrupted: it is still running");
+    gate.open();
     pool.wait_idle();
     assert_eq!((pool.counters().timed_out, pool.counters().completed), (1, 1));
     drop(pool); // joins every thread, the old one too
@@ -137,23 +178,23 @@ fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thre
 #[test]
 fn cancel_and_stop_tell_each_waiting_closure_how_it_ended() {
     let pool = Pool::new(1).unwrap();
-    let blocker = pool.spawn(|| std::thread::sleep(Duration::from_millis(150))).unwrap();
-    std::thread::sleep(Duration::from_millis(30)); // the blocker runs
+    let gate = Gate::default();
+    let blocker = pool.spawn(gate.closure(())).unwrap();
+    running(&pool, 1); // the one worker is held
     let waiting = pool.map(0..3u32, |n| n).unwrap();
     assert_eq!(pool.cancel(), 3);
     let jobs = waiting.jobs();
     assert_eq!(waiting.join_all().unwrap(), jobs.iter().map(|&job| Err(JobError::Cancelled { job })).collect::<Vec<_>>());
+    gate.open();
     assert_eq!(blocker.join(), Ok(()));
-    let running = pool.spawn(|| {
-        std::thread::sleep(Duration::from_millis(100));
-        1
-    })
-    .unwrap();
-    std::thread::sleep(Duration::from_millis(30)); // taken by the one worker
+    let gate = Gate::default();
+    let held = pool.spawn(gate.closure(1)).unwrap();
+    running(&pool, 1);
     let never = pool.spawn(|| 2).unwrap();
     let never_job = never.job();
     pool.stop();
-    assert_eq!(running.join(), Ok(1), "a job taken before the stop finishes");
+    gate.open();
+    assert_eq!(held.join(), Ok(1), "a job taken before the stop finishes");
     assert_eq!(never.join(), Err(JobError::PoolStopped { job: never_job }));
     assert_eq!(pool.spawn(|| 3).unwrap_err(), PoolError::PoolStopped, "a stopped pool takes no closure");
 }
@@ -161,11 +202,22 @@ fn cancel_and_stop_tell_each_waiting_closure_how_it_ended() {
 #[test]
 fn closures_stay_exactly_once_across_resizes_during_a_batch() {
     let pool = Pool::new(2).unwrap();
-    let batch = pool.map(0..50_000u64, |n| n.wrapping_mul(2_654_435_761) % 1_000).unwrap();
+    // Every 1,000th closure waits for the gate: the batch cannot end before the resizes.
+    let gate = Gate::default();
+    let held = gate.clone();
+    let batch = pool
+        .map(0..50_000u64, move |n| {
+            if n % 1_000 == 999 {
+                held.clone().closure(())();
+            }
+            n.wrapping_mul(2_654_435_761) % 1_000
+        })
+        .unwrap();
     for size in [8, 1, 5, 3, 7, 2, 6, 4] {
         pool.resize(size).unwrap();
         std::thread::sleep(Duration::from_millis(2));
     }
+    gate.open();
     let results = batch.join_all().unwrap();
     assert!(results.iter().enumerate().all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
     pool.wait_idle();

@@ -9,6 +9,37 @@ use poolscope::{JobError, PoolError};
 use std::future::Future;
 use wasm_bindgen_futures::JsFuture;
 
+/// Holds closures until the test opens it: the test, not the machine's
+/// load, decides when they finish.
+#[derive(Clone, Default)]
+struct Gate(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Gate {
+    fn open(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// A closure that waits for the gate, then returns `value`.
+    fn closure<T: Send + 'static>(&self, value: T) -> impl FnOnce() -> T + Send + 'static {
+        let gate = self.clone();
+        move || {
+            while !gate.0.load(std::sync::atomic::Ordering::Acquire) {
+                sleep(2.0);
+            }
+            value
+        }
+    }
+}
+
+/// Waits until `jobs` jobs are running; fails after `DEADLINE_MS`.
+async fn running(pool: &WebPool, jobs: f64) {
+    let deadline = poolscope::sys::now_ms() + DEADLINE_MS;
+    while counter(pool, "running") != jobs {
+        assert!(poolscope::sys::now_ms() < deadline, "waited {DEADLINE_MS} ms for {jobs} running jobs in vain; {}", state(pool));
+        pause(2.0).await;
+    }
+}
+
 /// Sleeps on a worker without using the CPU.
 fn sleep(ms: f64) {
     poolscope::sys::sleep_ms_until(ms, &|| false);
@@ -48,24 +79,32 @@ pub async fn closures_give_their_results_in_input_order() {
 }
 
 pub async fn closures_give_their_results_as_they_finish() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
     let pool = WebPool::new(4.0, None).unwrap();
     within(&pool, "ready", pool.ready()).await;
-    // Item i sleeps (4 - i) * 80 ms: the last one finishes first.
+    // Each closure waits until the test opens its gate: the test decides
+    // the order they finish in, whatever the machine's load.
+    let gates: Arc<Vec<AtomicBool>> = Arc::new((0..4).map(|_| AtomicBool::new(false)).collect());
+    let held = Arc::clone(&gates);
     let mut batch = pool
-        .map(0..4u32, |i| {
-            sleep(f64::from(4 - i) * 80.0);
+        .map(0..4usize, move |i| {
+            while !held[i].load(Ordering::Acquire) {
+                sleep(2.0);
+            }
             i
         })
         .unwrap();
     let mut order = Vec::new();
-    while let Some((index, result)) = before_deadline(&pool, "the next closure to finish", batch.next_finished()).await {
-        assert_eq!(result, Ok(index as u32));
-        if order.is_empty() {
-            assert!(batch.finished() < 4, "the first result came before the batch was done");
-        }
+    for opened in [3, 1, 0, 2] {
+        gates[opened].store(true, Ordering::Release);
+        let (index, result) = before_deadline(&pool, "the next closure to finish", batch.next_finished()).await.unwrap();
+        assert_eq!(result, Ok(index));
+        assert_eq!(batch.finished(), order.len() + 1, "item {index} came while the others still ran");
         order.push(index);
     }
-    assert_eq!(order, [3, 2, 1, 0]);
+    assert_eq!(order, [3, 1, 0, 2], "each result came as its job finished");
+    assert!(before_deadline(&pool, "the end of the batch", batch.next_finished()).await.is_none());
 }
 
 pub async fn a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced() {
@@ -126,25 +165,26 @@ pub async fn a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_w
 pub async fn cancel_and_stop_tell_each_waiting_closure() {
     let pool = WebPool::new(1.0, None).unwrap();
     within(&pool, "ready", pool.ready()).await;
-    let blocker = pool.spawn(|| sleep(150.0)).unwrap();
-    pause(30.0).await;
+    // The one worker is held by a closure until the test opens its gate.
+    let gate = Gate::default();
+    let blocker = pool.spawn(gate.closure(())).unwrap();
+    running(&pool, 1.0).await;
     let waiting = pool.map(0..5u32, |n| n).unwrap();
     let jobs = waiting.jobs();
     assert_eq!(pool.cancel(), 5.0);
     let cancelled = before_deadline(&pool, "the cancelled closures", waiting.in_order()).await;
     assert_eq!(cancelled, jobs.iter().map(|&job| Err(JobError::Cancelled { job })).collect::<Vec<_>>());
+    gate.open();
     assert_eq!(before_deadline(&pool, "the blocker", blocker).await, Ok(()));
-    let running = pool
-        .spawn(|| {
-            sleep(150.0);
-            2u32
-        })
-        .unwrap();
-    pause(30.0).await; // taken by the one worker
+    let gate = Gate::default();
+    let running_job = pool.spawn(gate.closure(2u32)).unwrap();
+    running(&pool, 1.0).await;
     let never = pool.spawn(|| 1u32).unwrap();
     let never_job = never.job();
-    within(&pool, "stop", pool.stop()).await;
-    assert_eq!(before_deadline(&pool, "the running closure", running).await, Ok(2), "a job taken before the stop finishes");
+    let stopped = pool.stop();
+    gate.open();
+    within(&pool, "stop", stopped).await;
+    assert_eq!(before_deadline(&pool, "the running closure", running_job).await, Ok(2), "a job taken before the stop finishes");
     assert_eq!(before_deadline(&pool, "a closure the stop dropped", never).await, Err(JobError::PoolStopped { job: never_job }));
     assert_eq!(pool.spawn(|| 3u32).unwrap_err(), PoolError::PoolStopped);
 }
