@@ -32,7 +32,7 @@ impl Gate {
 }
 
 /// Waits until `jobs` jobs are running; fails after `DEADLINE_MS`.
-async fn running(pool: &WebPool, jobs: f64) {
+pub(super) async fn running(pool: &WebPool, jobs: f64) {
     let deadline = poolscope::sys::now_ms() + DEADLINE_MS;
     while counter(pool, "running") != jobs {
         assert!(poolscope::sys::now_ms() < deadline, "waited {DEADLINE_MS} ms for {jobs} running jobs in vain; {}", state(pool));

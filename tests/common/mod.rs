@@ -242,10 +242,10 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
 
 pub async fn done_resolves_only_after_the_last_job_finished() {
     let pool = WebPool::new(2.0, None).unwrap();
-    pool.submit("sleep", 10.0, 30.0).unwrap();
+    pool.submit("sleep", 10.0, 100.0).unwrap();
     let done = pool.done();
     pause(50.0).await;
-    assert!(counter(&pool, "completed") < 10.0, "the jobs take 150 ms at least");
+    assert!(counter(&pool, "completed") < 10.0, "the jobs take 500 ms at least");
     within(&pool, "done", done).await;
     let resolved_at = now_ms();
     assert_eq!(counter(&pool, "completed"), 10.0, "done resolved before every job finished");
@@ -435,8 +435,9 @@ pub async fn a_full_queue_waits_for_room_when_asked_to() {
 pub async fn cancel_reports_every_waiting_job_as_cancelled() {
     let pool = WebPool::new(2.0, None).unwrap();
     within(&pool, "ready", pool.ready()).await;
-    pool.submit("sleep", 20.0, 40.0).unwrap();
-    pause(15.0).await; // jobs 1 and 2 running
+    // Jobs long enough that none ends between seeing two run and cancelling.
+    pool.submit("sleep", 20.0, 300.0).unwrap();
+    closures::running(&pool, 2.0).await; // jobs 1 and 2
     assert_eq!(pool.cancel(), 18.0);
     within(&pool, "done", pool.done()).await;
     let (_, outcomes) = check_events(&take_all(&pool), 20, 2);
@@ -449,8 +450,8 @@ pub async fn cancel_reports_every_waiting_job_as_cancelled() {
 pub async fn stop_lets_running_jobs_finish_then_refuses_jobs() {
     let pool = WebPool::new(2.0, None).unwrap();
     within(&pool, "ready", pool.ready()).await;
-    pool.submit("sleep", 10.0, 40.0).unwrap();
-    pause(15.0).await;
+    pool.submit("sleep", 10.0, 300.0).unwrap();
+    closures::running(&pool, 2.0).await; // jobs 1 and 2
     within(&pool, "stop", pool.stop()).await;
     assert_eq!((counter(&pool, "completed"), counter(&pool, "cancelled"), counter(&pool, "running")), (2.0, 8.0, 0.0));
     let refused = error_message(pool.submit("noop", 1.0, 0.0).err().unwrap());
