@@ -112,6 +112,8 @@ export class WorkerHost {
   }
 }
 
+const tick = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /// Resolves once `isDone()` holds, without ever blocking this thread: it
 /// sleeps on a futex word of the pool with `Atomics.waitAsync` where the
 /// browser has it (Firefox ESR may not), and polls otherwise.
@@ -122,9 +124,12 @@ export async function waitUntil(memory, wordAddress, isDone) {
     if (isDone()) return;
     if (typeof Atomics.waitAsync === 'function') {
       const wait = Atomics.waitAsync(words, wordAddress >> 2, seen, 100);
-      if (wait.async) await wait.value;
+      // A timer bounds every wait: WebKitGTK 2.50 once never settled a
+      // waitAsync promise, not even past its timeout (a dedicated worker,
+      // under load), and `done()` hung with the pool idle.
+      if (wait.async) await Promise.race([wait.value, tick(100)]);
     } else {
-      await new Promise((resolve) => setTimeout(resolve, 4));
+      await tick(4);
     }
   }
 }

@@ -81,8 +81,9 @@ async fn within(pool: &WebPool, what: &str, promise: Promise) -> JsValue {
     let race = Function::new_with_args(
         "promise, ms",
         "let timer;
-         const late = new Promise((resolve) => { timer = setTimeout(() => resolve(late), ms); });
-         return Promise.race([promise, late]).then((value) => [value === late, value]).finally(() => clearTimeout(timer));",
+         const late = {};
+         const deadline = new Promise((resolve) => { timer = setTimeout(() => resolve(late), ms); });
+         return Promise.race([promise, deadline]).then((value) => [value === late, value]).finally(() => clearTimeout(timer));",
     );
     let raced: Promise = race.call2(&JsValue::NULL, &promise, &DEADLINE_MS.into()).unwrap().unchecked_into();
     let outcome: js_sys::Array = match JsFuture::from(raced).await {
