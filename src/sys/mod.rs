@@ -19,6 +19,9 @@ mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::*;
 
+#[cfg(target_arch = "wasm32")]
+mod web_clock;
+
 #[cfg(all(target_arch = "wasm32", feature = "threads"))]
 mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "threads"))]

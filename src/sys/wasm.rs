@@ -1,24 +1,8 @@
 use std::arch::wasm32::{memory_atomic_notify, memory_atomic_wait32};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use wasm_bindgen::JsCast;
-use web_sys::Performance;
-
-/// This thread's `performance` and its `timeOrigin`, read once: WebKit
-/// recomputes `timeOrigin` from the wall clock on every read, and it went
-/// backwards by up to 16 ms (README.md here has the rules this keeps).
-struct ThreadClock {
-    performance: Performance,
-    origin_ms: f64,
-}
 
 thread_local! {
-    static CLOCK: ThreadClock = {
-        let performance: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-            .expect("this thread has no `performance`")
-            .unchecked_into();
-        ThreadClock { origin_ms: performance.time_origin(), performance }
-    };
     // Pool workers and dedicated workers may block; a browser's main thread
     // must never `Atomics.wait` (Chromium traps, Firefox freezes the page),
     // nor may shared or service workers and worklets.
@@ -37,8 +21,7 @@ pub static REFUSED_WAITS: AtomicU64 = AtomicU64::new(0);
 /// Ms since the Unix epoch: this thread's `timeOrigin` (read once) plus its
 /// `performance.now()`, never less than a time another thread shared.
 pub fn now_ms() -> f64 {
-    let local = CLOCK.with(|clock| clock.origin_ms + clock.performance.now());
-    local.max(f64::from_bits(SHARED_MARK.load(Ordering::Acquire)))
+    super::web_clock::thread_now_ms().max(f64::from_bits(SHARED_MARK.load(Ordering::Acquire)))
 }
 
 /// Raises the mark that `now_ms` never goes below on any thread: call it

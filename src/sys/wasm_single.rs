@@ -1,21 +1,8 @@
 use std::sync::atomic::AtomicU32;
-use wasm_bindgen::JsCast;
-use web_sys::Performance;
-
-thread_local! {
-    // `timeOrigin` read once: WebKit recomputes it on every read (README.md here).
-    static CLOCK: (Performance, f64) = {
-        let performance: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-            .expect("this thread has no `performance`")
-            .unchecked_into();
-        let origin_ms = performance.time_origin();
-        (performance, origin_ms)
-    };
-}
 
 /// Ms since the Unix epoch: `timeOrigin` (read once) plus `performance.now()`.
 pub fn now_ms() -> f64 {
-    CLOCK.with(|(performance, origin_ms)| origin_ms + performance.now())
+    super::web_clock::thread_now_ms()
 }
 
 /// One thread per instance: the page orders times across workers.
