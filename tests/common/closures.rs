@@ -47,14 +47,15 @@ fn sleep(ms: f64) {
 
 /// Awaits `future` or fails after `DEADLINE_MS` with the pool's state.
 pub(super) async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl Future<Output = T>) -> T {
+    let global = js_sys::global();
+    let mut timer = wasm_bindgen::JsValue::UNDEFINED;
     let deadline = Promise::new(&mut |resolve, _| {
-        let global = js_sys::global();
         let set_timeout: js_sys::Function = Reflect::get(&global, &"setTimeout".into()).unwrap().into();
-        set_timeout.call2(&global, &resolve, &DEADLINE_MS.into()).unwrap();
+        timer = set_timeout.call2(&global, &resolve, &DEADLINE_MS.into()).unwrap();
     });
     let mut deadline = std::pin::pin!(JsFuture::from(deadline));
     let mut future = std::pin::pin!(future);
-    std::future::poll_fn(|cx| {
+    let value = std::future::poll_fn(|cx| {
         if let std::task::Poll::Ready(value) = future.as_mut().poll(cx) {
             return std::task::Poll::Ready(value);
         }
@@ -63,7 +64,11 @@ pub(super) async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl 
         }
         std::task::Poll::Pending
     })
-    .await
+    .await;
+    // A pending timer would keep its callbacks (and their wasm memory) for 30 s.
+    let clear_timeout: js_sys::Function = Reflect::get(&global, &"clearTimeout".into()).unwrap().into();
+    clear_timeout.call1(&global, &timer).unwrap();
+    value
 }
 
 pub async fn closures_give_their_results_in_input_order() {
