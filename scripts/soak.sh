@@ -12,12 +12,12 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 engine=${1:?engine: chrome, firefox or webkit} suite=${2:?suite: browser or worker} runs=${3:-10}
 case "$engine" in
-  chrome|firefox) runner=(wasm-pack test --headless "--$engine") ;;
-  webkit) runner=(env JSC_useSharedArrayBuffer=1 xvfb-run -a wasm-pack test --headless --safari --safaridriver /usr/bin/WebKitWebDriver) ;;
+  chrome|firefox) runner=(wasm-pack test --headless "--$engine" --test) ;;
+  webkit) runner=(./scripts/webkit.sh suite) ;;
   *) echo "soak: unknown engine $engine" >&2; exit 2 ;;
 esac
 mkdir -p target/soak
-"${runner[@]}" --test "$suite" >/dev/null 2>&1 || true # build once, outside the timed runs
+"${runner[@]}" "$suite" >/dev/null 2>&1 || true # build once, outside the timed runs
 
 busy=()
 for _ in $(seq "$(nproc)"); do (while :; do :; done) & busy+=($!); done
@@ -26,7 +26,7 @@ trap 'kill "${busy[@]}" 2>/dev/null' EXIT
 for run in $(seq "$runs"); do
   log=target/soak/$engine-$suite-$run.log
   start=$(date +%s%N)
-  if "${runner[@]}" --test "$suite" >"$log" 2>&1; then status=ok; else status=FAILED; fi
+  if "${runner[@]}" "$suite" >"$log" 2>&1; then status=ok; else status=FAILED; fi
   took_ms=$((($(date +%s%N) - start) / 1000000))
   printf 'soak: %s %s run %d: %s in %d.%d s (%s)\n' "$engine" "$suite" "$run" "$status" $((took_ms / 1000)) $((took_ms % 1000 / 100)) \
     "$(grep -o 'test result: .*' "$log" | tail -n1)"

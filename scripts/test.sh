@@ -10,11 +10,6 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-240}" # as .cargo/config.toml says
 
-# WebKitGTK has no headless mode (xvfb-run gives it a display) and exposes
-# SharedArrayBuffer only with this variable; cross-origin isolation still
-# decides where shared memory is used (see ../shared/WASM-THREADS.md).
-webkit() { JSC_useSharedArrayBuffer=1 xvfb-run -a "$@"; }
-
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "core on native threads (cargo test)"
 cargo test --release
@@ -24,8 +19,9 @@ step "pool on Web Workers in Chromium (wasm-pack test --headless --chrome)"
 wasm-pack test --headless --chrome
 step "pool on Web Workers in Firefox (wasm-pack test --headless --firefox)"
 wasm-pack test --headless --firefox
-step "pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb)"
-webkit wasm-pack test --headless --safari --safaridriver /usr/bin/WebKitWebDriver
+step "pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb, optimised build)"
+./scripts/webkit.sh suite browser
+./scripts/webkit.sh suite worker
 step "a crate that depends on poolscope (examples/tiles) in Chromium"
 # The repository's target dir: std and the dependencies are built once.
 (cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --chrome)
@@ -34,4 +30,4 @@ step "build www/pkg"
 step "pages end to end in Chromium (node --test tests/e2e)"
 node --test --test-concurrency=1 tests/e2e/
 step "pages end to end in WebKit (node --test tests/webkit, WebDriver)"
-webkit node --test --test-concurrency=1 tests/webkit/
+./scripts/webkit.sh node --test --test-concurrency=1 tests/webkit/

@@ -556,23 +556,7 @@ pub async fn partition_assigns_exactly_the_planned_slices() {
     }
 }
 
-/// WebKitGTK (not Chromium, whose user agent also says AppleWebKit).
-fn in_webkit() -> bool {
-    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).unwrap();
-    let agent = Reflect::get(&navigator, &"userAgent".into()).unwrap().as_string().unwrap_or_default();
-    agent.contains("AppleWebKit") && !agent.contains("Chrome")
-}
-
 pub async fn unbounded_uses_a_worker_per_job() {
-    // Known issue (#15, open): in WebKitGTK 2.50 under the test runner, a
-    // burst of 30 nested module workers leaves one or two never reaching
-    // their loop (28 of 30 after 30 s, even unloaded), so this test would
-    // make CI red at random there. It runs in Chromium and Firefox; the
-    // WebKit e2e tests and the other 27 tests cover WebKit.
-    if in_webkit() {
-        web_sys::console::log_1(&"unbounded_uses_a_worker_per_job: not run in WebKit (nested worker starts stall, #15)".into());
-        return;
-    }
     let events = run_strategy("unbounded", 1, 30).await;
     let per_worker = assert_exactly_once(&events, 30, 64);
     assert_eq!(per_worker.iter().filter(|&&n| n == 1).count(), 30, "30 jobs on 30 distinct workers");
