@@ -4,7 +4,7 @@
 # JSC_useSharedArrayBuffer=1; cross-origin isolation still decides where
 # shared memory is used (see ../shared/WASM-THREADS.md).
 #
-#   scripts/webkit.sh suite SUITE   the browser suite SUITE (browser | worker)
+#   scripts/webkit.sh suite SUITE [FILTER]   the browser suite SUITE (browser | worker)
 #   scripts/webkit.sh COMMAND...    anything else, e.g. node --test tests/webkit/
 #
 # The suites run optimised, with debug assertions and overflow checks kept:
@@ -16,6 +16,6 @@ set -euo pipefail
 export PATH="$HOME/.cargo/bin:$PATH" JSC_useSharedArrayBuffer=1
 if [ "${1:-}" = suite ]; then
   export CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
-  exec xvfb-run -a wasm-pack test --release --headless --safari --safaridriver /usr/bin/WebKitWebDriver --test "${2:?suite: browser or worker}" "${@:3}"
+  exec xvfb-run -a wasm-pack test --release --headless --safari --safaridriver /usr/bin/WebKitWebDriver --test "${2:?suite: browser or worker}" ${3:+-- "$3"}
 fi
 exec xvfb-run -a "$@"

@@ -26,7 +26,7 @@ pub mod web_fallback;
 pub use crate::core::error::{JobError, PoolError};
 pub use crate::core::handle::{Batch, JobHandle};
 pub use crate::core::task::MAX_LABEL_BYTES;
-pub use crate::core::events::{Event, EVENT_FIELDS};
+pub use crate::core::events::{Event, TraceRead, DEFAULT_TRACE_CAPACITY, EVENT_FIELDS, MAX_TRACE_CAPACITY};
 pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome};
 pub use crate::core::failure::Failure;
 pub use crate::core::pool::{Counters, PoolOptions, MAX_JOBS, MAX_WORKERS};

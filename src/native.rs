@@ -83,7 +83,7 @@ impl Pool {
     /// ```
     /// let pool = poolscope::Pool::new(1).unwrap();
     /// let tile = pool.spawn_labeled("tile 3,4", || 34).unwrap();
-    /// assert_eq!(pool.label(tile.job()), Some("tile 3,4"));
+    /// assert_eq!(pool.label(tile.job()).as_deref(), Some("tile 3,4"));
     /// ```
     pub fn spawn_labeled<T, F>(&self, label: &str, f: F) -> Result<JobHandle<T>, PoolError>
     where
@@ -112,8 +112,27 @@ impl Pool {
         self.core.map(items, f)
     }
 
-    /// The label a closure job was given, if any.
-    pub fn label(&self, job: u64) -> Option<&str> {
+    /// Bytes the queue's slots and the trace hold: they grow with the jobs
+    /// in flight at once (in whole segments of 4,096 slots) and up to the
+    /// trace's capacity, never with the jobs run over the pool's life.
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(2).unwrap();
+    /// let batch = 24 * 4096; // whole segments, so every batch needs as many
+    /// pool.map(0..batch, |i| i).unwrap().join_all();
+    /// let held = pool.storage_bytes();
+    /// for _ in 0..9 {
+    ///     pool.map(0..batch, |i| i).unwrap().join_all();
+    /// }
+    /// assert_eq!(pool.storage_bytes(), held);
+    /// ```
+    pub fn storage_bytes(&self) -> usize {
+        self.core.storage_bytes()
+    }
+
+    /// The label a closure job was given, if any, while its event is among
+    /// the trace's latest (`PoolOptions::trace_capacity`).
+    pub fn label(&self, job: u64) -> Option<String> {
         self.core.label(job)
     }
 
@@ -200,8 +219,20 @@ impl Pool {
         self.threads.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|t| !t.is_finished()).count()
     }
 
-    /// Appends the events from `cursor` on (see `EVENT_FIELDS`); returns the new cursor.
-    pub fn read_events(&self, cursor: u64, out: &mut Vec<f64>) -> u64 {
+    /// Appends the events from `cursor` on (see `EVENT_FIELDS`); returns
+    /// the new cursor and how many events were written again before this
+    /// reader came to them (the trace keeps the latest
+    /// `PoolOptions::trace_capacity`).
+    ///
+    /// ```
+    /// use poolscope::{Pool, TraceRead};
+    /// let pool = Pool::new(2).unwrap();
+    /// pool.map(0..10, |i| i * 2).unwrap().join_all();
+    /// let mut events = Vec::new();
+    /// let read: TraceRead = pool.read_events(0, &mut events);
+    /// assert_eq!((read.cursor, read.missed), (10, 0));
+    /// ```
+    pub fn read_events(&self, cursor: u64, out: &mut Vec<f64>) -> crate::TraceRead {
         self.core.read_events(cursor, u64::MAX, out)
     }
 }

@@ -9,13 +9,16 @@ pub enum PoolError {
     InvalidSize { value: usize, max: usize },
     /// A queue capacity outside `1..=max`.
     InvalidCapacity { value: u64, max: u64 },
+    /// A trace capacity (events kept) outside `1..=max`.
+    InvalidTraceCapacity { value: u64, max: u64 },
     /// A job timeout that is not positive or over `max_ms`.
     InvalidTimeout { value: f64, max_ms: f64 },
     /// A job cost that is negative, not a number, or over `max_ms`.
     InvalidCost { value: f64, max_ms: f64 },
     /// A job kind that is not one of `JobKind::ALL`.
     UnknownKind { value: String },
-    /// The pool would hold more jobs over its life than it has room for.
+    /// More jobs than the queue has room for now: its capacity, or
+    /// `MAX_JOBS` waiting at once.
     QueueFull { requested: u64, room: u64 },
     /// `jobs_per_worker` of 0: no worker could take a job.
     InvalidJobsPerWorker,
@@ -37,6 +40,9 @@ impl fmt::Display for PoolError {
             }
             PoolError::InvalidCapacity { value, max } => {
                 write!(f, "queue capacity {value} is out of range: it must be between 1 and {max}")
+            }
+            PoolError::InvalidTraceCapacity { value, max } => {
+                write!(f, "trace capacity {value} is out of range: it must be between 1 and {max} events")
             }
             PoolError::InvalidTimeout { value, max_ms } => {
                 write!(f, "job timeout {value} ms is out of range: it must be more than 0 and at most {max_ms} ms")
@@ -73,6 +79,7 @@ impl PoolError {
         match self {
             PoolError::InvalidSize { .. } => "InvalidSize",
             PoolError::InvalidCapacity { .. } => "InvalidCapacity",
+            PoolError::InvalidTraceCapacity { .. } => "InvalidTraceCapacity",
             PoolError::InvalidTimeout { .. } => "InvalidTimeout",
             PoolError::InvalidCost { .. } => "InvalidCost",
             PoolError::UnknownKind { .. } => "UnknownKind",

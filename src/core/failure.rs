@@ -3,6 +3,7 @@
 //! (wasm32 aborts on panic) and the platform replaces the worker.
 
 use super::pool::PoolCore;
+use super::task::Task;
 use std::cell::Cell;
 use std::panic::PanicHookInfo;
 use std::sync::Once;
@@ -16,21 +17,22 @@ pub struct Failure {
 }
 
 std::thread_local! {
-    static RUNNING: Cell<Option<(*const PoolCore, u64, u32)>> = const { Cell::new(None) };
+    static RUNNING: Cell<Option<(*const PoolCore, u64, u32, *const Task)>> = const { Cell::new(None) };
 }
 
-/// Marks this thread as running `job` of `core` while it lives, so that a
-/// panic is filed under that job.
-pub(crate) struct RunningJob(());
+/// Marks this thread as running `job` of `core` (a closure job: `task`)
+/// while it lives, so that a panic is filed under that job.
+pub(crate) struct RunningJob<'a>(std::marker::PhantomData<&'a Task>);
 
-impl RunningJob {
-    pub(crate) fn enter(core: &PoolCore, job: u64, worker: u32) -> RunningJob {
-        RUNNING.with(|r| r.set(Some((core as *const PoolCore, job, worker))));
-        RunningJob(())
+impl<'a> RunningJob<'a> {
+    pub(crate) fn enter(core: &'a PoolCore, job: u64, worker: u32, task: Option<&'a Task>) -> RunningJob<'a> {
+        let task = task.map_or(std::ptr::null(), |task| task as *const Task);
+        RUNNING.with(|r| r.set(Some((core as *const PoolCore, job, worker, task))));
+        RunningJob(std::marker::PhantomData)
     }
 }
 
-impl Drop for RunningJob {
+impl Drop for RunningJob<'_> {
     fn drop(&mut self) {
         RUNNING.with(|r| r.set(None));
     }
@@ -52,8 +54,9 @@ pub(crate) fn install_hook() {
     INSTALL.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| match RUNNING.with(Cell::get) {
-            // SAFETY: `RunningJob` sets this only while the worker holds the core.
-            Some((core, job, worker)) => unsafe { &*core }.record_failure(Failure { job, worker, message: message(info) }),
+            // SAFETY: `RunningJob` sets these only while the worker holds the core and the task.
+            Some((core, job, worker, task)) => unsafe { &*core }
+                .record_failure(Failure { job, worker, message: message(info) }, unsafe { task.as_ref() }),
             None => previous(info),
         }));
     });

@@ -1,10 +1,10 @@
 //! The platform-agnostic pool: no web types here, so the same code runs on
 //! Web Workers in a browser and on std threads under `cargo test`.
 //!
-//! - `segmented`: append-only storage whose slots never move;
+//! - `segmented`: slots in segments that never move and are used again once done with;
 //! - `job`: job kinds (`cpu`, `sleep`, `noop`), their cost and value;
 //! - `queue`: the shared job queue, claimed by one CAS per job (or per run of trivial jobs);
-//! - `events`: the trace, one event per finished job, read without locks;
+//! - `events`: the trace, a ring of the latest events, read without locks;
 //! - `pool`: `PoolCore`: submitting, cancelling, closing, the counters;
 //! - `workers`: worker slots, resizing, the worker loop, lost workers;
 //! - `failure`: panicking jobs and their messages;

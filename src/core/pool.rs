@@ -5,11 +5,11 @@
 
 use super::error::{JobError, PoolError};
 use super::task::Task;
-use super::events::{Event, EventLog};
+use super::events::{Event, EventLog, TraceRead, DEFAULT_TRACE_CAPACITY, MAX_TRACE_CAPACITY};
 use super::failure::{self, Failure};
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
 use super::queue::JobQueue;
-use super::sync::OwnLine;
+use super::sync::{OwnLine, SpinLock};
 use super::workers::WorkerSlot;
 use crate::sys;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -18,8 +18,9 @@ use std::sync::Mutex;
 /// The largest pool.
 pub const MAX_WORKERS: usize = 64;
 
-/// The most jobs one pool takes over its life: every job keeps its event,
-/// and a wasm memory stops at 1 GiB.
+/// The most jobs a pool holds waiting at once (and so the largest batch):
+/// each waits in a 24-byte slot, and a wasm memory stops at 1 GiB. Over its
+/// life a pool takes any number of jobs: slots are used again.
 #[cfg(target_arch = "wasm32")]
 pub const MAX_JOBS: u64 = 2_000_000;
 #[cfg(not(target_arch = "wasm32"))]
@@ -38,6 +39,11 @@ pub struct PoolOptions {
     /// A worker ends after this many jobs: with one each, the article's
     /// "goroutine per job".
     pub jobs_per_worker: Option<u64>,
+    /// How many of the latest events the trace keeps (1 to
+    /// `MAX_TRACE_CAPACITY`, rounded up to a multiple of 4,096); `None`:
+    /// `DEFAULT_TRACE_CAPACITY` (65,536). A reader that falls further
+    /// behind is told how many it missed.
+    pub trace_capacity: Option<u64>,
 }
 
 impl PoolOptions {
@@ -45,6 +51,11 @@ impl PoolOptions {
         if let Some(capacity) = self.capacity {
             if !(1..=MAX_JOBS).contains(&capacity) {
                 return Err(PoolError::InvalidCapacity { value: capacity, max: MAX_JOBS });
+            }
+        }
+        if let Some(events) = self.trace_capacity {
+            if !(1..=MAX_TRACE_CAPACITY).contains(&events) {
+                return Err(PoolError::InvalidTraceCapacity { value: events, max: MAX_TRACE_CAPACITY });
             }
         }
         if self.jobs_per_worker == Some(0) {
@@ -94,21 +105,6 @@ pub fn check_size(size: usize) -> Result<(), PoolError> {
     }
 }
 
-/// A small lock for the driving side only: workers never take it, so the
-/// browser's main thread never waits on a worker through it.
-pub(super) struct SpinLock(AtomicBool);
-
-impl SpinLock {
-    pub(super) fn with<R>(&self, f: impl FnOnce() -> R) -> R {
-        while self.0.swap(true, Ordering::Acquire) {
-            std::hint::spin_loop();
-        }
-        let result = f();
-        self.0.store(false, Ordering::Release);
-        result
-    }
-}
-
 pub struct PoolCore {
     pub(super) options: PoolOptions,
     pub(super) queue: JobQueue,
@@ -131,10 +127,22 @@ pub struct PoolCore {
     pub(super) target: AtomicU32,
     pub(super) live: AtomicU32,
     pub(super) closed: AtomicBool,
-    pub(super) driver: SpinLock,
+    /// Serialises the driving side (submit, resize, close). Workers never
+    /// take it, so the browser's main thread never waits on a worker here.
+    pub(super) driver: SpinLock<()>,
     /// Panic messages not yet taken. Workers lock it only while panicking;
     /// the driver only ever `try_lock`s it.
     failures: Mutex<Vec<Failure>>,
+    /// The labels of the latest labelled jobs queued: a job's task is let
+    /// go once the job is recorded, its label is read on with the trace.
+    labels: SpinLock<Labels>,
+}
+
+/// Job labels, as many kept as the trace keeps events.
+#[derive(Default)]
+struct Labels {
+    by_job: std::collections::HashMap<u64, Box<str>>,
+    order: std::collections::VecDeque<u64>,
 }
 
 impl PoolCore {
@@ -146,7 +154,7 @@ impl PoolCore {
         Ok(PoolCore {
             options,
             queue: JobQueue::new(),
-            events: EventLog::new(),
+            events: EventLog::new(options.trace_capacity.unwrap_or(DEFAULT_TRACE_CAPACITY)),
             slots: std::array::from_fn(|_| WorkerSlot::default()),
             signal: OwnLine(AtomicU32::new(0)),
             idle_epoch: AtomicU32::new(0),
@@ -160,8 +168,9 @@ impl PoolCore {
             target: AtomicU32::new(0),
             live: AtomicU32::new(0),
             closed: AtomicBool::new(false),
-            driver: SpinLock(AtomicBool::new(false)),
+            driver: SpinLock::new(()),
             failures: Mutex::new(Vec::new()),
+            labels: SpinLock::new(Labels::default()),
         })
     }
 
@@ -174,11 +183,11 @@ impl PoolCore {
         sys::wake_all(&self.signal);
     }
 
-    /// Jobs that may still be queued before a bounded queue is full.
+    /// Jobs that may still be queued before the queue is full: its
+    /// capacity, or `MAX_JOBS` waiting at once.
     pub fn room(&self) -> u64 {
         let waiting = self.queue.published() - self.queue.claimed();
-        let lifetime = MAX_JOBS - self.queue.published();
-        self.options.capacity.map_or(lifetime, |capacity| capacity.saturating_sub(waiting).min(lifetime))
+        self.options.capacity.unwrap_or(MAX_JOBS).saturating_sub(waiting)
     }
 
     /// Queues the whole batch or nothing, without ever blocking; returns the
@@ -209,9 +218,9 @@ impl PoolCore {
     {
         let specs = specs.into_iter();
         let requested = specs.len() as u64;
-        let queued = self.driver.with(|| {
+        let queued = self.driver.with(|_| {
             let count = self.admit(specs.clone(), requested, partial)?;
-            self.events.grow_to(self.queue.published() + count);
+            self.events.prepare(self.queue.published() + count);
             Ok((self.queue.publish(specs.take(count as usize), sys::now_ms()), count))
         })?;
         if queued.1 > 0 {
@@ -233,7 +242,8 @@ impl PoolCore {
         }
         let room = self.room();
         let count = if partial { requested.min(room) } else { requested };
-        if count > room || (requested > 0 && count == 0 && MAX_JOBS == self.queue.published()) {
+        // Also full if one job has been running since 33 million were queued after it.
+        if count > room || !self.queue.has_room_for(count) {
             self.rejected.fetch_add(requested, Ordering::Relaxed);
             return Err(PoolError::QueueFull { requested, room });
         }
@@ -244,9 +254,12 @@ impl PoolCore {
     /// returns the first job's number.
     pub(crate) fn submit_tasks(&self, tasks: Vec<Task>) -> Result<u64, PoolError> {
         let count = tasks.len() as u64;
-        let first = self.driver.with(|| {
+        let first = self.driver.with(|_| {
             self.admit(std::iter::repeat_n(JobSpec::closure(), count as usize), count, false)?;
-            self.events.grow_to(self.queue.published() + count);
+            self.events.prepare(self.queue.published() + count);
+            if tasks.iter().any(|task| task.label.is_some()) {
+                self.keep_labels(self.queue.published() + 1, &tasks);
+            }
             Ok(self.queue.publish_tasks(tasks, sys::now_ms()))
         })?;
         if count > 0 {
@@ -255,12 +268,27 @@ impl PoolCore {
         Ok(first)
     }
 
-    /// A closure job's label, if it was given one.
-    pub fn label(&self, job: u64) -> Option<&str> {
-        if job == 0 || job > self.queue.published() {
-            return None;
-        }
-        self.queue.task(job)?.label.as_deref()
+    /// The label a closure job was given, if any: kept from when it is
+    /// queued for the latest `trace_capacity` labelled jobs.
+    pub fn label(&self, job: u64) -> Option<String> {
+        self.labels.with(|labels| labels.by_job.get(&job).map(|label| label.to_string()))
+    }
+
+    /// Keeps the labels of jobs `first..` (one per task) for the trace's
+    /// readers, past the tasks, which are let go once their jobs finish.
+    fn keep_labels(&self, first: u64, tasks: &[Task]) {
+        let limit = self.events.capacity() as usize;
+        let labelled = tasks.iter().zip(first..).filter_map(|(task, job)| Some((job, task.label.as_deref()?)));
+        self.labels.with(|labels| {
+            for (job, label) in labelled {
+                labels.by_job.insert(job, label.into());
+                labels.order.push_back(job);
+            }
+            while labels.order.len() > limit {
+                let oldest = labels.order.pop_front().expect("not empty");
+                labels.by_job.remove(&oldest);
+            }
+        });
     }
 
     /// The article's manual partitioning: splits the batch into contiguous
@@ -270,14 +298,14 @@ impl PoolCore {
     /// slice is taken. Returns the first job's number.
     pub fn submit_partitioned(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
         let count = specs.len() as u64;
-        let first = self.driver.with(|| {
+        let first = self.driver.with(|_| {
             self.admit(specs.iter().copied(), count, false)?;
             let workers = self.target.load(Ordering::Relaxed) as u64;
             if self.queue.claimed() != self.queue.published() || self.partitions_pending() {
                 return Err(PoolError::PartitionBusy);
             }
             let start = self.queue.published() + 1;
-            self.events.grow_to(self.queue.published() + count);
+            self.events.prepare(self.queue.published() + count);
             // Taken from the shared queue before anyone can see them.
             self.queue.reserve(count);
             let slice = count.div_ceil(workers.max(1));
@@ -296,8 +324,10 @@ impl PoolCore {
     pub fn cancel(&self) -> u64 {
         let mut dropped: Vec<std::ops::Range<u64>> = vec![self.queue.claim_all()];
         dropped.extend(self.cancel_partitions());
+        let jobs = || dropped.iter().flat_map(|range| range.clone());
+        let tasks: Vec<Option<std::sync::Arc<Task>>> = jobs().map(|job| self.queue.task(job)).collect();
         let now = sys::now_ms();
-        for job in dropped.iter().flat_map(|range| range.clone()) {
+        for job in jobs() {
             let claimed = self.queue.get(job);
             let at = now.max(claimed.queued_ms); // queued on another thread, maybe
             self.events.push(Event {
@@ -311,6 +341,7 @@ impl PoolCore {
                 value: 0,
             });
         }
+        jobs().for_each(|job| self.queue.retire(job));
         let count = dropped.iter().map(|range| range.end - range.start).sum();
         sys::share_time(now);
         self.cancelled.fetch_add(count, Ordering::AcqRel);
@@ -318,8 +349,8 @@ impl PoolCore {
         self.announce_if_idle();
         // Their handles learn it after the counts do, as for every other outcome.
         let stopped = self.closed.load(Ordering::Acquire);
-        for job in dropped.iter().flat_map(|range| range.clone()) {
-            if let Some(task) = self.queue.task(job) {
+        for (job, task) in jobs().zip(tasks) {
+            if let Some(task) = task {
                 // SAFETY: `claim_all` / `cancel_partitions` gave this job to us alone.
                 drop(unsafe { task.take_work() });
                 task.settle(Err(if stopped { JobError::PoolStopped { job } } else { JobError::Cancelled { job } }));
@@ -331,7 +362,7 @@ impl PoolCore {
     /// Takes no new jobs (`PoolStopped`); workers end once the queue is
     /// empty: Go's `close(jobs)`. Wait with the idle futex for the drain.
     pub fn close(&self) {
-        self.driver.with(|| self.closed.store(true, Ordering::Relaxed));
+        self.driver.with(|_| self.closed.store(true, Ordering::Relaxed));
         self.wake_workers();
     }
 
@@ -345,8 +376,10 @@ impl PoolCore {
         self.closed.load(Ordering::Acquire)
     }
 
-    pub(super) fn record_failure(&self, failure: Failure) {
-        if let Some(task) = self.queue.task(failure.job) {
+    /// Files a panic of a running job; a closure job's `task` keeps the
+    /// message for its handle.
+    pub(super) fn record_failure(&self, failure: Failure, task: Option<&Task>) {
+        if let Some(task) = task {
             task.note_panic(&failure.message);
         }
         self.failures.lock().unwrap_or_else(|e| e.into_inner()).push(failure);
@@ -423,7 +456,19 @@ impl PoolCore {
     }
 
     /// See `EventLog::read_flat`.
-    pub fn read_events(&self, cursor: u64, limit: u64, out: &mut Vec<f64>) -> u64 {
+    pub fn read_events(&self, cursor: u64, limit: u64, out: &mut Vec<f64>) -> TraceRead {
         self.events.read_flat(cursor, limit, out)
+    }
+
+    /// How many events the trace keeps (`PoolOptions::trace_capacity`).
+    pub fn trace_capacity(&self) -> u64 {
+        self.events.capacity()
+    }
+
+    /// Bytes the queue's slots and the trace hold: bounded by the jobs in
+    /// flight and the trace's capacity, however many jobs the pool has run.
+    /// (Not counted: closures' own captures, and labels.)
+    pub fn storage_bytes(&self) -> usize {
+        self.queue.bytes() + self.events.bytes()
     }
 }

@@ -6,18 +6,22 @@
 //! `n` with one CAS, so each job goes to exactly one worker and none is
 //! skipped. `n` is 1 unless the jobs are trivial (see `claim_run`). Producers never wait on
 //! workers: they write new slots beyond `published`, then publish them.
+//! Whoever records a job's event retires its slot (`retire`); the slots of
+//! retired jobs are used again, so the queue holds memory for the jobs in
+//! flight, not for every job it ever ran.
 
 use super::job::JobSpec;
-use super::segmented::{Segmented, ZeroIsDefault};
+use super::segmented::{Segmented, ZeroIsDefault, SEGMENT};
 use super::sync::{AtomicU64, Ordering, OwnLine};
 use super::task::Task;
+use std::sync::Arc;
 
 #[derive(Default)]
 struct JobSlot {
     spec: AtomicU64,
     queued_ms: AtomicU64,
-    /// A closure job's `Box<Task>` as an address, 0 for a built-in job.
-    /// Owned by the queue until it is dropped (see `task.rs`).
+    /// A closure job's `Arc<Task>` as an address, 0 for a built-in job or
+    /// once retired. The slot holds one count of the `Arc` (see `task.rs`).
     task: AtomicU64,
 }
 
@@ -35,6 +39,10 @@ pub struct Claimed {
 /// The most declared cost a run of jobs taken at once may have.
 pub const TRIVIAL_RUN_MS: f64 = 0.05;
 
+/// Segments of 4,096 slots the queue's table holds at once: jobs from the
+/// oldest one not yet retired to the newest queued may span 33,554,432.
+const TABLE_SEGMENTS: usize = 8192;
+
 pub struct JobQueue {
     slots: Segmented<JobSlot>,
     published: OwnLine<AtomicU64>,
@@ -43,7 +51,7 @@ pub struct JobQueue {
 
 impl JobQueue {
     pub fn new() -> JobQueue {
-        JobQueue { slots: Segmented::new(), published: OwnLine(AtomicU64::new(0)), claimed: OwnLine(AtomicU64::new(0)) }
+        JobQueue { slots: Segmented::new(TABLE_SEGMENTS), published: OwnLine(AtomicU64::new(0)), claimed: OwnLine(AtomicU64::new(0)) }
     }
 
     pub fn published(&self) -> u64 {
@@ -66,23 +74,29 @@ impl JobQueue {
         let start = self.published.load(Ordering::Relaxed) + 1;
         let tasks = tasks.into_iter().enumerate().map(|(i, task)| {
             task.job.store(start + i as u64, std::sync::atomic::Ordering::Relaxed);
-            (JobSpec::closure(), Some(Box::new(task)))
+            (JobSpec::closure(), Some(Arc::new(task)))
         });
         self.publish_each(tasks, queued_ms)
     }
 
-    fn publish_each(&self, jobs: impl ExactSizeIterator<Item = (JobSpec, Option<Box<Task>>)>, queued_ms: f64) -> u64 {
-        const PUBLISH_EVERY: u64 = 4096;
+    /// Whether `count` more jobs fit in the table: false only when jobs
+    /// from the oldest one still in flight would span more than 33,554,432.
+    pub fn has_room_for(&self, count: u64) -> bool {
+        let start = self.published.load(Ordering::Relaxed) as usize;
+        self.slots.can_prepare(start, start.saturating_add(count as usize))
+    }
+
+    fn publish_each(&self, jobs: impl ExactSizeIterator<Item = (JobSpec, Option<Arc<Task>>)>, queued_ms: f64) -> u64 {
+        const PUBLISH_EVERY: u64 = SEGMENT as u64;
         let start = self.published.load(Ordering::Relaxed);
-        self.slots.grow_to((start + jobs.len() as u64) as usize);
+        self.slots.prepare(start as usize, (start + jobs.len() as u64) as usize);
         let mut end = start;
         for (spec, task) in jobs {
             let slot = self.slots.get(end as usize);
             slot.spec.store(spec.pack(), Ordering::Relaxed);
             slot.queued_ms.store(queued_ms.to_bits(), Ordering::Relaxed);
-            if let Some(task) = task {
-                slot.task.store(Box::into_raw(task) as usize as u64, Ordering::Relaxed);
-            }
+            // A reused slot may hold an old job's values: every field is written.
+            slot.task.store(task.map_or(0, |task| Arc::into_raw(task) as usize as u64), Ordering::Relaxed);
             end += 1;
             if (end - start) % PUBLISH_EVERY == 0 {
                 self.published.store(end, Ordering::Release);
@@ -93,12 +107,33 @@ impl JobQueue {
         start + 1
     }
 
-    /// A closure job's task; `None` for a built-in job. `job` was published.
-    pub(crate) fn task(&self, job: u64) -> Option<&Task> {
-        let address = self.slots.get(job as usize - 1).task.load(Ordering::Acquire);
-        // SAFETY: set from `Box::into_raw` before the job was published, and
-        // freed only when the queue is dropped.
-        (address != 0).then(|| unsafe { &*(address as usize as *const Task) })
+    /// A closure job's task; `None` for a built-in job. `job` was
+    /// published and is not retired.
+    pub(crate) fn task(&self, job: u64) -> Option<Arc<Task>> {
+        let address = self.slots.get(job as usize - 1).task.load(Ordering::Acquire) as usize as *const Task;
+        // SAFETY: set from `Arc::into_raw` before the job was published; the
+        // slot's count lives until `retire`, which comes after every caller.
+        (!address.is_null()).then(|| unsafe {
+            Arc::increment_strong_count(address);
+            Arc::from_raw(address)
+        })
+    }
+
+    /// Job `job` is over and recorded: its slot, and the queue's count of
+    /// its task, are let go. Called once per job, by whoever recorded it.
+    pub fn retire(&self, job: u64) {
+        let slot = self.slots.get(job as usize - 1);
+        let address = slot.task.swap(0, Ordering::AcqRel) as usize as *const Task;
+        if !address.is_null() {
+            // SAFETY: the slot's own count, from `Arc::into_raw` in `publish_each`.
+            drop(unsafe { Arc::from_raw(address) });
+        }
+        self.slots.retire(job as usize - 1);
+    }
+
+    /// Bytes of slots made so far, in use or spare.
+    pub fn bytes(&self) -> usize {
+        self.slots.segments_allocated() * SEGMENT * std::mem::size_of::<JobSlot>()
     }
 
     /// Marks the next `count` jobs, not yet published, as claimed, so that
@@ -135,6 +170,12 @@ impl JobQueue {
         }
     }
 
+    /// The spec of a published job that may have been taken (and retired)
+    /// by another thread meanwhile: then maybe another job's, or `None`.
+    fn peek(&self, job: u64) -> Option<JobSpec> {
+        self.slots.try_get(job as usize - 1).map(|slot| JobSpec::unpack(slot.spec.load(Ordering::Relaxed)))
+    }
+
     /// Takes the oldest unclaimed job, if any.
     pub fn claim(&self) -> Option<Claimed> {
         self.claim_run(1).map(|jobs| self.get(jobs.start))
@@ -154,11 +195,15 @@ impl JobQueue {
             if claimed >= published {
                 return None; // also while `reserve` runs ahead of `publish`
             }
-            let first = self.get(claimed + 1).spec;
+            // Published slots don't change until their jobs are retired, long
+            // after they were claimed: if one was, the CAS below fails.
+            let Some(first) = self.peek(claimed + 1) else {
+                claimed = self.claimed.load(Ordering::Acquire); // retired: taken by others since
+                continue;
+            };
             let (mut take, mut cost_ms) = (1, first.cost_ms);
-            // Slots below `published` never change: safe to read unclaimed.
             while !first.runs_alone() && take < max && claimed + take < published {
-                let next = self.get(claimed + take + 1).spec;
+                let Some(next) = self.peek(claimed + take + 1) else { break };
                 cost_ms += next.cost_ms;
                 if next.runs_alone() || cost_ms > TRIVIAL_RUN_MS {
                     break;
@@ -175,13 +220,13 @@ impl JobQueue {
 
 impl Drop for JobQueue {
     fn drop(&mut self) {
-        for index in 0..self.published.load(Ordering::Acquire) as usize {
-            let address = self.slots.get(index).task.load(Ordering::Acquire);
-            if address != 0 {
-                // SAFETY: made by `Box::into_raw` in `publish_tasks`; dropping the queue ends every borrow.
-                drop(unsafe { Box::from_raw(address as usize as *mut Task) });
+        self.slots.for_each_live(|slot| {
+            let address = slot.task.swap(0, Ordering::AcqRel) as usize as *const Task;
+            if !address.is_null() {
+                // SAFETY: a job never retired still holds its slot's count (`publish_each`).
+                drop(unsafe { Arc::from_raw(address) });
             }
-        }
+        });
     }
 }
 

@@ -47,7 +47,7 @@ fn check_events(events: &[f64], jobs: u64, max_worker: u32) -> Report {
 
 fn all_events(pool: &Pool) -> Vec<f64> {
     let mut events = Vec::new();
-    pool.read_events(0, &mut events);
+    assert_eq!(pool.read_events(0, &mut events).missed, 0, "the trace kept every event");
     events
 }
 
@@ -70,15 +70,18 @@ fn next_random(state: &mut u64) -> u64 {
 #[test]
 fn a_million_trivial_jobs_over_8_threads_each_run_once() {
     const JOBS: u64 = 1_000_000;
-    let pool = Pool::new(8).unwrap();
+    // A trace that keeps every event: the check below needs them all.
+    let pool = Pool::with_options(8, PoolOptions { trace_capacity: Some(JOBS), ..Default::default() }).unwrap();
     let batch = vec![noop(); 100_000];
     let (mut cursor, mut events) = (0, Vec::new());
     for _ in 0..JOBS / batch.len() as u64 {
         pool.submit(&batch).unwrap();
-        cursor = pool.read_events(cursor, &mut events); // read while workers write
+        let read = pool.read_events(cursor, &mut events); // read while workers write
+        assert_eq!(read.missed, 0);
+        cursor = read.cursor;
     }
     pool.wait_idle();
-    pool.read_events(cursor, &mut events);
+    assert_eq!(pool.read_events(cursor, &mut events).missed, 0);
     let report = check_events(&events, JOBS, 8);
     assert!(report.per_worker.iter().filter(|&&n| n > 0).count() > 1, "more than one worker ran jobs");
     let counters = pool.counters();
@@ -95,7 +98,7 @@ fn a_million_trivial_jobs_over_8_threads_each_run_once() {
 fn a_million_jobs_with_random_resizes_and_panics_each_reported_once() {
     const JOBS: u64 = 1_000_000;
     const FAIL_EVERY: u64 = 10_000;
-    let pool = Pool::new(4).unwrap();
+    let pool = Pool::with_options(4, PoolOptions { trace_capacity: Some(JOBS), ..Default::default() }).unwrap();
     let specs: Vec<JobSpec> =
         (1..=JOBS).map(|job| if job % FAIL_EVERY == 0 { noop().failing() } else { noop() }).collect();
     let mut random = 0xBAD5EED;
@@ -292,7 +295,7 @@ fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
     assert!(cost.to_string().contains("-1") && cost.to_string().contains("between 0 and"), "{cost}");
     let nan = pool.submit(&[JobSpec::new(JobKind::Cpu, f64::NAN)]).unwrap_err();
     assert!(nan.to_string().contains("NaN"), "{nan}");
-    let full = pool.submit(&vec![noop(); crate::MAX_JOBS as usize]).unwrap_err();
+    let full = pool.submit(&vec![noop(); crate::MAX_JOBS as usize + 1]).unwrap_err();
     assert!(matches!(full, PoolError::QueueFull { .. }), "{full}");
     for bad in [PoolOptions { capacity: Some(0), ..Default::default() }, PoolOptions { job_timeout_ms: Some(-5.0), ..Default::default() },
         PoolOptions { job_timeout_ms: Some(f64::NAN), ..Default::default() }] {
@@ -354,4 +357,35 @@ fn one_job_per_worker_uses_a_worker_for_each_job() {
         std::thread::sleep(Duration::from_millis(2));
     }
     assert_eq!(pool.live_threads(), 0, "each worker ended after its job");
+}
+
+#[test]
+fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
+    // 24 segments of 4,096 a round with the labelled closure: every round
+    // needs as many slots as the first (what memory is held is rounded up
+    // to whole segments).
+    const BATCH: usize = 24 * 4096 - 1;
+    let pool = Pool::new(4).unwrap();
+    let batch = vec![noop(); BATCH];
+    let (mut cursor, mut read, mut missed) = (0, 0, 0);
+    let mut after_one_batch = 0;
+    for round in 0..102 {
+        pool.submit(&batch).unwrap();
+        let labelled = pool.spawn_labeled("last", move || round).unwrap();
+        let labelled_job = labelled.job();
+        assert_eq!(labelled.join(), Ok(round));
+        pool.wait_idle();
+        let mut events = Vec::new();
+        let trace = pool.read_events(cursor, &mut events);
+        (cursor, read, missed) = (trace.cursor, read + events.len() / EVENT_FIELDS.len(), missed + trace.missed);
+        assert!(events.chunks(EVENT_FIELDS.len()).all(|e| e[JOB] >= 1.0 && e[STARTED] <= e[FINISHED]), "whole events");
+        assert_eq!(pool.label(labelled_job).as_deref(), Some("last"));
+        if round == 0 {
+            after_one_batch = pool.storage_bytes();
+        }
+    }
+    let jobs = 102 * (BATCH as u64 + 1);
+    assert_eq!(pool.counters().completed, jobs);
+    assert_eq!(read as u64 + missed, jobs, "every event read or counted as missed");
+    assert_eq!(pool.storage_bytes(), after_one_batch, "bytes of queue and trace after 10,027,008 jobs");
 }

@@ -124,7 +124,7 @@ impl PoolCore {
         if self.partitions_pending() {
             return Err(PoolError::PartitionFixed);
         }
-        let to_start = self.driver.with(|| {
+        let to_start = self.driver.with(|_| {
             let active: Vec<usize> =
                 (0..MAX_WORKERS).filter(|&i| self.slots[i].state.load(Ordering::Acquire) == ACTIVE).collect();
             let mut to_start = Vec::new();
@@ -233,8 +233,8 @@ impl PoolCore {
             slot.current_job.store(job, Ordering::Release);
             let task = self.queue.task(job);
             let result = {
-                let _running = RunningJob::enter(self, job, id);
-                if let Some(task) = task {
+                let _running = RunningJob::enter(self, job, id, task.as_deref());
+                if let Some(task) = &task {
                     // SAFETY: this worker claimed the job.
                     run_closure(unsafe { task.take_work() })
                 } else if watched {
@@ -265,10 +265,13 @@ impl PoolCore {
             tally.add(&event);
             settle_after = task.map(|task| (task, event));
         }
+        // Recorded: their slots may be used again, before the counts say
+        // they finished (a pool that is idle holds no slot of a finished job).
+        jobs.for_each(|job| self.queue.retire(job));
         sys::share_time(clock); // before the counts that tell others these jobs finished
         self.count_finished(id, tally);
         if let Some((task, event)) = settle_after {
-            settle(task, &event);
+            settle(&task, &event); // the worker's own count of the task keeps it
         }
         WorkerExit::Retired
     }
@@ -277,7 +280,7 @@ impl PoolCore {
     /// no thread of the pool's own is started for them.
     pub fn adopt_external_workers(&self, count: usize) -> Result<(), PoolError> {
         check_size(count)?;
-        self.driver.with(|| {
+        self.driver.with(|_| {
             for slot in &self.slots[..count] {
                 slot.state.store(ACTIVE, Ordering::Release);
             }
@@ -325,13 +328,17 @@ impl PoolCore {
         let claimed = self.queue.get(job);
         let finished_ms = finished_ms.max(started_ms); // `started_ms` was read on the job's own thread
         let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms, outcome, value: 0 };
+        let task = self.queue.task(job);
         self.events.push(event);
+        // The job's thread (trapped, or abandoned after the timeout) no
+        // longer reads its slot; it may hold the task, which is an `Arc`.
+        self.queue.retire(job);
         sys::share_time(finished_ms);
         let mut tally = Tally::default();
         tally.add(&event);
         self.count_finished(id, tally);
-        if let Some(task) = self.queue.task(job) {
-            settle(task, &event);
+        if let Some(task) = task {
+            settle(&task, &event);
         }
     }
 
@@ -390,7 +397,7 @@ impl PoolCore {
             self.finish_job(id, job, Outcome::Failed, started, sys::now_ms());
         }
         self.live.fetch_sub(1, Ordering::AcqRel);
-        let respawn = self.driver.with(|| {
+        let respawn = self.driver.with(|_| {
             let keep = slot.state.load(Ordering::Acquire) == ACTIVE && !self.closed.load(Ordering::Acquire);
             if !keep {
                 slot.state.store(VACANT, Ordering::Release);

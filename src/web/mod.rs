@@ -6,6 +6,7 @@ use crate::core::error::{JobError, PoolError};
 use crate::core::handle::{Batch, JobHandle};
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{self, JobKind, JobSpec};
+use crate::core::events::MAX_TRACE_CAPACITY;
 use crate::core::pool::{self, Counters, PoolCore, PoolOptions, MAX_JOBS, MAX_WORKERS};
 use crate::core::workers::Loss;
 use js_sys::{Array, Float64Array, Object, Promise, Reflect};
@@ -76,7 +77,8 @@ fn whole_number(what: &str, value: f64, min: f64, max: f64) -> Result<f64, JsErr
     }
 }
 
-/// Reads `{ capacity, jobTimeoutMs }`; absent fields keep their defaults.
+/// Reads `{ capacity, jobTimeoutMs, jobsPerWorker, traceCapacity }`;
+/// absent fields keep their defaults.
 fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsError> {
     let Some(options) = options else { return Ok(PoolOptions::default()) };
     let field = |key: &str| -> Result<Option<f64>, JsError> {
@@ -88,10 +90,12 @@ fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsError> {
     };
     let capacity = field("capacity")?.map(|c| whole_number("queue capacity", c, 1.0, MAX_JOBS as f64)).transpose()?;
     let quota = field("jobsPerWorker")?.map(|q| whole_number("jobs per worker", q, 1.0, MAX_JOBS as f64)).transpose()?;
+    let trace = field("traceCapacity")?.map(|t| whole_number("trace capacity", t, 1.0, MAX_TRACE_CAPACITY as f64)).transpose()?;
     let options = PoolOptions {
         capacity: capacity.map(|c| c as u64),
         job_timeout_ms: field("jobTimeoutMs")?,
         jobs_per_worker: quota.map(|q| q as u64),
+        trace_capacity: trace.map(|t| t as u64),
     };
     options.check().map_err(js_error)?;
     Ok(options)
@@ -125,6 +129,7 @@ pub struct WebPool {
     // The host calls back into Rust through these; they live as long as the pool.
     _callbacks: [Box<dyn std::any::Any>; 3],
     cursor: Cell<u64>,
+    missed: Cell<u64>,
 }
 
 #[wasm_bindgen(js_class = Pool)]
@@ -179,6 +184,7 @@ impl WebPool {
             rayon: None,
             _callbacks: [Box::new(start_failed), Box::new(lost), Box::new(overdue)],
             cursor: Cell::new(0),
+            missed: Cell::new(0),
         };
         Ok(pool)
     }
@@ -298,13 +304,37 @@ impl WebPool {
     }
 
     /// The events new since the last call, at most `limit` of them:
-    /// `eventFields().length` numbers per job, in that order.
+    /// `eventFields().length` numbers per job, in that order. The trace
+    /// keeps the latest `traceCapacity` events; those written again before
+    /// a call came to them are skipped and counted in `missedEvents`.
     #[wasm_bindgen(js_name = takeEvents)]
     pub fn take_events(&self, limit: Option<u32>) -> Float64Array {
         let mut flat = Vec::new();
-        let cursor = self.core.read_events(self.cursor.get(), limit.map_or(u64::MAX, u64::from), &mut flat);
-        self.cursor.set(cursor);
+        let read = self.core.read_events(self.cursor.get(), limit.map_or(u64::MAX, u64::from), &mut flat);
+        self.cursor.set(read.cursor);
+        self.missed.set(self.missed.get() + read.missed);
         Float64Array::from(&flat[..])
+    }
+
+    /// Events `takeEvents` skipped so far because the trace had written
+    /// them again before it was called: 0 for a reader that keeps up.
+    #[wasm_bindgen(getter = missedEvents)]
+    pub fn missed_events(&self) -> f64 {
+        self.missed.get() as f64
+    }
+
+    /// Bytes the queue's slots and the trace hold: they grow with the jobs
+    /// in flight and up to `traceCapacity`, never with the jobs run.
+    #[wasm_bindgen(getter = storageBytes)]
+    pub fn storage_bytes(&self) -> f64 {
+        self.core.storage_bytes() as f64
+    }
+
+    /// How many of the latest events the trace keeps (the `traceCapacity`
+    /// option, rounded up to a multiple of 4,096; 65,536 by default).
+    #[wasm_bindgen(getter = traceCapacity)]
+    pub fn trace_capacity(&self) -> f64 {
+        self.core.trace_capacity() as f64
     }
 
     /// The panic messages new since the last call: `[{ job, worker, message }]`.
@@ -363,10 +393,11 @@ impl WebPool {
             .collect()
     }
 
-    /// The label a closure job was given (`spawn_labeled`), if any.
+    /// The label a closure job was given (`spawn_labeled`), if any; kept
+    /// for the latest `traceCapacity` labelled jobs.
     #[wasm_bindgen(js_name = labelOf)]
     pub fn label_of(&self, job: f64) -> Option<String> {
-        self.core.label(job as u64).map(str::to_string)
+        self.core.label(job as u64)
     }
 
     /// Web Workers started and not yet ended.

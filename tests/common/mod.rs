@@ -22,6 +22,7 @@ macro_rules! suite {
             stop_lets_running_jobs_finish_then_refuses_jobs,
             drain_runs_everything_queued_then_refuses_jobs,
             memory_stops_growing_across_resize_cycles_and_panics,
+            ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand,
             each_strategy_runs_a_thousand_jobs_exactly_once,
             partition_assigns_exactly_the_planned_slices,
             unbounded_uses_a_worker_per_job,
@@ -107,8 +108,11 @@ fn counter(pool: &WebPool, name: &str) -> f64 {
     Reflect::get(&pool.counters(), &name.into()).unwrap().as_f64().unwrap()
 }
 
+/// The events new since the last call, all of them: fails if the trace
+/// wrote some again before they were read.
 fn take_all(pool: &WebPool) -> Vec<f64> {
     let events: Float64Array = pool.take_events(None);
+    assert_eq!(pool.missed_events(), 0.0, "the trace kept every event (capacity {})", pool.trace_capacity());
     events.to_vec()
 }
 
@@ -326,7 +330,7 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
 
 pub async fn a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes() {
     const JOBS: usize = 100_000;
-    let pool = WebPool::new(4.0, None).unwrap();
+    let pool = WebPool::new(4.0, options(r#"{"traceCapacity":100000}"#)).unwrap();
     within(&pool, "ready", pool.ready()).await;
     pool.submit("noop", JOBS as f64 / 2.0, 0.0).unwrap();
     pool.submit("cpu", JOBS as f64 / 2.0, 0.002).unwrap();
@@ -511,6 +515,50 @@ pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
     assert_eq!(pool.live_web_workers(), 1);
     assert_eq!(after_resizes, warm, "memory grew across resize cycles");
     assert_eq!(after_panics, warm, "memory grew across panics");
+}
+
+/// A long-lived pool: job slots are used again and the trace keeps its
+/// latest events, so memory stops growing however many jobs run. Each
+/// round queues 98,304 jobs (24 segments of 4,096 slots: every round needs
+/// as many as the first), built-in ones and closures, one labelled, and
+/// reads the trace once, late: a reader that falls behind is told how
+/// many events it missed, and what it is given is whole.
+pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
+    const ROUNDS: usize = 102;
+    const CLOSURES: usize = 1_000;
+    const BUILT_IN: f64 = (24 * 4096 - CLOSURES - 1) as f64;
+    let pool = WebPool::new(2.0, None).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let (mut read, mut after_one_round, mut storage_after_one_round) = (0.0, 0.0, 0.0);
+    for round in 0..ROUNDS {
+        pool.submit("noop", BUILT_IN, 0.0).unwrap();
+        let batch = pool.map((0..CLOSURES).collect::<Vec<_>>(), move |i| i + round).unwrap();
+        let label = format!("round {round}");
+        let labelled = pool.spawn_labeled(&label, move || round).unwrap();
+        let labelled_job = labelled.job();
+        let results = closures::before_deadline(&pool, &format!("closures of round {round}"), batch.in_order()).await;
+        assert!(results.into_iter().enumerate().all(|(i, r)| r == Ok(i + round)), "round {round}'s results");
+        assert_eq!(closures::before_deadline(&pool, "a labelled closure", labelled).await, Ok(round));
+        within(&pool, &format!("done, round {round}"), pool.done()).await;
+        let events = pool.take_events(None).to_vec();
+        for event in events.chunks(FIELDS) {
+            assert!(event[JOB] >= 1.0 && event[STARTED] <= event[FINISHED], "a whole event: {event:?}");
+        }
+        read += (events.len() / FIELDS) as f64;
+        assert_eq!(pool.label_of(labelled_job as f64).as_deref(), Some(label.as_str()));
+        if round == 0 {
+            after_one_round = web::memory_bytes();
+            storage_after_one_round = pool.storage_bytes();
+        }
+    }
+    let after_all = web::memory_bytes();
+    let jobs = ROUNDS as f64 * (BUILT_IN + CLOSURES as f64 + 1.0);
+    web_sys::console::log_1(&format!("memory: after {} jobs {after_one_round} B, after {jobs} jobs {after_all} B; events read {read}, missed {}", jobs / ROUNDS as f64, pool.missed_events()).into());
+    assert_eq!(counter(&pool, "completed"), jobs);
+    assert_eq!(read + pool.missed_events(), jobs, "every event read or counted as missed");
+    assert!(pool.missed_events() > 0.0, "a trace of {} events cannot keep a round of 98,304", pool.trace_capacity());
+    assert_eq!(pool.storage_bytes(), storage_after_one_round, "queue and trace bytes after {jobs} jobs");
+    assert_eq!(after_all, after_one_round, "wasm memory grew after the first 98,304 jobs");
 }
 
 /// Runs `jobs` cpu jobs with `strategy` (as the playground does) and
