@@ -8,7 +8,8 @@ import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
 import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, STRATEGIES, checkSetting, formatSetting, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
-import { CANCELLED, FAILED, Run, TIMED_OUT } from './run.js';
+import { FAILED, Run, TIMED_OUT } from './run.js';
+import { appendLog } from './log.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { chromeTrace, downloadTrace } from './trace.js';
@@ -351,41 +352,10 @@ class PoolPlayground extends HTMLElement {
 
   #appendLog(model, first) {
     if (first >= model.count) return;
-    const start = model.settings.jobs > LOG_LIMIT ? Math.max(first, model.count - LOG_TAIL) : first;
-    const lines = document.createDocumentFragment();
-    for (let i = start; i < model.count; i++) {
-      const line = logLine(model, i);
-      if (line) lines.append(line);
-    }
-    this.log.append(lines);
-    const excess = this.log.childElementCount - LOG_TAIL;
-    if (model.settings.jobs > LOG_LIMIT && excess > 0) {
-      // One removal for the whole excess: line by line re-lays the list each time.
-      const range = document.createRange();
-      range.setStartBefore(this.log.firstElementChild);
-      range.setEndBefore(this.log.children[excess]);
-      range.deleteContents();
-      this.log.start = model.count - LOG_TAIL + 1; // numbers stay the finish order
-    }
+    const tail = model.settings.jobs > LOG_LIMIT ? LOG_TAIL : Infinity;
+    appendLog(this.log, model, first, tail);
+    if (tail !== Infinity && model.count > tail) this.log.start = model.count - tail + 1; // numbers stay the finish order
     if (this.followLog) this.log.scrollTop = this.log.scrollHeight;
-  }
-}
-
-/// A job's line, in the article's words; none for a cancelled job.
-function logLine(model, index) {
-  const job = model.get(index, 'job');
-  const worker = model.get(index, 'worker');
-  switch (model.get(index, 'outcome')) {
-    case CANCELLED:
-      return null;
-    case FAILED:
-      return element('li', { class: 'failed' }, `Job ${job} failed on worker ${worker}: ${model.messages.get(job) ?? 'it panicked'}`);
-    case TIMED_OUT: {
-      const ms = Math.round(model.get(index, 'finished') - model.get(index, 'started'));
-      return element('li', { class: 'timed-out' }, `Job ${job} timed out on worker ${worker} after ${ms} ms`);
-    }
-    default:
-      return element('li', {}, `Job ${job} is done by worker ${worker}`);
   }
 }
 

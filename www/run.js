@@ -23,7 +23,9 @@ export const CANCELLED = 3;
 /// (`document.querySelector('pool-playground').run.model`).
 export class RunModel {
   /// `clock()`: ms on the pool's clock, the one its events' times are on.
-  constructor(settings, fieldNames, costs, clock = pageClock) {
+  /// `keep`: the most events kept for the views (the oldest are dropped
+  /// past it; the counts stay whole), for a pool that runs on and on.
+  constructor(settings, fieldNames, costs, clock = pageClock, keep = Infinity) {
     this.settings = settings;
     this.clock = clock;
     this.costs = costs; // each job's cost as asked, in ms (job n at n - 1)
@@ -31,8 +33,12 @@ export class RunModel {
     this.field = Object.fromEntries(fieldNames.map((name, i) => [name, i]));
     this.width = fieldNames.length;
     this.events = new Float64Array(0); // `width` numbers per reported job
-    this.count = 0;
-    this.timesDone = new Uint8Array(settings.jobs + 1); // per job number, capped at 255
+    this.count = 0; // events held in `events`
+    this.keep = keep;
+    this.dropped = 0; // events dropped past `keep`: `count + dropped` were added
+    this.missed = 0; // events the pool's trace wrote again before they were read
+    this.timesDone = new Uint8Array(settings.jobs + 1); // per job number, capped at 255; grows as jobs come
+    this.labels = new Map(); // job -> label, for jobs given one
     this.duplicates = 0;
     this.jobsByWorker = new Map();
     this.busyByWorker = new Map();
@@ -46,6 +52,7 @@ export class RunModel {
 
   /// Adds a batch from `Pool.takeEvents()`; returns the index of its first event.
   add(batch) {
+    this.#makeRoom(batch.length / this.width);
     const first = this.count;
     const added = batch.length / this.width;
     if ((first + added) * this.width > this.events.length) {
@@ -58,6 +65,7 @@ export class RunModel {
     const { job, worker, started, finished, outcome } = this.field;
     for (let i = 0; i < batch.length; i += this.width) {
       const n = batch[i + job];
+      if (n >= this.timesDone.length) this.#growTimesDone(n);
       if (this.timesDone[n] > 0) this.duplicates++;
       if (this.timesDone[n] < 255) this.timesDone[n]++;
       this.outcomes[batch[i + outcome]]++;
@@ -71,8 +79,31 @@ export class RunModel {
     return first;
   }
 
+  /// Past `keep`, drops the oldest events (at least half of those held,
+  /// so that dropping stays rare) and the labels of their jobs.
+  #makeRoom(adding) {
+    if (this.count + adding <= this.keep) return;
+    const drop = Math.min(this.count, Math.max(this.count + adding - this.keep, this.count >> 1));
+    const { job } = this.field;
+    for (let i = 0; i < drop; i++) this.labels.delete(this.events[i * this.width + job]);
+    this.events.copyWithin(0, drop * this.width, this.count * this.width);
+    this.count -= drop;
+    this.dropped += drop;
+  }
+
+  #growTimesDone(job) {
+    const grown = new Uint8Array(Math.max(job + 1, 2 * this.timesDone.length));
+    grown.set(this.timesDone);
+    this.timesDone = grown;
+  }
+
   get(index, name) {
     return this.events[index * this.width + this.field[name]];
+  }
+
+  /// Job `job`'s label (`spawn_labeled` in Rust), or undefined.
+  label(job) {
+    return this.labels.get(job);
   }
 
   sampleQueue(waiting, atMs = this.clock()) {
@@ -82,7 +113,7 @@ export class RunModel {
 
   /// Jobs that ran on a worker (whatever their outcome).
   get ran() {
-    return this.count - this.outcomes[CANCELLED];
+    return this.count + this.dropped - this.outcomes[CANCELLED];
   }
 
   get cancelled() {
@@ -91,7 +122,7 @@ export class RunModel {
 
   /// Jobs with no report at all: 0 once a run is over.
   get missing() {
-    return this.settings.jobs - (this.count - this.duplicates); // each job reported at least once counts once
+    return this.settings.jobs - (this.count + this.dropped + this.missed - this.duplicates); // each job reported at least once counts once
   }
 
   /// How many times faster than one worker doing the finished jobs alone:

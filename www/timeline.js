@@ -139,8 +139,11 @@ export class Timeline {
       bins = this.bins = { model, spanMs, perLane: new Map(), consumed: 0 };
     }
     const msPerColumn = spanMs / COLUMNS;
-    for (; bins.consumed < model.count; bins.consumed++) {
-      const i = bins.consumed;
+    // `consumed` counts every event ever added: a model that keeps only the
+    // latest events (`keep`) drops the oldest, which were binned already.
+    bins.consumed = Math.max(bins.consumed, model.dropped);
+    for (; bins.consumed < model.dropped + model.count; bins.consumed++) {
+      const i = bins.consumed - model.dropped;
       const worker = model.get(i, 'worker');
       if (worker === 0) continue; // cancelled: never ran
       let row = bins.perLane.get(worker);

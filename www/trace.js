@@ -3,6 +3,7 @@
 // slice per job; times in µs from the run's start.
 
 import { CANCELLED, OUTCOMES } from './run.js';
+import { jobName } from './log.js';
 
 const KIND_NAMES = ['cpu', 'sleep', 'noop', 'closure']; // as the core numbers JobKind
 
@@ -18,12 +19,13 @@ export function chromeTrace(model) {
     const started = model.get(i, 'started');
     traceEvents.push({
       ph: 'X', pid: 1, tid: model.get(i, 'worker'),
-      name: `Job ${model.get(i, 'job')}`,
+      name: jobName(model, model.get(i, 'job')),
       cat: KIND_NAMES[model.get(i, 'kind')] ?? 'job',
       ts: micros(started),
       dur: Math.max(0, micros(model.get(i, 'finished')) - micros(started)),
       args: {
         job: model.get(i, 'job'),
+        ...(model.label(model.get(i, 'job')) !== undefined ? { label: model.label(model.get(i, 'job')) } : {}),
         queuedMs: +(started - model.get(i, 'queued')).toFixed(3),
         outcome: OUTCOMES[model.get(i, 'outcome')] ?? 'unknown',
         ...(model.messages.has(model.get(i, 'job')) ? { message: model.messages.get(model.get(i, 'job')) } : {}),
@@ -33,13 +35,14 @@ export function chromeTrace(model) {
   return { traceEvents, displayTimeUnit: 'ms', otherData: { settings: model.settings } };
 }
 
-/// Offers the trace as a file download.
-export function downloadTrace(model) {
+/// Offers the trace as a file download, named after the run's settings
+/// unless `name` is given.
+export function downloadTrace(model, name) {
   const { settings } = model;
   const blob = new Blob([JSON.stringify(chromeTrace(model))], { type: 'application/json' });
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
-  link.download = `poolscope-pool${settings.pool}-jobs${settings.jobs}-${settings.kind}-${settings.dist}-seed${settings.seed}.json`;
+  link.download = name ?? `poolscope-pool${settings.pool}-jobs${settings.jobs}-${settings.kind}-${settings.dist}-seed${settings.seed}.json`;
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }

@@ -274,6 +274,18 @@ impl PoolCore {
         self.labels.with(|labels| labels.by_job.get(&job).map(|label| label.to_string()))
     }
 
+    /// The labels kept for jobs after `job`, in job order, and the last
+    /// such job (a cursor for the next call).
+    pub fn labels_after(&self, job: u64) -> (Vec<(u64, String)>, u64) {
+        self.labels.with(|labels| {
+            let start = labels.order.partition_point(|&queued| queued <= job);
+            let found: Vec<(u64, String)> =
+                labels.order.range(start..).map(|queued| (*queued, labels.by_job[queued].to_string())).collect();
+            let cursor = found.last().map_or(job, |(last, _)| *last);
+            (found, cursor)
+        })
+    }
+
     /// Keeps the labels of jobs `first..` (one per task) for the trace's
     /// readers, past the tasks, which are let go once their jobs finish.
     fn keep_labels(&self, first: u64, tasks: &[Task]) {

@@ -130,6 +130,7 @@ pub struct WebPool {
     _callbacks: [Box<dyn std::any::Any>; 3],
     cursor: Cell<u64>,
     missed: Cell<u64>,
+    label_cursor: Cell<u64>,
 }
 
 #[wasm_bindgen(js_class = Pool)]
@@ -185,6 +186,7 @@ impl WebPool {
             _callbacks: [Box::new(start_failed), Box::new(lost), Box::new(overdue)],
             cursor: Cell::new(0),
             missed: Cell::new(0),
+            label_cursor: Cell::new(0),
         };
         Ok(pool)
     }
@@ -391,6 +393,16 @@ impl WebPool {
                 JsValue::from(object)
             })
             .collect()
+    }
+
+    /// The labels given to jobs queued since the last call
+    /// (`spawn_labeled`): `[[job, label], ...]` in job order. The views
+    /// (`www/watch.js`) take them once a frame with the events.
+    #[wasm_bindgen(js_name = takeLabels)]
+    pub fn take_labels(&self) -> Array {
+        let (labels, cursor) = self.core.labels_after(self.label_cursor.get());
+        self.label_cursor.set(cursor);
+        labels.into_iter().map(|(job, label)| JsValue::from(Array::of2(&(job as f64).into(), &label.into()))).collect()
     }
 
     /// The label a closure job was given (`spawn_labeled`), if any; kept

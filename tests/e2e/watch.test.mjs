@@ -1,0 +1,84 @@
+// `watchPool`: the playground's views for a pool the page made itself
+// (www/watch.html), in a shadow root that leaves the page alone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, useBrowser } from './harness.mjs';
+
+const session = useBrowser(before, after);
+const DEADLINE_MS = 30_000;
+
+/// Waits for `condition` in the page; fails naming what it waited for and the pool's counters.
+async function waitFor(page, what, condition, arg) {
+  try {
+    await page.waitForFunction(condition, arg, { timeout: DEADLINE_MS });
+  } catch {
+    const counters = await page.evaluate(() => JSON.stringify(window.poolscopeWatchDemo?.pool.counters()));
+    assert.fail(`waited ${DEADLINE_MS} ms for ${what} in vain; counters ${counters}`);
+  }
+}
+
+test('the views show an app\'s own pool: log, lanes, counters, resize and trace; stop() removes them and nothing else', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/watch.html`, errors);
+  await waitFor(page, 'the pool', () => document.body.dataset.state === 'ready');
+  const before = await page.evaluate(() => ({
+    background: getComputedStyle(document.body).backgroundColor,
+    font: getComputedStyle(document.body).fontFamily,
+    sheets: document.styleSheets.length,
+  }));
+  await page.getByRole('button', { name: 'Queue 40 jobs' }).click();
+  await page.getByRole('button', { name: 'One worker more' }).click();
+  await page.getByRole('button', { name: 'Queue 40 jobs' }).click();
+  await waitFor(page, '80 jobs in the log', () => {
+    const log = document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"]');
+    return log?.children.length === 80;
+  });
+
+  const lines = (await page.getByRole('log').innerText()).split('\n').filter((line) => line.trim());
+  const jobs = lines.map((line) => {
+    const match = line.match(/^Job (\d+) is done by worker (\d+)$/);
+    assert.ok(match, `a log line in the article's words: ${JSON.stringify(line)}`);
+    assert.ok([1, 2, 3].includes(Number(match[2])), line);
+    return Number(match[1]);
+  });
+  assert.deepEqual(jobs.sort((a, b) => a - b), Array.from({ length: 80 }, (_, i) => i + 1), 'each job once');
+  await waitFor(page, 'the counters', () =>
+    document.querySelector('.poolscope-watch').shadowRoot.querySelector('[data-stat="completed"]').textContent === '80');
+  const canvas = page.locator('canvas.timeline');
+  assert.equal(await canvas.getAttribute('data-bars'), '80');
+  assert.equal(await canvas.getAttribute('data-lanes'), '3', 'a lane per worker, the one added by resize too');
+  const trace = await page.evaluate(() => window.poolscopeWatchDemo.watch.exportTrace());
+  const slices = trace.traceEvents.filter((event) => event.ph === 'X');
+  assert.equal(slices.length, 80);
+  assert.deepEqual(new Set(slices.map((slice) => slice.tid)), new Set([1, 2, 3]));
+
+  const during = await page.evaluate(() => ({
+    background: getComputedStyle(document.body).backgroundColor,
+    font: getComputedStyle(document.body).fontFamily,
+    sheets: document.styleSheets.length,
+  }));
+  assert.deepEqual(during, before, 'the views\' styles stay in their shadow root');
+  await page.getByRole('button', { name: 'Stop watching' }).click();
+  assert.equal(await page.locator('.poolscope-watch').count(), 0, 'stop() removed the views');
+  await page.getByRole('button', { name: 'Queue 40 jobs' }).click();
+  await waitFor(page, 'the pool to go on without its views', () => window.poolscopeWatchDemo.pool.counters().completed === 120);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('watchPool refuses what is not a pool, by name', async () => {
+  const page = await openPage(session.context, `${session.origin}/watch.html`);
+  await waitFor(page, 'the pool', () => document.body.dataset.state === 'ready');
+  const error = await page.evaluate(async () => {
+    const { watchPool } = await import('./watch.js');
+    try {
+      watchPool({ jobs: 3 }, document.body);
+      return null;
+    } catch (error) {
+      return { name: error.name, message: error.message };
+    }
+  });
+  assert.equal(error?.name, 'NotAPool');
+  assert.match(error.message, /watchPool needs a poolscope Pool/);
+  await page.close();
+});

@@ -1,0 +1,51 @@
+// The live log in the words of the Go article ("Job 3 is done by worker
+// 2"), with a job's label where it was given one ("Job 7 (tile 2,3) is
+// done by worker 2"). Shared by the playground and `watchPool`.
+
+import { element } from './dom.js';
+import { CANCELLED, FAILED, TIMED_OUT } from './run.js';
+
+/// How a job is named: its number, and its label if it has one.
+export function jobName(model, job) {
+  const label = model.label(job);
+  return label === undefined ? `Job ${job}` : `Job ${job} (${label})`;
+}
+
+/// Event `index`'s line; none for a cancelled job, which never ran.
+export function logLine(model, index) {
+  const job = model.get(index, 'job');
+  const worker = model.get(index, 'worker');
+  const name = jobName(model, job);
+  switch (model.get(index, 'outcome')) {
+    case CANCELLED:
+      return null;
+    case FAILED:
+      return element('li', { class: 'failed' }, `${name} failed on worker ${worker}: ${model.messages.get(job) ?? 'it panicked'}`);
+    case TIMED_OUT: {
+      const ms = Math.round(model.get(index, 'finished') - model.get(index, 'started'));
+      return element('li', { class: 'timed-out' }, `${name} timed out on worker ${worker} after ${ms} ms`);
+    }
+    default:
+      return element('li', {}, `${name} is done by worker ${worker}`);
+  }
+}
+
+/// Appends the lines of events `first..` to `list`, keeping the latest
+/// `tail` lines: one removal for the whole excess (line by line would
+/// re-lay the list each time).
+export function appendLog(list, model, first, tail) {
+  const start = Math.max(first, model.count - tail);
+  const lines = document.createDocumentFragment();
+  for (let i = start; i < model.count; i++) {
+    const line = logLine(model, i);
+    if (line) lines.append(line);
+  }
+  list.append(lines);
+  const excess = list.childElementCount - tail;
+  if (excess > 0) {
+    const range = document.createRange();
+    range.setStartBefore(list.firstElementChild);
+    range.setEndBefore(list.children[excess]);
+    range.deleteContents();
+  }
+}

@@ -1,0 +1,121 @@
+// The playground's views for any pool: its counters, a timeline with one
+// lane per worker, the live log in the article's words (with each job's
+// label) and a trace export. For a pool made anywhere: `new Pool(...)`
+// from pkg/poolscope.js, or a `WebPool` that Rust code hands to JS.
+//
+//   import { watchPool } from './watch.js';
+//   const watch = watchPool(pool, document.querySelector('#views'));
+//   ...
+//   watch.stop(); // removes the views; the pool goes on
+//
+// The views live in a shadow root of their own: the page's styles don't
+// reach them and theirs don't leak out.
+
+import { element } from './dom.js';
+import { RunModel } from './run.js';
+import { Timeline } from './timeline.js';
+import { Stats } from './stats.js';
+import { appendLog } from './log.js';
+import { chromeTrace, downloadTrace } from './trace.js';
+
+/// The numbers of an event, as `Pool.takeEvents` gives them (`eventFields()`).
+const EVENT_FIELDS = ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'];
+const STATS_INTERVAL_MS = 100;
+
+/// Attaches the views of `pool` to `container` and updates them once a
+/// frame until `stop()`. Options: `keep`, the most events the views hold
+/// (100,000; older ones are dropped, the counts stay whole); `logLines`,
+/// the lines the log shows (500); `clock`, ms on the pool's clock
+/// (`nowMs` from pkg/poolscope.js; the page's by default).
+///
+/// The views read the pool's events (`takeEvents`), panic messages
+/// (`takeFailures`) and labels (`takeLabels`): they are the pool's one
+/// reader of those; `counters()` and `workers()` stay free for anyone.
+export function watchPool(pool, container, options = {}) {
+  return new PoolWatch(pool, container, options);
+}
+
+export class PoolWatch {
+  constructor(pool, container, { keep = 100_000, logLines = 500, clock } = {}) {
+    if (!pool || typeof pool.takeEvents !== 'function' || typeof pool.counters !== 'function') {
+      throw Object.assign(new TypeError(`watchPool needs a poolscope Pool (with takeEvents and counters), not ${pool}`), { name: 'NotAPool' });
+    }
+    this.pool = pool;
+    this.logLines = logLines;
+    const counters = pool.counters();
+    this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, EVENT_FIELDS, [], clock, keep);
+    this.counters = counters;
+    this.workers = [];
+    this.host = element('div', { class: 'poolscope-watch' });
+    const root = this.host.attachShadow({ mode: 'open' });
+    const canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0' });
+    this.log = element('ol', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' });
+    this.note = element('p', { class: 'note', 'data-missed': '0' });
+    const stats = element('div', { class: 'stats' });
+    root.append(
+      element('link', { rel: 'stylesheet', href: new URL('./style.css', import.meta.url).href }),
+      element('div', { class: 'views' },
+        element('section', { class: 'panel' }, element('h2', {}, 'Timeline'), canvas, this.note),
+        element('section', { class: 'panel' }, element('h2', {}, 'Counters'), stats),
+        element('section', { class: 'panel' }, element('h2', {}, 'Log'), this.log,
+          element('button', { type: 'button', class: 'export' }, 'Export trace'))),
+    );
+    root.querySelector('button.export').addEventListener('click', () => downloadTrace(this.model, 'poolscope-watch.json'));
+    this.timeline = new Timeline(canvas);
+    this.stats = new Stats(stats);
+    this.statsShownAt = 0;
+    this.signature = '';
+    container.append(this.host);
+    this.frame = requestAnimationFrame(() => this.#frame());
+  }
+
+  /// The trace so far as Chrome trace-event JSON (what Export trace saves).
+  exportTrace() {
+    return chromeTrace(this.model);
+  }
+
+  /// Stops updating and removes the views. The pool is not touched.
+  stop() {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.host.remove();
+  }
+
+  #frame() {
+    this.#poll();
+    this.frame = requestAnimationFrame(() => this.#frame());
+  }
+
+  #poll() {
+    const { pool, model } = this;
+    // Messages and labels first: the events then find them.
+    for (const { job, message } of pool.takeFailures?.() ?? []) model.messages.set(job, message);
+    for (const [job, label] of pool.takeLabels?.() ?? []) model.labels.set(job, label);
+    const first = model.add(pool.takeEvents());
+    model.missed = pool.missedEvents ?? 0;
+    this.counters = pool.counters();
+    this.workers = pool.workers();
+    model.settings.jobs = this.counters.submitted;
+    if (this.counters.workers !== model.settings.pool) {
+      model.settings.pool = this.counters.workers;
+      model.resizes.push({ atMs: model.clock(), size: this.counters.workers });
+    }
+    model.sampleQueue(this.counters.waiting);
+    const signature = `${model.count}|${model.dropped}|${this.counters.waiting}|${this.counters.running}|${this.workers.length}`;
+    if (signature === this.signature) return;
+    this.signature = signature;
+    appendLog(this.log, model, first, this.logLines);
+    this.timeline.draw(this);
+    if (model.missed > 0) {
+      this.note.dataset.missed = String(model.missed);
+      this.note.textContent = `${model.missed.toLocaleString('en-US')} events were written over in the pool's trace ` +
+        `(traceCapacity ${pool.traceCapacity?.toLocaleString('en-US') ?? '?'}) before the views read them: the counts above include them, the timeline does not.`;
+    }
+    const now = performance.now();
+    const idle = this.counters.running === 0 && this.counters.waiting === 0; // the last change: show it now
+    if (idle || now - this.statsShownAt >= STATS_INTERVAL_MS) {
+      this.statsShownAt = now;
+      this.stats.update(this);
+    }
+  }
+}
