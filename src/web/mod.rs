@@ -542,7 +542,7 @@ pub fn max_workers() -> u32 {
     MAX_WORKERS as u32
 }
 
-/// The most jobs one pool takes over its life.
+/// The most jobs one pool holds waiting at once (and so the largest batch).
 #[wasm_bindgen(js_name = maxJobs)]
 pub fn max_jobs() -> f64 {
     MAX_JOBS as f64
