@@ -201,21 +201,24 @@ pub fn cpu_iterations(cost_ms: f64) -> u64 {
 }
 
 /// Runs job number `job` and returns its value; panics if the job is one
-/// that was asked to fail. `stop()` is checked at safe points (see
-/// `cpu_checksum_until`): once it says so, the job returns at once with no
-/// value (its outcome was reported by whoever said stop).
+/// that was asked to fail. `stop()`, if given (a pool with a job timeout),
+/// is checked at safe points (see `cpu_checksum_until`): once it says so,
+/// the job returns at once with no value (its outcome was reported by
+/// whoever said stop). Without it a job runs straight through: a sleep is
+/// one wait, not one every `STOP_CHECK_MS`.
 #[inline(never)]
-pub(crate) fn run(job: u64, spec: JobSpec, stop: &dyn Fn() -> bool) -> Option<u32> {
-    let value = match spec.kind {
-        JobKind::Cpu => cpu_checksum_until(job, cpu_iterations(spec.cost_ms), stop)?,
-        JobKind::Sleep => {
+pub(crate) fn run(job: u64, spec: JobSpec, stop: Option<&dyn Fn() -> bool>) -> Option<u32> {
+    let value = match (spec.kind, stop) {
+        (JobKind::Cpu, Some(stop)) => cpu_checksum_until(job, cpu_iterations(spec.cost_ms), stop)?,
+        (JobKind::Cpu, None) => cpu_checksum(job, cpu_iterations(spec.cost_ms)),
+        (JobKind::Sleep, _) => {
             sys::sleep_ms_until(spec.cost_ms, stop);
             0
         }
-        JobKind::Noop => job as u32,
-        JobKind::Closure => unreachable!("closure jobs run through their task"),
+        (JobKind::Noop, _) => job as u32,
+        (JobKind::Closure, _) => unreachable!("closure jobs run through their task"),
     };
-    if stop() {
+    if stop.is_some_and(|stop| stop()) {
         return None;
     }
     if spec.fail {
@@ -242,7 +245,7 @@ mod tests {
     #[test]
     fn cpu_cost_is_roughly_what_was_asked() {
         let start = sys::now_ms();
-        assert!(run(1, JobSpec::new(JobKind::Cpu, 20.0), &|| false).is_some());
+        assert!(run(1, JobSpec::new(JobKind::Cpu, 20.0), None).is_some());
         let took = sys::now_ms() - start;
         assert!(took > 5.0 && took < 200.0, "a 20 ms cpu job took {took} ms");
     }
@@ -268,7 +271,7 @@ mod tests {
         assert_eq!(cpu_checksum_until(9, 1 << 20, &stop_on_third), None, "stops at the third check");
         assert_eq!(checks.get(), 3);
         let sleep_stopped = sys::now_ms();
-        assert_eq!(run(2, JobSpec::new(JobKind::Sleep, 10_000.0), &|| sys::now_ms() - sleep_stopped > 20.0), None);
+        assert_eq!(run(2, JobSpec::new(JobKind::Sleep, 10_000.0), Some(&|| sys::now_ms() - sleep_stopped > 20.0)), None);
         assert!(sys::now_ms() - sleep_stopped < 5_000.0, "a stopped sleep job ended at its next check");
     }
 }

@@ -239,9 +239,9 @@ impl PoolCore {
                     run_closure(unsafe { task.take_work() })
                 } else if watched {
                     // The watchdog took the job back: stop at the next safe point.
-                    run_catching_panics(job, claimed.spec, &|| slot.current_job.load(Ordering::Relaxed) != job)
+                    run_catching_panics(job, claimed.spec, Some(&|| slot.current_job.load(Ordering::Relaxed) != job))
                 } else {
-                    run_catching_panics(job, claimed.spec, &|| false)
+                    run_catching_panics(job, claimed.spec, None)
                 }
             };
             clock = sys::now_ms().max(started_ms);
@@ -489,7 +489,7 @@ fn run_closure(work: Option<Box<dyn FnOnce() + Send>>) -> Ran {
 /// Runs a job. Native threads unwind, so the worker goes on after a panic;
 /// wasm32 aborts on panic, so there the thread traps instead and the
 /// platform calls `worker_lost`.
-fn run_catching_panics(job: u64, spec: job::JobSpec, stop: &dyn Fn() -> bool) -> Ran {
+fn run_catching_panics(job: u64, spec: job::JobSpec, stop: Option<&dyn Fn() -> bool>) -> Ran {
     #[cfg(not(target_arch = "wasm32"))]
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job::run(job, spec, stop)));
     #[cfg(target_arch = "wasm32")]

@@ -21,16 +21,18 @@ pub fn now_ms() -> f64 {
 /// Nothing to do: `now_ms` is one monotonic clock for the whole process.
 #[inline]
 pub fn share_time(_ms: f64) {}
-/// Waits `ms` without using the CPU, or until `stop()` says so (checked
-/// every `STOP_CHECK_MS`).
-pub fn sleep_ms_until(ms: f64, stop: &dyn Fn() -> bool) {
+
+/// Waits `ms` without using the CPU, or until `stop()`, if given, says so
+/// (checked every `STOP_CHECK_MS`).
+pub fn sleep_ms_until(ms: f64, stop: Option<&dyn Fn() -> bool>) {
     let deadline = now_ms() + ms;
     loop {
         let left = deadline - now_ms();
-        if left <= 0.0 || stop() {
+        if left <= 0.0 || stop.is_some_and(|stop| stop()) {
             return;
         }
-        std::thread::sleep(Duration::from_secs_f64(left.min(super::STOP_CHECK_MS) / 1e3));
+        let chunk = if stop.is_some() { left.min(super::STOP_CHECK_MS) } else { left };
+        std::thread::sleep(Duration::from_secs_f64(chunk / 1e3));
     }
 }
 

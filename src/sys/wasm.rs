@@ -49,21 +49,22 @@ fn wait_ns(word: &AtomicU32, expected: u32, timeout_ns: i64) {
     unsafe { memory_atomic_wait32(word.as_ptr() as *mut i32, expected as i32, timeout_ns) };
 }
 
-/// Waits `ms` without using the CPU, or until `stop()` says so (checked
-/// every `STOP_CHECK_MS`). Only a thread that may block waits at all.
-pub fn sleep_ms_until(ms: f64, stop: &dyn Fn() -> bool) {
+/// Waits `ms` without using the CPU, or until `stop()`, if given, says so
+/// (checked every `STOP_CHECK_MS`). Only a thread that may block waits at all.
+pub fn sleep_ms_until(ms: f64, stop: Option<&dyn Fn() -> bool>) {
     let deadline = now_ms() + ms;
     let never_woken = AtomicU32::new(0);
     loop {
         let left = deadline - now_ms();
-        if left <= 0.0 || stop() {
+        if left <= 0.0 || stop.is_some_and(|stop| stop()) {
             return;
         }
         if !may_block() {
             REFUSED_WAITS.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        wait_ns(&never_woken, 0, (left.min(super::STOP_CHECK_MS) * 1e6) as i64);
+        let chunk = if stop.is_some() { left.min(super::STOP_CHECK_MS) } else { left };
+        wait_ns(&never_woken, 0, (chunk * 1e6) as i64);
     }
 }
 

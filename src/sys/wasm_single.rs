@@ -10,7 +10,7 @@ pub fn share_time(_ms: f64) {}
 
 /// The fallback's workers do `sleep` jobs in JavaScript (`setTimeout`):
 /// without shared memory a wasm thread has nothing to wait on.
-pub fn sleep_ms_until(_ms: f64, _stop: &dyn Fn() -> bool) {
+pub fn sleep_ms_until(_ms: f64, _stop: Option<&dyn Fn() -> bool>) {
     unreachable!("sleep jobs run in JavaScript in the fallback");
 }
 

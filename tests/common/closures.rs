@@ -42,7 +42,7 @@ pub(super) async fn running(pool: &WebPool, jobs: f64) {
 
 /// Sleeps on a worker without using the CPU.
 fn sleep(ms: f64) {
-    poolscope::sys::sleep_ms_until(ms, &|| false);
+    poolscope::sys::sleep_ms_until(ms, None);
 }
 
 /// Awaits `future` or fails after `DEADLINE_MS` with the pool's state.
