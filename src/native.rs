@@ -192,12 +192,31 @@ impl Pool {
 
     /// Blocks until every job queued so far has finished.
     pub fn wait_idle(&self) {
+        while !self.wait_idle_for(std::time::Duration::from_secs(3600)) {}
+    }
+
+    /// Blocks until every job queued so far has finished, or `timeout`
+    /// passed; returns whether the pool is idle.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let pool = poolscope::Pool::new(1).unwrap();
+    /// let _slow = pool.spawn(|| std::thread::sleep(Duration::from_millis(200))).unwrap();
+    /// assert!(!pool.wait_idle_for(Duration::from_millis(10)));
+    /// assert!(pool.wait_idle_for(Duration::from_secs(30)));
+    /// ```
+    pub fn wait_idle_for(&self, timeout: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
         loop {
             let epoch = self.core.idle_epoch().load(Ordering::Acquire);
             if self.core.is_idle() {
-                return;
+                return true;
             }
-            crate::sys::wait(self.core.idle_epoch(), epoch, Some(50.0));
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            crate::sys::wait(self.core.idle_epoch(), epoch, Some(left.as_secs_f64().min(0.05) * 1e3));
         }
     }
 

@@ -6,6 +6,7 @@ use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{JobKind, Outcome};
 use crate::core::pool::PoolOptions;
 use crate::native::Pool;
+use crate::core::tests::idle;
 use crate::{JobError, PoolError, MAX_LABEL_BYTES};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -77,7 +78,7 @@ fn spawn_gives_the_closures_value_as_a_future_and_by_join() {
     assert_eq!(handle.job(), 1);
     assert_eq!(block_on(handle), Ok(42));
     assert_eq!(pool.spawn(|| "joined".to_string()).unwrap().join(), Ok("joined".to_string()));
-    pool.wait_idle();
+    idle(&pool);
     let events = events(&pool);
     assert_eq!(events.len(), 2 * EVENT_FIELDS.len());
     assert!(events.chunks(EVENT_FIELDS.len()).all(|e| e[2] == JobKind::Closure as u8 as f64 && e[6] == 0.0));
@@ -91,7 +92,7 @@ fn map_gives_results_in_input_order_each_job_once() {
     assert_eq!(batch.jobs(), (1..=10_000).collect::<Vec<u64>>());
     let results = block_on(batch.in_order());
     assert_eq!(results, (0..10_000u64).map(|n| Ok(n * 3)).collect::<Vec<_>>());
-    pool.wait_idle();
+    idle(&pool);
     let mut seen = vec![0u8; 10_001];
     for event in events(&pool).chunks(EVENT_FIELDS.len()) {
         seen[event[0] as usize] += 1;
@@ -141,7 +142,7 @@ fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_els
     assert_eq!(failing.join(), Err(JobError::Panicked { job: 1, message: "tile 7 was too hard".to_string() }));
     assert_eq!(others.join_all().unwrap(), (0..100u32).map(|n| Ok(n + 1)).collect::<Vec<_>>());
     assert_eq!(Arc::strong_count(&captured), 1, "native threads unwind: the captured values were dropped");
-    pool.wait_idle();
+    idle(&pool);
     let counters = pool.counters();
     assert_eq!((counters.completed, counters.failed), (100, 1));
     assert_eq!(pool.take_failures()[0].message, "tile 7 was too hard");
@@ -169,7 +170,7 @@ fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thre
     assert_eq!(next.join(), Ok("next"), "the replacement thread took the next job");
     assert_eq!(finished.load(Ordering::SeqCst), 0, "the closure was not interrupted: it is still running");
     gate.open();
-    pool.wait_idle();
+    idle(&pool);
     assert_eq!((pool.counters().timed_out, pool.counters().completed), (1, 1));
     drop(pool); // joins every thread, the old one too
     assert_eq!(finished.load(Ordering::SeqCst), 1, "it ran to its end; its value was dropped");
@@ -220,7 +221,7 @@ fn closures_stay_exactly_once_across_resizes_during_a_batch() {
     gate.open();
     let results = batch.join_all().unwrap();
     assert!(results.iter().enumerate().all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
-    pool.wait_idle();
+    idle(&pool);
     let mut seen = vec![0u8; 50_001];
     let mut workers = std::collections::HashSet::new();
     for event in events(&pool).chunks(EVENT_FIELDS.len()) {

@@ -318,14 +318,16 @@ impl PoolCore {
             }
             let start = self.queue.published() + 1;
             self.events.prepare(self.queue.published() + count);
-            // Taken from the shared queue before anyone can see them.
+            // Taken from the shared queue before anyone can see them, and
+            // written before any worker is given its slice.
             self.queue.reserve(count);
+            let first = self.queue.publish(specs.iter().copied(), sys::now_ms());
             let slice = count.div_ceil(workers.max(1));
             for (worker, slot) in self.slots.iter().enumerate().take(workers as usize) {
                 let begin = (start + worker as u64 * slice).min(start + count);
                 slot.assign_partition(begin, (begin + slice).min(start + count));
             }
-            Ok(self.queue.publish(specs.iter().copied(), sys::now_ms()))
+            Ok(first)
         })?;
         self.wake_workers();
         Ok(first)

@@ -45,6 +45,18 @@ fn check_events(events: &[f64], jobs: u64, max_worker: u32) -> Report {
     report
 }
 
+/// Waits for the pool to be idle; fails after 30 s with its counters and
+/// workers, instead of hanging.
+pub(super) fn idle(pool: &Pool) {
+    assert!(
+        pool.wait_idle_for(Duration::from_secs(30)),
+        "waited 30 s for the pool to be idle in vain: {:?}, workers {:?}, live threads {}",
+        pool.counters(),
+        pool.worker_stats(),
+        pool.live_threads()
+    );
+}
+
 fn all_events(pool: &Pool) -> Vec<f64> {
     let mut events = Vec::new();
     assert_eq!(pool.read_events(0, &mut events).missed, 0, "the trace kept every event");
@@ -80,7 +92,7 @@ fn a_million_trivial_jobs_over_8_threads_each_run_once() {
         assert_eq!(read.missed, 0);
         cursor = read.cursor;
     }
-    pool.wait_idle();
+    idle(&pool);
     assert_eq!(pool.read_events(cursor, &mut events).missed, 0);
     let report = check_events(&events, JOBS, 8);
     assert!(report.per_worker.iter().filter(|&&n| n > 0).count() > 1, "more than one worker ran jobs");
@@ -106,7 +118,7 @@ fn a_million_jobs_with_random_resizes_and_panics_each_reported_once() {
         pool.submit(batch).unwrap();
         pool.resize(1 + (next_random(&mut random) % 8) as usize).unwrap();
     }
-    pool.wait_idle();
+    idle(&pool);
     let report = check_events(&all_events(&pool), JOBS, 8);
     let failures = JOBS / FAIL_EVERY;
     assert_eq!(report.outcomes[Outcome::Failed as usize], failures);
@@ -123,7 +135,7 @@ fn noop_values_and_cpu_checksums_are_the_jobs_own() {
     let pool = Pool::new(3).unwrap();
     pool.submit(&[JobSpec::new(JobKind::Cpu, 1.0); 30]).unwrap();
     pool.submit(&[noop(); 30]).unwrap();
-    pool.wait_idle();
+    idle(&pool);
     let events = all_events(&pool);
     check_events(&events, 60, 3);
     for event in events.chunks(EVENT_FIELDS.len()) {
@@ -138,7 +150,7 @@ fn sleeping_jobs_overlap_across_workers() {
     let pool = Pool::new(4).unwrap();
     pool.submit(&[sleep(100.0); 4]).unwrap();
     let start = crate::sys::now_ms();
-    pool.wait_idle();
+    idle(&pool);
     let took = crate::sys::now_ms() - start;
     let report = check_events(&all_events(&pool), 4, 4);
     assert_eq!(report.per_worker[1..], [1, 1, 1, 1], "one job per worker");
@@ -156,7 +168,7 @@ fn jobs_stay_exactly_once_across_random_resizes() {
         std::thread::sleep(Duration::from_millis(2));
     }
     pool.resize(3).unwrap();
-    pool.wait_idle();
+    idle(&pool);
     check_events(&all_events(&pool), JOBS, 8);
     // Retired workers really end: the live threads settle at the pool size.
     let deadline = crate::sys::now_ms() + 5_000.0;
@@ -175,7 +187,7 @@ fn a_retiring_worker_finishes_its_job_then_takes_no_more() {
     pool.resize(1).unwrap();
     let resized_ms = crate::sys::now_ms();
     pool.submit(&[noop(); 50]).unwrap();
-    pool.wait_idle();
+    idle(&pool);
     let events = all_events(&pool);
     let report = check_events(&events, 52, 2);
     assert_eq!(report.per_worker[2], 1, "worker 2 finished its running job and no other");
@@ -188,7 +200,7 @@ fn a_panicking_job_fails_with_its_message_and_the_pool_goes_on() {
     let pool = Pool::new(3).unwrap();
     let specs: Vec<JobSpec> = (1..=100).map(|job| if job == 5 || job == 50 { sleep(1.0).failing() } else { sleep(1.0) }).collect();
     pool.submit(&specs).unwrap();
-    pool.wait_idle();
+    idle(&pool);
     let report = check_events(&all_events(&pool), 100, 3);
     assert_eq!(report.outcomes[Outcome::Failed as usize], 2);
     let mut failures = pool.take_failures();
@@ -198,7 +210,7 @@ fn a_panicking_job_fails_with_its_message_and_the_pool_goes_on() {
     let counters = pool.counters();
     assert_eq!((counters.completed, counters.failed, counters.live_workers), (98, 2, 3));
     pool.submit(&[noop(); 10]).unwrap(); // the queue stays usable
-    pool.wait_idle();
+    idle(&pool);
     assert_eq!(pool.counters().completed, 108);
 }
 
@@ -209,7 +221,7 @@ fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
     let mut specs = vec![sleep(1_000.0)];
     specs.extend(std::iter::repeat_n(sleep(2.0), 40));
     pool.submit(&specs).unwrap();
-    pool.wait_idle();
+    idle(&pool);
     let events = all_events(&pool);
     let report = check_events(&events, 41, 2);
     assert_eq!(report.outcomes[Outcome::TimedOut as usize], 1);
@@ -241,7 +253,7 @@ fn a_full_queue_rejects_at_once_or_waits_for_room() {
     let first = pool.submit_waiting(&[sleep(1.0); 40]).unwrap();
     assert_eq!(first, 6);
     assert!(pool.counters().waiting <= 5);
-    pool.wait_idle();
+    idle(&pool);
     check_events(&all_events(&pool), 45, 1);
     assert_eq!(pool.counters().completed, 45);
 }
@@ -252,13 +264,13 @@ fn cancel_reports_the_waiting_jobs_and_the_pool_goes_on() {
     pool.submit(&[sleep(50.0); 10]).unwrap();
     std::thread::sleep(Duration::from_millis(20)); // jobs 1 and 2 running
     assert_eq!(pool.cancel(), 8);
-    pool.wait_idle();
+    idle(&pool);
     let counters = pool.counters();
     assert_eq!((counters.completed, counters.cancelled, counters.running, counters.waiting), (2, 8, 0, 0));
     let report = check_events(&all_events(&pool), 10, 2);
     assert_eq!(report.outcomes[Outcome::Cancelled as usize], 8);
     assert_eq!(pool.submit(&[noop(); 5]).unwrap(), 11, "the pool takes jobs after a cancel");
-    pool.wait_idle();
+    idle(&pool);
     assert_eq!(pool.counters().completed, 7);
 }
 
@@ -268,7 +280,7 @@ fn stop_lets_running_jobs_finish_and_takes_no_more() {
     pool.submit(&[sleep(50.0); 10]).unwrap();
     std::thread::sleep(Duration::from_millis(20));
     assert_eq!(pool.stop(), 8);
-    pool.wait_idle();
+    idle(&pool);
     assert_eq!(pool.counters().completed, 2, "the two running jobs finished");
     assert_eq!(pool.submit(&[noop()]), Err(PoolError::PoolStopped));
     check_events(&all_events(&pool), 10, 2);
@@ -302,7 +314,7 @@ fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
         let error = Pool::with_options(1, bad).err().expect("refused");
         assert!(error.to_string().contains("out of range"), "{error}");
     }
-    pool.wait_idle();
+    idle(&pool);
     assert_eq!(pool.counters().completed, 10);
     assert!(Pool::new(0).is_err());
 }
@@ -314,7 +326,7 @@ fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
     let specs: Vec<JobSpec> = (1..=6).map(|job| if job == 1 { sleep(60.0) } else { sleep(1.0) }).collect();
     assert_eq!(pool.submit_partitioned(&specs).unwrap(), 1);
     assert_eq!(pool.resize(3), Err(PoolError::PartitionFixed), "slices are fixed while jobs are left");
-    pool.wait_idle();
+    idle(&pool);
     let events = all_events(&pool);
     check_events(&events, 6, 2);
     for event in events.chunks(EVENT_FIELDS.len()) {
@@ -323,7 +335,7 @@ fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
     }
     pool.resize(3).unwrap(); // all taken: the pool is free again
     assert_eq!(pool.submit_partitioned(&vec![noop(); 7]).unwrap(), 7);
-    pool.wait_idle();
+    idle(&pool);
     let events = all_events(&pool);
     let late: Vec<(f64, f64)> = events.chunks(EVENT_FIELDS.len()).filter(|e| e[JOB] >= 7.0).map(|e| (e[JOB], e[WORKER])).collect();
     assert_eq!(late.len(), 7);
@@ -338,7 +350,7 @@ fn cancel_empties_the_partitions_too() {
     pool.submit_partitioned(&[sleep(30.0); 10]).unwrap();
     std::thread::sleep(Duration::from_millis(10));
     assert_eq!(pool.cancel(), 8);
-    pool.wait_idle();
+    idle(&pool);
     let report = check_events(&all_events(&pool), 10, 2);
     assert_eq!(report.outcomes, [2, 0, 0, 8]);
     assert_eq!((pool.counters().waiting, pool.counters().running), (0, 0));
@@ -349,7 +361,7 @@ fn one_job_per_worker_uses_a_worker_for_each_job() {
     let options = PoolOptions { jobs_per_worker: Some(1), ..PoolOptions::default() };
     let pool = Pool::with_options(10, options).unwrap();
     pool.submit(&[sleep(20.0); 10]).unwrap();
-    pool.wait_idle();
+    idle(&pool);
     let report = check_events(&all_events(&pool), 10, 10);
     assert_eq!(report.per_worker[1..], [1; 10], "each job its own worker");
     let deadline = crate::sys::now_ms() + 2_000.0;
@@ -374,7 +386,7 @@ fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
         let labelled = pool.spawn_labeled("last", move || round).unwrap();
         let labelled_job = labelled.job();
         assert_eq!(labelled.join(), Ok(round));
-        pool.wait_idle();
+        idle(&pool);
         let mut events = Vec::new();
         let trace = pool.read_events(cursor, &mut events);
         (cursor, read, missed) = (trace.cursor, read + events.len() / EVENT_FIELDS.len(), missed + trace.missed);
