@@ -31,6 +31,8 @@ extern "C" {
     fn live_count(this: &WorkerHost) -> u32;
     #[wasm_bindgen(method, getter, js_name = lostThreads)]
     fn lost_threads(this: &WorkerHost) -> u32;
+    #[wasm_bindgen(method, getter, js_name = stalledStarts)]
+    fn stalled_starts(this: &WorkerHost) -> u32;
     #[wasm_bindgen(js_name = spawnRayonThread)]
     fn spawn_rayon_thread(glue_url: &str, module: JsValue, memory: JsValue, pointer: u32);
     #[wasm_bindgen(js_name = announceReady)]
@@ -422,6 +424,13 @@ impl WebPool {
     #[wasm_bindgen(getter, js_name = lostWorkers)]
     pub fn lost_workers(&self) -> u32 {
         self.host.lost_threads()
+    }
+
+    /// Web Workers ended and started again because their module did not
+    /// load within 10 s (seen in WebKitGTK under load; see worker_host.js).
+    #[wasm_bindgen(getter, js_name = stalledWorkerStarts)]
+    pub fn stalled_worker_starts(&self) -> u32 {
+        self.host.stalled_starts()
     }
 
     /// Resolves once every job queued so far has finished: Go's `wg.Wait()`.

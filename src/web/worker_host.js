@@ -4,6 +4,17 @@
 
 const ROLE = 'poolscope-worker';
 
+/// A new worker first imports the wasm-bindgen glue. In WebKitGTK 2.50,
+/// under load, that `import()` in a nested module worker sometimes never
+/// settled (stuck for minutes: 5 of 30 workers once; the suites' stall that
+/// remained after the timeout fix). So a worker reports 'loaded' and waits
+/// for the page's 'go' before it instantiates the module and touches the
+/// shared memory; one that has not loaded by LOAD_DEADLINE_MS is ended,
+/// which is safe before 'go' (it owns no stack, TLS or lock yet), and
+/// another is started in its place.
+const LOAD_DEADLINE_MS = 10_000;
+const LOAD_TRIES = 3;
+
 export class WorkerHost {
   /// `pool` holds the Rust side: `startFailed(pointer, id)`,
   /// `lost(pointer, id, crashed) -> new pointer or 0`, `overdue() -> ids`.
@@ -14,6 +25,7 @@ export class WorkerHost {
     // `timedOut`: its job was reported and its id handed on; it ends by itself.
     this.workers = new Map(); // Worker -> { id, corePointer, tls, stack, timedOut }
     this.lostThreads = 0;
+    this.stalledStarts = 0; // Web Workers ended because their module never loaded
     if (jobTimeoutMs > 0) {
       this.watchdog = setInterval(() => this.#killOverdue(), Math.min(50, Math.max(5, jobTimeoutMs / 4)));
     }
@@ -41,26 +53,43 @@ export class WorkerHost {
     clearInterval(this.watchdog);
   }
 
-  #spawnOne(corePointer, id) {
-    const worker = new Worker(new URL(import.meta.url), { type: 'module', name: `${ROLE} ${id}` });
-    const record = { id, corePointer, tls: 0, stack: 0 };
-    this.workers.set(worker, record);
-    return new Promise((resolve, reject) => {
-      worker.onmessage = ({ data }) => {
-        switch (data.type) {
-          case 'thread': Object.assign(record, { tls: data.tls, stack: data.stack }); break;
-          case 'ready': resolve(); break;
-          case 'exited': this.#forget(worker); break;
-          case 'crashed': this.#crashed(worker); break;
-        }
-      };
-      worker.onerror = (event) => {
-        this.#forget(worker);
+  /// Starts a Web Worker for worker `id`. One whose module import has
+  /// not settled after LOAD_DEADLINE_MS is ended and another started in
+  /// its place, up to LOAD_TRIES times (see `startWorker`).
+  async #spawnOne(corePointer, id) {
+    for (let attempt = 1; ; attempt++) {
+      const worker = new Worker(new URL(import.meta.url), { type: 'module', name: `${ROLE} ${id}` });
+      const record = { id, corePointer, tls: 0, stack: 0 };
+      this.workers.set(worker, record);
+      const started = await new Promise((resolve, reject) => {
+        const loading = setTimeout(() => {
+          this.#forget(worker); // it never touched the shared memory: see `startWorker`
+          resolve(false);
+        }, LOAD_DEADLINE_MS);
+        worker.onmessage = ({ data }) => {
+          switch (data.type) {
+            case 'loaded': clearTimeout(loading); worker.postMessage({ type: 'go' }); break;
+            case 'thread': Object.assign(record, { tls: data.tls, stack: data.stack }); break;
+            case 'ready': resolve(true); break;
+            case 'exited': this.#forget(worker); break;
+            case 'crashed': this.#crashed(worker); break;
+          }
+        };
+        worker.onerror = (event) => {
+          clearTimeout(loading);
+          this.#forget(worker);
+          this.pool.startFailed(corePointer, id);
+          reject(new Error(`worker ${id} failed to start: ${event.message || 'script error'}`));
+        };
+        worker.postMessage({ glueUrl: this.glueUrl, module: this.module, memory: this.memory, corePointer, id });
+      });
+      if (started) return;
+      this.stalledStarts++;
+      if (attempt === LOAD_TRIES) {
         this.pool.startFailed(corePointer, id);
-        reject(new Error(`worker ${id} failed to start: ${event.message || 'script error'}`));
-      };
-      worker.postMessage({ glueUrl: this.glueUrl, module: this.module, memory: this.memory, corePointer, id });
-    });
+        throw new Error(`worker ${id} failed to start: its module did not load within ${LOAD_DEADLINE_MS} ms, ${LOAD_TRIES} times`);
+      }
+    }
   }
 
   #forget(worker) {
@@ -153,14 +182,26 @@ export async function submitAsRoomFrees(memory, roomAddress, total, trySubmit) {
 const rayonThreads = new Set();
 
 /// Starts a Web Worker that runs one thread of a rayon pool: `pointer` is
-/// the boxed `rayon::ThreadBuilder`. It ends when its pool is dropped.
-export function spawnRayonThread(glueUrl, module, memory, pointer) {
+/// the boxed `rayon::ThreadBuilder`. It ends when its pool is dropped. One
+/// whose module does not load in time is replaced, as in `WorkerHost`.
+export function spawnRayonThread(glueUrl, module, memory, pointer, attempt = 1) {
   const worker = new Worker(new URL(import.meta.url), { type: 'module', name: `${ROLE} rayon` });
   rayonThreads.add(worker);
+  const end = () => {
+    rayonThreads.delete(worker);
+    worker.onmessage = null;
+    worker.terminate();
+  };
+  const loading = setTimeout(() => {
+    end(); // before 'go': the builder is not taken yet
+    if (attempt < LOAD_TRIES) spawnRayonThread(glueUrl, module, memory, pointer, attempt + 1);
+  }, LOAD_DEADLINE_MS);
   worker.onmessage = ({ data }) => {
-    if (data.type === 'exited' || data.type === 'crashed') {
-      rayonThreads.delete(worker);
-      worker.terminate();
+    if (data.type === 'loaded') {
+      clearTimeout(loading);
+      worker.postMessage({ type: 'go' });
+    } else if (data.type === 'exited' || data.type === 'crashed') {
+      end();
     }
   };
   worker.postMessage({ glueUrl, module, memory, rayonThread: pointer });
@@ -177,6 +218,13 @@ if (inPoolWorker) {
   self.onmessage = async ({ data }) => {
     self.onmessage = null;
     const glue = await import(data.glueUrl);
+    // The page may have given up on this worker while the import hung
+    // (LOAD_DEADLINE_MS): touch the shared memory only once it says go.
+    await new Promise((go) => {
+      self.onmessage = (message) => message.data.type === 'go' && go();
+      postMessage({ type: 'loaded' });
+    });
+    self.onmessage = null;
     const wasm = glue.initSync({ module: data.module, memory: data.memory });
     // What the leader needs to free this thread's memory if it dies.
     postMessage({ type: 'thread', tls: wasm.__tls_base.value, stack: wasm.__stack_alloc.value });

@@ -73,7 +73,12 @@ const DEADLINE_MS: f64 = 30_000.0;
 /// The pool's counters and workers, for a failure message.
 fn state(pool: &WebPool) -> String {
     let counters = js_sys::JSON::stringify(&pool.counters()).map(String::from).unwrap_or_default();
-    format!("counters {counters}, live Web Workers {}, lost workers {}", pool.live_web_workers(), pool.lost_workers())
+    format!(
+        "counters {counters}, live Web Workers {}, lost workers {}, worker starts whose module never loaded {}",
+        pool.live_web_workers(),
+        pool.lost_workers(),
+        pool.stalled_worker_starts()
+    )
 }
 
 /// Awaits `promise`, or fails after `DEADLINE_MS` naming `what` it waited
