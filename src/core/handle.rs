@@ -67,13 +67,21 @@ impl WakerSlot {
 
 /// The order in which a batch's jobs finished: each settled job appends
 /// its index, and the batch reads them from its cursor on.
+///
+/// Who waits for one result at a time (`next_finished`, `join_next`) is
+/// woken by every job; who waits for all of them (`in_order`, `join_all`)
+/// only by the last: a batch of 200,000 wakes its caller once, not 200,000
+/// times.
 pub(crate) struct FinishOrder {
     order: Box<[AtomicU32]>, // index + 1; 0 while not written
     finished: AtomicU32,
     waker: WakerSlot,
+    all_waker: WakerSlot,
     /// Also the futex word blocking readers wait on.
     word: AtomicU32,
+    /// Threads blocked in `join_next`, and in `join_all`.
     blocked: AtomicU32,
+    blocked_for_all: AtomicU32,
 }
 
 impl FinishOrder {
@@ -82,8 +90,10 @@ impl FinishOrder {
             order: (0..len).map(|_| AtomicU32::new(0)).collect(),
             finished: AtomicU32::new(0),
             waker: WakerSlot::default(),
+            all_waker: WakerSlot::default(),
             word: AtomicU32::new(0),
             blocked: AtomicU32::new(0),
+            blocked_for_all: AtomicU32::new(0),
         }
     }
 
@@ -91,10 +101,14 @@ impl FinishOrder {
         let at = self.finished.fetch_add(1, Ordering::AcqRel) as usize;
         self.order[at].store(index + 1, Ordering::Release);
         self.word.fetch_add(1, Ordering::SeqCst);
-        if self.blocked.load(Ordering::SeqCst) > 0 {
+        let last = at + 1 == self.order.len();
+        if self.blocked.load(Ordering::SeqCst) > 0 || (last && self.blocked_for_all.load(Ordering::SeqCst) > 0) {
             sys::wake_all(&self.word);
         }
         self.waker.wake();
+        if last {
+            self.all_waker.wake();
+        }
     }
 
     /// The index of the job that finished `at`-th, once it is written.
@@ -231,18 +245,6 @@ impl<T: Send> Sink for ResultCell<T> {
                 _ => return,
             }
         }
-    }
-}
-
-/// Lets `Box<dyn Sink>` point at a cell the handle also holds.
-pub(crate) struct SharedSink<T>(pub(crate) Arc<ResultCell<T>>);
-
-impl<T: Send> Sink for SharedSink<T> {
-    fn publish(&self) {
-        self.0.publish();
-    }
-    fn fail(&self, error: JobError) {
-        self.0.fail(error);
     }
 }
 
@@ -397,7 +399,17 @@ impl<T: Send> Batch<T> {
         if !sys::may_block() {
             return Err(JobError::WouldBlock);
         }
-        Ok(self.cells.iter().map(|cell| cell.join()).collect())
+        let order = &self.order;
+        order.blocked_for_all.fetch_add(1, Ordering::SeqCst);
+        loop {
+            let seen = order.word.load(Ordering::SeqCst);
+            if self.finished() == self.len() {
+                break;
+            }
+            sys::wait(&order.word, seen, None);
+        }
+        order.blocked_for_all.fetch_sub(1, Ordering::SeqCst);
+        Ok(self.cells.iter().map(|cell| cell.join()).collect()) // all settled: none waits
     }
 }
 
@@ -438,7 +450,7 @@ impl<T: Send> Future for InOrder<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let done = |batch: &Batch<T>| batch.finished() == batch.len();
         if !done(&self.batch) {
-            self.batch.order.waker.register(cx.waker());
+            self.batch.order.all_waker.register(cx.waker());
             if !done(&self.batch) {
                 return Poll::Pending;
             }

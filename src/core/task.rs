@@ -11,11 +11,11 @@
 //! that a caller who sees the result also sees it in the counters.
 
 use super::error::{JobError, PoolError};
-use super::handle::{Batch, FinishOrder, JobHandle, ResultCell, SharedSink};
+use super::handle::{Batch, FinishOrder, JobHandle, ResultCell};
 use super::pool::{PoolCore, MAX_JOBS};
 use std::cell::UnsafeCell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 
 /// The longest label a job may carry, in bytes. A longer one is refused
 /// with `PoolError::LabelTooLong` (it would only be shown cut).
@@ -37,9 +37,10 @@ pub(crate) struct Task {
     /// Taken by the one party that claimed the job: a worker runs it,
     /// `cancel` drops it.
     work: UnsafeCell<Option<Box<dyn FnOnce() + Send>>>,
-    /// A `Box<Box<dyn Sink>>`, swapped out by the one party that records
-    /// the job's event: no lock, so a browser's main thread never waits.
-    sink: AtomicPtr<Box<dyn Sink>>,
+    /// Taken by the one party that records the job's event, the one that
+    /// sets `settled`: no lock, so a browser's main thread never waits.
+    sink: UnsafeCell<Option<Arc<dyn Sink>>>,
+    settled: AtomicBool,
     /// What the panic hook said (a `Box<String>`), for the handle: wasm
     /// traps the panicking thread, so another thread records the event.
     panic_message: AtomicPtr<String>,
@@ -49,14 +50,16 @@ pub(crate) struct Task {
 }
 
 // SAFETY: `work` is touched only by the party that claimed the job, which
-// the queue makes exactly one (see `core/README.md`); the rest is atomics.
+// the queue makes exactly one (see `core/README.md`), and `sink` only by
+// the one that set `settled`; the rest is atomics.
 unsafe impl Sync for Task {}
 
 impl Task {
-    pub(crate) fn new(work: Box<dyn FnOnce() + Send>, sink: Box<dyn Sink>, label: Option<Box<str>>) -> Task {
+    pub(crate) fn new(work: Box<dyn FnOnce() + Send>, sink: Arc<dyn Sink>, label: Option<Box<str>>) -> Task {
         Task {
             work: UnsafeCell::new(Some(work)),
-            sink: AtomicPtr::new(Box::into_raw(Box::new(sink))),
+            sink: UnsafeCell::new(Some(sink)),
+            settled: AtomicBool::new(false),
             panic_message: AtomicPtr::new(std::ptr::null_mut()),
             label,
             job: AtomicU64::new(0),
@@ -88,12 +91,11 @@ impl Task {
 
     /// Settles the handle as the job's event says; only the first call counts.
     pub(crate) fn settle(&self, outcome: Result<(), JobError>) {
-        let sink = self.sink.swap(std::ptr::null_mut(), Ordering::AcqRel);
-        if sink.is_null() {
+        if self.settled.swap(true, Ordering::AcqRel) {
             return;
         }
-        // SAFETY: made by `Box::into_raw` in `new`; the swap made it ours alone.
-        let sink = unsafe { Box::from_raw(sink) };
+        // SAFETY: the swap above made this call the only one to reach `sink`.
+        let Some(sink) = (unsafe { (*self.sink.get()).take() }) else { return };
         match outcome {
             Ok(()) => sink.publish(),
             Err(error) => sink.fail(error),
@@ -126,7 +128,7 @@ where
     let cell = Arc::new(ResultCell::new(batch));
     let target = Arc::clone(&cell);
     let work = Box::new(move || target.put(f()));
-    (Task::new(work, Box::new(SharedSink(Arc::clone(&cell))), label), cell)
+    (Task::new(work, Arc::clone(&cell) as Arc<dyn Sink>, label), cell)
 }
 
 impl PoolCore {

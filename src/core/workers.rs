@@ -169,6 +169,9 @@ impl PoolCore {
         slot.thread.store(current_thread_serial(), Ordering::Relaxed);
         self.thread_started();
         on_started();
+        // When the last job ended, if this worker took the next one at once:
+        // that job starts then (one clock reading per job, not two).
+        let mut last_end = None;
         loop {
             let epoch = self.signal.load(Ordering::Acquire);
             if slot.state.load(Ordering::Acquire) == RETIRING {
@@ -182,8 +185,9 @@ impl PoolCore {
             if let Some(jobs) = next {
                 self.started.fetch_add(jobs.end - jobs.start, Ordering::AcqRel); // before making room: `waiting` stays within capacity
                 self.bump_room();
-                if self.run_jobs(id, jobs) == WorkerExit::Abandoned {
-                    return WorkerExit::Abandoned; // the watchdog reported this job and replaces us
+                match self.run_jobs(id, jobs, last_end) {
+                    (WorkerExit::Abandoned, _) => return WorkerExit::Abandoned, // the watchdog reported this job and replaces us
+                    (WorkerExit::Retired, end) => last_end = Some(end),
                 }
                 // With a quota (one job per worker: "a goroutine per job"), end after it.
                 if self.options.jobs_per_worker.is_some_and(|quota| slot.jobs.load(Ordering::Relaxed) >= quota) {
@@ -197,6 +201,7 @@ impl PoolCore {
                 break;
             }
             sys::wait(&self.signal, epoch, None);
+            last_end = None;
         }
         self.thread_ended();
         WorkerExit::Retired
@@ -217,14 +222,16 @@ impl PoolCore {
 
     /// Runs jobs this worker took (and counted as started) and reports
     /// each, unless the watchdog reported one first (then the caller must
-    /// end: `Abandoned`; that happens only to a job taken alone).
-    fn run_jobs(&self, id: u32, jobs: std::ops::Range<u64>) -> WorkerExit {
+    /// end: `Abandoned`; that happens only to a job taken alone). `since`:
+    /// when this worker's previous job ended, if it took these right
+    /// after. Returns when the last job ended.
+    fn run_jobs(&self, id: u32, jobs: std::ops::Range<u64>, since: Option<f64>) -> (WorkerExit, f64) {
         let slot = self.slot(id);
         let watched = self.options.job_timeout_ms.is_some();
         let mut events = None;
         let mut tally = Tally::default();
         let mut settle_after = None; // a closure job (always taken alone) tells its handle last
-        let mut clock = sys::now_ms(); // one reading per job: a job ends when the next starts
+        let mut clock = since.unwrap_or_else(sys::now_ms); // one reading per job: a job ends when the next starts
         for (i, job) in jobs.clone().enumerate() {
             let claimed = self.queue.get(job);
             // Queued on another thread: its time reaches us with the job, not through `share_time`.
@@ -248,7 +255,7 @@ impl PoolCore {
             // Only a watchdog races us for `current_job`; without one a plain store does.
             if watched {
                 if slot.current_job.compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
-                    return WorkerExit::Abandoned;
+                    return (WorkerExit::Abandoned, clock);
                 }
             } else {
                 slot.current_job.store(0, Ordering::Relaxed);
@@ -273,7 +280,7 @@ impl PoolCore {
         if let Some((task, event)) = settle_after {
             settle(&task, &event); // the worker's own count of the task keeps it
         }
-        WorkerExit::Retired
+        (WorkerExit::Retired, clock)
     }
 
     /// Declares workers `1..=count` as an outside executor's threads (rayon):
@@ -319,7 +326,7 @@ impl PoolCore {
         // id at once only if it numbers them wrongly; rayon numbers its
         // threads 0..n, one job at a time each.
         self.started.fetch_add(1, Ordering::AcqRel);
-        let _ = self.run_jobs(worker, job..job + 1);
+        let _ = self.run_jobs(worker, job..job + 1, None);
     }
 
     /// Records a job that a worker did not finish itself (timed out or
