@@ -13,7 +13,11 @@ wasm-pack --quiet build --release --target web --out-dir www/pkg --no-pack "$@"
 CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
   wasm-pack --quiet build --release --target web --out-dir www/pkg-fallback --out-name poolscope_fallback --no-pack "$@" \
   -- --no-default-features
-rm -f www/pkg/.gitignore www/pkg-fallback/.gitignore
+# - www/tiles-pkg: examples/tiles, a crate that depends on poolscope, for
+#   www/tiles.html (the views on a crate's own closures). Same target dir:
+#   std and the dependencies are built once.
+(cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack --quiet build --release --target web --out-dir ../../www/tiles-pkg --no-pack)
+rm -f www/pkg/.gitignore www/pkg-fallback/.gitignore www/tiles-pkg/.gitignore
 
 # wasm-opt -O3 from npm's binaryen (Debian's breaks threaded modules, and
 # wasm-pack's own would be a download at build time): the pool's module is

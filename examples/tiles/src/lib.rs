@@ -3,10 +3,18 @@
 //! poolscope only through its public API, from a page's main thread.
 //!
 //! ```js
-//! import init, { tileSums } from './pkg/poolscope_example_tiles.js';
+//! import init, { Pool, sumTiles, tileSums } from './pkg/poolscope_example_tiles.js';
+//! import { watchPool } from './watch.js'; // poolscope's views, from its www/
 //! await init();
 //! const { sums, workers } = await tileSums(256, 4); // 256 tiles on 4 workers
+//!
+//! const pool = new Pool(4);                // poolscope's pool, exported by this module too
+//! watchPool(pool, document.querySelector('#views'));
+//! const sums = await sumTiles(pool, 64);   // "Job 7 (tile 6,0) is done by worker 2"
 //! ```
+//!
+//! `www/tiles.html` is that page (`scripts/build.sh` builds this crate into
+//! `www/tiles-pkg/`).
 
 /// The value of pixel `(x, y)` of the generated image: cheap, but not so
 /// cheap that summing a tile is nothing.
@@ -35,6 +43,25 @@ pub mod web_api {
     use poolscope::web::WebPool;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::JsFuture;
+
+    /// Sums `tiles` tiles on `pool`, a pool the page made (`new Pool(n)`)
+    /// and may be watching: one closure per tile, labelled `tile x,y`, so
+    /// that the views say which worker summed which tile. Resolves to the
+    /// sums in tile order; rejects with the first job's named error.
+    #[wasm_bindgen(js_name = sumTiles)]
+    pub fn sum_tiles(pool: &WebPool, tiles: u32) -> Result<js_sys::Promise, JsValue> {
+        let handles = (0..tiles)
+            .map(|index| pool.spawn_labeled(&format!("tile {},{}", index % 16, index / 16), move || tile_sum(index)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| JsValue::from(e.to_string()))?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let sums = Array::new();
+            for handle in handles {
+                sums.push(&(handle.await.map_err(poolscope::web::job_error)? as f64).into());
+            }
+            Ok(sums.into())
+        }))
+    }
 
     /// Sums `tiles` tiles on a pool of `workers`: resolves to
     /// `{ sums, workers }`, the sums in tile order and, for each tile, the
