@@ -6,7 +6,7 @@ use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{JobKind, Outcome};
 use crate::core::pool::PoolOptions;
 use crate::native::Pool;
-use crate::core::tests::idle;
+use crate::core::tests::{deadline, idle, running};
 use crate::{JobError, PoolError, MAX_LABEL_BYTES};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -56,14 +56,6 @@ impl Gate {
     }
 }
 
-/// Waits until `jobs` jobs are running; fails after 30 s.
-fn running(pool: &Pool, jobs: u64) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while pool.counters().running != jobs {
-        assert!(Instant::now() < deadline, "waited 30 s for {jobs} running jobs in vain: {:?}", pool.counters());
-        std::thread::sleep(Duration::from_millis(1));
-    }
-}
 
 fn events(pool: &Pool) -> Vec<f64> {
     let mut events = Vec::new();
@@ -73,6 +65,7 @@ fn events(pool: &Pool) -> Vec<f64> {
 
 #[test]
 fn spawn_gives_the_closures_value_as_a_future_and_by_join() {
+    let _deadline = deadline("spawn_gives_the_closures_value_as_a_future_and_by_join");
     let pool = Pool::new(2).unwrap();
     let handle = pool.spawn(|| 6 * 7).unwrap();
     assert_eq!(handle.job(), 1);
@@ -87,6 +80,7 @@ fn spawn_gives_the_closures_value_as_a_future_and_by_join() {
 
 #[test]
 fn map_gives_results_in_input_order_each_job_once() {
+    let _deadline = deadline("map_gives_results_in_input_order_each_job_once");
     let pool = Pool::new(4).unwrap();
     let batch = pool.map(0..10_000u64, |n| n * 3).unwrap();
     assert_eq!(batch.jobs(), (1..=10_000).collect::<Vec<u64>>());
@@ -102,6 +96,7 @@ fn map_gives_results_in_input_order_each_job_once() {
 
 #[test]
 fn map_gives_results_as_jobs_finish_without_waiting_for_the_batch() {
+    let _deadline = deadline("map_gives_results_as_jobs_finish_without_waiting_for_the_batch");
     let pool = Pool::new(4).unwrap();
     // Each closure waits until the test opens its gate: the test decides
     // the order they finish in, whatever the machine's load.
@@ -130,6 +125,7 @@ fn map_gives_results_as_jobs_finish_without_waiting_for_the_batch() {
 
 #[test]
 fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_else_is_lost() {
+    let _deadline = deadline("a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_else_is_lost");
     let pool = Pool::new(2).unwrap();
     let captured = Arc::new(());
     let witness = Arc::clone(&captured);
@@ -150,6 +146,7 @@ fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_els
 
 #[test]
 fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thread_takes_its_place() {
+    let _deadline = deadline("a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thread_takes_its_place");
     let pool = Pool::with_options(1, PoolOptions { job_timeout_ms: Some(100.0), ..PoolOptions::default() }).unwrap();
     let finished = Arc::new(AtomicUsize::new(0));
     let ran_on = Arc::clone(&finished);
@@ -178,6 +175,7 @@ fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thre
 
 #[test]
 fn cancel_and_stop_tell_each_waiting_closure_how_it_ended() {
+    let _deadline = deadline("cancel_and_stop_tell_each_waiting_closure_how_it_ended");
     let pool = Pool::new(1).unwrap();
     let gate = Gate::default();
     let blocker = pool.spawn(gate.closure(())).unwrap();
@@ -202,6 +200,7 @@ fn cancel_and_stop_tell_each_waiting_closure_how_it_ended() {
 
 #[test]
 fn closures_stay_exactly_once_across_resizes_during_a_batch() {
+    let _deadline = deadline("closures_stay_exactly_once_across_resizes_during_a_batch");
     let pool = Pool::new(2).unwrap();
     // Every 1,000th closure waits for the gate: the batch cannot end before the resizes.
     let gate = Gate::default();
@@ -235,6 +234,7 @@ fn closures_stay_exactly_once_across_resizes_during_a_batch() {
 
 #[test]
 fn a_closure_that_captures_a_large_vec_returns_another() {
+    let _deadline = deadline("a_closure_that_captures_a_large_vec_returns_another");
     let pool = Pool::new(2).unwrap();
     let input: Vec<u32> = (0..4_000_000).collect();
     let reversed = pool.spawn(move || input.into_iter().rev().map(|x| x * 2).collect::<Vec<u32>>()).unwrap().join().unwrap();
@@ -244,6 +244,7 @@ fn a_closure_that_captures_a_large_vec_returns_another() {
 
 #[test]
 fn bad_input_is_named_and_loses_nothing() {
+    let _deadline = deadline("bad_input_is_named_and_loses_nothing");
     let pool = Pool::new(2).unwrap();
     let kept = pool.spawn(|| "kept").unwrap();
     // A label over the limit is refused, not cut: 10 MB and one byte too many.

@@ -45,6 +45,32 @@ fn check_events(events: &[f64], jobs: u64, max_worker: u32) -> Report {
     report
 }
 
+/// Ends the test process after 60 s unless dropped first (at the end of
+/// the test, or as its panic unwinds): a blocking call that never returns
+/// (a `join` whose job was lost) fails the run with its test's name
+/// instead of hanging it.
+pub(super) struct Deadline(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
+
+pub(super) fn deadline(test: &'static str) -> Deadline {
+    let (alive, ended) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = ended.recv_timeout(Duration::from_secs(60)) {
+            eprintln!("{test}: still running after 60 s: a wait never ended");
+            std::process::exit(101);
+        }
+    });
+    Deadline(alive)
+}
+
+/// Waits until `jobs` jobs are running; fails after 30 s.
+pub(super) fn running(pool: &Pool, jobs: u64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while pool.counters().running != jobs {
+        assert!(std::time::Instant::now() < deadline, "waited 30 s for {jobs} running jobs in vain: {:?}", pool.counters());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 /// Waits for the pool to be idle; fails after 30 s with its counters and
 /// workers, instead of hanging.
 pub(super) fn idle(pool: &Pool) {
@@ -81,6 +107,7 @@ fn next_random(state: &mut u64) -> u64 {
 
 #[test]
 fn a_million_trivial_jobs_over_8_threads_each_run_once() {
+    let _deadline = deadline("a_million_trivial_jobs_over_8_threads_each_run_once");
     const JOBS: u64 = 1_000_000;
     // A trace that keeps every event: the check below needs them all.
     let pool = Pool::with_options(8, PoolOptions { trace_capacity: Some(JOBS), ..Default::default() }).unwrap();
@@ -108,6 +135,7 @@ fn a_million_trivial_jobs_over_8_threads_each_run_once() {
 
 #[test]
 fn a_million_jobs_with_random_resizes_and_panics_each_reported_once() {
+    let _deadline = deadline("a_million_jobs_with_random_resizes_and_panics_each_reported_once");
     const JOBS: u64 = 1_000_000;
     const FAIL_EVERY: u64 = 10_000;
     let pool = Pool::with_options(4, PoolOptions { trace_capacity: Some(JOBS), ..Default::default() }).unwrap();
@@ -132,6 +160,7 @@ fn a_million_jobs_with_random_resizes_and_panics_each_reported_once() {
 
 #[test]
 fn noop_values_and_cpu_checksums_are_the_jobs_own() {
+    let _deadline = deadline("noop_values_and_cpu_checksums_are_the_jobs_own");
     let pool = Pool::new(3).unwrap();
     pool.submit(&[JobSpec::new(JobKind::Cpu, 1.0); 30]).unwrap();
     pool.submit(&[noop(); 30]).unwrap();
@@ -147,18 +176,27 @@ fn noop_values_and_cpu_checksums_are_the_jobs_own() {
 
 #[test]
 fn sleeping_jobs_overlap_across_workers() {
+    let _deadline = deadline("sleeping_jobs_overlap_across_workers");
     let pool = Pool::new(4).unwrap();
-    pool.submit(&[sleep(100.0); 4]).unwrap();
-    let start = crate::sys::now_ms();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while pool.counters().live_workers != 4 {
+        assert!(std::time::Instant::now() < deadline, "waited 30 s for 4 live workers: {:?}", pool.counters());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    pool.submit(&[sleep(300.0); 4]).unwrap();
     idle(&pool);
-    let took = crate::sys::now_ms() - start;
-    let report = check_events(&all_events(&pool), 4, 4);
+    let events = all_events(&pool);
+    let report = check_events(&events, 4, 4);
     assert_eq!(report.per_worker[1..], [1, 1, 1, 1], "one job per worker");
-    assert!(took < 350.0, "4 x 100 ms sleeps on 4 workers took {took} ms");
+    // They slept at the same time: each started before any finished.
+    let last_start = events.chunks(EVENT_FIELDS.len()).map(|e| e[STARTED]).fold(f64::MIN, f64::max);
+    let first_end = events.chunks(EVENT_FIELDS.len()).map(|e| e[FINISHED]).fold(f64::MAX, f64::min);
+    assert!(last_start < first_end, "the 4 sleeps overlap: last start {last_start}, first end {first_end}");
 }
 
 #[test]
 fn jobs_stay_exactly_once_across_random_resizes() {
+    let _deadline = deadline("jobs_stay_exactly_once_across_random_resizes");
     const JOBS: u64 = 20_000;
     let pool = Pool::new(4).unwrap();
     pool.submit(&vec![JobSpec::new(JobKind::Cpu, 0.02); JOBS as usize]).unwrap();
@@ -181,6 +219,7 @@ fn jobs_stay_exactly_once_across_random_resizes() {
 
 #[test]
 fn a_retiring_worker_finishes_its_job_then_takes_no_more() {
+    let _deadline = deadline("a_retiring_worker_finishes_its_job_then_takes_no_more");
     let pool = Pool::new(2).unwrap();
     pool.submit(&[sleep(60.0); 2]).unwrap();
     std::thread::sleep(Duration::from_millis(20)); // both jobs running
@@ -197,6 +236,7 @@ fn a_retiring_worker_finishes_its_job_then_takes_no_more() {
 
 #[test]
 fn a_panicking_job_fails_with_its_message_and_the_pool_goes_on() {
+    let _deadline = deadline("a_panicking_job_fails_with_its_message_and_the_pool_goes_on");
     let pool = Pool::new(3).unwrap();
     let specs: Vec<JobSpec> = (1..=100).map(|job| if job == 5 || job == 50 { sleep(1.0).failing() } else { sleep(1.0) }).collect();
     pool.submit(&specs).unwrap();
@@ -216,6 +256,7 @@ fn a_panicking_job_fails_with_its_message_and_the_pool_goes_on() {
 
 #[test]
 fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
+    let _deadline = deadline("a_job_past_the_timeout_is_reported_and_its_worker_replaced");
     let options = PoolOptions { job_timeout_ms: Some(150.0), ..PoolOptions::default() };
     let pool = Pool::with_options(2, options).unwrap();
     let mut specs = vec![sleep(1_000.0)];
@@ -240,6 +281,7 @@ fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
 
 #[test]
 fn a_full_queue_rejects_at_once_or_waits_for_room() {
+    let _deadline = deadline("a_full_queue_rejects_at_once_or_waits_for_room");
     let options = PoolOptions { capacity: Some(5), ..PoolOptions::default() };
     let pool = Pool::with_options(1, options).unwrap();
     pool.submit(&[sleep(30.0); 5]).unwrap();
@@ -260,10 +302,11 @@ fn a_full_queue_rejects_at_once_or_waits_for_room() {
 
 #[test]
 fn cancel_reports_the_waiting_jobs_and_the_pool_goes_on() {
+    let _deadline = deadline("cancel_reports_the_waiting_jobs_and_the_pool_goes_on");
     let pool = Pool::new(2).unwrap();
-    pool.submit(&[sleep(50.0); 10]).unwrap();
-    std::thread::sleep(Duration::from_millis(20)); // jobs 1 and 2 running
-    assert_eq!(pool.cancel(), 8);
+    pool.submit(&[sleep(300.0); 10]).unwrap();
+    running(&pool, 2);
+    assert_eq!(pool.cancel(), 8, "jobs 1 and 2 run on for 300 ms: the other 8 wait");
     idle(&pool);
     let counters = pool.counters();
     assert_eq!((counters.completed, counters.cancelled, counters.running, counters.waiting), (2, 8, 0, 0));
@@ -276,6 +319,7 @@ fn cancel_reports_the_waiting_jobs_and_the_pool_goes_on() {
 
 #[test]
 fn stop_lets_running_jobs_finish_and_takes_no_more() {
+    let _deadline = deadline("stop_lets_running_jobs_finish_and_takes_no_more");
     let pool = Pool::new(2).unwrap();
     pool.submit(&[sleep(50.0); 10]).unwrap();
     std::thread::sleep(Duration::from_millis(20));
@@ -288,6 +332,7 @@ fn stop_lets_running_jobs_finish_and_takes_no_more() {
 
 #[test]
 fn drain_runs_everything_queued_then_takes_no_more() {
+    let _deadline = deadline("drain_runs_everything_queued_then_takes_no_more");
     let pool = Pool::new(2).unwrap();
     pool.submit(&[sleep(5.0); 20]).unwrap();
     pool.drain();
@@ -299,6 +344,7 @@ fn drain_runs_everything_queued_then_takes_no_more() {
 
 #[test]
 fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
+    let _deadline = deadline("bad_input_is_refused_by_name_and_nothing_queued_is_lost");
     let pool = Pool::new(2).unwrap();
     pool.submit(&[noop(); 10]).unwrap();
     assert_eq!(pool.resize(0), Err(PoolError::InvalidSize { value: 0, max: 64 }));
@@ -321,6 +367,7 @@ fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
 
 #[test]
 fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
+    let _deadline = deadline("a_partitioned_batch_runs_each_slice_on_its_own_worker");
     let pool = Pool::new(2).unwrap();
     // Job 1 is slow: with a shared queue, worker 2 would take jobs 2..=6.
     let specs: Vec<JobSpec> = (1..=6).map(|job| if job == 1 { sleep(60.0) } else { sleep(1.0) }).collect();
@@ -346,6 +393,7 @@ fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
 
 #[test]
 fn cancel_empties_the_partitions_too() {
+    let _deadline = deadline("cancel_empties_the_partitions_too");
     let pool = Pool::new(2).unwrap();
     pool.submit_partitioned(&[sleep(30.0); 10]).unwrap();
     std::thread::sleep(Duration::from_millis(10));
@@ -358,6 +406,7 @@ fn cancel_empties_the_partitions_too() {
 
 #[test]
 fn one_job_per_worker_uses_a_worker_for_each_job() {
+    let _deadline = deadline("one_job_per_worker_uses_a_worker_for_each_job");
     let options = PoolOptions { jobs_per_worker: Some(1), ..PoolOptions::default() };
     let pool = Pool::with_options(10, options).unwrap();
     pool.submit(&[sleep(20.0); 10]).unwrap();
@@ -373,6 +422,7 @@ fn one_job_per_worker_uses_a_worker_for_each_job() {
 
 #[test]
 fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
+    let _deadline = deadline("ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand");
     // 24 segments of 4,096 a round with the labelled closure: every round
     // needs as many slots as the first (what memory is held is rounded up
     // to whole segments).
