@@ -41,7 +41,10 @@ pub const TRIVIAL_RUN_MS: f64 = 0.05;
 
 /// Segments of 4,096 slots the queue's table holds at once: jobs from the
 /// oldest one not yet retired to the newest queued may span 33,554,432.
+#[cfg(not(loom))]
 const TABLE_SEGMENTS: usize = 8192;
+#[cfg(loom)]
+const TABLE_SEGMENTS: usize = 2;
 
 pub struct JobQueue {
     slots: Segmented<JobSlot>,
@@ -198,7 +201,9 @@ impl JobQueue {
             // Published slots don't change until their jobs are retired, long
             // after they were claimed: if one was, the CAS below fails.
             let Some(first) = self.peek(claimed + 1) else {
-                claimed = self.claimed.load(Ordering::Acquire); // retired: taken by others since
+                // Retired: taken by others since, so `claimed` has moved on. An
+                // RMW reads its newest value (a load may keep an older one).
+                claimed = self.claimed.fetch_add(0, Ordering::AcqRel);
                 continue;
             };
             let (mut take, mut cost_ms) = (1, first.cost_ms);

@@ -23,7 +23,11 @@
 use super::sync::{AtomicPtr, AtomicU64, AtomicUsize, Ordering, SpinLock};
 
 /// Slots per segment.
+#[cfg(not(loom))]
 pub const SEGMENT: usize = 4096;
+/// Loom models every atomic it creates: a small model explores in time.
+#[cfg(loom)]
+pub const SEGMENT: usize = 4;
 
 /// Slot types whose all-zero bytes are their `Default`: structs of atomics.
 ///
