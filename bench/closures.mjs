@@ -28,7 +28,7 @@ const WORK_JS = 'function work(i) { return (Math.imul(i, 2654435761) >>> 0) % 10
 function build() {
   execFileSync('wasm-pack', ['--quiet', 'build', '--release', '--target', 'web', '--out-dir', '../../www/bench-pkg', '--no-pack'], {
     cwd: `${ROOT}/bench/closures`, stdio: 'inherit',
-    env: { ...process.env, CARGO_TARGET_DIR: `${ROOT}/target`, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` },
+    env: { ...process.env, CARGO_TARGET_DIR: `${ROOT}/target/bench-closures`, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` },
   });
 }
 

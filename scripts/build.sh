@@ -14,9 +14,11 @@ CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
   wasm-pack --quiet build --release --target web --out-dir www/pkg-fallback --out-name poolscope_fallback --no-pack "$@" \
   -- --no-default-features
 # - www/tiles-pkg: examples/tiles, a crate that depends on poolscope, for
-#   www/tiles.html (the views on a crate's own closures). Same target dir:
-#   std and the dependencies are built once.
-(cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack --quiet build --release --target web --out-dir ../../www/tiles-pkg --no-pack)
+#   www/tiles.html (the views on a crate's own closures). A target dir of
+#   its own: its release std differs from the pool's (profile), and two
+#   std builds in one release dir broke the next build ("duplicate lang
+#   item in crate std").
+(cd examples/tiles && CARGO_TARGET_DIR=../../target/tiles wasm-pack --quiet build --release --target web --out-dir ../../www/tiles-pkg --no-pack)
 rm -f www/pkg/.gitignore www/pkg-fallback/.gitignore www/tiles-pkg/.gitignore
 
 # wasm-opt -O3 from npm's binaryen (Debian's breaks threaded modules, and
