@@ -272,7 +272,6 @@ fn bad_input_is_named_and_loses_nothing() {
     // A bounded queue refuses a batch it has no room for, queuing none of it.
     let bounded = Pool::with_options(1, PoolOptions { capacity: Some(3), ..PoolOptions::default() }).unwrap();
     let _busy = bounded.spawn(|| std::thread::sleep(Duration::from_millis(50))).unwrap();
-    std::thread::sleep(Duration::from_millis(10));
     assert!(matches!(bounded.map(0..10, |n| n).unwrap_err(), PoolError::QueueFull { requested: 10, .. }));
     assert_eq!(bounded.counters().submitted, 1);
 }

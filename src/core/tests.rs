@@ -221,8 +221,8 @@ fn jobs_stay_exactly_once_across_random_resizes() {
 fn a_retiring_worker_finishes_its_job_then_takes_no_more() {
     let _deadline = deadline("a_retiring_worker_finishes_its_job_then_takes_no_more");
     let pool = Pool::new(2).unwrap();
-    pool.submit(&[sleep(60.0); 2]).unwrap();
-    std::thread::sleep(Duration::from_millis(20)); // both jobs running
+    pool.submit(&[sleep(300.0); 2]).unwrap();
+    running(&pool, 2);
     pool.resize(1).unwrap();
     let resized_ms = crate::sys::now_ms();
     pool.submit(&[noop(); 50]).unwrap();
@@ -284,8 +284,8 @@ fn a_full_queue_rejects_at_once_or_waits_for_room() {
     let _deadline = deadline("a_full_queue_rejects_at_once_or_waits_for_room");
     let options = PoolOptions { capacity: Some(5), ..PoolOptions::default() };
     let pool = Pool::with_options(1, options).unwrap();
-    pool.submit(&[sleep(30.0); 5]).unwrap();
-    std::thread::sleep(Duration::from_millis(10)); // one taken: room for one
+    pool.submit(&[sleep(300.0); 5]).unwrap();
+    running(&pool, 1); // one taken: room for one
     let full = pool.submit(&[noop(); 10]).unwrap_err();
     assert_eq!(full, PoolError::QueueFull { requested: 10, room: 1 });
     assert!(full.to_string().contains("cannot queue 10 jobs"), "{full}");
@@ -321,8 +321,8 @@ fn cancel_reports_the_waiting_jobs_and_the_pool_goes_on() {
 fn stop_lets_running_jobs_finish_and_takes_no_more() {
     let _deadline = deadline("stop_lets_running_jobs_finish_and_takes_no_more");
     let pool = Pool::new(2).unwrap();
-    pool.submit(&[sleep(50.0); 10]).unwrap();
-    std::thread::sleep(Duration::from_millis(20));
+    pool.submit(&[sleep(300.0); 10]).unwrap();
+    running(&pool, 2);
     assert_eq!(pool.stop(), 8);
     idle(&pool);
     assert_eq!(pool.counters().completed, 2, "the two running jobs finished");
@@ -395,8 +395,8 @@ fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
 fn cancel_empties_the_partitions_too() {
     let _deadline = deadline("cancel_empties_the_partitions_too");
     let pool = Pool::new(2).unwrap();
-    pool.submit_partitioned(&[sleep(30.0); 10]).unwrap();
-    std::thread::sleep(Duration::from_millis(10));
+    pool.submit_partitioned(&[sleep(300.0); 10]).unwrap();
+    running(&pool, 2); // one job of each slice; the other 8 wait
     assert_eq!(pool.cancel(), 8);
     idle(&pool);
     let report = check_events(&all_events(&pool), 10, 2);
