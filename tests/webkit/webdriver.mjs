@@ -32,6 +32,7 @@ export class WebKitSession {
     const driver = spawn(DRIVER, [`--port=${port}`], {
       env: { ...process.env, JSC_useSharedArrayBuffer: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true, // a process group of its own: see `end`
     });
     let driverErrors = '';
     driver.stderr.on('data', (chunk) => { driverErrors = (driverErrors + chunk).slice(-4000); });
@@ -43,7 +44,7 @@ export class WebKitSession {
         if (status.value?.ready) break;
       } catch { /* not listening yet */ }
       if (Date.now() > deadline || driver.exitCode !== null) {
-        driver.kill();
+        end(driver);
         throw new Error(`WebKitWebDriver on port ${port} did not become ready in 20 s: ${driverErrors}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -109,8 +110,20 @@ export class WebKitSession {
 
   async close() {
     if (this.id) await this.#command('DELETE', `/session/${this.id}`).catch(() => {});
-    this.driver.kill();
+    end(this.driver);
   }
+}
+
+/// Ends the driver's whole process group. After a page crash ("session
+/// deleted because of page crash or hang") MiniBrowser outlived the driver,
+/// holding the driver's stderr open, and the test process waited on it
+/// for good instead of ending.
+function end(driver) {
+  try {
+    process.kill(-driver.pid, 'SIGKILL');
+  } catch { /* already gone */ }
+  driver.stderr?.destroy();
+  driver.unref();
 }
 
 /// What a failing wait reports: the playground's state, its counters and the log's tail.
