@@ -38,9 +38,10 @@ test('fail=3: job 3 fails with its message, the other nine are done exactly once
 
 test('a job past the timeout is shown as timed out; the run goes on', async () => {
   const errors = [];
-  // dist=heavy: one job (picked by the seed) costs 10 x 100 ms, past the 400 ms timeout;
-  // the others have 4 times their cost to spare on a loaded machine.
-  const page = await openPage(session.context, `${session.origin}/?pool=2&jobs=8&kind=cpu&cost=100&dist=heavy&timeout=400&autorun=1`, errors);
+  // dist=heavy: one job (picked by the seed) sleeps 10 x 100 ms, past the 400 ms timeout;
+  // the others sleep 100 ms. Sleeps, not cpu work: under a busy loop per core, cpu jobs of
+  // 100 ms took over 400 ms of wall time and timed out too (3 instead of 1 in CI).
+  const page = await openPage(session.context, `${session.origin}/?pool=2&jobs=8&kind=sleep&cost=100&dist=heavy&timeout=400&autorun=1`, errors);
   await waitForState(page, 'done');
   const lines = await readOutcomes(page);
   assert.equal(lines.length, 8);
