@@ -9,12 +9,13 @@
 //! `JobError::WouldBlock` instead of trapping.
 
 use super::error::JobError;
+use super::sync::SpinLock;
 use super::task::Sink;
 use crate::sys;
 use std::cell::UnsafeCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
@@ -31,24 +32,17 @@ const TAKEN: u32 = 4;
 /// A spin lock held for a few instructions: a browser's main thread may
 /// take it (it must never `Atomics.wait`), and no thread that holds it is
 /// ever stopped from outside.
-#[derive(Default)]
-struct WakerSlot {
-    locked: AtomicBool,
-    waker: UnsafeCell<Option<Waker>>,
-}
+struct WakerSlot(SpinLock<Option<Waker>>);
 
-// SAFETY: `waker` is only touched while `locked` is held.
-unsafe impl Sync for WakerSlot {}
+impl Default for WakerSlot {
+    fn default() -> Self {
+        WakerSlot(SpinLock::new(None))
+    }
+}
 
 impl WakerSlot {
     fn with<R>(&self, f: impl FnOnce(&mut Option<Waker>) -> R) -> R {
-        while self.locked.swap(true, Ordering::Acquire) {
-            std::hint::spin_loop();
-        }
-        // SAFETY: the lock is ours.
-        let result = f(unsafe { &mut *self.waker.get() });
-        self.locked.store(false, Ordering::Release);
-        result
+        self.0.with(f)
     }
 
     fn register(&self, waker: &Waker) {
