@@ -8,8 +8,9 @@
 //!   and one `spawn` per closure) and the crossbeam-channel pool with a
 //!   results channel: the same closure, the same results, the same place.
 //!
-//! `cargo run --release --example native_bench` (bench/run.sh runs it; it
-//! prints one JSON line per benchmark and worker count).
+//! `cargo run --release --example native_bench [trivial|closures]`
+//! (bench/run.sh runs it all; it prints one JSON line per benchmark and
+//! worker count).
 
 // Native threads only: `wasm-pack test` builds the examples for wasm32 too.
 #[cfg(not(target_arch = "wasm32"))]
@@ -165,6 +166,20 @@ mod native {
     }
 
     pub fn main() {
+        // `native_bench closures` or `native_bench trivial` runs one part only.
+        let only = std::env::args().nth(1);
+        let runs = |part: &str| only.as_deref().is_none_or(|only| only == part);
+        if runs("trivial") {
+            trivial();
+        }
+        if runs("closures") {
+            for workers in [1, 2, 4] {
+                closures(workers);
+            }
+        }
+    }
+
+    fn trivial() {
         for workers in [1, 2, 4] {
             let (mut ours, mut baseline) = (Vec::new(), Vec::new());
             for _ in 0..RUNS {
@@ -178,9 +193,6 @@ mod native {
                 JOBS as f64 / baseline,
                 baseline / ours
             );
-        }
-        for workers in [1, 2, 4] {
-            closures(workers);
         }
     }
 }

@@ -10,9 +10,12 @@
 //! cursor while their stamps say they hold exactly the event it expects,
 //! before and after it reads the fields: a slot that is still being
 //! written ends the read, one already written again counts as missed.
-//! Before writing, a writer waits until the slot's previous event is whole,
-//! so two writers never share a slot; that takes one writer falling a whole
-//! ring behind another, in the few stores of a write.
+//! A writer takes its slot with a CAS on the stamp, so two writers never
+//! share a slot. One that finds a newer event there already (it fell a
+//! whole ring behind, e.g. descheduled on a busy machine) drops its own:
+//! that event is a ring old, so every reader would count it as missed
+//! anyway, and waiting for it stalled every other worker once the ring
+//! came round.
 
 use super::job::{JobKind, Outcome};
 use super::segmented::{Segmented, ZeroIsDefault, SEGMENT};
@@ -117,18 +120,28 @@ impl EventLog {
         self.slots.get((index % self.capacity) as usize)
     }
 
-    /// Fills a reserved slot and marks it whole.
+    /// Fills a reserved slot and marks it whole, unless a writer a ring
+    /// ahead took the slot first: then the event is dropped (readers count
+    /// it as missed, as they would once it was overwritten).
     pub fn write(&self, index: u64, event: Event) {
         let slot = self.slot(index);
         debug_assert!(event.worker < 256 && event.job != 0);
-        // The event a ring ago must be whole before this one replaces it.
-        let previous = (index + 1).saturating_sub(self.capacity);
+        let mine = index + 1;
         let mut spins = 0;
-        while slot.stamp.load(Ordering::Acquire) != previous {
+        loop {
+            let stamp = slot.stamp.load(Ordering::Acquire);
+            if stamp & !WRITING >= mine {
+                return; // lapped
+            }
+            // An older event half written: a few stores to wait for.
+            if stamp & WRITING == 0
+                && slot.stamp.compare_exchange_weak(stamp, mine | WRITING, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+            {
+                break;
+            }
             spins += 1;
             super::sync::relax(spins);
         }
-        slot.stamp.store((index + 1) | WRITING, Ordering::Relaxed);
         std::sync::atomic::fence(Ordering::Release); // readers see WRITING before any new field
         slot.job.store(event.job, Ordering::Relaxed);
         let tags = event.worker as u64 | (event.kind as u64) << 8 | (event.outcome as u64) << 16 | (event.value as u64) << 32;
@@ -136,7 +149,7 @@ impl EventLog {
         slot.queued_ms.store(event.queued_ms.to_bits(), Ordering::Relaxed);
         slot.started_ms.store(event.started_ms.to_bits(), Ordering::Relaxed);
         slot.finished_ms.store(event.finished_ms.to_bits(), Ordering::Relaxed);
-        slot.stamp.store(index + 1, Ordering::Release);
+        slot.stamp.store(mine, Ordering::Release);
     }
 
     /// Records one event.
@@ -225,5 +238,19 @@ mod tests {
         let read = trace.read_flat(0, u64::MAX, &mut out);
         assert_eq!(read, TraceRead { cursor: 10_000, missed: 10_000 - SEGMENT as u64 });
         assert_eq!(jobs(&out), ((10_000 - SEGMENT as u64 + 1)..=10_000).collect::<Vec<_>>(), "the newest events, whole");
+    }
+
+    #[test]
+    fn a_writer_a_ring_behind_drops_its_event_instead_of_waiting() {
+        let ring = SEGMENT as u64;
+        let trace = EventLog::new(ring);
+        trace.prepare(ring + 1);
+        let late = trace.reserve(1); // a worker that stalls before writing
+        (2..=ring + 1).for_each(|job| trace.push(event(job))); // the last one takes the late one's slot
+        trace.write(late, event(1)); // returns at once: lapped
+        let mut out = Vec::new();
+        let read = trace.read_flat(0, u64::MAX, &mut out);
+        assert_eq!(read, TraceRead { cursor: ring + 1, missed: 1 });
+        assert_eq!(jobs(&out), (2..=ring + 1).collect::<Vec<_>>(), "the newest events, none overwritten by the late one");
     }
 }

@@ -355,7 +355,7 @@ impl PoolCore {
                 value: 0,
             });
         }
-        jobs().for_each(|job| self.queue.retire(job));
+        dropped.iter().for_each(|range| self.queue.retire(range.clone()));
         let count = dropped.iter().map(|range| range.end - range.start).sum();
         sys::share_time(now);
         self.cancelled.fetch_add(count, Ordering::AcqRel);

@@ -122,16 +122,20 @@ impl JobQueue {
         })
     }
 
-    /// Job `job` is over and recorded: its slot, and the queue's count of
-    /// its task, are let go. Called once per job, by whoever recorded it.
-    pub fn retire(&self, job: u64) {
-        let slot = self.slots.get(job as usize - 1);
-        let address = slot.task.swap(0, Ordering::AcqRel) as usize as *const Task;
-        if !address.is_null() {
-            // SAFETY: the slot's own count, from `Arc::into_raw` in `publish_each`.
-            drop(unsafe { Arc::from_raw(address) });
+    /// Jobs `jobs` are over and recorded: their slots, and the queue's
+    /// counts of their tasks, are let go. Called once per job, by whoever
+    /// recorded it.
+    pub fn retire(&self, jobs: std::ops::Range<u64>) {
+        for job in jobs.clone() {
+            let slot = self.slots.get(job as usize - 1);
+            // Only the retirer writes a set `task` (a swap is a locked write, even of 0).
+            if slot.task.load(Ordering::Acquire) != 0 {
+                let address = slot.task.swap(0, Ordering::AcqRel) as usize as *const Task;
+                // SAFETY: the slot's own count, from `Arc::into_raw` in `publish_each`.
+                drop(unsafe { Arc::from_raw(address) });
+            }
         }
-        self.slots.retire(job as usize - 1);
+        self.slots.retire(jobs.start as usize - 1..jobs.end as usize - 1);
     }
 
     /// Bytes of slots made so far, in use or spare.

@@ -163,14 +163,22 @@ impl<T: ZeroIsDefault> Segmented<T> {
         (!base.is_null()).then(|| unsafe { &*base.add(index % SEGMENT) })
     }
 
-    /// Slot `index` is done with, for good; once all of its segment's are,
-    /// the segment goes to the spares. Each index is retired once.
-    pub fn retire(&self, index: usize) {
-        let (entry, number) = self.entry(index);
-        debug_assert_eq!(entry.number.load(Ordering::Relaxed), number);
-        if entry.retired.fetch_add(1, Ordering::AcqRel) + 1 == SEGMENT {
-            let base = entry.segment.swap(std::ptr::null_mut(), Ordering::AcqRel);
-            self.spares.with(|spares| spares.push(base as usize));
+    /// Slots `indices` are done with, for good; once all of a segment's
+    /// are, the segment goes to the spares. Each index is retired once.
+    /// One atomic add per segment touched, not one per slot: workers retire
+    /// the runs of jobs they took, and this counter is shared.
+    pub fn retire(&self, indices: std::ops::Range<usize>) {
+        let mut start = indices.start;
+        while start < indices.end {
+            let end = indices.end.min((start / SEGMENT + 1) * SEGMENT);
+            let (entry, number) = self.entry(start);
+            debug_assert_eq!(entry.number.load(Ordering::Relaxed), number);
+            let count = end - start;
+            if entry.retired.fetch_add(count, Ordering::AcqRel) + count == SEGMENT {
+                let base = entry.segment.swap(std::ptr::null_mut(), Ordering::AcqRel);
+                self.spares.with(|spares| spares.push(base as usize));
+            }
+            start = end;
         }
     }
 
@@ -232,7 +240,7 @@ mod tests {
         for start in (0..100 * SEGMENT).step_by(window) {
             assert!(storage.can_prepare(start, start + window));
             storage.prepare(start, start + window);
-            (start..start + window).for_each(|i| storage.retire(i));
+            storage.retire(start..start + window);
         }
         assert!(storage.segments_allocated() <= 4, "{} segments for a window of 3", storage.segments_allocated());
     }
@@ -241,9 +249,9 @@ mod tests {
     fn a_segment_still_in_use_keeps_its_table_entry() {
         let storage = Segmented::<Slot>::new(2);
         storage.prepare(0, 2 * SEGMENT);
-        (1..2 * SEGMENT).for_each(|i| storage.retire(i)); // slot 0 stays in use
+        storage.retire(1..2 * SEGMENT); // slot 0 stays in use
         assert!(!storage.can_prepare(2 * SEGMENT, 3 * SEGMENT), "segment 2 would take segment 0's entry");
-        storage.retire(0);
+        storage.retire(0..1);
         assert!(storage.can_prepare(2 * SEGMENT, 4 * SEGMENT));
         assert!(!storage.can_prepare(0, 3 * SEGMENT), "more than the table reaches");
     }

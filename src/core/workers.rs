@@ -274,7 +274,7 @@ impl PoolCore {
         }
         // Recorded: their slots may be used again, before the counts say
         // they finished (a pool that is idle holds no slot of a finished job).
-        jobs.for_each(|job| self.queue.retire(job));
+        self.queue.retire(jobs);
         sys::share_time(clock); // before the counts that tell others these jobs finished
         self.count_finished(id, tally);
         if let Some((task, event)) = settle_after {
@@ -339,7 +339,7 @@ impl PoolCore {
         self.events.push(event);
         // The job's thread (trapped, or abandoned after the timeout) no
         // longer reads its slot; it may hold the task, which is an `Arc`.
-        self.queue.retire(job);
+        self.queue.retire(job..job + 1);
         sys::share_time(finished_ms);
         let mut tally = Tally::default();
         tally.add(&event);
