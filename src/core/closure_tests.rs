@@ -124,6 +124,34 @@ fn map_gives_results_as_jobs_finish_without_waiting_for_the_batch() {
 }
 
 #[test]
+fn a_slow_closure_holds_back_at_most_the_rest_of_its_run() {
+    let _deadline = deadline("a_slow_closure_holds_back_at_most_the_rest_of_its_run");
+    const JOBS: usize = 2_000;
+    let held_back = crate::core::queue::MOST_CLOSURES_PER_RUN as usize - 1;
+    let pool = Pool::new(2).unwrap();
+    let finished = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&finished);
+    // The first closure waits until every other job is done but the few
+    // its worker took with it in one claim: those cannot run before it.
+    let batch = pool
+        .map(0..JOBS, move |i| {
+            if i == 0 {
+                let limit = Instant::now() + Duration::from_secs(20);
+                while counted.load(Ordering::Acquire) < JOBS - 1 - held_back {
+                    assert!(Instant::now() < limit, "jobs still waiting behind the slow one: {}", JOBS - 1 - counted.load(Ordering::Acquire));
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            } else {
+                counted.fetch_add(1, Ordering::AcqRel);
+            }
+            i
+        })
+        .unwrap();
+    let results = batch.join_all().unwrap();
+    assert_eq!(results, (0..JOBS).map(Ok).collect::<Vec<_>>(), "every job once, the slow one included");
+}
+
+#[test]
 fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_else_is_lost() {
     let _deadline = deadline("a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_else_is_lost");
     let pool = Pool::new(2).unwrap();

@@ -3,7 +3,7 @@
 //! (wasm32 aborts on panic) and the platform replaces the worker.
 
 use super::pool::PoolCore;
-use super::task::Task;
+use super::task::Group;
 use std::cell::Cell;
 use std::panic::PanicHookInfo;
 use std::sync::Once;
@@ -17,17 +17,17 @@ pub struct Failure {
 }
 
 std::thread_local! {
-    static RUNNING: Cell<Option<(*const PoolCore, u64, u32, *const Task)>> = const { Cell::new(None) };
+    static RUNNING: Cell<Option<(*const PoolCore, u64, u32, *const Group, usize)>> = const { Cell::new(None) };
 }
 
-/// Marks this thread as running `job` of `core` (a closure job: `task`)
-/// while it lives, so that a panic is filed under that job.
-pub(crate) struct RunningJob<'a>(std::marker::PhantomData<&'a Task>);
+/// Marks this thread as running `job` of `core` (a closure job: its group
+/// and index) while it lives, so that a panic is filed under that job.
+pub(crate) struct RunningJob<'a>(std::marker::PhantomData<&'a Group>);
 
 impl<'a> RunningJob<'a> {
-    pub(crate) fn enter(core: &'a PoolCore, job: u64, worker: u32, task: Option<&'a Task>) -> RunningJob<'a> {
-        let task = task.map_or(std::ptr::null(), |task| task as *const Task);
-        RUNNING.with(|r| r.set(Some((core as *const PoolCore, job, worker, task))));
+    pub(crate) fn enter(core: &'a PoolCore, job: u64, worker: u32, closure: Option<(&'a Group, usize)>) -> RunningJob<'a> {
+        let (group, index) = closure.map_or((std::ptr::null(), 0), |(group, index)| (group as *const Group, index));
+        RUNNING.with(|r| r.set(Some((core as *const PoolCore, job, worker, group, index))));
         RunningJob(std::marker::PhantomData)
     }
 }
@@ -54,9 +54,9 @@ pub(crate) fn install_hook() {
     INSTALL.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| match RUNNING.with(Cell::get) {
-            // SAFETY: `RunningJob` sets these only while the worker holds the core and the task.
-            Some((core, job, worker, task)) => unsafe { &*core }
-                .record_failure(Failure { job, worker, message: message(info) }, unsafe { task.as_ref() }),
+            // SAFETY: `RunningJob` sets these only while the worker holds the core and the group.
+            Some((core, job, worker, group, index)) => unsafe { &*core }
+                .record_failure(Failure { job, worker, message: message(info) }, unsafe { group.as_ref() }.map(|group| (group, index))),
             None => previous(info),
         }));
     });

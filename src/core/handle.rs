@@ -10,12 +10,11 @@
 
 use super::error::JobError;
 use super::sync::SpinLock;
-use super::task::Sink;
 use crate::sys;
 use std::cell::UnsafeCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
@@ -31,29 +30,42 @@ const TAKEN: u32 = 4;
 /// One waker, set by the task that awaits and taken by whoever settles.
 /// A spin lock held for a few instructions: a browser's main thread may
 /// take it (it must never `Atomics.wait`), and no thread that holds it is
-/// ever stopped from outside.
-struct WakerSlot(SpinLock<Option<Waker>>);
+/// ever stopped from outside. `set` spares the lock when nobody awaits:
+/// workers finishing a batch's jobs would otherwise all take it per job.
+struct WakerSlot {
+    waker: SpinLock<Option<Waker>>,
+    set: AtomicBool,
+}
 
 impl Default for WakerSlot {
     fn default() -> Self {
-        WakerSlot(SpinLock::new(None))
+        WakerSlot { waker: SpinLock::new(None), set: AtomicBool::new(false) }
     }
 }
 
 impl WakerSlot {
-    fn with<R>(&self, f: impl FnOnce(&mut Option<Waker>) -> R) -> R {
-        self.0.with(f)
-    }
-
+    /// Registers the awaiting task. The caller checks its condition again
+    /// afterwards: either it sees it met, or `wake` sees `set`.
     fn register(&self, waker: &Waker) {
-        self.with(|slot| match slot {
+        self.waker.with(|slot| match slot {
             Some(old) if old.will_wake(waker) => {}
             _ => *slot = Some(waker.clone()),
         });
+        self.set.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
     }
 
+    /// Wakes the registered task, if any. The caller met the condition
+    /// with a `SeqCst` store or before a `SeqCst` fence.
     fn wake(&self) {
-        if let Some(waker) = self.with(Option::take) {
+        if !self.set.load(Ordering::SeqCst) {
+            return;
+        }
+        let waker = self.waker.with(|slot| {
+            self.set.store(false, Ordering::Relaxed);
+            slot.take()
+        });
+        if let Some(waker) = waker {
             waker.wake();
         }
     }
@@ -91,12 +103,17 @@ impl FinishOrder {
         }
     }
 
+    /// Appends `index`. Touches nothing another thread writes per job
+    /// but `finished`, unless a reader waits: then it bumps `word` for it.
     fn record(&self, index: u32) {
         let at = self.finished.fetch_add(1, Ordering::AcqRel) as usize;
         self.order[at].store(index + 1, Ordering::Release);
-        self.word.fetch_add(1, Ordering::SeqCst);
+        // Pairs with the fence of a reader that starts waiting: either it
+        // sees this entry, or this sees it waiting.
+        fence(Ordering::SeqCst);
         let last = at + 1 == self.order.len();
-        if self.blocked.load(Ordering::SeqCst) > 0 || (last && self.blocked_for_all.load(Ordering::SeqCst) > 0) {
+        if self.blocked.load(Ordering::Relaxed) > 0 || (last && self.blocked_for_all.load(Ordering::Relaxed) > 0) {
+            self.word.fetch_add(1, Ordering::SeqCst);
             sys::wake_all(&self.word);
         }
         self.waker.wake();
@@ -114,16 +131,73 @@ impl FinishOrder {
     }
 }
 
+/// The result cells of closure jobs queued together (one `spawn`, or one
+/// `map`): one allocation for all of them, shared by the caller's handle
+/// and the queued jobs.
+pub(crate) struct Results<T> {
+    cells: Box<[ResultCell<T>]>,
+    /// A `map`'s: the order its jobs finished in.
+    order: Option<FinishOrder>,
+    first_job: AtomicU64,
+}
+
+impl<T: Send> Results<T> {
+    pub(crate) fn new(len: usize, batch: bool) -> Results<T> {
+        Results {
+            cells: (0..len).map(|_| ResultCell::new()).collect(),
+            order: batch.then(|| FinishOrder::new(len)),
+            first_job: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn set_first_job(&self, job: u64) {
+        self.first_job.store(job, Ordering::Release);
+    }
+
+    fn job(&self, index: usize) -> u64 {
+        self.first_job.load(Ordering::Acquire) + index as u64
+    }
+
+    fn order(&self) -> &FinishOrder {
+        self.order.as_ref().expect("a batch's results have a finish order")
+    }
+
+    /// Job `index`'s closure returned `value` (see `ResultCell::put`).
+    pub(crate) fn put(&self, index: usize, value: T) {
+        self.cells[index].put(value);
+    }
+
+    /// Job `index`'s event says it completed: the value put is the result.
+    pub(crate) fn publish(&self, index: usize) {
+        self.cells[index].publish();
+        self.recorded(index);
+    }
+
+    /// Job `index`'s event says it failed, timed out or never ran.
+    pub(crate) fn fail(&self, index: usize, error: JobError) {
+        self.cells[index].fail(error);
+        self.recorded(index);
+    }
+
+    fn recorded(&self, index: usize) {
+        if let Some(order) = &self.order {
+            order.record(index as u32);
+        }
+    }
+
+    fn take(&self, index: usize) -> Option<Result<T, JobError>> {
+        self.cells[index].try_take(|| self.job(index))
+    }
+}
+
 /// Where one closure job's result goes.
-pub(crate) struct ResultCell<T> {
+struct ResultCell<T> {
     /// `EMPTY` .. `TAKEN`; also the futex word a blocking `join` waits on.
     state: AtomicU32,
     blocked: AtomicU32,
     value: UnsafeCell<Option<T>>,
     error: UnsafeCell<Option<JobError>>,
     waker: WakerSlot,
-    job: AtomicU64,
-    batch: Option<(Arc<FinishOrder>, u32)>,
 }
 
 // SAFETY: `value` and `error` are written only by the party that moved
@@ -132,25 +206,19 @@ unsafe impl<T: Send> Sync for ResultCell<T> {}
 unsafe impl<T: Send> Send for ResultCell<T> {}
 
 impl<T: Send> ResultCell<T> {
-    pub(crate) fn new(batch: Option<(Arc<FinishOrder>, u32)>) -> ResultCell<T> {
+    fn new() -> ResultCell<T> {
         ResultCell {
             state: AtomicU32::new(EMPTY),
             blocked: AtomicU32::new(0),
             value: UnsafeCell::new(None),
             error: UnsafeCell::new(None),
             waker: WakerSlot::default(),
-            job: AtomicU64::new(0),
-            batch,
         }
-    }
-
-    pub(crate) fn set_job(&self, job: u64) {
-        self.job.store(job, Ordering::Release);
     }
 
     /// The closure returned `value`. Dropped if the job was already
     /// settled (it timed out meanwhile).
-    pub(crate) fn put(&self, value: T) {
+    fn put(&self, value: T) {
         if self.state.compare_exchange(EMPTY, WRITING, Ordering::Acquire, Ordering::Relaxed).is_ok() {
             // SAFETY: `WRITING` is ours.
             unsafe { *self.value.get() = Some(value) };
@@ -163,44 +231,41 @@ impl<T: Send> ResultCell<T> {
         if self.blocked.load(Ordering::SeqCst) > 0 {
             sys::wake_all(&self.state);
         }
-        if let Some((order, index)) = &self.batch {
-            order.record(*index);
-        }
         self.waker.wake();
     }
 
     /// The result if it is settled; `ResultTaken` if it was taken before.
-    fn try_take(&self) -> Option<Result<T, JobError>> {
+    fn try_take(&self, job: impl Fn() -> u64) -> Option<Result<T, JobError>> {
         match self.state.compare_exchange(SETTLED, TAKEN, Ordering::Acquire, Ordering::Acquire) {
             // SAFETY: `TAKEN` is ours, and whoever settled is done writing.
             Ok(_) => Some(match unsafe { ((*self.error.get()).take(), (*self.value.get()).take()) } {
                 (Some(error), _) => Err(error),
                 (None, Some(value)) => Ok(value),
-                (None, None) => Err(JobError::ResultTaken { job: self.job.load(Ordering::Acquire) }),
+                (None, None) => Err(JobError::ResultTaken { job: job() }),
             }),
-            Err(TAKEN) => Some(Err(JobError::ResultTaken { job: self.job.load(Ordering::Acquire) })),
+            Err(TAKEN) => Some(Err(JobError::ResultTaken { job: job() })),
             Err(_) => None,
         }
     }
 
-    fn poll_take(&self, cx: &mut Context<'_>) -> Poll<Result<T, JobError>> {
-        if let Some(result) = self.try_take() {
+    fn poll_take(&self, cx: &mut Context<'_>, job: impl Fn() -> u64) -> Poll<Result<T, JobError>> {
+        if let Some(result) = self.try_take(&job) {
             return Poll::Ready(result);
         }
         self.waker.register(cx.waker());
-        match self.try_take() {
+        match self.try_take(&job) {
             Some(result) => Poll::Ready(result),
             None => Poll::Pending,
         }
     }
 
-    fn join(&self) -> Result<T, JobError> {
+    fn join(&self, job: impl Fn() -> u64) -> Result<T, JobError> {
         if !sys::may_block() {
             return Err(JobError::WouldBlock);
         }
         self.blocked.fetch_add(1, Ordering::SeqCst);
         let result = loop {
-            if let Some(result) = self.try_take() {
+            if let Some(result) = self.try_take(&job) {
                 break result;
             }
             let state = self.state.load(Ordering::SeqCst);
@@ -213,7 +278,7 @@ impl<T: Send> ResultCell<T> {
     }
 }
 
-impl<T: Send> Sink for ResultCell<T> {
+impl<T: Send> ResultCell<T> {
     fn publish(&self) {
         if self.state.compare_exchange(PUT, WRITING, Ordering::Acquire, Ordering::Relaxed).is_ok() {
             self.settle();
@@ -258,34 +323,39 @@ impl<T: Send> Sink for ResultCell<T> {
 /// # }
 /// ```
 pub struct JobHandle<T> {
-    cell: Arc<ResultCell<T>>,
+    /// A spawned job is a group of one: its cell is the first.
+    results: Arc<Results<T>>,
 }
 
 impl<T: Send> JobHandle<T> {
-    pub(crate) fn new(cell: Arc<ResultCell<T>>) -> JobHandle<T> {
-        JobHandle { cell }
+    pub(crate) fn new(results: Arc<Results<T>>) -> JobHandle<T> {
+        JobHandle { results }
+    }
+
+    fn cell(&self) -> &ResultCell<T> {
+        &self.results.cells[0]
     }
 
     /// The job's number in its pool (as in the events and the log).
     pub fn job(&self) -> u64 {
-        self.cell.job.load(Ordering::Acquire)
+        self.results.job(0)
     }
 
     /// Whether the result is there (or was taken).
     pub fn is_finished(&self) -> bool {
-        self.cell.state.load(Ordering::Acquire) >= SETTLED
+        self.cell().state.load(Ordering::Acquire) >= SETTLED
     }
 
     /// The result if it is there, without waiting.
     pub fn try_result(&mut self) -> Option<Result<T, JobError>> {
-        self.cell.try_take()
+        self.results.take(0)
     }
 
     /// Blocks until the result is there. On a thread that must not block
     /// (a browser's main thread) returns `JobError::WouldBlock` at once:
     /// await the handle there instead.
     pub fn join(self) -> Result<T, JobError> {
-        self.cell.join()
+        self.cell().join(|| self.job())
     }
 }
 
@@ -293,13 +363,13 @@ impl<T: Send> Future for JobHandle<T> {
     type Output = Result<T, JobError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.cell.poll_take(cx)
+        self.cell().poll_take(cx, || self.job())
     }
 }
 
 impl<T> std::fmt::Debug for JobHandle<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JobHandle").field("job", &self.cell.job.load(Ordering::Relaxed)).finish()
+        f.debug_struct("JobHandle").field("job", &self.results.first_job.load(Ordering::Relaxed)).finish()
     }
 }
 
@@ -318,42 +388,45 @@ impl<T> std::fmt::Debug for JobHandle<T> {
 /// # }
 /// ```
 pub struct Batch<T> {
-    cells: Vec<Arc<ResultCell<T>>>,
-    order: Arc<FinishOrder>,
+    results: Arc<Results<T>>,
     cursor: usize,
 }
 
 impl<T: Send> Batch<T> {
-    pub(crate) fn new(cells: Vec<Arc<ResultCell<T>>>, order: Arc<FinishOrder>) -> Batch<T> {
-        Batch { cells, order, cursor: 0 }
+    pub(crate) fn new(results: Arc<Results<T>>) -> Batch<T> {
+        Batch { results, cursor: 0 }
+    }
+
+    fn order(&self) -> &FinishOrder {
+        self.results.order()
     }
 
     /// How many jobs the batch has.
     pub fn len(&self) -> usize {
-        self.cells.len()
+        self.results.cells.len()
     }
 
     /// Whether the batch has no jobs (a `map` over nothing).
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.results.cells.is_empty()
     }
 
     /// The job numbers of the batch, in input order.
     pub fn jobs(&self) -> Vec<u64> {
-        self.cells.iter().map(|cell| cell.job.load(Ordering::Acquire)).collect()
+        (0..self.len()).map(|index| self.results.job(index)).collect()
     }
 
     /// How many jobs have finished so far.
     pub fn finished(&self) -> usize {
-        self.order.finished.load(Ordering::Acquire) as usize
+        self.order().finished.load(Ordering::Acquire) as usize
     }
 
     fn take_next(&mut self) -> Option<Option<(usize, Result<T, JobError>)>> {
-        if self.cursor == self.cells.len() {
+        if self.cursor == self.len() {
             return Some(None);
         }
-        let index = self.order.nth(self.cursor)?;
-        let result = self.cells[index].try_take()?;
+        let index = self.order().nth(self.cursor)?;
+        let result = self.results.take(index)?;
         self.cursor += 1;
         Some(Some((index, result)))
     }
@@ -370,15 +443,18 @@ impl<T: Send> Batch<T> {
         if !sys::may_block() {
             return Err(JobError::WouldBlock);
         }
-        self.order.blocked.fetch_add(1, Ordering::SeqCst);
+        let results = Arc::clone(&self.results);
+        let order = results.order();
+        order.blocked.fetch_add(1, Ordering::SeqCst);
+        fence(Ordering::SeqCst); // see `FinishOrder::record`
         let next = loop {
-            let seen = self.order.word.load(Ordering::SeqCst);
+            let seen = order.word.load(Ordering::SeqCst);
             if let Some(next) = self.take_next() {
                 break next;
             }
-            sys::wait(&self.order.word, seen, None);
+            sys::wait(&order.word, seen, None);
         };
-        self.order.blocked.fetch_sub(1, Ordering::SeqCst);
+        order.blocked.fetch_sub(1, Ordering::SeqCst);
         Ok(next)
     }
 
@@ -393,8 +469,9 @@ impl<T: Send> Batch<T> {
         if !sys::may_block() {
             return Err(JobError::WouldBlock);
         }
-        let order = &self.order;
+        let order = self.order();
         order.blocked_for_all.fetch_add(1, Ordering::SeqCst);
+        fence(Ordering::SeqCst); // see `FinishOrder::record`
         loop {
             let seen = order.word.load(Ordering::SeqCst);
             if self.finished() == self.len() {
@@ -403,13 +480,14 @@ impl<T: Send> Batch<T> {
             sys::wait(&order.word, seen, None);
         }
         order.blocked_for_all.fetch_sub(1, Ordering::SeqCst);
-        Ok(self.cells.iter().map(|cell| cell.join()).collect()) // all settled: none waits
+        let results = &self.results;
+        Ok((0..self.len()).map(|index| results.cells[index].join(|| results.job(index))).collect()) // all settled: none waits
     }
 }
 
 impl<T> std::fmt::Debug for Batch<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Batch").field("len", &self.cells.len()).field("cursor", &self.cursor).finish()
+        f.debug_struct("Batch").field("len", &self.results.cells.len()).field("cursor", &self.cursor).finish()
     }
 }
 
@@ -425,7 +503,7 @@ impl<T: Send> Future for NextFinished<'_, T> {
         if let Some(next) = self.batch.take_next() {
             return Poll::Ready(next);
         }
-        self.batch.order.waker.register(cx.waker());
+        self.batch.order().waker.register(cx.waker());
         match self.batch.take_next() {
             Some(next) => Poll::Ready(next),
             None => Poll::Pending,
@@ -444,11 +522,12 @@ impl<T: Send> Future for InOrder<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let done = |batch: &Batch<T>| batch.finished() == batch.len();
         if !done(&self.batch) {
-            self.batch.order.all_waker.register(cx.waker());
+            self.batch.order().all_waker.register(cx.waker());
             if !done(&self.batch) {
                 return Poll::Pending;
             }
         }
-        Poll::Ready(self.batch.cells.iter().map(|cell| cell.try_take().unwrap_or(Err(JobError::ResultTaken { job: 0 }))).collect())
+        let results = &self.batch.results;
+        Poll::Ready((0..self.batch.len()).map(|index| results.take(index).unwrap_or(Err(JobError::ResultTaken { job: results.job(index) }))).collect())
     }
 }

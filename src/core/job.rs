@@ -84,11 +84,12 @@ impl JobSpec {
         JobSpec::new(JobKind::Closure, 0.0)
     }
 
-    /// A job no one can bound: a worker takes it alone, never in a run of
-    /// trivial jobs (on wasm a panic traps the thread, and the platform
-    /// reports one job as failed: the current one).
+    /// A job a worker takes alone, never in a run: one asked to fail, and
+    /// on wasm any closure (a panic traps the thread there, and the
+    /// platform reports one job as failed: the current one). Natively a
+    /// panic unwinds, so closures may come in runs (see `claim_run`).
     pub(crate) fn runs_alone(&self) -> bool {
-        self.fail || self.kind == JobKind::Closure
+        self.fail || (cfg!(target_arch = "wasm32") && self.kind == JobKind::Closure)
     }
 
     /// Kind in the top byte, the fail flag, then the cost in whole

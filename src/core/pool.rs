@@ -4,7 +4,7 @@
 //! beside this file explains why every job runs exactly once.
 
 use super::error::{JobError, PoolError};
-use super::task::Task;
+use super::task::Group;
 use super::events::{Event, EventLog, TraceRead, DEFAULT_TRACE_CAPACITY, MAX_TRACE_CAPACITY};
 use super::failure::{self, Failure};
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
@@ -250,17 +250,18 @@ impl PoolCore {
         Ok(count)
     }
 
-    /// Queues closure jobs (`spawn`, `map`), all or none like `submit`;
-    /// returns the first job's number.
-    pub(crate) fn submit_tasks(&self, tasks: Vec<Task>) -> Result<u64, PoolError> {
-        let count = tasks.len() as u64;
+    /// Queues a group of closure jobs (`spawn`, `map`), all or none like
+    /// `submit`; returns the first job's number. `label`: a spawned job's.
+    pub(crate) fn submit_group(&self, group: Group, label: Option<Box<str>>) -> Result<u64, PoolError> {
+        let count = group.len() as u64;
+        let group = std::sync::Arc::new(group); // allocated before the driver lock, not under it
         let first = self.driver.with(|_| {
             self.admit(std::iter::repeat_n(JobSpec::closure(), count as usize), count, false)?;
             self.events.prepare(self.queue.published() + count);
-            if tasks.iter().any(|task| task.label.is_some()) {
-                self.keep_labels(self.queue.published() + 1, &tasks);
+            if let Some(label) = label {
+                self.keep_labels(self.queue.published() + 1, label);
             }
-            Ok(self.queue.publish_tasks(tasks, sys::now_ms()))
+            Ok(self.queue.publish_group(group, sys::now_ms()))
         })?;
         if count > 0 {
             self.wake_workers();
@@ -286,16 +287,13 @@ impl PoolCore {
         })
     }
 
-    /// Keeps the labels of jobs `first..` (one per task) for the trace's
-    /// readers, past the tasks, which are let go once their jobs finish.
-    fn keep_labels(&self, first: u64, tasks: &[Task]) {
+    /// Keeps job `job`'s label for the trace's readers, past its group,
+    /// which is let go once its jobs finish.
+    fn keep_labels(&self, job: u64, label: Box<str>) {
         let limit = self.events.capacity() as usize;
-        let labelled = tasks.iter().zip(first..).filter_map(|(task, job)| Some((job, task.label.as_deref()?)));
         self.labels.with(|labels| {
-            for (job, label) in labelled {
-                labels.by_job.insert(job, label.into());
-                labels.order.push_back(job);
-            }
+            labels.by_job.insert(job, label);
+            labels.order.push_back(job);
             while labels.order.len() > limit {
                 let oldest = labels.order.pop_front().expect("not empty");
                 labels.by_job.remove(&oldest);
@@ -339,7 +337,8 @@ impl PoolCore {
         let mut dropped: Vec<std::ops::Range<u64>> = vec![self.queue.claim_all()];
         dropped.extend(self.cancel_partitions());
         let jobs = || dropped.iter().flat_map(|range| range.clone());
-        let tasks: Vec<Option<std::sync::Arc<Task>>> = jobs().map(|job| self.queue.task(job)).collect();
+        // SAFETY: these jobs are ours alone and not settled yet.
+        let groups: Vec<_> = jobs().map(|job| unsafe { self.queue.group(job) }).collect();
         let now = sys::now_ms();
         for job in jobs() {
             let claimed = self.queue.get(job);
@@ -363,11 +362,14 @@ impl PoolCore {
         self.announce_if_idle();
         // Their handles learn it after the counts do, as for every other outcome.
         let stopped = self.closed.load(Ordering::Acquire);
-        for (job, task) in jobs().zip(tasks) {
-            if let Some(task) = task {
-                // SAFETY: `claim_all` / `cancel_partitions` gave this job to us alone.
-                drop(unsafe { task.take_work() });
-                task.settle(Err(if stopped { JobError::PoolStopped { job } } else { JobError::Cancelled { job } }));
+        for (job, group) in jobs().zip(groups) {
+            if let Some((group, index)) = group {
+                let error = if stopped { JobError::PoolStopped { job } } else { JobError::Cancelled { job } };
+                // SAFETY: `claim_all` / `cancel_partitions` gave this job to us alone, and we settle it once.
+                unsafe {
+                    group.discard(index);
+                    group.settle(index, Err(error));
+                }
             }
         }
         count
@@ -390,11 +392,11 @@ impl PoolCore {
         self.closed.load(Ordering::Acquire)
     }
 
-    /// Files a panic of a running job; a closure job's `task` keeps the
+    /// Files a panic of a running job; a closure job's group keeps the
     /// message for its handle.
-    pub(super) fn record_failure(&self, failure: Failure, task: Option<&Task>) {
-        if let Some(task) = task {
-            task.note_panic(&failure.message);
+    pub(super) fn record_failure(&self, failure: Failure, closure: Option<(&Group, usize)>) {
+        if let Some((group, index)) = closure {
+            group.note_panic(index, &failure.message);
         }
         self.failures.lock().unwrap_or_else(|e| e.into_inner()).push(failure);
     }

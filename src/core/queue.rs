@@ -10,19 +10,20 @@
 //! retired jobs are used again, so the queue holds memory for the jobs in
 //! flight, not for every job it ever ran.
 
-use super::job::JobSpec;
+use super::job::{JobKind, JobSpec};
 use super::segmented::{Segmented, ZeroIsDefault, SEGMENT};
 use super::sync::{AtomicU64, Ordering, OwnLine};
-use super::task::Task;
+use super::task::Group;
 use std::sync::Arc;
 
 #[derive(Default)]
 struct JobSlot {
     spec: AtomicU64,
     queued_ms: AtomicU64,
-    /// A closure job's `Arc<Task>` as an address, 0 for a built-in job or
-    /// once retired. The slot holds one count of the `Arc` (see `task.rs`).
-    task: AtomicU64,
+    /// A closure job's group as an address, 0 for a built-in job or once
+    /// retired. The queue holds one count of the group for all its slots
+    /// (see `task.rs`).
+    group: AtomicU64,
 }
 
 // SAFETY: atomics only; all zeros is `Default` for std's (see the trait for loom).
@@ -38,6 +39,10 @@ pub struct Claimed {
 
 /// The most declared cost a run of jobs taken at once may have.
 pub const TRIVIAL_RUN_MS: f64 = 0.05;
+
+/// The most closures taken with one claim: a slow closure holds back at
+/// most this many less one (natively; on wasm each is taken alone).
+pub const MOST_CLOSURES_PER_RUN: u64 = 8;
 
 /// Segments of 4,096 slots the queue's table holds at once: jobs from the
 /// oldest one not yet retired to the newest queued may span 33,554,432.
@@ -69,17 +74,20 @@ impl JobQueue {
     /// that workers start on a long batch while the rest is written; returns
     /// the first job number. One producer at a time (the pool's driver lock).
     pub fn publish(&self, specs: impl ExactSizeIterator<Item = JobSpec>, queued_ms: f64) -> u64 {
-        self.publish_each(specs.map(|spec| (spec, None)), queued_ms)
+        self.publish_each(specs.map(|spec| (spec, 0)), queued_ms)
     }
 
-    /// Like `publish`, for closure jobs: each slot keeps its task.
-    pub(crate) fn publish_tasks(&self, tasks: Vec<Task>, queued_ms: f64) -> u64 {
-        let start = self.published.load(Ordering::Relaxed) + 1;
-        let tasks = tasks.into_iter().enumerate().map(|(i, task)| {
-            task.job.store(start + i as u64, std::sync::atomic::Ordering::Relaxed);
-            (JobSpec::closure(), Some(Arc::new(task)))
-        });
-        self.publish_each(tasks, queued_ms)
+    /// Like `publish`, for a group of closure jobs: every slot points at
+    /// the group, and the queue keeps one count of it until its last job
+    /// is settled (`Group::settle`).
+    pub(crate) fn publish_group(&self, group: Arc<Group>, queued_ms: f64) -> u64 {
+        let len = group.len();
+        if len == 0 {
+            return self.published.load(Ordering::Relaxed) + 1;
+        }
+        group.set_first_job(self.published.load(Ordering::Relaxed) + 1); // before any worker sees a job of it
+        let address = Arc::into_raw(group) as usize as u64;
+        self.publish_each(std::iter::repeat_n((JobSpec::closure(), address), len), queued_ms)
     }
 
     /// Whether `count` more jobs fit in the table: false only when jobs
@@ -89,17 +97,17 @@ impl JobQueue {
         self.slots.can_prepare(start, start.saturating_add(count as usize))
     }
 
-    fn publish_each(&self, jobs: impl ExactSizeIterator<Item = (JobSpec, Option<Arc<Task>>)>, queued_ms: f64) -> u64 {
+    fn publish_each(&self, jobs: impl ExactSizeIterator<Item = (JobSpec, u64)>, queued_ms: f64) -> u64 {
         const PUBLISH_EVERY: u64 = SEGMENT as u64;
         let start = self.published.load(Ordering::Relaxed);
         self.slots.prepare(start as usize, (start + jobs.len() as u64) as usize);
         let mut end = start;
-        for (spec, task) in jobs {
+        for (spec, group) in jobs {
             let slot = self.slots.get(end as usize);
             slot.spec.store(spec.pack(), Ordering::Relaxed);
             slot.queued_ms.store(queued_ms.to_bits(), Ordering::Relaxed);
             // A reused slot may hold an old job's values: every field is written.
-            slot.task.store(task.map_or(0, |task| Arc::into_raw(task) as usize as u64), Ordering::Relaxed);
+            slot.group.store(group, Ordering::Relaxed);
             end += 1;
             if (end - start) % PUBLISH_EVERY == 0 {
                 self.published.store(end, Ordering::Release);
@@ -110,29 +118,27 @@ impl JobQueue {
         start + 1
     }
 
-    /// A closure job's task; `None` for a built-in job. `job` was
-    /// published and is not retired.
-    pub(crate) fn task(&self, job: u64) -> Option<Arc<Task>> {
-        let address = self.slots.get(job as usize - 1).task.load(Ordering::Acquire) as usize as *const Task;
-        // SAFETY: set from `Arc::into_raw` before the job was published; the
-        // slot's count lives until `retire`, which comes after every caller.
-        (!address.is_null()).then(|| unsafe {
-            Arc::increment_strong_count(address);
-            Arc::from_raw(address)
-        })
+    /// A closure job's group and its index there; `None` for a built-in
+    /// job. `job` was published and is not retired.
+    ///
+    /// # Safety
+    /// The group lives while the job is not settled: the caller must not
+    /// use it after settling it (unless it holds a count, `Group::hold`).
+    pub(crate) unsafe fn group<'a>(&self, job: u64) -> Option<(&'a Group, usize)> {
+        let address = self.slots.get(job as usize - 1).group.load(Ordering::Acquire) as usize as *const Group;
+        // SAFETY: set from `Arc::into_raw` before the job was published; see the function's contract.
+        let group = unsafe { address.as_ref() }?;
+        Some((group, group.index(job)))
     }
 
-    /// Jobs `jobs` are over and recorded: their slots, and the queue's
-    /// counts of their tasks, are let go. Called once per job, by whoever
-    /// recorded it.
+    /// Jobs `jobs` are over and recorded: their slots are let go. Called
+    /// once per job, by whoever recorded it, before it settles the job.
     pub fn retire(&self, jobs: std::ops::Range<u64>) {
         for job in jobs.clone() {
             let slot = self.slots.get(job as usize - 1);
-            // Only the retirer writes a set `task` (a swap is a locked write, even of 0).
-            if slot.task.load(Ordering::Acquire) != 0 {
-                let address = slot.task.swap(0, Ordering::AcqRel) as usize as *const Task;
-                // SAFETY: the slot's own count, from `Arc::into_raw` in `publish_each`.
-                drop(unsafe { Arc::from_raw(address) });
+            // A slot used again is written whole; this only tells `drop` the job is over.
+            if slot.group.load(Ordering::Relaxed) != 0 {
+                slot.group.store(0, Ordering::Relaxed);
             }
         }
         self.slots.retire(jobs.start as usize - 1..jobs.end as usize - 1);
@@ -185,17 +191,25 @@ impl JobQueue {
 
     /// Takes the oldest unclaimed job, if any.
     pub fn claim(&self) -> Option<Claimed> {
-        self.claim_run(1).map(|jobs| self.get(jobs.start))
+        self.claim_run(1, 1).map(|jobs| self.get(jobs.start))
     }
 
-    /// Takes the oldest unclaimed job and, if it is trivial, the trivial
-    /// jobs right after it: at most `max` jobs in all. Returns their numbers.
+    /// Takes the oldest unclaimed job and, if it may share a claim, the
+    /// jobs of its sort right after it: at most `max` jobs in all. Returns
+    /// their numbers. `workers`: the pool's size, for closures (below).
     ///
     /// One CAS per job is the most a shared counter allows (about 50 ns when
-    /// several cores contend for it); a run of trivial jobs costs one CAS.
-    /// A run delays no job by more than `TRIVIAL_RUN_MS`, and holds no job
-    /// that was asked to fail: a failing job is always taken alone.
-    pub fn claim_run(&self, max: u64) -> Option<std::ops::Range<u64>> {
+    /// several cores contend for it); a run costs one CAS, and keeps the
+    /// data of neighbouring jobs on one core. Two sorts of runs:
+    /// - built-in jobs whose declared costs add up to at most
+    ///   `TRIVIAL_RUN_MS`, so a run delays no job noticeably;
+    /// - closures (natively only), whose cost no one knows: at most
+    ///   `MOST_CLOSURES_PER_RUN`, and at most a `4 * workers`-th of the jobs
+    ///   waiting (guided scheduling), so a slow closure holds back a few
+    ///   others while the queue is long, and none near the end of a batch.
+    ///
+    /// A job asked to fail is always taken alone (see `JobSpec::runs_alone`).
+    pub fn claim_run(&self, max: u64, workers: u64) -> Option<std::ops::Range<u64>> {
         let mut claimed = self.claimed.load(Ordering::Acquire);
         loop {
             let published = self.published.load(Ordering::Acquire);
@@ -210,11 +224,13 @@ impl JobQueue {
                 claimed = self.claimed.fetch_add(0, Ordering::AcqRel);
                 continue;
             };
+            let closures = first.kind == JobKind::Closure;
+            let max = if closures { max.min(MOST_CLOSURES_PER_RUN).min((published - claimed) / (4 * workers.max(1))).max(1) } else { max };
             let (mut take, mut cost_ms) = (1, first.cost_ms);
             while !first.runs_alone() && take < max && claimed + take < published {
                 let Some(next) = self.peek(claimed + take + 1) else { break };
                 cost_ms += next.cost_ms;
-                if next.runs_alone() || cost_ms > TRIVIAL_RUN_MS {
+                if next.runs_alone() || (next.kind == JobKind::Closure) != closures || (!closures && cost_ms > TRIVIAL_RUN_MS) {
                     break;
                 }
                 take += 1;
@@ -229,23 +245,28 @@ impl JobQueue {
 
 impl Drop for JobQueue {
     fn drop(&mut self) {
+        // The groups of jobs never retired, each once: settling a group's
+        // last job may free it.
+        let mut groups = std::collections::BTreeSet::new();
         self.slots.for_each_live(|slot| {
-            let address = slot.task.swap(0, Ordering::AcqRel) as usize as *const Task;
-            if !address.is_null() {
-                // SAFETY: a job never retired still holds its slot's count (`publish_each`).
-                drop(unsafe { Arc::from_raw(address) });
+            let address = slot.group.load(Ordering::Relaxed);
+            if address != 0 {
+                groups.insert(address);
             }
         });
+        for address in groups {
+            // SAFETY: a job never retired was never settled, so the queue's count lives; nobody else is left.
+            unsafe { (*(address as usize as *const Group)).settle_all_unrun() };
+        }
     }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32"), not(loom)))]
 mod tests {
     use super::*;
-    use crate::core::job::JobKind;
 
     fn runs(queue: &JobQueue) -> Vec<std::ops::Range<u64>> {
-        std::iter::from_fn(|| queue.claim_run(64)).collect()
+        std::iter::from_fn(|| queue.claim_run(64, 1)).collect()
     }
 
     #[test]
@@ -272,7 +293,7 @@ mod tests {
         let queue = JobQueue::new();
         queue.publish(std::iter::repeat_n(JobSpec::new(JobKind::Noop, 0.0), 150), 0.0);
         assert_eq!(runs(&queue), [1..65, 65..129, 129..151]);
-        assert_eq!(queue.claim_run(64), None);
+        assert_eq!(queue.claim_run(64, 1), None);
     }
 }
 
@@ -282,7 +303,6 @@ mod tests {
 #[cfg(all(test, loom))]
 mod loom_tests {
     use super::*;
-    use crate::core::job::JobKind;
     use loom::sync::Arc;
 
     fn spec() -> JobSpec {
@@ -329,7 +349,7 @@ mod loom_tests {
             let queue = Arc::new(JobQueue::new());
             let consumer = {
                 let queue = Arc::clone(&queue);
-                loom::thread::spawn(move || queue.claim_run(2).map_or(Vec::new(), |jobs| jobs.collect()))
+                loom::thread::spawn(move || queue.claim_run(2, 1).map_or(Vec::new(), |jobs| jobs.collect()))
             };
             queue.publish(std::iter::repeat_n(spec(), 3), 0.0);
             let mut all = claim_twice(&queue);

@@ -3,111 +3,231 @@
 //! claim, events, counters, timeouts and resizes); what it adds is how the
 //! outcome reaches the caller's handle.
 //!
+//! The jobs of one `spawn` or one `map` form a `Group`: one allocation for
+//! their closures (or items), their result cells and their bookkeeping,
+//! whatever their number. A `map` of 200,000 items allocates a handful of
+//! times, not 200,000 times three; that is most of what a closure job
+//! cost the thread that queued it.
+//!
 //! Exactly one party records a job's event, and that party settles the
 //! handle, once: the worker when the closure returned (`publish`), the
 //! watchdog when it timed out, the platform when the thread died on a
 //! panic, `cancel` when the job never ran (`fail`). The closure itself only
 //! puts its value into the handle's cell, before the event is recorded, so
 //! that a caller who sees the result also sees it in the counters.
+//!
+//! Every queue slot of a group points at it, and the queue holds one count
+//! of the group for all of them: whoever settles its last job lets go of
+//! it. A worker that races the watchdog (a job timeout) holds a count of
+//! its own while it runs the closure.
 
 use super::error::{JobError, PoolError};
-use super::handle::{Batch, FinishOrder, JobHandle, ResultCell};
+use super::handle::{Batch, JobHandle, Results};
 use super::pool::{PoolCore, MAX_JOBS};
 use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 
 /// The longest label a job may carry, in bytes. A longer one is refused
 /// with `PoolError::LabelTooLong` (it would only be shown cut).
 pub const MAX_LABEL_BYTES: usize = 256;
 
-/// Where a closure job's outcome goes: the handle's result cell, with its
-/// type erased.
-pub(crate) trait Sink: Send + Sync {
+/// What a group's jobs run and where their outcomes go, with the types of
+/// the items, the function and the results erased.
+trait Closures: Send + Sync {
+    /// Runs job `index`'s closure, which puts its value into its cell.
+    ///
+    /// # Safety
+    /// The caller claimed job `index`; once per job, as `discard`.
+    unsafe fn run(&self, index: usize);
+    /// Drops job `index`'s closure unrun (it was cancelled).
+    ///
+    /// # Safety
+    /// As for `run`.
+    unsafe fn discard(&self, index: usize);
     /// The job's event says it completed: the value the closure put is the result.
-    fn publish(&self);
+    fn publish(&self, index: usize);
     /// The job's event says it failed, timed out or never ran.
-    fn fail(&self, error: JobError);
+    fn fail(&self, index: usize, error: JobError);
 }
 
-/// A queued closure job. Lives in its queue slot until the pool is
-/// dropped (so its label can be read back); the closure and the sink are
-/// released as soon as the job is over.
-pub(crate) struct Task {
+/// `f(item)` for each item, into `results`. A `spawn` is a group of one
+/// whose item is the closure and whose `f` calls it.
+struct Work<I, T, F> {
+    f: F,
     /// Taken by the one party that claimed the job: a worker runs it,
     /// `cancel` drops it.
-    work: UnsafeCell<Option<Box<dyn FnOnce() + Send>>>,
-    /// Taken by the one party that records the job's event, the one that
-    /// sets `settled`: no lock, so a browser's main thread never waits.
-    sink: UnsafeCell<Option<Arc<dyn Sink>>>,
+    items: Box<[UnsafeCell<Option<I>>]>,
+    results: Arc<Results<T>>,
+}
+
+// SAFETY: an item is touched only by the party that claimed its job, which
+// the queue makes exactly one (see `core/README.md`); the rest is `Sync`.
+unsafe impl<I: Send, T: Send, F: Sync> Sync for Work<I, T, F> {}
+
+impl<I, T, F> Closures for Work<I, T, F>
+where
+    I: Send,
+    T: Send,
+    F: Fn(I) -> T + Send + Sync,
+{
+    unsafe fn run(&self, index: usize) {
+        // SAFETY: see the trait.
+        if let Some(item) = unsafe { (*self.items[index].get()).take() } {
+            self.results.put(index, (self.f)(item));
+        }
+    }
+
+    unsafe fn discard(&self, index: usize) {
+        // SAFETY: see the trait.
+        drop(unsafe { (*self.items[index].get()).take() });
+    }
+
+    fn publish(&self, index: usize) {
+        self.results.publish(index);
+    }
+
+    fn fail(&self, index: usize, error: JobError) {
+        self.results.fail(index, error);
+    }
+}
+
+/// What the core keeps per closure job, beside its closure and its cell.
+#[derive(Default)]
+struct TaskState {
     settled: AtomicBool,
     /// What the panic hook said (a `Box<String>`), for the handle: wasm
     /// traps the panicking thread, so another thread records the event.
     panic_message: AtomicPtr<String>,
-    pub(crate) label: Option<Box<str>>,
-    /// The job number, set when the job is queued.
-    pub(crate) job: AtomicU64,
 }
 
-// SAFETY: `work` is touched only by the party that claimed the job, which
-// the queue makes exactly one (see `core/README.md`), and `sink` only by
-// the one that set `settled`; the rest is atomics.
-unsafe impl Sync for Task {}
+/// Closure jobs queued together (see the module's comment).
+pub(crate) struct Group {
+    /// The first job's number, set when the group is queued.
+    first_job: AtomicU64,
+    work: Box<dyn Closures>,
+    tasks: Box<[TaskState]>,
+    unsettled: AtomicUsize,
+}
 
-impl Task {
-    pub(crate) fn new(work: Box<dyn FnOnce() + Send>, sink: Arc<dyn Sink>, label: Option<Box<str>>) -> Task {
-        Task {
-            work: UnsafeCell::new(Some(work)),
-            sink: UnsafeCell::new(Some(sink)),
-            settled: AtomicBool::new(false),
-            panic_message: AtomicPtr::new(std::ptr::null_mut()),
-            label,
-            job: AtomicU64::new(0),
+impl Group {
+    fn new<I, T, F>(items: Vec<I>, f: F, batch: bool) -> (Group, Arc<Results<T>>)
+    where
+        I: Send + 'static,
+        T: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+    {
+        let len = items.len();
+        let results = Arc::new(Results::new(len, batch));
+        let items = items.into_iter().map(|item| UnsafeCell::new(Some(item))).collect();
+        let group = Group {
+            first_job: AtomicU64::new(0),
+            work: Box::new(Work { f, items, results: Arc::clone(&results) }),
+            tasks: (0..len).map(|_| TaskState::default()).collect(),
+            unsettled: AtomicUsize::new(len),
+        };
+        (group, results)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    pub(crate) fn set_first_job(&self, job: u64) {
+        self.first_job.store(job, Ordering::Relaxed);
+    }
+
+    /// Where job `job` is in the group.
+    pub(crate) fn index(&self, job: u64) -> usize {
+        (job - self.first_job.load(Ordering::Relaxed)) as usize
+    }
+
+    /// Runs job `index`'s closure.
+    ///
+    /// # Safety
+    /// The caller claimed job `index` itself.
+    pub(crate) unsafe fn run(&self, index: usize) {
+        // SAFETY: see the function's contract.
+        unsafe { self.work.run(index) }
+    }
+
+    /// Drops job `index`'s closure unrun.
+    ///
+    /// # Safety
+    /// As for `run`.
+    pub(crate) unsafe fn discard(&self, index: usize) {
+        // SAFETY: see the function's contract.
+        unsafe { self.work.discard(index) }
+    }
+
+    /// A count of the group for a worker that must outlive the job's
+    /// settling (the watchdog may settle it while the closure runs).
+    ///
+    /// # Safety
+    /// The group is queued (it came from `JobQueue::group`) and the job
+    /// not yet settled.
+    pub(crate) unsafe fn hold(&self) -> Arc<Group> {
+        // SAFETY: the queue's count keeps the group alive now; this adds one.
+        unsafe {
+            Arc::increment_strong_count(self);
+            Arc::from_raw(self)
         }
     }
 
-    /// The closure, for the one party that claimed the job.
-    ///
-    /// # Safety
-    /// The caller claimed this job from the queue (or a partition) itself.
-    pub(crate) unsafe fn take_work(&self) -> Option<Box<dyn FnOnce() + Send>> {
-        // SAFETY: see the function's contract.
-        unsafe { (*self.work.get()).take() }
-    }
-
-    pub(crate) fn note_panic(&self, message: &str) {
-        let old = self.panic_message.swap(Box::into_raw(Box::new(message.to_string())), Ordering::AcqRel);
+    pub(crate) fn note_panic(&self, index: usize, message: &str) {
+        let old = self.tasks[index].panic_message.swap(Box::into_raw(Box::new(message.to_string())), Ordering::AcqRel);
         if !old.is_null() {
             // SAFETY: every non-null pointer here came from `Box::into_raw` and is owned by the swapper.
             drop(unsafe { Box::from_raw(old) });
         }
     }
 
-    pub(crate) fn take_panic_message(&self) -> Option<String> {
-        let message = self.panic_message.swap(std::ptr::null_mut(), Ordering::AcqRel);
+    pub(crate) fn take_panic_message(&self, index: usize) -> Option<String> {
+        let message = self.tasks[index].panic_message.swap(std::ptr::null_mut(), Ordering::AcqRel);
         // SAFETY: as in `note_panic`.
         (!message.is_null()).then(|| *unsafe { Box::from_raw(message) })
     }
 
-    /// Settles the handle as the job's event says; only the first call counts.
-    pub(crate) fn settle(&self, outcome: Result<(), JobError>) {
-        if self.settled.swap(true, Ordering::AcqRel) {
+    /// Settles job `index`'s handle as its event says; only the first call
+    /// per job counts. Settling the group's last job lets go of the
+    /// queue's count of the group.
+    ///
+    /// # Safety
+    /// The group is queued (the queue holds its count). The caller does
+    /// not touch the group afterwards, unless it holds a count of its own.
+    pub(crate) unsafe fn settle(&self, index: usize, outcome: Result<(), JobError>) {
+        if self.tasks[index].settled.swap(true, Ordering::AcqRel) {
             return;
         }
-        // SAFETY: the swap above made this call the only one to reach `sink`.
-        let Some(sink) = (unsafe { (*self.sink.get()).take() }) else { return };
         match outcome {
-            Ok(()) => sink.publish(),
-            Err(error) => sink.fail(error),
+            Ok(()) => self.work.publish(index),
+            Err(error) => self.work.fail(index, error),
+        }
+        if self.unsettled.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // SAFETY: the queue's count, from `Arc::into_raw` in `JobQueue::publish_group`.
+            unsafe { Arc::decrement_strong_count(self) };
+        }
+    }
+
+    /// Settles every job not settled yet as never run (the pool was
+    /// dropped with them queued), letting go of the queue's count.
+    ///
+    /// # Safety
+    /// As for `settle`; no other thread touches the group now.
+    pub(crate) unsafe fn settle_all_unrun(&self) {
+        let first = self.first_job.load(Ordering::Relaxed);
+        for index in 0..self.len() {
+            if !self.tasks[index].settled.load(Ordering::Acquire) {
+                // SAFETY: see the function's contract; the last call may free the group, and ends the loop.
+                unsafe { self.settle(index, Err(JobError::PoolStopped { job: first + index as u64 })) };
+            }
         }
     }
 }
 
-impl Drop for Task {
+impl Drop for Group {
     fn drop(&mut self) {
-        let job = self.job.load(Ordering::Acquire);
-        self.settle(Err(JobError::PoolStopped { job })); // a job the pool never got to
-        drop(self.take_panic_message());
+        (0..self.len()).for_each(|index| drop(self.take_panic_message(index)));
     }
 }
 
@@ -119,18 +239,6 @@ pub(crate) fn check_label(label: &str) -> Result<Box<str>, PoolError> {
     Ok(label.into())
 }
 
-/// A task for closure `f`, and the cell its handle reads.
-fn closure_task<T, F>(f: F, label: Option<Box<str>>, batch: Option<(Arc<FinishOrder>, u32)>) -> (Task, Arc<ResultCell<T>>)
-where
-    F: FnOnce() -> T + Send + 'static,
-    T: Send + 'static,
-{
-    let cell = Arc::new(ResultCell::new(batch));
-    let target = Arc::clone(&cell);
-    let work = Box::new(move || target.put(f()));
-    (Task::new(work, Arc::clone(&cell) as Arc<dyn Sink>, label), cell)
-}
-
 impl PoolCore {
     /// Queues closure `f`, labelled or not; see `Pool::spawn`.
     pub(crate) fn spawn<T, F>(&self, label: Option<&str>, f: F) -> Result<JobHandle<T>, PoolError>
@@ -139,10 +247,10 @@ impl PoolCore {
         T: Send + 'static,
     {
         let label = label.map(check_label).transpose()?;
-        let (task, cell) = closure_task(f, label, None);
-        let job = self.submit_tasks(vec![task])?;
-        cell.set_job(job);
-        Ok(JobHandle::new(cell))
+        let (group, results) = Group::new(vec![f], |f: F| f(), false);
+        let job = self.submit_group(group, label)?;
+        results.set_first_job(job);
+        Ok(JobHandle::new(results))
     }
 
     /// Queues `f(item)` for each item, all or none; see `Pool::map`.
@@ -156,20 +264,9 @@ impl PoolCore {
         if items.len() as u64 > MAX_JOBS {
             return Err(PoolError::QueueFull { requested: items.len() as u64, room: self.room() });
         }
-        let order = Arc::new(FinishOrder::new(items.len()));
-        let f = Arc::new(f);
-        let (tasks, cells): (Vec<Task>, Vec<_>) = items
-            .into_iter()
-            .enumerate()
-            .map(|(index, item)| {
-                let f = Arc::clone(&f);
-                closure_task(move || f(item), None, Some((Arc::clone(&order), index as u32)))
-            })
-            .unzip();
-        let first = self.submit_tasks(tasks)?;
-        for (i, cell) in cells.iter().enumerate() {
-            cell.set_job(first + i as u64);
-        }
-        Ok(Batch::new(cells, order))
+        let (group, results) = Group::new(items, f, true);
+        let first = self.submit_group(group, None)?;
+        results.set_first_job(first);
+        Ok(Batch::new(results))
     }
 }

@@ -7,7 +7,7 @@ use super::failure::RunningJob;
 use super::job::{self, Outcome};
 use super::pool::{check_size, PoolCore, MAX_WORKERS};
 use super::error::{JobError, PoolError};
-use super::task::Task;
+use super::task::Group;
 use crate::sys;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
@@ -181,7 +181,7 @@ impl PoolCore {
                 }
                 continue;
             }
-            let next = slot.take_partition_job().map(|job| job..job + 1).or_else(|| self.queue.claim_run(self.most_per_claim()));
+            let next = slot.take_partition_job().map(|job| job..job + 1).or_else(|| self.queue.claim_run(self.most_per_claim(), self.target.load(Ordering::Relaxed).into()));
             if let Some(jobs) = next {
                 self.started.fetch_add(jobs.end - jobs.start, Ordering::AcqRel); // before making room: `waiting` stays within capacity
                 self.bump_room();
@@ -207,7 +207,7 @@ impl PoolCore {
         WorkerExit::Retired
     }
 
-    /// How many trivial jobs a worker may take with one claim. One where
+    /// How many jobs a worker may take with one claim. One where
     /// each job must be watched on its own: with a job timeout (the
     /// watchdog races the worker for each job) or a quota per worker.
     fn most_per_claim(&self) -> u64 {
@@ -230,20 +230,22 @@ impl PoolCore {
         let watched = self.options.job_timeout_ms.is_some();
         let mut events = None;
         let mut tally = Tally::default();
-        let mut settle_after = None; // a closure job (always taken alone) tells its handle last
+        let mut settle_after = Vec::new(); // closure jobs tell their handles last
         let mut clock = since.unwrap_or_else(sys::now_ms); // one reading per job: a job ends when the next starts
         for (i, job) in jobs.clone().enumerate() {
             let claimed = self.queue.get(job);
             // Queued on another thread: its time reaches us with the job, not through `share_time`.
             let started_ms = clock.max(claimed.queued_ms);
+            // SAFETY: this worker claimed the job, and settles it last, below.
+            let closure = unsafe { self.queue.group(job) };
+            // Taken before the watchdog can see the job: it may settle it, and so let go of the group, while the closure runs.
+            let _held = closure.filter(|_| watched).map(|(group, _)| unsafe { group.hold() });
             slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
             slot.current_job.store(job, Ordering::Release);
-            let task = self.queue.task(job);
             let result = {
-                let _running = RunningJob::enter(self, job, id, task.as_deref());
-                if let Some(task) = &task {
-                    // SAFETY: this worker claimed the job.
-                    run_closure(unsafe { task.take_work() })
+                let _running = RunningJob::enter(self, job, id, closure);
+                if let Some((group, index)) = closure {
+                    run_closure(|| unsafe { group.run(index) }) // SAFETY: this worker claimed the job
                 } else if watched {
                     // The watchdog took the job back: stop at the next safe point.
                     run_catching_panics(job, claimed.spec, Some(&|| slot.current_job.load(Ordering::Relaxed) != job))
@@ -270,15 +272,18 @@ impl PoolCore {
             let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms: clock, outcome, value };
             self.events.write(first_event + i as u64, event);
             tally.add(&event);
-            settle_after = task.map(|task| (task, event));
+            if let Some(closure) = closure {
+                settle_after.push((closure, event));
+            }
         }
         // Recorded: their slots may be used again, before the counts say
         // they finished (a pool that is idle holds no slot of a finished job).
         self.queue.retire(jobs);
         sys::share_time(clock); // before the counts that tell others these jobs finished
         self.count_finished(id, tally);
-        if let Some((task, event)) = settle_after {
-            settle(&task, &event); // the worker's own count of the task keeps it
+        for ((group, index), event) in settle_after {
+            // SAFETY: the last use of the group here (a held count drops after).
+            unsafe { settle(group, index, &event) };
         }
         (WorkerExit::Retired, clock)
     }
@@ -335,17 +340,19 @@ impl PoolCore {
         let claimed = self.queue.get(job);
         let finished_ms = finished_ms.max(started_ms); // `started_ms` was read on the job's own thread
         let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms, outcome, value: 0 };
-        let task = self.queue.task(job);
+        // SAFETY: nobody else records this job, and we settle it last, below.
+        let closure = unsafe { self.queue.group(job) };
         self.events.push(event);
         // The job's thread (trapped, or abandoned after the timeout) no
-        // longer reads its slot; it may hold the task, which is an `Arc`.
+        // longer reads its slot; an abandoned one holds its group's count.
         self.queue.retire(job..job + 1);
         sys::share_time(finished_ms);
         let mut tally = Tally::default();
         tally.add(&event);
         self.count_finished(id, tally);
-        if let Some(task) = task {
-            settle(&task, &event);
+        if let Some((group, index)) = closure {
+            // SAFETY: the last use of the group here.
+            unsafe { settle(group, index, &event) };
         }
     }
 
@@ -467,22 +474,26 @@ enum Ran {
 }
 
 /// Tells a closure job's handle what its event says.
-fn settle(task: &Task, event: &Event) {
+///
+/// # Safety
+/// As for `Group::settle`.
+unsafe fn settle(group: &Group, index: usize, event: &Event) {
     let job = event.job;
-    task.settle(match event.outcome {
+    let outcome = match event.outcome {
         Outcome::Completed => Ok(()),
         Outcome::TimedOut => Err(JobError::TimedOut { job, after_ms: event.finished_ms - event.started_ms }),
         Outcome::Failed => {
-            let message = task.take_panic_message().unwrap_or_else(|| "its worker's thread died".to_string());
+            let message = group.take_panic_message(index).unwrap_or_else(|| "its worker's thread died".to_string());
             Err(JobError::Panicked { job, message })
         }
         Outcome::Cancelled => Err(JobError::Cancelled { job }),
-    });
+    };
+    // SAFETY: see the function's contract.
+    unsafe { group.settle(index, outcome) };
 }
 
 /// Runs a closure job, which puts its own value into its handle's cell.
-fn run_closure(work: Option<Box<dyn FnOnce() + Send>>) -> Ran {
-    let Some(work) = work else { return Ran::Finished(0) };
+fn run_closure(work: impl FnOnce()) -> Ran {
     #[cfg(not(target_arch = "wasm32"))]
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
     #[cfg(target_arch = "wasm32")]
