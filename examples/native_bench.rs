@@ -153,10 +153,13 @@ mod native {
         }
         let rate = |seconds: Vec<f64>| CLOSURES as f64 / median(seconds);
         let (ours, par_iter, spawn, channel) = (rate(ours), rate(par_iter), rate(spawn), rate(channel));
-        let fastest = par_iter.max(spawn).max(channel);
+        // `par_iter` runs the closure in a loop over a few chunks, no dispatch
+        // per item: the goal is stated against the pools that dispatch each.
+        let fastest_per_item = spawn.max(channel);
         println!(
-            "{{\"bench\":\"closures\",\"workers\":{workers},\"closures\":{CLOSURES},\"poolscopePerSecond\":{ours:.0},\"rayonParIterPerSecond\":{par_iter:.0},\"rayonSpawnPerSecond\":{spawn:.0},\"crossbeamPerSecond\":{channel:.0},\"fastestOverPoolscope\":{:.3}}}",
-            fastest / ours
+            "{{\"bench\":\"closures\",\"workers\":{workers},\"closures\":{CLOSURES},\"poolscopePerSecond\":{ours:.0},\"rayonParIterPerSecond\":{par_iter:.0},\"rayonSpawnPerSecond\":{spawn:.0},\"crossbeamPerSecond\":{channel:.0},\"fastestPerItemOverPoolscope\":{:.3},\"parIterOverPoolscope\":{:.1}}}",
+            fastest_per_item / ours,
+            par_iter / ours
         );
     }
 
