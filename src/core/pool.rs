@@ -150,6 +150,7 @@ impl PoolCore {
     pub fn new(options: PoolOptions) -> Result<PoolCore, PoolError> {
         options.check()?;
         job::cpu_iterations_per_ms(); // calibrate before any job runs
+        sys::ms_per_tick(); // likewise, natively
         failure::install_hook();
         Ok(PoolCore {
             options,

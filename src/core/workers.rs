@@ -232,6 +232,8 @@ impl PoolCore {
         let mut tally = Tally::default();
         let mut settle_after = Vec::new(); // closure jobs tell their handles last
         let mut clock = since.unwrap_or_else(sys::now_ms); // one reading per job: a job ends when the next starts
+        // In a run, the jobs but the last end on the run's cheaper clock.
+        let (last, run_clock) = (jobs.end - 1, (jobs.end - jobs.start > 1).then(sys::RunClock::start));
         for (i, job) in jobs.clone().enumerate() {
             let claimed = self.queue.get(job);
             // Queued on another thread: its time reaches us with the job, not through `share_time`.
@@ -253,7 +255,11 @@ impl PoolCore {
                     run_catching_panics(job, claimed.spec, None)
                 }
             };
-            clock = sys::now_ms().max(started_ms);
+            clock = match &run_clock {
+                Some(run_clock) if job != last => run_clock.now_ms(),
+                _ => sys::now_ms(),
+            }
+            .max(started_ms);
             // Only a watchdog races us for `current_job`; without one a plain store does.
             if watched {
                 if slot.current_job.compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
