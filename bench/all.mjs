@@ -121,7 +121,7 @@ async function benchStartup(context, origin) {
 }
 
 function benchNative() {
-  const out = execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'native_bench'], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'native_bench', '--', 'trivial'], { cwd: ROOT, encoding: 'utf8' });
   return out.trim().split('\n').map((line) => JSON.parse(line));
 }
 

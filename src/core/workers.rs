@@ -413,8 +413,16 @@ impl PoolCore {
         let slot = self.slot(id);
         let job = slot.current_job.swap(0, Ordering::AcqRel);
         if job != 0 && loss == Loss::Crashed {
+            // With a job timeout the dead thread held a count of its closure's
+            // group (see `run_jobs`), which it will never let go of.
+            // SAFETY: the job is not settled yet; `finish_job` settles it below.
+            let held = self.options.job_timeout_ms.and(unsafe { self.queue.group(job) }).map(|(group, _)| group as *const Group);
             let started = f64::from_bits(slot.current_started_ms.load(Ordering::Relaxed));
             self.finish_job(id, job, Outcome::Failed, started, sys::now_ms());
+            if let Some(group) = held {
+                // SAFETY: that count kept the group alive through `finish_job`; it is the dead thread's to drop.
+                unsafe { std::sync::Arc::decrement_strong_count(group) };
+            }
         }
         self.live.fetch_sub(1, Ordering::AcqRel);
         let respawn = self.driver.with(|_| {

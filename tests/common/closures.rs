@@ -167,6 +167,14 @@ pub async fn a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_w
     page_side.clear();
     assert_eq!((counter(&pool, "timedOut"), pool.lost_workers()), (1.0, 1));
     settle(&pool, 2).await; // the old thread ended by itself once its closure returned
+    // A panic under a timeout: the trapped thread held a count of its batch
+    // for the race with the watchdog, which the pool lets go of for it.
+    let failing = pool.map(0..3u32, |n| if n == 1 { panic!("item 1 gave up") } else { n }).unwrap();
+    let results = before_deadline(&pool, "a panicking closure under a timeout", failing.in_order()).await;
+    assert_eq!((&results[0], &results[2]), (&Ok(0), &Ok(2)));
+    assert!(matches!(&results[1], Err(JobError::Panicked { message, .. }) if message == "item 1 gave up"), "{results:?}");
+    let after = pool.map(0..10u32, |n| n).unwrap();
+    assert_eq!(before_deadline(&pool, "closures after the panic", after.in_order()).await.len(), 10);
 }
 
 pub async fn cancel_and_stop_tell_each_waiting_closure() {
