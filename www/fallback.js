@@ -10,7 +10,7 @@ export const FIELDS = ['job', 'worker', 'kind', 'queued', 'started', 'finished',
 const KINDS = { cpu: 0, sleep: 1, noop: 2 };
 const [COMPLETED, FAILED, TIMED_OUT, CANCELLED] = [0, 1, 2, 3];
 const MAX_WORKERS = 64;
-const MAX_JOBS = 2_000_000;
+const MAX_JOBS = 2_000_000; // waiting at once, as in the shared-memory build; no cap over a pool's life
 /// An `Error` whose `name` is the Rust `PoolError` variant, as the shared-memory build throws.
 function named(name, message) {
   const error = new Error(message);
@@ -45,7 +45,8 @@ export class FallbackPool {
       throw named('InvalidTimeout', `job timeout ${options.jobTimeoutMs} ms is out of range: it must be more than 0`);
     }
     this.quota = options.jobsPerWorker ?? Infinity;
-    this.specs = []; // job n at n - 1: { kind, cost, fail, queued }
+    this.specs = new Map(); // job number -> { kind, cost, fail, queued }, until its event is recorded
+    this.submitted = 0;
     this.queue = []; // waiting job numbers, from `head` on
     this.head = 0;
     this.slices = new Map(); // worker id -> job numbers of its fixed slice
@@ -135,9 +136,9 @@ export class FallbackPool {
   }
 
   #add(specs) {
-    const first = this.specs.length + 1;
+    const first = this.submitted + 1;
     const queued = now();
-    for (const spec of specs) this.specs.push({ ...spec, queued });
+    for (const spec of specs) this.specs.set(++this.submitted, { ...spec, queued });
     return first;
   }
 
@@ -148,7 +149,7 @@ export class FallbackPool {
 
   submitCosts(kind, costs, failing) {
     const specs = this.#specs(kind, costs, failing);
-    const room = Math.min(this.capacity - this.waiting, MAX_JOBS - this.specs.length);
+    const room = Math.min(this.capacity, MAX_JOBS) - this.waiting;
     if (specs.length > room) {
       this.count.rejected += specs.length;
       throw named('QueueFull', `cannot queue ${specs.length} jobs: this pool has room for ${room} more (allowed: 0 to ${room})`);
@@ -164,7 +165,7 @@ export class FallbackPool {
     let first = 0;
     for (let offset = 0; offset < specs.length;) {
       if (this.closed) throw named('PoolStopped', 'the pool is closed and takes no new jobs');
-      const room = Math.min(this.capacity - this.waiting, specs.length - offset);
+      const room = Math.min(Math.min(this.capacity, MAX_JOBS) - this.waiting, specs.length - offset);
       if (room <= 0) { await new Promise((resolve) => this.roomWaiters.push(resolve)); continue; }
       const start = this.#add(specs.slice(offset, offset + room));
       if (offset === 0) first = start;
@@ -198,7 +199,7 @@ export class FallbackPool {
       const job = slice?.length ? slice.shift() : this.head < this.queue.length ? this.queue[this.head++] : null;
       if (job === null) continue;
       if (this.head > 4096 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0; }
-      const spec = this.specs[job - 1];
+      const spec = this.specs.get(job);
       slot.job = job;
       slot.sentAt = now();
       this.count.started++;
@@ -208,7 +209,8 @@ export class FallbackPool {
   }
 
   #record(job, worker, outcome, started, finished, value) {
-    const spec = this.specs[job - 1];
+    const spec = this.specs.get(job);
+    this.specs.delete(job); // recorded: a pool that lives long holds only the jobs in flight
     this.pending.push(job, worker, spec.kind, spec.queued, started, finished, outcome, value);
     if (outcome === COMPLETED) this.count.completed++;
     else if (outcome !== CANCELLED) this.count.failed++;
@@ -220,7 +222,7 @@ export class FallbackPool {
     slot.job = null;
     slot.jobs++;
     // The worker's clock has its own origin: keep queued <= started <= finished on the page's.
-    const started = Math.max(data.started, this.specs[data.job - 1].queued);
+    const started = Math.max(data.started, this.specs.get(data.job).queued);
     const finished = Math.max(data.finished, started);
     slot.busyMs += finished - started;
     if (data.type === 'crashed') {
@@ -259,7 +261,7 @@ export class FallbackPool {
   }
 
   get isIdle() {
-    return this.count.completed + this.count.failed + this.count.cancelled === this.specs.length;
+    return this.count.completed + this.count.failed + this.count.cancelled === this.submitted;
   }
 
   #checkIdle() {
@@ -317,7 +319,7 @@ export class FallbackPool {
   counters() {
     const { started, completed, failed, timedOut, cancelled, rejected } = this.count;
     return {
-      running: started - completed - failed, waiting: this.waiting, submitted: this.specs.length,
+      running: started - completed - failed, waiting: this.waiting, submitted: this.submitted,
       completed, failed, timedOut, cancelled, rejected,
       workers: this.target, liveWorkers: this.slots.size,
     };

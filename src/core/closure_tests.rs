@@ -152,6 +152,21 @@ fn a_slow_closure_holds_back_at_most_the_rest_of_its_run() {
 }
 
 #[test]
+fn a_pool_dropped_with_closures_queued_tells_each_handle() {
+    let _deadline = deadline("a_pool_dropped_with_closures_queued_tells_each_handle");
+    // No workers: the jobs stay queued until the core is dropped.
+    let core = crate::core::pool::PoolCore::new(PoolOptions::default()).unwrap();
+    let captured = Arc::new(());
+    let held = Arc::clone(&captured);
+    let one = core.spawn(None, move || Arc::strong_count(&held)).unwrap();
+    let batch = core.map(0..3u64, |n| n).unwrap();
+    drop(core);
+    assert_eq!(one.join(), Err(JobError::PoolStopped { job: 1 }));
+    assert_eq!(batch.join_all().unwrap(), (2..=4).map(|job| Err(JobError::PoolStopped { job })).collect::<Vec<_>>());
+    assert_eq!(Arc::strong_count(&captured), 1, "the closure that never ran was dropped");
+}
+
+#[test]
 fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_else_is_lost() {
     let _deadline = deadline("a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_else_is_lost");
     let pool = Pool::new(2).unwrap();

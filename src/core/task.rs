@@ -215,10 +215,15 @@ impl Group {
     /// # Safety
     /// As for `settle`; no other thread touches the group now.
     pub(crate) unsafe fn settle_all_unrun(&self) {
-        let first = self.first_job.load(Ordering::Relaxed);
-        for index in 0..self.len() {
+        let (first, len) = (self.first_job.load(Ordering::Relaxed), self.len());
+        let mut left = self.unsettled.load(Ordering::Acquire);
+        for index in 0..len {
+            if left == 0 {
+                break; // the last settle below freed the group: touch nothing more
+            }
             if !self.tasks[index].settled.load(Ordering::Acquire) {
-                // SAFETY: see the function's contract; the last call may free the group, and ends the loop.
+                left -= 1;
+                // SAFETY: see the function's contract.
                 unsafe { self.settle(index, Err(JobError::PoolStopped { job: first + index as u64 })) };
             }
         }
