@@ -109,7 +109,24 @@ impl Pool {
         F: Fn(I) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
-        self.core.map(items, f)
+        self.core.map(items, None, f)
+    }
+
+    /// `map` with a label for each job, `label(&item)` (each at most
+    /// `MAX_LABEL_BYTES`, else `LabelTooLong` and nothing is queued).
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(2).unwrap();
+    /// let tiles = pool.map_labeled(0..4u32, |t| format!("tile {t}"), |t| t * t).unwrap();
+    /// assert_eq!(pool.label(tiles.jobs()[3]).as_deref(), Some("tile 3"));
+    /// ```
+    pub fn map_labeled<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: impl Fn(&I) -> String, f: F) -> Result<Batch<T>, PoolError>
+    where
+        I: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.core.map(items, Some(&label), f)
     }
 
     /// Bytes the queue's slots and the trace hold: they grow with the jobs

@@ -159,7 +159,7 @@ fn a_pool_dropped_with_closures_queued_tells_each_handle() {
     let captured = Arc::new(());
     let held = Arc::clone(&captured);
     let one = core.spawn(None, move || Arc::strong_count(&held)).unwrap();
-    let batch = core.map(0..3u64, |n| n).unwrap();
+    let batch = core.map(0..3u64, None, |n| n).unwrap();
     drop(core);
     assert_eq!(one.join(), Err(JobError::PoolStopped { job: 1 }));
     assert_eq!(batch.join_all().unwrap(), (2..=4).map(|job| Err(JobError::PoolStopped { job })).collect::<Vec<_>>());
@@ -299,6 +299,15 @@ fn bad_input_is_named_and_loses_nothing() {
     assert_eq!(pool.label(labeled.job()).map(|label| label.len()), Some(MAX_LABEL_BYTES));
     assert_eq!(pool.label(kept.job()), None);
     assert_eq!(pool.label(999), None);
+    // A labelled map with one label too long queues none of its jobs.
+    let submitted = pool.counters().submitted;
+    let long = |&n: &usize| if n == 2 { "z".repeat(MAX_LABEL_BYTES + 1) } else { format!("item {n}") };
+    assert_eq!(pool.map_labeled(0..4usize, long, |n| n).unwrap_err(), PoolError::LabelTooLong { len: MAX_LABEL_BYTES + 1, max: MAX_LABEL_BYTES });
+    assert_eq!(pool.counters().submitted, submitted, "nothing of the batch was queued");
+    let tiles = pool.map_labeled(0..3usize, |n| format!("tile {n},0"), |n| n).unwrap();
+    let jobs = tiles.jobs();
+    assert_eq!(tiles.join_all().unwrap(), [Ok(0), Ok(1), Ok(2)]);
+    assert_eq!(jobs.iter().map(|&job| pool.label(job).unwrap()).collect::<Vec<_>>(), ["tile 0,0", "tile 1,0", "tile 2,0"]);
     // A map over nothing is an empty batch, finished at once.
     let empty = pool.map(Vec::<u8>::new(), |n| n).unwrap();
     assert!(empty.is_empty());

@@ -38,6 +38,22 @@ impl Drop for RunningJob<'_> {
     }
 }
 
+/// The job this thread runs now, and its worker's id (as in the events and
+/// the log: "Job 7 is done by worker 2"), if this is a pool's worker
+/// inside a job. A closure may call it to say who computed its result.
+///
+/// ```
+/// # #[cfg(not(target_arch = "wasm32"))] {
+/// let pool = poolscope::Pool::new(2).unwrap();
+/// let (job, worker) = pool.spawn(|| poolscope::current_job().unwrap()).unwrap().join().unwrap();
+/// assert!(job == 1 && (1..=2).contains(&worker));
+/// assert_eq!(poolscope::current_job(), None, "not inside a job");
+/// # }
+/// ```
+pub fn current_job() -> Option<(u64, u32)> {
+    RUNNING.with(Cell::get).map(|(_, job, worker, _, _)| (job, worker))
+}
+
 fn message(info: &PanicHookInfo<'_>) -> String {
     let payload = info.payload();
     payload

@@ -252,15 +252,15 @@ impl PoolCore {
     }
 
     /// Queues a group of closure jobs (`spawn`, `map`), all or none like
-    /// `submit`; returns the first job's number. `label`: a spawned job's.
-    pub(crate) fn submit_group(&self, group: Group, label: Option<Box<str>>) -> Result<u64, PoolError> {
+    /// `submit`; returns the first job's number. `labels`: none, or one per job.
+    pub(crate) fn submit_group(&self, group: Group, labels: Vec<Box<str>>) -> Result<u64, PoolError> {
         let count = group.len() as u64;
         let group = std::sync::Arc::new(group); // allocated before the driver lock, not under it
         let first = self.driver.with(|_| {
             self.admit(std::iter::repeat_n(JobSpec::closure(), count as usize), count, false)?;
             self.events.prepare(self.queue.published() + count);
-            if let Some(label) = label {
-                self.keep_labels(self.queue.published() + 1, label);
+            if !labels.is_empty() {
+                self.keep_labels(self.queue.published() + 1, labels);
             }
             Ok(self.queue.publish_group(group, sys::now_ms()))
         })?;
@@ -288,13 +288,15 @@ impl PoolCore {
         })
     }
 
-    /// Keeps job `job`'s label for the trace's readers, past its group,
-    /// which is let go once its jobs finish.
-    fn keep_labels(&self, job: u64, label: Box<str>) {
+    /// Keeps the labels of jobs `first..` for the trace's readers, past
+    /// their group, which is let go once its jobs finish.
+    fn keep_labels(&self, first: u64, new: Vec<Box<str>>) {
         let limit = self.events.capacity() as usize;
         self.labels.with(|labels| {
-            labels.by_job.insert(job, label);
-            labels.order.push_back(job);
+            for (job, label) in (first..).zip(new) {
+                labels.by_job.insert(job, label);
+                labels.order.push_back(job);
+            }
             while labels.order.len() > limit {
                 let oldest = labels.order.pop_front().expect("not empty");
                 labels.by_job.remove(&oldest);

@@ -251,15 +251,16 @@ impl PoolCore {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let label = label.map(check_label).transpose()?;
+        let labels = label.map(check_label).transpose()?.into_iter().collect();
         let (group, results) = Group::new(vec![f], |f: F| f(), false);
-        let job = self.submit_group(group, label)?;
+        let job = self.submit_group(group, labels)?;
         results.set_first_job(job);
         Ok(JobHandle::new(results))
     }
 
-    /// Queues `f(item)` for each item, all or none; see `Pool::map`.
-    pub(crate) fn map<I, T, F>(&self, items: impl IntoIterator<Item = I>, f: F) -> Result<Batch<T>, PoolError>
+    /// Queues `f(item)` for each item, all or none, each labelled
+    /// `label(&item)` if given; see `Pool::map` and `Pool::map_labeled`.
+    pub(crate) fn map<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: Option<&dyn Fn(&I) -> String>, f: F) -> Result<Batch<T>, PoolError>
     where
         I: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
@@ -269,8 +270,12 @@ impl PoolCore {
         if items.len() as u64 > MAX_JOBS {
             return Err(PoolError::QueueFull { requested: items.len() as u64, room: self.room() });
         }
+        let labels = match label {
+            Some(label) => items.iter().map(|item| check_label(&label(item))).collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
         let (group, results) = Group::new(items, f, true);
-        let first = self.submit_group(group, None)?;
+        let first = self.submit_group(group, labels)?;
         results.set_first_job(first);
         Ok(Batch::new(results))
     }

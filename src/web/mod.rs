@@ -514,7 +514,27 @@ impl WebPool {
         F: Fn(I) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
-        self.core.map(items, f)
+        self.core.map(items, None, f)
+    }
+
+    /// `map` with a label for each job, `label(&item)` (each at most
+    /// `MAX_LABEL_BYTES`), which the views show: "Job 7 (tile 2,3) is done
+    /// by worker 2".
+    ///
+    /// ```no_run
+    /// # async fn demo() {
+    /// let pool = poolscope::web::WebPool::new(4.0, None).unwrap();
+    /// let tiles = pool.map_labeled(0..16u32, |t| format!("tile {}", t), |t| t * t).unwrap();
+    /// assert_eq!(tiles.in_order().await.len(), 16);
+    /// # }
+    /// ```
+    pub fn map_labeled<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: impl Fn(&I) -> String, f: F) -> Result<Batch<T>, PoolError>
+    where
+        I: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.core.map(items, Some(&label), f)
     }
 }
 
