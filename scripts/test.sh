@@ -24,6 +24,7 @@ step "pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb, optimis
 ./scripts/webkit.sh suite worker
 step "a crate that depends on poolscope (examples/tiles) in Chromium"
 # The repository's target dir: std and the dependencies are built once.
+(cd examples/tiles && CARGO_TARGET_DIR=../../target cargo test --release --quiet)
 (cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --chrome)
 step "build www/pkg"
 ./scripts/build.sh

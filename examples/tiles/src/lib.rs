@@ -16,6 +16,8 @@
 //! `www/tiles.html` is that page (`scripts/build.sh` builds this crate into
 //! `www/tiles-pkg/`).
 
+pub mod mandelbrot;
+
 /// The value of pixel `(x, y)` of the generated image: cheap, but not so
 /// cheap that summing a tile is nothing.
 pub fn pixel(x: u32, y: u32) -> u32 {
@@ -38,6 +40,7 @@ pub fn tile_sum(index: u32) -> u64 {
 
 #[cfg(target_arch = "wasm32")]
 pub mod web_api {
+    use super::mandelbrot::{Frame, View};
     use super::tile_sum;
     use js_sys::{Array, Object, Reflect};
     use poolscope::web::WebPool;
@@ -90,5 +93,67 @@ pub mod web_api {
         Reflect::set(&result, &"sums".into(), &sums.iter().copied().map(JsValue::from).collect::<Array>())?;
         Reflect::set(&result, &"workers".into(), &by_job.iter().copied().map(JsValue::from).collect::<Array>())?;
         Ok(result)
+    }
+
+    /// A JS `Error` named `OutOfRange`, as poolscope names its own.
+    fn out_of_range(message: &str) -> JsValue {
+        let error = js_sys::Error::new(message);
+        error.set_name("OutOfRange");
+        error.into()
+    }
+
+    fn frame(width: u32, height: u32, tile: u32, view: &str) -> Result<Frame, JsValue> {
+        let named = View::named(view).ok_or_else(|| out_of_range(&format!("view {view:?} is not one of {}", View::NAMES.join(", "))))?;
+        Frame::new(width, height, tile, named).map_err(|message| out_of_range(&message))
+    }
+
+    /// Draws the Mandelbrot set on `pool`, one closure per tile, labelled
+    /// `tile column,row`, and calls `onTile(tile)` as each finishes, in the
+    /// order they finish: `tile` is `{ index, x, y, width, height, pixels,
+    /// worker, job }`, `pixels` RGBA (`Uint8ClampedArray`, ready for
+    /// `ImageData`), `worker` the worker that drew it (`current_job`).
+    /// Resolves to the number of tiles once every one is drawn; rejects with
+    /// the first failed job's named error. A bad size or view throws
+    /// `OutOfRange` and queues nothing. Never blocks the page.
+    #[wasm_bindgen(js_name = renderMandelbrot)]
+    pub fn render_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32, view: &str, on_tile: js_sys::Function) -> Result<js_sys::Promise, JsValue> {
+        let frame = frame(width, height, tile, view)?;
+        let mut batch = pool
+            .map_labeled(
+                0..frame.tiles(),
+                |&index| {
+                    let (column, row) = frame.tile_position(index);
+                    format!("tile {column},{row}")
+                },
+                move |index| (frame.render_tile(index), poolscope::current_job().map_or(0, |(_, worker)| worker)),
+            )
+            .map_err(|e| JsValue::from(e.to_string()))?;
+        let jobs = batch.jobs();
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            while let Some((index, result)) = batch.next_finished().await {
+                let (pixels, worker) = result.map_err(poolscope::web::job_error)?;
+                let (x, y, width, height) = frame.tile_rect(index as u32);
+                let tile = Object::new();
+                for (key, value) in [("index", index as f64), ("x", x.into()), ("y", y.into()), ("width", width.into()), ("height", height.into()), ("worker", worker.into()), ("job", jobs[index] as f64)] {
+                    Reflect::set(&tile, &key.into(), &value.into())?;
+                }
+                Reflect::set(&tile, &"pixels".into(), &js_sys::Uint8ClampedArray::from(&pixels[..]))?;
+                on_tile.call1(&JsValue::NULL, &tile)?;
+            }
+            Ok(frame.tiles().into())
+        }))
+    }
+
+    /// The same picture drawn whole by one closure (one thread, off the
+    /// page's main thread): resolves to its RGBA pixels, for checking a
+    /// tiled render pixel for pixel.
+    #[wasm_bindgen(js_name = renderMandelbrotWhole)]
+    pub fn render_mandelbrot_whole(pool: &WebPool, width: u32, height: u32, view: &str) -> Result<js_sys::Promise, JsValue> {
+        let frame = frame(width, height, super::mandelbrot::TILE_RANGE.0, view)?;
+        let whole = pool.spawn_labeled("the whole image, one thread", move || frame.render_whole()).map_err(|e| JsValue::from(e.to_string()))?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let pixels = whole.await.map_err(poolscope::web::job_error)?;
+            Ok(js_sys::Uint8ClampedArray::from(&pixels[..]).into())
+        }))
     }
 }

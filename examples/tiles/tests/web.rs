@@ -2,8 +2,15 @@
 //! tile summed once, equal to a one-thread computation, on several workers.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Reflect};
-use poolscope_example_tiles::{tile_sum, web_api::tile_sums};
+use js_sys::{Array, Function, Reflect, Uint8ClampedArray};
+use poolscope::web::WebPool;
+use poolscope_example_tiles::mandelbrot::{Frame, View};
+use poolscope_example_tiles::web_api::{render_mandelbrot, render_mandelbrot_whole, tile_sums};
+use poolscope_example_tiles::tile_sum;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -24,3 +31,51 @@ async fn tiles_summed_on_the_pool_match_one_thread_and_spread_over_workers() {
     used.dedup();
     assert!(used.len() > 1, "more than one worker summed tiles: {used:?}");
 }
+
+fn number(object: &JsValue, key: &str) -> u32 {
+    Reflect::get(object, &key.into()).unwrap().as_f64().unwrap() as u32
+}
+
+#[wasm_bindgen_test]
+async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_drew_each_tile() {
+    let (width, height, tile) = (200, 150, 25);
+    let frame = Frame::new(width, height, tile, View::named("seahorse").unwrap()).unwrap();
+    let pool = WebPool::new(4.0, None).unwrap();
+    JsFuture::from(pool.ready()).await.unwrap();
+    let image = Rc::new(RefCell::new(vec![0u8; (width * height * 4) as usize]));
+    let seen = Rc::new(RefCell::new(Vec::new())); // (index, worker, job) in the order tiles came
+    let (into, record) = (Rc::clone(&image), Rc::clone(&seen));
+    let on_tile = Closure::<dyn FnMut(JsValue)>::new(move |tile: JsValue| {
+        let (x0, y0, w) = (number(&tile, "x"), number(&tile, "y"), number(&tile, "width"));
+        let pixels = Uint8ClampedArray::from(Reflect::get(&tile, &"pixels".into()).unwrap()).to_vec();
+        let mut image = into.borrow_mut();
+        for (row, line) in pixels.chunks((w * 4) as usize).enumerate() {
+            let at = (((y0 + row as u32) * width + x0) * 4) as usize;
+            image[at..at + line.len()].copy_from_slice(line);
+        }
+        record.borrow_mut().push((number(&tile, "index"), number(&tile, "worker"), number(&tile, "job")));
+    });
+    let function: &Function = on_tile.as_ref().unchecked_ref();
+    let drawn = JsFuture::from(render_mandelbrot(&pool, width, height, tile, "seahorse", function.clone()).unwrap()).await.unwrap();
+    assert_eq!(drawn.as_f64(), Some(frame.tiles() as f64));
+    let whole = JsFuture::from(render_mandelbrot_whole(&pool, width, height, "seahorse").unwrap()).await.unwrap();
+    assert!(*image.borrow() == Uint8ClampedArray::from(whole).to_vec(), "the tiles put together are the one-thread image");
+    // Each tile once, and the worker it names is the one the events name for its job.
+    let seen = seen.borrow();
+    let mut indices: Vec<u32> = seen.iter().map(|&(index, _, _)| index).collect();
+    indices.sort();
+    assert_eq!(indices, (0..frame.tiles()).collect::<Vec<_>>());
+    JsFuture::from(pool.done()).await.unwrap();
+    let events = pool.take_events(None).to_vec();
+    for &(index, worker, job) in seen.iter() {
+        let event = events.chunks(poolscope::EVENT_FIELDS.len()).find(|e| e[0] as u32 == job).expect("an event per tile");
+        assert_eq!(event[1] as u32, worker, "tile {index} (job {job}) names the worker its event names");
+    }
+    assert_eq!(pool.label_of(seen[0].2 as f64).map(|label| label.starts_with("tile ")), Some(true));
+    // A bad size is named, with its range, and queues nothing.
+    let submitted = Reflect::get(&pool.counters(), &"submitted".into()).unwrap();
+    let error = render_mandelbrot(&pool, 0, height, tile, "seahorse", function.clone()).unwrap_err();
+    assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("OutOfRange"));
+    assert_eq!(Reflect::get(&pool.counters(), &"submitted".into()).unwrap(), submitted);
+}
+
