@@ -4,11 +4,14 @@
 // instead of bar by bar. `model` (and the canvas's data attributes) say
 // what is drawn, for tests and assistive tech.
 
+import { workerColour } from './worker-colours.js';
+
 const BAR_LIMIT = 4000;
 const LANE_HEIGHT = 26;
 const QUEUE_HEIGHT = 48;
 const AXIS_HEIGHT = 18;
-const GUTTER = 70;
+const GUTTER = 84;
+const SWATCH = 9;
 const COLUMNS = 1024;
 
 function palette(canvas) {
@@ -78,8 +81,11 @@ export class Timeline {
     const laneY = new Map(lanes.map((lane, i) => [lane.worker, AXIS_HEIGHT + i * LANE_HEIGHT]));
     lanes.forEach((lane) => {
       const y = laneY.get(lane.worker);
+      // The worker's own colour, as pages that tint its work use it.
+      g.fillStyle = workerColour(lane.worker, lane.active ? 1 : 0.4);
+      g.fillRect(4, y + (LANE_HEIGHT - SWATCH) / 2, SWATCH, SWATCH);
       g.fillStyle = lane.active ? this.colors.text : this.colors.muted;
-      g.fillText(`worker ${lane.worker}${lane.active ? '' : ' ✕'}`, 4, y + LANE_HEIGHT / 2);
+      g.fillText(`worker ${lane.worker}${lane.active ? '' : ' ✕'}`, 8 + SWATCH, y + LANE_HEIGHT / 2);
       g.fillStyle = this.colors.grid;
       g.fillRect(GUTTER, y + LANE_HEIGHT - 1, plotWidth, 1);
     });

@@ -1,0 +1,71 @@
+// The Mandelbrot page: examples/tiles draws the set tile by tile on a pool,
+// the page checks the result against one thread and tints each tile in the
+// colour of the worker that drew it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, useBrowser } from './harness.mjs';
+
+const session = useBrowser(before, after);
+const DEADLINE_MS = 60_000;
+
+async function waitForState(page, state) {
+  try {
+    await page.waitForFunction((state) => document.body.dataset.state === state, state, { timeout: DEADLINE_MS });
+  } catch {
+    const seen = await page.evaluate(() => ({
+      state: document.body.dataset.state,
+      status: document.querySelector('#status')?.textContent,
+      counters: JSON.stringify(window.poolscopeMandelbrot?.pool.counters()),
+    }));
+    assert.fail(`waited ${DEADLINE_MS} ms for state "${state}" in vain: ${JSON.stringify(seen)}`);
+  }
+}
+
+/// The colour of canvas pixel (x, y).
+const pixelAt = (page, x, y) => page.evaluate(([x, y]) => [...document.querySelector('#picture').getContext('2d').getImageData(x, y, 1, 1).data], [x, y]);
+
+test('the Mandelbrot set drawn tile by tile matches one thread, and the tints show every worker the log names', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/mandelbrot.html`, errors);
+  await waitForState(page, 'ready');
+  await page.selectOption('#view', 'seahorse');
+  await page.selectOption('#tile', '64');
+  await page.selectOption('#workers', '3');
+  await page.getByRole('button', { name: 'Draw' }).click();
+  await waitForState(page, 'done');
+  assert.equal(await page.getAttribute('#check', 'data-matches'), 'true', await page.textContent('#check'));
+
+  // Every tile once in the log, labelled, and the legend names exactly the log's workers.
+  await page.waitForFunction(() => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"]')?.children.length >= 97,
+    null, { timeout: DEADLINE_MS });
+  const lines = (await page.getByRole('log').innerText()).split('\n').filter((line) => /\(tile /.test(line));
+  const tiles = new Set();
+  const logWorkers = new Set();
+  for (const line of lines) {
+    const match = line.match(/^Job (\d+) \(tile (\d+),(\d+)\) is done by worker (\d+)$/);
+    assert.ok(match, `a log line naming the tile: ${JSON.stringify(line)}`);
+    tiles.add(`${match[2]},${match[3]}`);
+    logWorkers.add(Number(match[4]));
+  }
+  assert.equal(tiles.size, 96, 'each of the 12 x 8 tiles once');
+  const legendWorkers = await page.$$eval('#legend li', (items) => items.map((item) => Number(item.dataset.worker)));
+  assert.deepEqual(legendWorkers, [...logWorkers].sort((a, b) => a - b), 'the tint legend shows the workers the log names');
+  assert.ok(logWorkers.size >= 1 && [...logWorkers].every((w) => w >= 1 && w <= 3), `workers 1 to 3: ${[...logWorkers]}`);
+
+  // Tinting changes the picture, in the drawing worker's colour; untinting restores it.
+  const plain = await pixelAt(page, 700, 20);
+  await page.check('#tint');
+  const tinted = await pixelAt(page, 700, 20);
+  assert.notDeepEqual(tinted, plain, 'the tint shows on the tile');
+  await page.uncheck('#tint');
+  assert.deepEqual(await pixelAt(page, 700, 20), plain, 'untinted, the picture is as drawn');
+
+  // A second draw with another tile size resizes nothing it need not and checks again.
+  await page.selectOption('#tile', '128');
+  await page.getByRole('button', { name: 'Draw' }).click();
+  await waitForState(page, 'done');
+  assert.equal(await page.getAttribute('#check', 'data-matches'), 'true');
+  assert.equal(await page.evaluate(() => window.poolscopeMandelbrot.picture.tiles.length), 24);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,60 @@
+// What the Mandelbrot page draws: tiles as they arrive, tinted by worker or
+// not, and the picture put together for the check. No DOM beyond its canvas.
+
+import { workerColour } from './worker-colours.js';
+
+export class TiledPicture {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.context = canvas.getContext('2d');
+    this.tint = false;
+    this.clear();
+  }
+
+  clear() {
+    this.tiles = [];
+    this.image = new Uint8ClampedArray(this.canvas.width * this.canvas.height * 4);
+    this.context.clearRect(0, 0, this.canvas.width, this.canvas.height);
+  }
+
+  /// A finished tile from `renderMandelbrot`: drawn, and kept for the check.
+  add(tile) {
+    const { x, y, width, height, pixels } = tile;
+    for (let row = 0; row < height; row++) {
+      this.image.set(pixels.subarray(row * width * 4, (row + 1) * width * 4), ((y + row) * this.canvas.width + x) * 4);
+    }
+    this.tiles.push({ ...tile, pixels: undefined, data: new ImageData(pixels, width, height) });
+    this.#draw(this.tiles[this.tiles.length - 1]);
+  }
+
+  setTint(tint) {
+    this.tint = tint;
+    this.tiles.forEach((tile) => this.#draw(tile));
+  }
+
+  #draw({ x, y, width, height, data, worker }) {
+    this.context.putImageData(data, x, y);
+    if (!this.tint) return;
+    this.context.fillStyle = workerColour(worker, 0.45);
+    this.context.fillRect(x, y, width, height);
+    this.context.strokeStyle = workerColour(worker);
+    this.context.strokeRect(x + 0.5, y + 0.5, width - 1, height - 1);
+  }
+
+  /// The tile under canvas pixel `(x, y)`, if drawn.
+  tileAt(x, y) {
+    return this.tiles.find((t) => x >= t.x && x < t.x + t.width && y >= t.y && y < t.y + t.height);
+  }
+
+  /// How many tiles each worker drew, by worker id.
+  byWorker() {
+    const counts = new Map();
+    for (const { worker } of this.tiles) counts.set(worker, (counts.get(worker) ?? 0) + 1);
+    return new Map([...counts].sort(([a], [b]) => a - b));
+  }
+
+  /// Whether the picture put together equals `whole`, byte for byte.
+  matches(whole) {
+    return whole.length === this.image.length && whole.every((value, i) => value === this.image[i]);
+  }
+}
