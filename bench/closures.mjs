@@ -25,7 +25,7 @@ const WORKERPOOL = fileURLToPath(new URL('../node_modules/workerpool/dist/worker
 // The same arithmetic as `work` in Rust (u32 wrapping multiply, then % 1000).
 const WORK_JS = 'function work(i) { return (Math.imul(i, 2654435761) >>> 0) % 1000; }';
 
-function build() {
+export function build() {
   execFileSync('wasm-pack', ['--quiet', 'build', '--release', '--target', 'web', '--out-dir', '../../www/bench-pkg', '--no-pack'], {
     cwd: `${ROOT}/bench/closures`, stdio: 'inherit',
     env: { ...process.env, CARGO_TARGET_DIR: `${ROOT}/target/bench-closures`, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` },

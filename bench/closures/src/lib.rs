@@ -5,6 +5,7 @@
 
 use js_sys::Promise;
 use poolscope::web::{job_error, WebPool};
+use poolscope_example_tiles::mandelbrot::{Frame, View};
 use rayon::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -39,3 +40,49 @@ pub fn rayon_closures(host: &WebPool, n: u32) -> Result<Promise, JsValue> {
         Ok(results.iter().map(|&r| f64::from(r)).sum::<f64>().into())
     }))
 }
+
+fn frame(width: u32, height: u32, tile: u32) -> Result<Frame, JsValue> {
+    Frame::new(width, height, tile, View::named("full").expect("a view")).map_err(|message| JsValue::from(message))
+}
+
+/// A checksum of an image's bytes, on the page: each side delivers every
+/// tile's pixels to the page, which reads them all.
+fn checksum<'a>(tiles: impl IntoIterator<Item = &'a [u8]>) -> f64 {
+    tiles.into_iter().flat_map(|tile| tile.iter()).fold(0u32, |sum, &byte| sum.wrapping_mul(31).wrapping_add(u32::from(byte))) as f64
+}
+
+/// The Mandelbrot set on `pool`, one closure per tile (`pool.map`), every
+/// tile's pixels delivered to the page in tile order.
+#[wasm_bindgen(js_name = poolscopeMandelbrot)]
+pub fn poolscope_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
+    let frame = frame(width, height, tile)?;
+    let batch = pool.map(0..frame.tiles(), move |index| frame.render_tile(index)).map_err(|e| JsValue::from(e.to_string()))?;
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        let tiles = batch.in_order().await.into_iter().collect::<Result<Vec<_>, _>>().map_err(job_error)?;
+        Ok(checksum(tiles.iter().map(Vec::as_slice)).into())
+    }))
+}
+
+/// The same tiles with rayon, `(0..tiles).into_par_iter().map(render_tile).collect()`,
+/// called from one job on `host` (`collect` blocks) and handed to the page.
+#[wasm_bindgen(js_name = rayonMandelbrot)]
+pub fn rayon_mandelbrot(host: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
+    let frame = frame(width, height, tile)?;
+    let tiles = host.spawn(move || (0..frame.tiles()).into_par_iter().map(|index| frame.render_tile(index)).collect::<Vec<_>>()).map_err(|e| JsValue::from(e.to_string()))?;
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        let tiles = tiles.await.map_err(job_error)?;
+        Ok(checksum(tiles.iter().map(Vec::as_slice)).into())
+    }))
+}
+
+/// The same tiles drawn one after another by one job on `host`: one thread.
+#[wasm_bindgen(js_name = oneThreadMandelbrot)]
+pub fn one_thread_mandelbrot(host: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
+    let frame = frame(width, height, tile)?;
+    let tiles = host.spawn(move || (0..frame.tiles()).map(|index| frame.render_tile(index)).collect::<Vec<_>>()).map_err(|e| JsValue::from(e.to_string()))?;
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        let tiles = tiles.await.map_err(job_error)?;
+        Ok(checksum(tiles.iter().map(Vec::as_slice)).into())
+    }))
+}
+
