@@ -86,6 +86,22 @@ export async function waitForState(page, state, timeout = 60_000) {
   await page.locator(`pool-playground[data-state="${state}"]`).waitFor({ timeout });
 }
 
+/// For the example pages (tiles.html, mandelbrot.html): waits for
+/// `body[data-state]` to be `state`; at the deadline fails naming what the
+/// page showed and the counters of its demo's pool (`window[demo].pool`).
+export async function waitForBodyState(page, state, demo, timeout = 60_000) {
+  try {
+    await page.waitForFunction((state) => document.body.dataset.state === state, state, { timeout });
+  } catch {
+    const seen = await page.evaluate((demo) => ({
+      state: document.body.dataset.state,
+      status: document.querySelector('#status')?.textContent,
+      counters: JSON.stringify(window[demo]?.pool.counters()),
+    }), demo);
+    assert.fail(`waited ${timeout} ms for state "${state}" in vain: ${JSON.stringify(seen)}`);
+  }
+}
+
 /// The log's lines as `{ job, worker }`; fails on a line not in the article's words.
 export async function readLog(page) {
   const text = await page.getByRole('log').innerText();

@@ -3,23 +3,12 @@
 // colour of the worker that drew it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, useBrowser } from './harness.mjs';
+import { openPage, useBrowser, waitForBodyState } from './harness.mjs';
 
 const session = useBrowser(before, after);
 const DEADLINE_MS = 60_000;
 
-async function waitForState(page, state) {
-  try {
-    await page.waitForFunction((state) => document.body.dataset.state === state, state, { timeout: DEADLINE_MS });
-  } catch {
-    const seen = await page.evaluate(() => ({
-      state: document.body.dataset.state,
-      status: document.querySelector('#status')?.textContent,
-      counters: JSON.stringify(window.poolscopeMandelbrot?.pool.counters()),
-    }));
-    assert.fail(`waited ${DEADLINE_MS} ms for state "${state}" in vain: ${JSON.stringify(seen)}`);
-  }
-}
+const waitForState = (page, state) => waitForBodyState(page, state, 'poolscopeMandelbrot', DEADLINE_MS);
 
 /// The colour of canvas pixel (x, y).
 const pixelAt = (page, x, y) => page.evaluate(([x, y]) => [...document.querySelector('#picture').getContext('2d').getImageData(x, y, 1, 1).data], [x, y]);

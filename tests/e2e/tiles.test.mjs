@@ -2,23 +2,12 @@
 // labelled closures on a pool the page made, shown by poolscope's views.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, useBrowser } from './harness.mjs';
+import { openPage, useBrowser, waitForBodyState } from './harness.mjs';
 
 const session = useBrowser(before, after);
 const DEADLINE_MS = 30_000;
 
-async function waitForState(page, state) {
-  try {
-    await page.waitForFunction((state) => document.body.dataset.state === state, state, { timeout: DEADLINE_MS });
-  } catch {
-    const seen = await page.evaluate(() => ({
-      state: document.body.dataset.state,
-      status: document.querySelector('#status')?.textContent,
-      counters: JSON.stringify(window.poolscopeTilesDemo?.pool.counters()),
-    }));
-    assert.fail(`waited ${DEADLINE_MS} ms for state "${state}" in vain: ${JSON.stringify(seen)}`);
-  }
-}
+const waitForState = (page, state) => waitForBodyState(page, state, 'poolscopeTilesDemo', DEADLINE_MS);
 
 test('a crate\'s closures, each labelled with its tile, are shown by the views: who summed which tile, once each', async () => {
   const errors = [];
