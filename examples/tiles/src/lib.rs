@@ -17,6 +17,7 @@
 //! `www/tiles-pkg/`).
 
 pub mod mandelbrot;
+pub mod primes;
 
 /// The value of pixel `(x, y)` of the generated image: cheap, but not so
 /// cheap that summing a tile is nothing.
@@ -41,6 +42,7 @@ pub fn tile_sum(index: u32) -> u64 {
 #[cfg(target_arch = "wasm32")]
 pub mod web_api {
     use super::mandelbrot::{Frame, View};
+    use super::primes::{self, Ranges};
     use super::tile_sum;
     use js_sys::{Array, Object, Reflect};
     use poolscope::web::WebPool;
@@ -156,4 +158,52 @@ pub mod web_api {
             Ok(js_sys::Uint8ClampedArray::from(&pixels[..]).into())
         }))
     }
+
+    /// Counts the primes below `limit` on `pool`, one closure per range of
+    /// `chunk` numbers, labelled `primes from-to`, and calls
+    /// `onRange({ index, start, end, count, worker, job })` as each
+    /// finishes. Resolves to the total; a bad size throws `OutOfRange` and
+    /// queues nothing.
+    #[wasm_bindgen(js_name = countPrimes)]
+    pub fn count_primes(pool: &WebPool, limit: u32, chunk: u32, on_range: js_sys::Function) -> Result<js_sys::Promise, JsValue> {
+        let ranges = Ranges::new(limit, chunk).map_err(|message| out_of_range(&message))?;
+        let mut batch = pool
+            .map_labeled(
+                0..ranges.len(),
+                |&index| {
+                    let (start, end) = ranges.range(index);
+                    format!("primes {start}-{}", end - 1)
+                },
+                move |index| (primes::count_in(ranges.range(index)), poolscope::current_job().map_or(0, |(_, worker)| worker)),
+            )
+            .map_err(|e| JsValue::from(e.to_string()))?;
+        let jobs = batch.jobs();
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let mut total = 0.0;
+            while let Some((index, result)) = batch.next_finished().await {
+                let (count, worker) = result.map_err(poolscope::web::job_error)?;
+                let (start, end) = ranges.range(index as u32);
+                let range = Object::new();
+                for (key, value) in [("index", index as f64), ("start", start.into()), ("end", end.into()), ("count", count.into()), ("worker", worker.into()), ("job", jobs[index] as f64)] {
+                    Reflect::set(&range, &key.into(), &value.into())?;
+                }
+                on_range.call1(&JsValue::NULL, &range)?;
+                total += f64::from(count);
+            }
+            Ok(total.into())
+        }))
+    }
+
+    /// Each range's count from one sieve over them all, in one job (one
+    /// thread, another method): resolves to the counts in range order.
+    #[wasm_bindgen(js_name = countPrimesBySieve)]
+    pub fn count_primes_by_sieve(pool: &WebPool, limit: u32, chunk: u32) -> Result<js_sys::Promise, JsValue> {
+        let ranges = Ranges::new(limit, chunk).map_err(|message| out_of_range(&message))?;
+        let counts = pool.spawn_labeled("sieve, one thread", move || primes::sieve_counts(ranges)).map_err(|e| JsValue::from(e.to_string()))?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let counts = counts.await.map_err(poolscope::web::job_error)?;
+            Ok(counts.into_iter().map(JsValue::from).collect::<Array>().into())
+        }))
+    }
 }
+

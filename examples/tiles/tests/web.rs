@@ -5,7 +5,7 @@
 use js_sys::{Array, Function, Reflect, Uint8ClampedArray};
 use poolscope::web::WebPool;
 use poolscope_example_tiles::mandelbrot::{Frame, View};
-use poolscope_example_tiles::web_api::{render_mandelbrot, render_mandelbrot_whole, tile_sums};
+use poolscope_example_tiles::web_api::{count_primes, count_primes_by_sieve, render_mandelbrot, render_mandelbrot_whole, tile_sums};
 use poolscope_example_tiles::tile_sum;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -77,5 +77,37 @@ async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_dre
     let error = render_mandelbrot(&pool, 0, height, tile, "seahorse", function.clone()).unwrap_err();
     assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("OutOfRange"));
     assert_eq!(Reflect::get(&pool.counters(), &"submitted".into()).unwrap(), submitted);
+}
+
+#[wasm_bindgen_test]
+async fn primes_counted_range_by_range_match_a_sieve_on_one_thread() {
+    let (limit, chunk) = (300_000, 10_000);
+    let pool = WebPool::new(3.0, None).unwrap();
+    JsFuture::from(pool.ready()).await.unwrap();
+    let seen = Rc::new(RefCell::new(Vec::new())); // (index, count, worker, job)
+    let record = Rc::clone(&seen);
+    let on_range = Closure::<dyn FnMut(JsValue)>::new(move |range: JsValue| {
+        record.borrow_mut().push((number(&range, "index"), number(&range, "count"), number(&range, "worker"), number(&range, "job")));
+    });
+    let function: &Function = on_range.as_ref().unchecked_ref();
+    let total = JsFuture::from(count_primes(&pool, limit, chunk, function.clone()).unwrap()).await.unwrap();
+    assert_eq!(total.as_f64(), Some(25_997.0), "the primes below 300,000");
+    let sieve: Vec<u32> = Array::from(&JsFuture::from(count_primes_by_sieve(&pool, limit, chunk).unwrap()).await.unwrap())
+        .iter()
+        .map(|count| count.as_f64().unwrap() as u32)
+        .collect();
+    let mut by_range = seen.borrow().clone();
+    by_range.sort();
+    assert_eq!(by_range.iter().map(|&(index, ..)| index).collect::<Vec<_>>(), (0..30).collect::<Vec<_>>(), "each range once");
+    assert_eq!(by_range.iter().map(|&(_, count, ..)| count).collect::<Vec<_>>(), sieve, "each count as the sieve says");
+    JsFuture::from(pool.done()).await.unwrap();
+    let events = pool.take_events(None).to_vec();
+    for &(index, _, worker, job) in &by_range {
+        let event = events.chunks(poolscope::EVENT_FIELDS.len()).find(|e| e[0] as u32 == job).expect("an event per range");
+        assert_eq!(event[1] as u32, worker, "range {index} names its event's worker");
+    }
+    assert_eq!(pool.label_of(by_range[1].3 as f64).as_deref(), Some("primes 10000-19999"));
+    let error = count_primes(&pool, limit, 5, function.clone()).unwrap_err();
+    assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("OutOfRange"));
 }
 
