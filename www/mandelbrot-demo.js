@@ -2,7 +2,7 @@
 // on a pool the page made, one closure per tile, with poolscope's views.
 // Tests reach it through `window.poolscopeMandelbrot`.
 
-import init, { Pool, nowMs, renderMandelbrot, renderMandelbrotWhole } from './tiles-pkg/poolscope_example_tiles.js';
+import init, { Pool, countPrimes, countPrimesBySieve, nowMs, renderMandelbrot, renderMandelbrotWhole } from './tiles-pkg/poolscope_example_tiles.js';
 import { element } from './dom.js';
 import { watchPool } from './watch.js';
 import { workerColour } from './worker-colours.js';
@@ -15,12 +15,60 @@ function setState(state) {
   document.body.dataset.state = state;
 }
 
-function showLegend(picture) {
-  legend.replaceChildren(...[...picture.byWorker()].map(([worker, tiles]) => {
+/// Fills a legend list from `counts` (worker id -> jobs), as `worker 2: 7 tiles`.
+function fillLegend(list, counts, noun) {
+  list.replaceChildren(...[...counts].sort(([a], [b]) => a - b).map(([worker, jobs]) => {
     const swatch = element('span', { class: 'swatch' });
     swatch.style.backgroundColor = workerColour(worker); // CSSOM: the page's CSP allows no style attributes
-    return element('li', { 'data-worker': worker }, swatch, `worker ${worker}: ${tiles} tile${tiles === 1 ? '' : 's'}`);
+    return element('li', { 'data-worker': worker }, swatch, `worker ${worker}: ${jobs} ${noun}${jobs === 1 ? '' : 's'}`);
   }));
+}
+
+const showLegend = (picture) => fillLegend(legend, picture.byWorker(), 'tile');
+
+/// Counts the primes below the chosen limit, one job per range, drawing a
+/// bar per range as it finishes; then checks the counts against a sieve.
+async function countRanges(demo) {
+  const [limit, chunk, workers] = [Number($('#limit').value), Number($('#chunk').value), Number($('#workers').value)];
+  const [bars, primesStatus, primesCheck] = [$('#ranges'), $('#primes-status'), $('#primes-check')];
+  const context = bars.getContext('2d');
+  const ranges = [];
+  const byWorker = new Map();
+  const slots = Math.ceil(limit / chunk);
+  const tallest = (1.25 * chunk) / Math.log(chunk); // about the primes of the first range, the densest
+  setState('running');
+  $('#count').disabled = true;
+  primesCheck.dataset.matches = '';
+  context.clearRect(0, 0, bars.width, bars.height);
+  try {
+    if (demo.pool.counters().workers !== workers) await demo.pool.resize(workers);
+    primesStatus.textContent = `Counting on ${workers} worker${workers === 1 ? '' : 's'}…`;
+    const started = performance.now();
+    const total = await countPrimes(demo.pool, limit, chunk, (range) => {
+      ranges[range.index] = range;
+      byWorker.set(range.worker, (byWorker.get(range.worker) ?? 0) + 1);
+      const height = Math.min(1, range.count / tallest) * bars.height;
+      context.fillStyle = workerColour(range.worker);
+      context.fillRect((range.index * bars.width) / slots + 0.5, bars.height - height, bars.width / slots - 1, height);
+    });
+    const ms = performance.now() - started;
+    fillLegend($('#primes-legend'), byWorker, 'range');
+    bars.setAttribute('aria-label', `Primes per range: ${total} below ${limit} in ${slots} ranges`);
+    const sieve = await countPrimesBySieve(demo.pool, limit, chunk);
+    const matches = sieve.length === slots && sieve.every((count, i) => ranges[i]?.count === count);
+    primesCheck.dataset.matches = String(matches);
+    primesCheck.textContent = matches
+      ? 'Every range\'s count matches the sieve on one thread.'
+      : 'Some range\'s count does not match the sieve on one thread.';
+    primesStatus.textContent = `${total.toLocaleString('en-US')} primes below ${limit.toLocaleString('en-US')}, ${slots} ranges counted by ${byWorker.size} of ${workers} workers in ${Math.round(ms)} ms.`;
+    demo.ranges = ranges;
+    setState('done');
+  } catch (error) {
+    primesStatus.textContent = `Could not count: ${error.name}: ${error.message}`;
+    setState('error');
+  } finally {
+    $('#count').disabled = false;
+  }
 }
 
 async function draw(demo) {
@@ -71,6 +119,10 @@ try {
   $('#controls').addEventListener('submit', (event) => {
     event.preventDefault();
     draw(demo);
+  });
+  $('#primes-controls').addEventListener('submit', (event) => {
+    event.preventDefault();
+    countRanges(demo);
   });
   $('#tint').addEventListener('change', (event) => picture.setTint(event.target.checked));
   canvas.addEventListener('mousemove', (event) => {

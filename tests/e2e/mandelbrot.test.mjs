@@ -58,3 +58,25 @@ test('the Mandelbrot set drawn tile by tile matches one thread, and the tints sh
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('primes counted range by range match a sieve on one thread, and the legend names the workers the log names', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/mandelbrot.html`, errors);
+  await waitForState(page, 'ready');
+  await page.selectOption('#workers', '2');
+  await page.selectOption('#limit', '1000000');
+  await page.selectOption('#chunk', '50000');
+  await page.getByRole('button', { name: 'Count' }).click();
+  await waitForState(page, 'done');
+  assert.equal(await page.getAttribute('#primes-check', 'data-matches'), 'true', await page.textContent('#primes-check'));
+  assert.match(await page.textContent('#primes-status'), /^78,498 primes below 1,000,000, 20 ranges counted by [12] of 2 workers/);
+  await page.waitForFunction(() => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"]')?.children.length >= 21,
+    null, { timeout: DEADLINE_MS });
+  const lines = (await page.getByRole('log').innerText()).split('\n').filter((line) => /\(primes /.test(line));
+  const logWorkers = new Set(lines.map((line) => Number(line.match(/^Job \d+ \(primes \d+-\d+\) is done by worker (\d+)$/)?.[1])));
+  assert.equal(lines.length, 20, 'each range once in the log, labelled');
+  const legendWorkers = await page.$$eval('#primes-legend li', (items) => items.map((item) => Number(item.dataset.worker)));
+  assert.deepEqual(legendWorkers, [...logWorkers].sort((a, b) => a - b));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
