@@ -22,10 +22,11 @@ wasm-pack test --headless --firefox
 step "pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb, optimised build)"
 ./scripts/webkit.sh suite browser
 ./scripts/webkit.sh suite worker
-step "a crate that depends on poolscope (examples/tiles) in Chromium"
+step "a crate that depends on poolscope (examples/tiles) natively, in Chromium and in Firefox"
 # The repository's target dir: std and the dependencies are built once.
 (cd examples/tiles && CARGO_TARGET_DIR=../../target cargo test --release --quiet)
 (cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --chrome)
+(cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --firefox)
 step "build www/pkg"
 ./scripts/build.sh
 step "pages end to end in Chromium (node --test tests/e2e)"
