@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
 import { median } from './median.mjs';
+import { instrument } from './responsiveness.mjs';
 
 const RUNS = [
   { name: '10,000 cpu jobs of 1 ms, pool 2', query: 'pool=2&jobs=10000&kind=cpu&cost=1' },
@@ -16,26 +17,6 @@ const RUNS = [
   { name: '100,000 sleep jobs of 0.2 ms, pool 8', query: 'pool=8&jobs=100000&kind=sleep&cost=0.2' },
 ];
 const REPEATS = 3;
-
-// Installed before the page's own scripts: records long tasks and frames.
-function instrument() {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
-  }).observe({ type: 'longtask', buffered: true });
-  window.__measure = async (action) => {
-    window.__longTasks.length = 0;
-    let frames = 0;
-    let counting = true;
-    const tick = () => { frames++; if (counting) requestAnimationFrame(tick); };
-    requestAnimationFrame(tick);
-    const start = performance.now();
-    await action();
-    counting = false;
-    const seconds = (performance.now() - start) / 1000;
-    return { seconds, fps: frames / seconds, longestTaskMs: Math.max(0, ...window.__longTasks), longTasks: window.__longTasks.length };
-  };
-}
 
 async function measureRun(page, origin, query) {
   await page.goto(`${origin}/?${query}`);

@@ -84,9 +84,13 @@ async function draw(demo) {
     if (pool.counters().workers !== workers) await pool.resize(workers);
     status.textContent = `Drawing on ${workers} worker${workers === 1 ? '' : 's'}…`;
     const started = performance.now();
+    let legendDue = false; // the legend follows once a frame, not once a tile
     const tiles = await renderMandelbrot(pool, canvas.width, canvas.height, tile, view, (finished) => {
       picture.add(finished);
-      if (picture.tiles.length % 8 === 0) showLegend(picture);
+      if (!legendDue) {
+        legendDue = true;
+        requestAnimationFrame(() => { legendDue = false; showLegend(picture); });
+      }
     });
     const ms = performance.now() - started;
     showLegend(picture);
