@@ -1,12 +1,15 @@
 // The timeline: one lane per worker, one bar per job from start to finish,
 // and the queue length below. Drawn on a canvas so that 100,000 jobs stay
-// smooth: past BAR_LIMIT bars, each lane is drawn as busy-time per pixel
-// instead of bar by bar. `model` (and the canvas's data attributes) say
-// what is drawn, for tests and assistive tech.
+// smooth: past BAR_LIMIT bars, or once bars would be under 2 px wide on
+// average, each lane is drawn as busy-time per pixel instead of bar by
+// bar. `model` (and the canvas's data attributes) say what is drawn, for
+// tests and assistive tech.
 
 import { workerColour } from './worker-colours.js';
 
 const BAR_LIMIT = 4000;
+/// Narrower bars, on average, can't be told apart: busy time per column instead.
+const MIN_BAR_PX = 2;
 const LANE_HEIGHT = 26;
 const QUEUE_HEIGHT = 48;
 const AXIS_HEIGHT = 18;
@@ -89,7 +92,8 @@ export class Timeline {
       g.fillStyle = this.colors.grid;
       g.fillRect(GUTTER, y + LANE_HEIGHT - 1, plotWidth, 1);
     });
-    if (model.count <= BAR_LIMIT) this.#bars(g, model, x, laneY);
+    // Bars cost a draw each per frame: only while they can be told apart.
+    if (model.count <= Math.min(BAR_LIMIT, (lanes.length * plotWidth) / MIN_BAR_PX)) this.#bars(g, model, x, laneY);
     else this.#density(g, model, laneY, plotWidth, spanMs);
 
     // Resizes: a vertical mark where the pool size changed.
