@@ -15,6 +15,11 @@ function setState(state) {
   document.body.dataset.state = state;
 }
 
+/// One workload at a time: both share the pool, its size and the page's state.
+function setBusy(busy) {
+  for (const button of [$('#render'), $('#count')]) button.disabled = busy;
+}
+
 /// Fills a legend list from `counts` (worker id -> jobs), as `worker 2: 7 tiles`.
 function fillLegend(list, counts, noun) {
   list.replaceChildren(...[...counts].sort(([a], [b]) => a - b).map(([worker, jobs]) => {
@@ -37,7 +42,7 @@ async function countRanges(demo) {
   const slots = Math.ceil(limit / chunk);
   const tallest = (1.25 * chunk) / Math.log(chunk); // about the primes of the first range, the densest
   setState('running');
-  $('#count').disabled = true;
+  setBusy(true);
   primesCheck.dataset.matches = '';
   context.clearRect(0, 0, bars.width, bars.height);
   try {
@@ -67,7 +72,7 @@ async function countRanges(demo) {
     primesStatus.textContent = `Could not count: ${error.name}: ${error.message}`;
     setState('error');
   } finally {
-    $('#count').disabled = false;
+    setBusy(false);
   }
 }
 
@@ -75,7 +80,7 @@ async function draw(demo) {
   const [view, tile, workers] = [$('#view').value, Number($('#tile').value), Number($('#workers').value)];
   const { pool, picture } = demo;
   setState('running');
-  $('#render').disabled = true;
+  setBusy(true);
   check.dataset.matches = '';
   check.textContent = 'The result is checked against the same picture drawn by one thread.';
   picture.clear();
@@ -108,7 +113,7 @@ async function draw(demo) {
     status.textContent = `Could not draw: ${error.name}: ${error.message}`;
     setState('error');
   } finally {
-    $('#render').disabled = false;
+    setBusy(false);
   }
 }
 
