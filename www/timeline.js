@@ -34,6 +34,10 @@ export class Timeline {
     this.context = canvas.getContext('2d');
     this.model = { lanes: [], bars: 0, queueSamples: 0 };
     this.colors = null; // read at the first draw, once the canvas is styled
+    // The canvas's width, kept up to date: reading `clientWidth` in each
+    // frame's draw forced a layout of the whole page per frame.
+    this.width = 0;
+    new ResizeObserver(([entry]) => { this.width = entry.contentRect.width; }).observe(canvas);
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { this.colors = null; });
   }
 
@@ -61,18 +65,22 @@ export class Timeline {
       `Timeline: ${lanes.length} worker lanes, ${model.count} jobs finished, ${run.counters?.waiting ?? 0} waiting.`);
 
     const ratio = devicePixelRatio || 1;
-    const width = this.canvas.clientWidth;
+    const width = this.width || this.canvas.clientWidth; // before the first observation
     const height = AXIS_HEIGHT + lanes.length * LANE_HEIGHT + QUEUE_HEIGHT + 8;
     if (this.canvas.width !== Math.round(width * ratio) || this.canvas.height !== Math.round(height * ratio)) {
       this.canvas.width = Math.round(width * ratio);
       this.canvas.height = Math.round(height * ratio);
       this.canvas.style.height = `${height}px`;
+      this.fontSet = false; // resizing a canvas resets its context
     }
     const g = this.context;
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
     g.clearRect(0, 0, width, height);
-    g.font = '12px system-ui, sans-serif';
-    g.textBaseline = 'middle';
+    if (!this.fontSet) { // setting a font resolves styles: not once a frame
+      g.font = '12px system-ui, sans-serif';
+      g.textBaseline = 'middle';
+      this.fontSet = true;
+    }
 
     // Time axis: the whole run; while it runs, rounded up to a power of two
     // so the scale moves rarely.
