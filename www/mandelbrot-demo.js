@@ -134,10 +134,30 @@ try {
     countRanges(demo);
   });
   $('#tint').addEventListener('change', (event) => picture.setTint(event.target.checked));
+  // Which job drew a tile: by pointer, or by keyboard (arrows move a focus tile).
+  const describe = (tile) => (tile ? `Job ${tile.job}: the tile at ${tile.x},${tile.y}, drawn by worker ${tile.worker}.` : '');
+  let focus = { x: 0, y: 0 };
   canvas.addEventListener('mousemove', (event) => {
     const scale = canvas.width / canvas.clientWidth;
-    const tile = picture.tileAt(event.offsetX * scale, event.offsetY * scale);
-    canvas.title = tile ? `Job ${tile.job}: tile at ${tile.x},${tile.y}, drawn by worker ${tile.worker}` : '';
+    canvas.title = describe(picture.tileAt(event.offsetX * scale, event.offsetY * scale));
+  });
+  const showFocus = () => {
+    const tile = picture.tileAt(focus.x, focus.y);
+    picture.setFocus(tile);
+    $('#tile-info').textContent = describe(tile) || 'No tile drawn there yet.';
+  };
+  canvas.addEventListener('focus', showFocus);
+  canvas.addEventListener('blur', () => picture.setFocus(null));
+  canvas.addEventListener('keydown', (event) => {
+    const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
+    const tile = picture.tileAt(focus.x, focus.y);
+    if (!step || !tile) return;
+    event.preventDefault();
+    focus = {
+      x: Math.min(canvas.width - 1, Math.max(0, focus.x + step[0] * tile.width)),
+      y: Math.min(canvas.height - 1, Math.max(0, focus.y + step[1] * tile.height)),
+    };
+    showFocus();
   });
   status.textContent = 'Ready: pick a view and a tile size, then draw.';
   setState('ready');

@@ -13,6 +13,7 @@ export class TiledPicture {
 
   clear() {
     this.tiles = [];
+    this.focused = null;
     this.image = new Uint8ClampedArray(this.canvas.width * this.canvas.height * 4);
     this.context.clearRect(0, 0, this.canvas.width, this.canvas.height);
   }
@@ -30,6 +31,22 @@ export class TiledPicture {
   setTint(tint) {
     this.tint = tint;
     this.tiles.forEach((tile) => this.#draw(tile));
+    if (this.focused) this.#outline(this.focused);
+  }
+
+  /// Outlines `tile` (the keyboard's focus), or none.
+  setFocus(tile) {
+    const previous = this.focused;
+    this.focused = tile ?? null;
+    if (previous) this.#draw(previous);
+    if (this.focused) this.#outline(this.focused);
+  }
+
+  #outline({ x, y, width, height }) {
+    this.context.lineWidth = 2;
+    this.context.strokeStyle = '#fff';
+    this.context.strokeRect(x + 1, y + 1, width - 2, height - 2);
+    this.context.lineWidth = 1;
   }
 
   #draw({ x, y, width, height, data, worker }) {

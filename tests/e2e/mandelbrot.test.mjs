@@ -80,3 +80,23 @@ test('primes counted range by range match a sieve on one thread, and the legend 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the keyboard names who drew each tile: focus the picture and move with the arrow keys', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/mandelbrot.html`, errors);
+  await waitForState(page, 'ready');
+  await page.selectOption('#tile', '128');
+  await page.getByRole('button', { name: 'Draw' }).click();
+  await waitForState(page, 'done');
+  const tiles = await page.evaluate(() => window.poolscopeMandelbrot.picture.tiles.map(({ x, y, job, worker }) => ({ x, y, job, worker })));
+  const at = (x, y) => tiles.find((t) => t.x === x && t.y === y);
+  await page.focus('#picture');
+  const first = at(0, 0);
+  assert.equal(await page.textContent('#tile-info'), `Job ${first.job}: the tile at 0,0, drawn by worker ${first.worker}.`);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowDown');
+  const moved = at(128, 128);
+  assert.equal(await page.textContent('#tile-info'), `Job ${moved.job}: the tile at 128,128, drawn by worker ${moved.worker}.`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
