@@ -3,7 +3,7 @@
 # threads, the pool on real Web Workers (wasm-pack in Chromium, Firefox and
 # WebKit, from a page and from a worker), and the pages end to end
 # (playwright-core driving Debian's Chromium; a WebDriver client driving
-# WebKitGTK's MiniBrowser).
+# Firefox ESR and WebKitGTK's MiniBrowser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -31,5 +31,7 @@ step "build www/pkg"
 ./scripts/build.sh
 step "pages end to end in Chromium (node --test tests/e2e)"
 node --test --test-concurrency=1 tests/e2e/
+step "the example page end to end in Firefox (node --test tests/firefox, WebDriver, headless)"
+node --test --test-concurrency=1 tests/firefox/
 step "pages end to end in WebKit (node --test tests/webkit, WebDriver)"
 ./scripts/webkit.sh node --test --test-concurrency=1 tests/webkit/

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertEachJobOnce, assertNewWorkersStartedAfterGrowing, readRunModel, startServer } from '../e2e/harness.mjs';
-import { WebKitSession } from './webdriver.mjs';
+import { WebKitSession } from '../e2e/webdriver.mjs';
 
 let browser;
 const servers = {};

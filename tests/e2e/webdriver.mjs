@@ -1,12 +1,33 @@
-// A small WebDriver client for WebKitGTK's MiniBrowser, which
-// playwright-core cannot drive (it wants its own WebKit build, and none can
-// be downloaded here). Plain HTTP calls to WebKitWebDriver, each with its
-// own deadline, so that no test can hang.
+// A small WebDriver client for the browsers playwright-core cannot drive
+// here (it wants its own builds, and none can be downloaded): WebKitGTK's
+// MiniBrowser through WebKitWebDriver, and Debian's Firefox ESR through
+// geckodriver. Plain HTTP calls, each with its own deadline, so that no
+// test can hang.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
 const DRIVER = process.env.WEBKIT_WEBDRIVER ?? '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.WEBKIT_MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const GECKODRIVER = process.env.GECKODRIVER ?? `${process.env.HOME}/.cargo/bin/geckodriver`; // installed by scripts/setup.sh
+const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+
+/// How to start each browser's driver and session.
+const BROWSERS = {
+  webkit: {
+    driver: DRIVER,
+    args: (port) => [`--port=${port}`],
+    // WebKitGTK exposes SharedArrayBuffer only with this variable; isolation still decides.
+    env: { JSC_useSharedArrayBuffer: '1' },
+    needsDisplay: 'WebKitGTK needs a display: run the WebKit tests under xvfb-run -a',
+    capabilities: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } },
+  },
+  firefox: {
+    driver: GECKODRIVER,
+    args: (port) => ['--port', String(port)],
+    env: {},
+    capabilities: { browserName: 'firefox', 'moz:firefoxOptions': { binary: FIREFOX, args: ['-headless'] } },
+  },
+};
 // A driver command that takes longer has hung: navigation and scripts are short.
 const COMMAND_DEADLINE_MS = 60_000;
 
@@ -21,16 +42,17 @@ function freePort() {
   });
 }
 
-/// One MiniBrowser window driven over WebDriver.
-export class WebKitSession {
-  /// Starts WebKitWebDriver and a MiniBrowser session. Needs a display
-  /// (run under `xvfb-run -a`: WebKitGTK has no headless mode).
-  static async start() {
-    if (!process.env.DISPLAY) throw new Error('WebKitGTK needs a display: run the WebKit tests under xvfb-run -a');
+/// One browser window driven over WebDriver.
+export class WebDriverSession {
+  /// Starts the driver of `browser` (`webkit` or `firefox`) and a session.
+  /// WebKit needs a display (run under `xvfb-run -a`: WebKitGTK has no
+  /// headless mode); Firefox runs headless.
+  static async start(browser) {
+    const how = BROWSERS[browser];
+    if (how.needsDisplay && !process.env.DISPLAY) throw new Error(how.needsDisplay);
     const port = await freePort();
-    // WebKitGTK exposes SharedArrayBuffer only with this variable; isolation still decides.
-    const driver = spawn(DRIVER, [`--port=${port}`], {
-      env: { ...process.env, JSC_useSharedArrayBuffer: '1' },
+    const driver = spawn(how.driver, how.args(port), {
+      env: { ...process.env, ...how.env },
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true, // a process group of its own: see `end`
     });
@@ -45,19 +67,13 @@ export class WebKitSession {
       } catch { /* not listening yet */ }
       if (Date.now() > deadline || driver.exitCode !== null) {
         end(driver);
-        throw new Error(`WebKitWebDriver on port ${port} did not become ready in 20 s: ${driverErrors}`);
+        throw new Error(`${how.driver} on port ${port} did not become ready in 20 s: ${driverErrors}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const session = new WebKitSession(base, driver);
-    const created = await session.#command('POST', '/session', {
-      capabilities: {
-        alwaysMatch: {
-          browserName: 'MiniBrowser',
-          'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
-        },
-      },
-    });
+    const session = new WebDriverSession(base, driver);
+    const created = await session.#command('POST', '/session', { capabilities: { alwaysMatch: how.capabilities } })
+      .catch((error) => { end(driver); throw error; });
     session.id = created.sessionId;
     return session;
   }
@@ -126,13 +142,18 @@ function end(driver) {
   driver.unref();
 }
 
-/// What a failing wait reports: the playground's state, its counters and the log's tail.
+/// A MiniBrowser window: `WebKitSession.start()`.
+export const WebKitSession = { start: () => WebDriverSession.start('webkit') };
+
+/// What a failing wait reports: the playground's state (or an example
+/// page's), its counters and the log's tail.
 function pageState() {
   const element = document.querySelector('pool-playground, worker-pool-playground');
   const log = element?.querySelector('[role="log"]');
   return {
     url: location.href,
-    state: element?.dataset.state ?? 'no playground element',
+    state: element?.dataset.state ?? document.body.dataset.state,
+    status: document.querySelector('#status')?.textContent,
     mode: element?.dataset.mode,
     counters: element?.run?.counters ?? null,
     problems: document.querySelector('.problems')?.textContent ?? '',
