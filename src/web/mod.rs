@@ -252,6 +252,9 @@ impl WebPool {
     pub fn submit(&self, kind: &str, count: f64, cost_ms: f64) -> Result<f64, JsError> {
         let count = whole_number("job count", count, 0.0, MAX_JOBS as f64)?;
         let spec = JobSpec::new(parse_kind(kind)?, cost_ms);
+        if self.rayon.is_some() {
+            return self.submit_to_rayon(vec![spec; count as usize]); // its threads take jobs only when handed them
+        }
         let first = self.core.submit(std::iter::repeat_n(spec, count as usize)).map_err(js_error)?;
         Ok(first as f64)
     }
@@ -262,9 +265,16 @@ impl WebPool {
     #[wasm_bindgen(js_name = submitCosts)]
     pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
         let specs = specs(parse_kind(kind)?, costs, failing);
-        let Some(threads) = &self.rayon else {
+        if self.rayon.is_none() {
             return Ok(self.core.submit(specs).map_err(js_error)? as f64);
-        };
+        }
+        self.submit_to_rayon(specs)
+    }
+
+    /// Queues `specs` and hands them to the rayon pool's threads, which
+    /// take no job from the queue by themselves.
+    fn submit_to_rayon(&self, specs: Vec<JobSpec>) -> Result<f64, JsError> {
+        let threads = self.rayon.as_ref().expect("a rayon pool");
         if specs.iter().any(|spec| spec.fail) {
             return Err(named_error("RayonCannotFail", "rayon cannot run failing jobs here: on wasm a panic aborts the rayon thread"));
         }
@@ -286,6 +296,7 @@ impl WebPool {
     /// resizing until every slice is taken). Returns the first job's number.
     #[wasm_bindgen(js_name = submitPartitioned)]
     pub fn submit_partitioned(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        self.refuse_on_rayon("submitPartitioned")?;
         let specs = specs(parse_kind(kind)?, costs, failing);
         Ok(self.core.submit_partitioned(&specs).map_err(js_error)? as f64)
     }
@@ -295,6 +306,7 @@ impl WebPool {
     /// once the whole batch is queued.
     #[wasm_bindgen(js_name = submitWait)]
     pub fn submit_wait(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
+        self.refuse_on_rayon("submitWait")?;
         let specs = specs(parse_kind(kind)?, costs, failing);
         let total = specs.len() as u32;
         let core = Arc::clone(&self.core);
@@ -305,6 +317,15 @@ impl WebPool {
         .into_js_value();
         let room = self.core.room_epoch().as_ptr() as u32;
         Ok(submit_as_room_frees(wasm_bindgen::memory(), room, total, &try_submit))
+    }
+
+    /// A rayon pool's threads run only what `submit` and `submitCosts` hand
+    /// them: the other ways of queuing would leave jobs nobody takes.
+    fn refuse_on_rayon(&self, call: &str) -> Result<(), JsError> {
+        match self.rayon {
+            Some(_) => Err(named_error("RayonSubmitOnly", &format!("a rayon pool takes jobs through submit and submitCosts only, not {call}"))),
+            None => Ok(()),
+        }
     }
 
     /// The events new since the last call, at most `limit` of them:

@@ -620,8 +620,22 @@ pub async fn unbounded_uses_a_worker_per_job() {
 
 pub async fn rayon_numbers_its_workers_within_its_pool_size() {
     let events = run_strategy("rayon", 2, 1_000).await;
-    let per_worker = assert_exactly_once(&events, 1_000, 2);
+    assert_exactly_once(&events, 1_000, 2);
+    // Both threads take jobs. Not asked of the 10 ms of cpu jobs above: under
+    // a busy loop per core one rayon thread ran all 1,000 before the other
+    // was scheduled (WebKit soak, worker mode). 200 sleep jobs of 1 ms leave
+    // the other thread 200 ms to steal.
+    let pool = WebPool::with_rayon(2.0).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    pool.submit("sleep", 200.0, 1.0).unwrap();
+    within(&pool, "done", pool.done()).await;
+    let per_worker = assert_exactly_once(&take_all(&pool), 200, 2);
     assert!(per_worker[1] > 0 && per_worker[2] > 0, "both rayon threads ran jobs: {per_worker:?}");
+    // The ways of queuing that rayon's threads would never see are refused by name.
+    for refused in [pool.submit_partitioned("cpu", &[1.0], None).err(), pool.submit_wait("cpu", &[1.0], None).err()] {
+        let error: JsValue = refused.expect("refused on a rayon pool").into();
+        assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("RayonSubmitOnly"));
+    }
     let events = run_strategy("rayon", 4, 1_000).await; // another size in the same page
     assert_exactly_once(&events, 1_000, 4);
     let message = error_message(WebPool::with_rayon(0.0).err().unwrap());
