@@ -30,6 +30,10 @@ pub enum PoolError {
     PoolStopped,
     /// A job label longer than `max` bytes (`task::MAX_LABEL_BYTES`).
     LabelTooLong { len: usize, max: usize },
+    /// A rayon pool (`Pool.withRayon`) runs only built-in jobs handed to
+    /// its threads by `submit` and `submitCosts`: anything else queued
+    /// there would wait for good.
+    RayonSubmitOnly,
 }
 
 impl fmt::Display for PoolError {
@@ -69,6 +73,10 @@ impl fmt::Display for PoolError {
             PoolError::LabelTooLong { len, max } => {
                 write!(f, "job label of {len} bytes is too long: it must be at most {max} bytes")
             }
+            PoolError::RayonSubmitOnly => write!(
+                f,
+                "a rayon pool runs only built-in jobs given with submit or submitCosts: use a pool of its own for closures, submitPartitioned and submitWait"
+            ),
         }
     }
 }
@@ -89,6 +97,7 @@ impl PoolError {
             PoolError::PartitionFixed => "PartitionFixed",
             PoolError::PoolStopped => "PoolStopped",
             PoolError::LabelTooLong { .. } => "LabelTooLong",
+            PoolError::RayonSubmitOnly => "RayonSubmitOnly",
         }
     }
 }

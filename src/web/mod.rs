@@ -296,7 +296,7 @@ impl WebPool {
     /// resizing until every slice is taken). Returns the first job's number.
     #[wasm_bindgen(js_name = submitPartitioned)]
     pub fn submit_partitioned(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
-        self.refuse_on_rayon("submitPartitioned")?;
+        self.refuse_on_rayon().map_err(js_error)?;
         let specs = specs(parse_kind(kind)?, costs, failing);
         Ok(self.core.submit_partitioned(&specs).map_err(js_error)? as f64)
     }
@@ -306,7 +306,7 @@ impl WebPool {
     /// once the whole batch is queued.
     #[wasm_bindgen(js_name = submitWait)]
     pub fn submit_wait(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
-        self.refuse_on_rayon("submitWait")?;
+        self.refuse_on_rayon().map_err(js_error)?;
         let specs = specs(parse_kind(kind)?, costs, failing);
         let total = specs.len() as u32;
         let core = Arc::clone(&self.core);
@@ -320,10 +320,11 @@ impl WebPool {
     }
 
     /// A rayon pool's threads run only what `submit` and `submitCosts` hand
-    /// them: the other ways of queuing would leave jobs nobody takes.
-    fn refuse_on_rayon(&self, call: &str) -> Result<(), JsError> {
+    /// them: the other ways of queuing, closures included, would leave jobs
+    /// nobody takes.
+    fn refuse_on_rayon(&self) -> Result<(), PoolError> {
         match self.rayon {
-            Some(_) => Err(named_error("RayonSubmitOnly", &format!("a rayon pool takes jobs through submit and submitCosts only, not {call}"))),
+            Some(_) => Err(PoolError::RayonSubmitOnly),
             None => Ok(()),
         }
     }
@@ -503,6 +504,7 @@ impl WebPool {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        self.refuse_on_rayon()?;
         self.core.spawn(None, f)
     }
 
@@ -513,6 +515,7 @@ impl WebPool {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        self.refuse_on_rayon()?;
         self.core.spawn(Some(label), f)
     }
 
@@ -535,6 +538,7 @@ impl WebPool {
         F: Fn(I) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
+        self.refuse_on_rayon()?;
         self.core.map(items, None, f)
     }
 
@@ -555,6 +559,7 @@ impl WebPool {
         F: Fn(I) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
+        self.refuse_on_rayon()?;
         self.core.map(items, Some(&label), f)
     }
 }

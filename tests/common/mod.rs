@@ -636,6 +636,8 @@ pub async fn rayon_numbers_its_workers_within_its_pool_size() {
         let error: JsValue = refused.expect("refused on a rayon pool").into();
         assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("RayonSubmitOnly"));
     }
+    assert_eq!(pool.spawn(|| 1).unwrap_err(), poolscope::PoolError::RayonSubmitOnly, "closures go to a pool of their own");
+    assert_eq!(pool.map(0..3, |n| n).unwrap_err(), poolscope::PoolError::RayonSubmitOnly);
     let events = run_strategy("rayon", 4, 1_000).await; // another size in the same page
     assert_exactly_once(&events, 1_000, 4);
     let message = error_message(WebPool::with_rayon(0.0).err().unwrap());
