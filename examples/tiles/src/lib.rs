@@ -104,19 +104,34 @@ pub mod web_api {
         error.into()
     }
 
-    /// How long the page's main thread hands finished jobs to the page's
-    /// callback before it lets the browser draw a frame.
+    /// Hands finished jobs to the page in slices of at most `SLICE_MS`,
+    /// with a turn of the event loop between: a loop that hands thousands
+    /// of finished tiles over at once would be one long task.
+    struct Slices {
+        began: f64,
+    }
+
+    /// How long one slice may last, in ms.
     const SLICE_MS: f64 = 8.0;
 
-    /// Lets the browser run other tasks (and draw) before going on: a
-    /// loop that hands thousands of finished tiles to the page would
-    /// otherwise be one long task.
-    async fn let_the_page_breathe() {
-        let set_timeout: js_sys::Function = Reflect::get(&js_sys::global(), &"setTimeout".into()).expect("setTimeout").into();
-        let tick = js_sys::Promise::new(&mut |resolve, _| {
-            set_timeout.call2(&JsValue::NULL, &resolve, &0.into()).expect("setTimeout");
-        });
-        let _ = JsFuture::from(tick).await;
+    impl Slices {
+        fn new() -> Slices {
+            Slices { began: poolscope::sys::now_ms() }
+        }
+
+        /// Lets the browser run other tasks (and draw) once this slice has
+        /// had its time.
+        async fn breathe_if_due(&mut self) {
+            if poolscope::sys::now_ms() - self.began <= SLICE_MS {
+                return;
+            }
+            let set_timeout: js_sys::Function = Reflect::get(&js_sys::global(), &"setTimeout".into()).expect("setTimeout").into();
+            let tick = js_sys::Promise::new(&mut |resolve, _| {
+                set_timeout.call2(&JsValue::NULL, &resolve, &0.into()).expect("setTimeout");
+            });
+            let _ = JsFuture::from(tick).await;
+            self.began = poolscope::sys::now_ms();
+        }
     }
 
     fn frame(width: u32, height: u32, tile: u32, view: &str) -> Result<Frame, JsValue> {
@@ -147,12 +162,9 @@ pub mod web_api {
             .map_err(|e| JsValue::from(e.to_string()))?;
         let jobs = batch.jobs();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let mut slice_began = poolscope::sys::now_ms();
+            let mut slices = Slices::new();
             while let Some((index, result)) = batch.next_finished().await {
-                if poolscope::sys::now_ms() - slice_began > SLICE_MS {
-                    let_the_page_breathe().await;
-                    slice_began = poolscope::sys::now_ms();
-                }
+                slices.breathe_if_due().await;
                 let (pixels, worker) = result.map_err(poolscope::web::job_error)?;
                 let (x, y, width, height) = frame.tile_rect(index as u32);
                 let tile = Object::new();
@@ -200,12 +212,9 @@ pub mod web_api {
         let jobs = batch.jobs();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let mut total = 0.0;
-            let mut slice_began = poolscope::sys::now_ms();
+            let mut slices = Slices::new();
             while let Some((index, result)) = batch.next_finished().await {
-                if poolscope::sys::now_ms() - slice_began > SLICE_MS {
-                    let_the_page_breathe().await;
-                    slice_began = poolscope::sys::now_ms();
-                }
+                slices.breathe_if_due().await;
                 let (count, worker) = result.map_err(poolscope::web::job_error)?;
                 let (start, end) = ranges.range(index as u32);
                 let range = Object::new();
