@@ -42,7 +42,9 @@ impl RunClock {
     /// another thread reads after the run is never earlier than them.
     pub fn now_ms(&self) -> f64 {
         match self.ms_per_tick {
-            Some(ms_per_tick) => self.start_ms + ticks().wrapping_sub(self.start_ticks) as f64 * ms_per_tick,
+            // Saturating: a thread moved to a core whose counter is a few
+            // ticks behind must not read a time from the far future.
+            Some(ms_per_tick) => self.start_ms + ticks().saturating_sub(self.start_ticks) as f64 * ms_per_tick,
             None => now_ms(),
         }
     }
