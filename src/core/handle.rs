@@ -276,9 +276,7 @@ impl<T: Send> ResultCell<T> {
         self.blocked.fetch_sub(1, Ordering::SeqCst);
         result
     }
-}
 
-impl<T: Send> ResultCell<T> {
     fn publish(&self) {
         if self.state.compare_exchange(PUT, WRITING, Ordering::Acquire, Ordering::Relaxed).is_ok() {
             self.settle();

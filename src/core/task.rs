@@ -49,6 +49,8 @@ trait Closures: Send + Sync {
     fn publish(&self, index: usize);
     /// The job's event says it failed, timed out or never ran.
     fn fail(&self, index: usize, error: JobError);
+    /// The group's first job number, for the handle's `job()`.
+    fn set_first_job(&self, job: u64);
 }
 
 /// `f(item)` for each item, into `results`. A `spawn` is a group of one
@@ -89,6 +91,10 @@ where
 
     fn fail(&self, index: usize, error: JobError) {
         self.results.fail(index, error);
+    }
+
+    fn set_first_job(&self, job: u64) {
+        self.results.set_first_job(job);
     }
 }
 
@@ -133,8 +139,11 @@ impl Group {
         self.tasks.len()
     }
 
+    /// Numbers the group's jobs from `job` on, for the workers (`index`)
+    /// and for the caller's handle.
     pub(crate) fn set_first_job(&self, job: u64) {
         self.first_job.store(job, Ordering::Relaxed);
+        self.work.set_first_job(job);
     }
 
     /// Where job `job` is in the group.
@@ -253,8 +262,7 @@ impl PoolCore {
     {
         let labels = label.map(check_label).transpose()?.into_iter().collect();
         let (group, results) = Group::new(vec![f], |f: F| f(), false);
-        let job = self.submit_group(group, labels)?;
-        results.set_first_job(job);
+        self.submit_group(group, labels)?;
         Ok(JobHandle::new(results))
     }
 
@@ -275,8 +283,7 @@ impl PoolCore {
             None => Vec::new(),
         };
         let (group, results) = Group::new(items, f, true);
-        let first = self.submit_group(group, labels)?;
-        results.set_first_job(first);
+        self.submit_group(group, labels)?;
         Ok(Batch::new(results))
     }
 }
