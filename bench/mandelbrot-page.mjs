@@ -7,8 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
-import { median } from './median.mjs';
-import { instrument } from './responsiveness.mjs';
+import { instrument, summarize } from './responsiveness.mjs';
 
 const REPEATS = 3;
 
@@ -43,15 +42,7 @@ try {
   await browser.close();
   server.stop();
 }
-const row = {
-  run: '6,144 tiles of 8 px, seahorse, 2 workers',
-  seconds: median(busy.map((m) => m.seconds)),
-  longestTaskMs: median(busy.map((m) => m.longestTaskMs)),
-  longTasks: median(busy.map((m) => m.longTasks)),
-  fps: median(busy.map((m) => m.fps)),
-  idleFps: median(idle.map((m) => m.fps)),
-};
-row.fpsRatio = row.fps / row.idleFps;
+const row = summarize('6,144 tiles of 8 px, seahorse, 2 workers', busy, idle);
 console.log(`median of ${REPEATS} runs, Chromium headless, ${new Date().toISOString().slice(0, 10)}`);
 console.table([row]);
 writeFileSync(fileURLToPath(new URL('./mandelbrot-page-results.json', import.meta.url)), `${JSON.stringify(row, null, 2)}\n`);

@@ -8,8 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
-import { median } from './median.mjs';
-import { instrument } from './responsiveness.mjs';
+import { instrument, summarize } from './responsiveness.mjs';
 
 const RUNS = [
   { name: '10,000 cpu jobs of 1 ms, pool 2', query: 'pool=2&jobs=10000&kind=cpu&cost=1' },
@@ -50,17 +49,7 @@ try {
       busy.push(measured);
       idle.push(await measureIdle(page, server.origin, Math.min(measured.seconds, 10)));
     }
-    const row = {
-      run: run.name,
-      seconds: median(busy.map((m) => m.seconds)),
-      longestTaskMs: median(busy.map((m) => m.longestTaskMs)),
-      longTasks: median(busy.map((m) => m.longTasks)),
-      fps: median(busy.map((m) => m.fps)),
-      idleFps: median(idle.map((m) => m.fps)),
-      idleLongestTaskMs: median(idle.map((m) => m.longestTaskMs)),
-    };
-    row.fpsRatio = row.fps / row.idleFps;
-    results.push(row);
+    results.push(summarize(run.name, busy, idle));
   }
 } finally {
   await browser.close();

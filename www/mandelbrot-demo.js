@@ -20,34 +20,58 @@ function setBusy(busy) {
   for (const button of [$('#render'), $('#count')]) button.disabled = busy;
 }
 
+const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /// Fills a legend list from `counts` (worker id -> jobs), as `worker 2: 7 tiles`.
 function fillLegend(list, counts, noun) {
   list.replaceChildren(...[...counts].sort(([a], [b]) => a - b).map(([worker, jobs]) => {
     const swatch = element('span', { class: 'swatch' });
     swatch.style.backgroundColor = workerColour(worker); // CSSOM: the page's CSP allows no style attributes
-    return element('li', { 'data-worker': worker }, swatch, `worker ${worker}: ${jobs} ${noun}${jobs === 1 ? '' : 's'}`);
+    return element('li', { 'data-worker': worker }, swatch, `worker ${worker}: ${plural(jobs, noun)}`);
   }));
 }
 
 const showLegend = (picture) => fillLegend(legend, picture.byWorker(), 'tile');
 
-/// Counts the primes below the chosen limit, one job per range, drawing a
-/// bar per range as it finishes; then checks the counts against a sieve.
-async function countRanges(demo) {
-  const [limit, chunk, workers] = [Number($('#limit').value), Number($('#chunk').value), Number($('#workers').value)];
-  const [bars, primesStatus, primesCheck] = [$('#ranges'), $('#primes-status'), $('#primes-check')];
-  const context = bars.getContext('2d');
-  const ranges = [];
-  const byWorker = new Map();
-  const slots = Math.ceil(limit / chunk);
-  const tallest = (1.25 * chunk) / Math.log(chunk); // about the primes of the first range, the densest
+/// Runs one workload on the pool, resized first to the chosen size: keeps
+/// the page's state and buttons, and shows a failure in `statusLine`.
+/// `body(workers)` does the work.
+async function runWorkload(demo, statusLine, verb, body) {
+  const workers = Number($('#workers').value);
   setState('running');
   setBusy(true);
-  primesCheck.dataset.matches = '';
-  context.clearRect(0, 0, bars.width, bars.height);
   try {
     if (demo.pool.counters().workers !== workers) await demo.pool.resize(workers);
-    primesStatus.textContent = `Counting on ${workers} worker${workers === 1 ? '' : 's'}…`;
+    await body(workers);
+    setState('done');
+  } catch (error) {
+    statusLine.textContent = `Could not ${verb}: ${error.name}: ${error.message}`;
+    setState('error');
+  } finally {
+    setBusy(false);
+  }
+}
+
+/// Says whether a result matched the one-thread computation.
+function showCheck(element, matches, yes, no) {
+  element.dataset.matches = String(matches);
+  element.textContent = matches ? yes : no;
+}
+
+/// Counts the primes below the chosen limit, one job per range, drawing a
+/// bar per range as it finishes; then checks the counts against a sieve.
+function countRanges(demo) {
+  const [limit, chunk] = [Number($('#limit').value), Number($('#chunk').value)];
+  const [bars, primesStatus, primesCheck] = [$('#ranges'), $('#primes-status'), $('#primes-check')];
+  const context = bars.getContext('2d');
+  const slots = Math.ceil(limit / chunk);
+  const tallest = (1.25 * chunk) / Math.log(chunk); // about the primes of the first range, the densest
+  primesCheck.dataset.matches = '';
+  context.clearRect(0, 0, bars.width, bars.height);
+  return runWorkload(demo, primesStatus, 'count', async (workers) => {
+    const ranges = [];
+    const byWorker = new Map();
+    primesStatus.textContent = `Counting on ${plural(workers, 'worker')}…`;
     const started = performance.now();
     const total = await countPrimes(demo.pool, limit, chunk, (range) => {
       ranges[range.index] = range;
@@ -60,34 +84,25 @@ async function countRanges(demo) {
     fillLegend($('#primes-legend'), byWorker, 'range');
     bars.setAttribute('aria-label', `Primes per range: ${total} below ${limit} in ${slots} ranges`);
     const sieve = await countPrimesBySieve(demo.pool, limit, chunk);
-    const matches = sieve.length === slots && sieve.every((count, i) => ranges[i]?.count === count);
-    primesCheck.dataset.matches = String(matches);
-    primesCheck.textContent = matches
-      ? 'Every range\'s count matches the sieve on one thread.'
-      : 'Some range\'s count does not match the sieve on one thread.';
+    showCheck(primesCheck, sieve.length === slots && sieve.every((count, i) => ranges[i]?.count === count),
+      'Every range\'s count matches the sieve on one thread.',
+      'Some range\'s count does not match the sieve on one thread.');
     primesStatus.textContent = `${total.toLocaleString('en-US')} primes below ${limit.toLocaleString('en-US')}, ${slots} ranges counted by ${byWorker.size} of ${workers} workers in ${Math.round(ms)} ms.`;
     demo.ranges = ranges;
-    setState('done');
-  } catch (error) {
-    primesStatus.textContent = `Could not count: ${error.name}: ${error.message}`;
-    setState('error');
-  } finally {
-    setBusy(false);
-  }
+  });
 }
 
-async function draw(demo) {
-  const [view, tile, workers] = [$('#view').value, Number($('#tile').value), Number($('#workers').value)];
+/// Draws the Mandelbrot set tile by tile as tiles finish; then checks the
+/// picture against the same one drawn by one job.
+function draw(demo) {
+  const [view, tile] = [$('#view').value, Number($('#tile').value)];
   const { pool, picture } = demo;
-  setState('running');
-  setBusy(true);
   check.dataset.matches = '';
   check.textContent = 'The result is checked against the same picture drawn by one thread.';
   picture.clear();
   legend.replaceChildren();
-  try {
-    if (pool.counters().workers !== workers) await pool.resize(workers);
-    status.textContent = `Drawing on ${workers} worker${workers === 1 ? '' : 's'}…`;
+  return runWorkload(demo, status, 'draw', async (workers) => {
+    status.textContent = `Drawing on ${plural(workers, 'worker')}…`;
     const started = performance.now();
     let legendDue = false; // the legend follows once a frame, not once a tile
     const tiles = await renderMandelbrot(pool, canvas.width, canvas.height, tile, view, (finished) => {
@@ -100,21 +115,14 @@ async function draw(demo) {
     const ms = performance.now() - started;
     showLegend(picture);
     canvas.setAttribute('aria-label', `The Mandelbrot set (${view}), ${tiles} tiles drawn by ${picture.byWorker().size} workers`);
-    status.textContent = `${tiles} tiles drawn by ${picture.byWorker().size} of ${workers} workers in ${Math.round(ms)} ms. Checking…`;
+    const summary = `${tiles} tiles drawn by ${picture.byWorker().size} of ${workers} workers in ${Math.round(ms)} ms.`;
+    status.textContent = `${summary} Checking…`;
     const whole = await renderMandelbrotWhole(pool, canvas.width, canvas.height, view);
-    const matches = picture.matches(whole);
-    check.dataset.matches = String(matches);
-    check.textContent = matches
-      ? 'The result matches one thread, pixel for pixel.'
-      : 'The result does not match one thread: some tile differs.';
-    status.textContent = `${tiles} tiles drawn by ${picture.byWorker().size} of ${workers} workers in ${Math.round(ms)} ms.`;
-    setState('done');
-  } catch (error) {
-    status.textContent = `Could not draw: ${error.name}: ${error.message}`;
-    setState('error');
-  } finally {
-    setBusy(false);
-  }
+    showCheck(check, picture.matches(whole),
+      'The result matches one thread, pixel for pixel.',
+      'The result does not match one thread: some tile differs.');
+    status.textContent = summary;
+  });
 }
 
 try {

@@ -97,6 +97,15 @@ pub mod web_api {
         Ok(result)
     }
 
+    /// A JS object of numbers: what `onTile` and `onRange` are given.
+    fn numbers(fields: &[(&str, f64)]) -> Result<Object, JsValue> {
+        let object = Object::new();
+        for &(key, value) in fields {
+            Reflect::set(&object, &key.into(), &value.into())?;
+        }
+        Ok(object)
+    }
+
     /// A JS `Error` named `OutOfRange`, as poolscope names its own.
     fn out_of_range(message: &str) -> JsValue {
         let error = js_sys::Error::new(message);
@@ -167,10 +176,7 @@ pub mod web_api {
                 slices.breathe_if_due().await;
                 let (pixels, worker) = result.map_err(poolscope::web::job_error)?;
                 let (x, y, width, height) = frame.tile_rect(index as u32);
-                let tile = Object::new();
-                for (key, value) in [("index", index as f64), ("x", x.into()), ("y", y.into()), ("width", width.into()), ("height", height.into()), ("worker", worker.into()), ("job", jobs[index] as f64)] {
-                    Reflect::set(&tile, &key.into(), &value.into())?;
-                }
+                let tile = numbers(&[("index", index as f64), ("x", x.into()), ("y", y.into()), ("width", width.into()), ("height", height.into()), ("worker", worker.into()), ("job", jobs[index] as f64)])?;
                 Reflect::set(&tile, &"pixels".into(), &js_sys::Uint8ClampedArray::from(&pixels[..]))?;
                 on_tile.call1(&JsValue::NULL, &tile)?;
             }
@@ -217,10 +223,7 @@ pub mod web_api {
                 slices.breathe_if_due().await;
                 let (count, worker) = result.map_err(poolscope::web::job_error)?;
                 let (start, end) = ranges.range(index as u32);
-                let range = Object::new();
-                for (key, value) in [("index", index as f64), ("start", start.into()), ("end", end.into()), ("count", count.into()), ("worker", worker.into()), ("job", jobs[index] as f64)] {
-                    Reflect::set(&range, &key.into(), &value.into())?;
-                }
+                let range = numbers(&[("index", index as f64), ("start", start.into()), ("end", end.into()), ("count", count.into()), ("worker", worker.into()), ("job", jobs[index] as f64)])?;
                 on_range.call1(&JsValue::NULL, &range)?;
                 total += f64::from(count);
             }
