@@ -18,7 +18,8 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn tiles_summed_on_the_pool_match_one_thread_and_spread_over_workers() {
     const TILES: u32 = 256;
-    let result = tile_sums(TILES, 4.0).await.expect("tileSums resolved");
+    let sums = wasm_bindgen_futures::future_to_promise(async { tile_sums(TILES, 4.0).await.map(JsValue::from) });
+    let result = within("tileSums", None, sums).await;
     let sums: Array = Reflect::get(&result, &"sums".into()).unwrap().into();
     let workers: Array = Reflect::get(&result, &"workers".into()).unwrap().into();
     assert_eq!(sums.length(), TILES);
@@ -32,6 +33,25 @@ async fn tiles_summed_on_the_pool_match_one_thread_and_spread_over_workers() {
     assert!(used.len() > 1, "more than one worker summed tiles: {used:?}");
 }
 
+/// How long any one wait may take before the test fails.
+const DEADLINE_MS: f64 = 30_000.0;
+
+/// Awaits `promise`, failing after `DEADLINE_MS` with what it waited for
+/// and the pool's counters, if a pool is given: no test can hang.
+async fn within(what: &str, pool: Option<&WebPool>, promise: js_sys::Promise) -> JsValue {
+    let late = JsValue::from_str("late");
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        let set_timeout: Function = Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap().into();
+        set_timeout.call3(&JsValue::NULL, &resolve, &DEADLINE_MS.into(), &late).unwrap();
+    });
+    let value = JsFuture::from(js_sys::Promise::race(&Array::of2(&promise, &timer))).await.unwrap_or_else(|error| panic!("{what} failed: {error:?}"));
+    if value == late {
+        let counters = pool.map(|pool| js_sys::JSON::stringify(&pool.counters()).map(String::from).unwrap_or_default());
+        panic!("waited {DEADLINE_MS} ms for {what} in vain; counters {counters:?}");
+    }
+    value
+}
+
 fn number(object: &JsValue, key: &str) -> u32 {
     Reflect::get(object, &key.into()).unwrap().as_f64().unwrap() as u32
 }
@@ -41,7 +61,7 @@ async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_dre
     let (width, height, tile) = (200, 150, 25);
     let frame = Frame::new(width, height, tile, View::named("seahorse").unwrap()).unwrap();
     let pool = WebPool::new(4.0, None).unwrap();
-    JsFuture::from(pool.ready()).await.unwrap();
+    within("the pool to be ready", Some(&pool), pool.ready()).await;
     let image = Rc::new(RefCell::new(vec![0u8; (width * height * 4) as usize]));
     let seen = Rc::new(RefCell::new(Vec::new())); // (index, worker, job) in the order tiles came
     let (into, record) = (Rc::clone(&image), Rc::clone(&seen));
@@ -56,16 +76,16 @@ async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_dre
         record.borrow_mut().push((number(&tile, "index"), number(&tile, "worker"), number(&tile, "job")));
     });
     let function: &Function = on_tile.as_ref().unchecked_ref();
-    let drawn = JsFuture::from(render_mandelbrot(&pool, width, height, tile, "seahorse", function.clone()).unwrap()).await.unwrap();
+    let drawn = within("the tiles", Some(&pool), render_mandelbrot(&pool, width, height, tile, "seahorse", function.clone()).unwrap()).await;
     assert_eq!(drawn.as_f64(), Some(frame.tiles() as f64));
-    let whole = JsFuture::from(render_mandelbrot_whole(&pool, width, height, "seahorse").unwrap()).await.unwrap();
+    let whole = within("the one-thread picture", Some(&pool), render_mandelbrot_whole(&pool, width, height, "seahorse").unwrap()).await;
     assert!(*image.borrow() == Uint8ClampedArray::from(whole).to_vec(), "the tiles put together are the one-thread image");
     // Each tile once, and the worker it names is the one the events name for its job.
     let seen = seen.borrow();
     let mut indices: Vec<u32> = seen.iter().map(|&(index, _, _)| index).collect();
     indices.sort();
     assert_eq!(indices, (0..frame.tiles()).collect::<Vec<_>>());
-    JsFuture::from(pool.done()).await.unwrap();
+    within("the pool to be idle", Some(&pool), pool.done()).await;
     let events = pool.take_events(None).to_vec();
     for &(index, worker, job) in seen.iter() {
         let event = events.chunks(poolscope::EVENT_FIELDS.len()).find(|e| e[0] as u32 == job).expect("an event per tile");
@@ -83,16 +103,16 @@ async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_dre
 async fn primes_counted_range_by_range_match_a_sieve_on_one_thread() {
     let (limit, chunk) = (300_000, 10_000);
     let pool = WebPool::new(3.0, None).unwrap();
-    JsFuture::from(pool.ready()).await.unwrap();
+    within("the pool to be ready", Some(&pool), pool.ready()).await;
     let seen = Rc::new(RefCell::new(Vec::new())); // (index, count, worker, job)
     let record = Rc::clone(&seen);
     let on_range = Closure::<dyn FnMut(JsValue)>::new(move |range: JsValue| {
         record.borrow_mut().push((number(&range, "index"), number(&range, "count"), number(&range, "worker"), number(&range, "job")));
     });
     let function: &Function = on_range.as_ref().unchecked_ref();
-    let total = JsFuture::from(count_primes(&pool, limit, chunk, function.clone()).unwrap()).await.unwrap();
+    let total = within("the ranges", Some(&pool), count_primes(&pool, limit, chunk, function.clone()).unwrap()).await;
     assert_eq!(total.as_f64(), Some(25_997.0), "the primes below 300,000");
-    let sieve: Vec<u32> = Array::from(&JsFuture::from(count_primes_by_sieve(&pool, limit, chunk).unwrap()).await.unwrap())
+    let sieve: Vec<u32> = Array::from(&within("the sieve", Some(&pool), count_primes_by_sieve(&pool, limit, chunk).unwrap()).await)
         .iter()
         .map(|count| count.as_f64().unwrap() as u32)
         .collect();
@@ -100,7 +120,7 @@ async fn primes_counted_range_by_range_match_a_sieve_on_one_thread() {
     by_range.sort();
     assert_eq!(by_range.iter().map(|&(index, ..)| index).collect::<Vec<_>>(), (0..30).collect::<Vec<_>>(), "each range once");
     assert_eq!(by_range.iter().map(|&(_, count, ..)| count).collect::<Vec<_>>(), sieve, "each count as the sieve says");
-    JsFuture::from(pool.done()).await.unwrap();
+    within("the pool to be idle", Some(&pool), pool.done()).await;
     let events = pool.take_events(None).to_vec();
     for &(index, _, worker, job) in &by_range {
         let event = events.chunks(poolscope::EVENT_FIELDS.len()).find(|e| e[0] as u32 == job).expect("an event per range");
