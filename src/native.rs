@@ -109,7 +109,7 @@ impl Pool {
         F: Fn(I) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
-        self.core.map(items, None, f)
+        self.core.map(items, None, false, f)
     }
 
     /// `map` with a label for each job, `label(&item)` (each at most
@@ -126,7 +126,28 @@ impl Pool {
         F: Fn(I) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
-        self.core.map(items, Some(&label), f)
+        self.core.map(items, Some(&label), false, f)
+    }
+
+    /// `map_labeled` in the article's manual partitioning: the jobs are split
+    /// into contiguous slices of `ceil(len / workers)`, slice `k` for worker
+    /// `k`, fixed before any runs (a worker that finishes early idles). The
+    /// pool must be idle (`PartitionBusy` otherwise), and resizing is refused
+    /// (`PartitionFixed`) until every slice is taken.
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(2).unwrap();
+    /// let slices = pool.map_partitioned(0..4u32, |t| format!("tile {t}"), |t| t * t).unwrap();
+    /// let squares: Vec<u32> = slices.join_all().unwrap().into_iter().map(Result::unwrap).collect();
+    /// assert_eq!(squares, [0, 1, 4, 9]);
+    /// ```
+    pub fn map_partitioned<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: impl Fn(&I) -> String, f: F) -> Result<Batch<T>, PoolError>
+    where
+        I: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.core.map(items, Some(&label), true, f)
     }
 
     /// Bytes the queue's slots and the trace hold: they grow with the jobs

@@ -29,15 +29,18 @@ export const SHARED_MODE_FIX = 'serve the page with the headers "Cross-Origin-Op
   '"Cross-Origin-Embedder-Policy: require-corp" (scripts/serve.sh does), or register a service worker that adds them, ' +
   'and open it over http(s), not file://';
 
-/// Resolves to `{ mode, Pool, eventFields, ... }` for `mode`.
-export function loadPoolscope(mode = chooseMode().mode) {
-  if (!loading.has(mode)) {
-    loading.set(mode, mode === 'shared'
-      ? import('./pkg/poolscope.js').then(async (module) => {
+/// Resolves to `{ mode, Pool, eventFields, ... }` for `mode`. `work`
+/// other than `synthetic` loads examples/tiles' module, which exports the
+/// same `Pool` and the workloads (www/workloads.js).
+export function loadPoolscope(mode = chooseMode().mode, work = 'synthetic') {
+  const key = `${mode} ${work === 'synthetic' ? 'synthetic' : 'workloads'}`;
+  if (!loading.has(key)) {
+    loading.set(key, mode === 'shared'
+      ? import(work === 'synthetic' ? './pkg/poolscope.js' : './tiles-pkg/poolscope_example_tiles.js').then(async (module) => {
         await module.default();
         return { ...module, mode };
       })
       : import('./fallback.js').then(({ FallbackPool, FIELDS, nowMs }) => ({ mode, Pool: FallbackPool, eventFields: () => FIELDS, nowMs })));
   }
-  return loading.get(mode);
+  return loading.get(key);
 }

@@ -3,10 +3,10 @@
 // Tests reach it through `window.poolscopeMandelbrot`.
 
 import init, { Pool, countPrimes, countPrimesBySieve, nowMs, renderMandelbrot, renderMandelbrotWhole } from './tiles-pkg/poolscope_example_tiles.js';
-import { element } from './dom.js';
 import { watchPool } from './watch.js';
-import { workerColour } from './worker-colours.js';
 import { TiledPicture } from './mandelbrot.js';
+import { RangeBars } from './range-bars.js';
+import { countByWorker, fillLegend, plural } from './legend.js';
 
 const $ = (selector) => document.querySelector(selector);
 const [status, check, legend, canvas] = [$('#status'), $('#check'), $('#legend'), $('#picture')];
@@ -18,17 +18,6 @@ function setState(state) {
 /// One workload at a time: both share the pool, its size and the page's state.
 function setBusy(busy) {
   for (const button of [$('#render'), $('#count')]) button.disabled = busy;
-}
-
-const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-
-/// Fills a legend list from `counts` (worker id -> jobs), as `worker 2: 7 tiles`.
-function fillLegend(list, counts, noun) {
-  list.replaceChildren(...[...counts].sort(([a], [b]) => a - b).map(([worker, jobs]) => {
-    const swatch = element('span', { class: 'swatch' });
-    swatch.style.backgroundColor = workerColour(worker); // CSSOM: the page's CSP allows no style attributes
-    return element('li', { 'data-worker': worker }, swatch, `worker ${worker}: ${plural(jobs, noun)}`);
-  }));
 }
 
 const showLegend = (picture) => fillLegend(legend, picture.byWorker(), 'tile');
@@ -62,33 +51,22 @@ function showCheck(element, matches, yes, no) {
 /// bar per range as it finishes; then checks the counts against a sieve.
 function countRanges(demo) {
   const [limit, chunk] = [Number($('#limit').value), Number($('#chunk').value)];
-  const [bars, primesStatus, primesCheck] = [$('#ranges'), $('#primes-status'), $('#primes-check')];
-  const context = bars.getContext('2d');
-  const slots = Math.ceil(limit / chunk);
-  const tallest = (1.25 * chunk) / Math.log(chunk); // about the primes of the first range, the densest
+  const [canvas, primesStatus, primesCheck] = [$('#ranges'), $('#primes-status'), $('#primes-check')];
+  const bars = new RangeBars(canvas, Math.ceil(limit / chunk), chunk);
   primesCheck.dataset.matches = '';
-  context.clearRect(0, 0, bars.width, bars.height);
   return runWorkload(demo, primesStatus, 'count', async (workers) => {
-    const ranges = [];
-    const byWorker = new Map();
     primesStatus.textContent = `Counting on ${plural(workers, 'worker')}…`;
     const started = performance.now();
-    const total = await countPrimes(demo.pool, limit, chunk, (range) => {
-      ranges[range.index] = range;
-      byWorker.set(range.worker, (byWorker.get(range.worker) ?? 0) + 1);
-      const height = Math.min(1, range.count / tallest) * bars.height;
-      context.fillStyle = workerColour(range.worker);
-      context.fillRect((range.index * bars.width) / slots + 0.5, bars.height - height, bars.width / slots - 1, height);
-    });
+    const total = await countPrimes(demo.pool, limit, chunk, (range) => bars.add(range));
     const ms = performance.now() - started;
+    const byWorker = countByWorker(bars.ranges);
     fillLegend($('#primes-legend'), byWorker, 'range');
-    bars.setAttribute('aria-label', `Primes per range: ${total} below ${limit} in ${slots} ranges`);
-    const sieve = await countPrimesBySieve(demo.pool, limit, chunk);
-    showCheck(primesCheck, sieve.length === slots && sieve.every((count, i) => ranges[i]?.count === count),
+    canvas.setAttribute('aria-label', `Primes per range: ${total} below ${limit} in ${bars.slots} ranges`);
+    showCheck(primesCheck, bars.matches(await countPrimesBySieve(demo.pool, limit, chunk)),
       'Every range\'s count matches the sieve on one thread.',
       'Some range\'s count does not match the sieve on one thread.');
-    primesStatus.textContent = `${total.toLocaleString('en-US')} primes below ${limit.toLocaleString('en-US')}, ${slots} ranges counted by ${byWorker.size} of ${workers} workers in ${Math.round(ms)} ms.`;
-    demo.ranges = ranges;
+    primesStatus.textContent = `${total.toLocaleString('en-US')} primes below ${limit.toLocaleString('en-US')}, ${bars.slots} ranges counted by ${byWorker.size} of ${workers} workers in ${Math.round(ms)} ms.`;
+    demo.ranges = bars.ranges;
   });
 }
 

@@ -2,6 +2,7 @@
 // not, and the picture put together for the check. No DOM beyond its canvas.
 
 import { workerColour } from './worker-colours.js';
+import { countByWorker } from './legend.js';
 
 export class TiledPicture {
   constructor(canvas) {
@@ -65,9 +66,7 @@ export class TiledPicture {
 
   /// How many tiles each worker drew, by worker id.
   byWorker() {
-    const counts = new Map();
-    for (const { worker } of this.tiles) counts.set(worker, (counts.get(worker) ?? 0) + 1);
-    return new Map([...counts].sort(([a], [b]) => a - b));
+    return countByWorker(this.tiles);
   }
 
   /// Whether the picture put together equals `whole`, byte for byte

@@ -5,11 +5,13 @@
 
 import { element } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { DEFAULTS, DISTRIBUTIONS, KINDS, MAX_POOL, STRATEGIES, checkSetting, formatSetting, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { DISTRIBUTIONS, MAX_POOL, SIZES, STRATEGIES, VIEWS, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
 import { FAILED, Run, TIMED_OUT } from './run.js';
+import { WORKLOADS } from './workloads.js';
 import { appendLog } from './log.js';
+import { countByWorker, fillLegend, plural } from './legend.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { chromeTrace, downloadTrace } from './trace.js';
@@ -35,6 +37,7 @@ class PoolPlayground extends HTMLElement {
     const { settings, autorun, problems } = this.syncUrl ? settingsFromQuery(location.search) : settingsFromAttributes(this);
     this.settings = settings;
     this.#render();
+    this.#showWorkFields();
     problems.push(...this.#checkLayout());
     this.#showProblems(problems);
     this.#setState('idle');
@@ -66,18 +69,22 @@ class PoolPlayground extends HTMLElement {
 
   #render() {
     this.inputs = {};
+    this.fields = {};
+    const field = (name, label, input) => {
+      this.inputs[name] = input;
+      this.fields[name] = element('div', { class: `field field-${name}` }, element('label', { for: input.id }, label), input);
+      return this.fields[name];
+    };
     const number = (name, label, attributes = {}) => {
       const input = element('input', { name, id: `${this.idPrefix}-${name}`, type: 'number', inputmode: 'numeric', ...attributes });
       input.value = formatSetting(name, this.settings[name]);
-      this.inputs[name] = input;
-      return element('div', { class: `field field-${name}` }, element('label', { for: input.id }, label), input);
+      return field(name, label, input);
     };
     const choice = (name, label, options) => {
       const select = element('select', { name, id: `${this.idPrefix}-${name}` },
         ...options.map(([value, text]) => element('option', { value }, text)));
-      select.value = this.settings[name];
-      this.inputs[name] = select;
-      return element('div', { class: `field field-${name}` }, element('label', { for: select.id }, label), select);
+      select.value = formatSetting(name, this.settings[name]);
+      return field(name, label, select);
     };
     const button = (text, attributes, onClick) => {
       const node = element('button', { type: 'button', ...attributes }, text);
@@ -96,7 +103,13 @@ class PoolPlayground extends HTMLElement {
         number('pool', 'Workers', { min: '1', max: String(MAX_POOL), title: `1 to ${MAX_POOL}; change it while jobs run` }),
         button('−', { 'aria-label': 'One worker less' }, () => this.#stepPool(-1)),
         button('+', { 'aria-label': 'One worker more' }, () => this.#stepPool(+1))),
+      choice('work', 'Work', [['synthetic', 'synthetic: busy loops, sleeps'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']]),
       number('jobs', 'Jobs', { min: '1' }),
+      choice('view', 'View', VIEWS.map((v) => [v, v])),
+      choice('size', 'Size', SIZES.map((v) => [v, v.replace('x', ' × ')])),
+      choice('tile', 'Tile', [8, 16, 32, 64, 128, 256].map((px) => [String(px), `${px} px`])),
+      number('limit', 'Primes below', { min: '1' }),
+      number('chunk', 'Range size', { min: '1000' }),
       choice('strategy', 'Strategy', [['pool', 'pool: shared queue'], ['partition', 'partition: fixed slices'],
         ['unbounded', 'a worker per job'], ['rayon', 'rayon: work stealing']]),
       choice('kind', 'Kind', [['cpu', 'cpu: busy work'], ['sleep', 'sleep: waits, like I/O']]),
@@ -128,6 +141,20 @@ class PoolPlayground extends HTMLElement {
     this.logNote = element('p', { class: 'note' });
     this.compareSection = element('section', { class: 'panel compare', 'data-results': '0' });
     this.compareView = new CompareView(this.compareSection);
+    this.resultCanvas = element('canvas', { class: 'result', role: 'img', 'aria-label': 'The result, not computed yet' });
+    this.tint = element('input', { type: 'checkbox', id: `${this.idPrefix}-tint`, checked: true });
+    this.tint.addEventListener('change', () => this.run?.result?.setTint?.(this.tint.checked));
+    this.resultCanvas.addEventListener('mousemove', (event) => {
+      const scale = this.resultCanvas.width / this.resultCanvas.clientWidth;
+      const tile = this.run?.result?.tileAt?.(event.offsetX * scale, event.offsetY * scale);
+      this.resultCanvas.title = tile ? `Job ${tile.job}: the tile at ${tile.x},${tile.y}, computed by worker ${tile.worker}` : '';
+    });
+    this.legend = element('ul', { class: 'legend', 'aria-label': 'What each worker computed' });
+    this.resultCheck = element('p', { class: 'check', 'data-check': 'pending' });
+    this.resultPanel = element('section', { class: 'panel result-panel', 'aria-labelledby': `${this.idPrefix}-result`, hidden: true },
+      element('h2', { id: `${this.idPrefix}-result` }, 'Result'),
+      element('p', { class: 'hint tint-toggle' }, this.tint, element('label', { for: this.tint.id }, ' Tint each tile in the colour of the worker that computed it')),
+      this.resultCanvas, this.legend, this.resultCheck);
     this.log = element('ol', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' });
     // Follow new lines unless the reader scrolled up; read on scroll, not
     // per frame, which would force a layout every frame.
@@ -139,6 +166,7 @@ class PoolPlayground extends HTMLElement {
     this.replaceChildren(
       form, this.problems, this.modeNotice, this.status,
       this.compareSection,
+      this.resultPanel,
       element('div', { class: 'views' },
         element('section', { class: 'panel timeline-panel', 'aria-labelledby': `${this.idPrefix}-timeline` },
           element('h2', { id: `${this.idPrefix}-timeline` }, 'Timeline'),
@@ -204,13 +232,23 @@ class PoolPlayground extends HTMLElement {
       if (problem) problems.push(problem);
       else this.settings[name] = value;
     }
+    const combination = combinationProblem(this.settings);
+    if (combination) problems.push(combination);
     this.#showProblems(problems);
     return problems.length === 0;
+  }
+
+  /// Shows the controls the chosen work reads, and hides the others.
+  #showWorkFields() {
+    const shown = new Set(Object.values(WORK_SETTINGS).flat().filter((name) => !WORK_SETTINGS[this.settings.work].includes(name)));
+    for (const [name, field] of Object.entries(this.fields)) field.hidden = shown.has(name);
+    this.inputs.strategy.querySelector('option[value="rayon"]').disabled = this.settings.work !== 'synthetic';
   }
 
   #onChange(name) {
     if (!(name in this.inputs)) return;
     const ok = this.#readControls();
+    if (name === 'work') this.#showWorkFields();
     this.#writeUrl();
     if (ok && name === 'pool' && this.dataset.state === 'running') this.resize(this.settings.pool);
   }
@@ -268,13 +306,17 @@ class PoolPlayground extends HTMLElement {
     const results = [];
     try {
       // rayon needs shared memory: the fallback compares the other three.
-      for (const strategy of STRATEGIES.filter((name) => name !== 'rayon' || this.mode.mode === 'shared')) {
+      // rayon takes no closures: a real workload compares the other three.
+      const rayon = this.mode.mode === 'shared' && this.settings.work === 'synthetic';
+      for (const strategy of STRATEGIES.filter((name) => name !== 'rayon' || rayon)) {
         const run = await this.#runOnce({ ...this.settings, strategy, fail: strategy === 'rayon' ? [] : this.settings.fail });
         if (!run) return;
         results.push(summarize(strategy, run));
         this.compareView.show(results, this.settings);
       }
-      this.status.textContent = `Compared ${results.length} strategies on the same ${this.settings.jobs} jobs (seed ${this.settings.seed}).`;
+      this.status.textContent = this.settings.work === 'synthetic'
+        ? `Compared ${results.length} strategies on the same ${this.settings.jobs} jobs (seed ${this.settings.seed}).`
+        : `Compared ${results.length} strategies on ${WORKLOADS[this.settings.work].describe(this.settings)}.`;
       this.#setState('done');
     } catch (error) {
       this.#fail(`The comparison failed: ${error.message ?? error}`);
@@ -284,13 +326,28 @@ class PoolPlayground extends HTMLElement {
   }
 
   #summary(run) {
-    const { model } = run;
+    const { model, workload } = run;
     const wall = (model.wallMs / 1000).toFixed(2);
     const failed = model.outcomes[FAILED] + model.outcomes[TIMED_OUT];
+    const speed = Number.isNaN(model.speedup) ? ''
+      : workload ? `, ${model.speedup.toFixed(2)}× as fast as one thread (${(model.oneThreadMs / 1000).toFixed(2)} s for the check)`
+        : `, ${model.speedup.toFixed(2)}× the speed of one worker`;
+    const jobs = workload ? plural(model.ran, workload.noun) : `${model.ran} jobs`;
     return (run.stopped
-      ? `Stopped after ${model.ran} jobs; ${model.cancelled} queued jobs were cancelled (${wall} s).`
-      : `Done: ${model.ran} jobs on ${model.jobsByWorker.size} workers in ${wall} s, ${model.speedup.toFixed(2)}× the speed of one worker.`) +
+      ? `Stopped after ${jobs}; ${model.cancelled} queued jobs were cancelled (${wall} s).`
+      : `Done: ${jobs} on ${plural(model.jobsByWorker.size, 'worker')} in ${wall} s${speed}.`) +
       (failed ? ` ${failed} failed: see the log.` : '') + (run.notes.length ? ` ${run.notes.join(' ')}` : '');
+  }
+
+  /// A real workload's result: its legend while it fills in, then its check.
+  #showResult(run) {
+    const { workload } = run;
+    if (!workload || !run.result) return;
+    fillLegend(this.legend, countByWorker(workload.results(run.result)), workload.noun);
+    if (run.check) {
+      this.resultCheck.dataset.check = run.check.matches ? 'passed' : 'failed';
+      this.resultCheck.textContent = `${run.check.matches ? '✓' : '✗'} ${workload.checkSays[run.check.matches ? 0 : 1]}`;
+    }
   }
 
   /// One run with the live views; resolves to it, or to null if a newer run replaced it.
@@ -301,11 +358,17 @@ class PoolPlayground extends HTMLElement {
     this.logNote.textContent = settings.jobs > LOG_LIMIT
       ? `Runs over ${LOG_LIMIT.toLocaleString('en-US')} jobs keep the latest ${LOG_TAIL.toLocaleString('en-US')} lines here; Export trace has every job.`
       : '';
-    const { pool, jobs, kind, cost, strategy } = settings;
-    this.status.textContent = `Running ${jobs} ${kind} jobs of ~${cost} ms, strategy ${strategy}, ${pool} worker${pool === 1 ? '' : 's'}…`;
+    const { pool, kind, cost, strategy, work } = settings;
+    const jobs = jobCount(settings);
+    const workload = WORKLOADS[work];
+    this.status.textContent = `Running ${workload ? workload.describe(settings) : `${jobs} ${kind} jobs of ~${cost} ms`}, strategy ${strategy}, ${plural(pool, 'worker')}…`;
     this.statsShownAt = 0;
     this.lastSignature = '';
-    const api = await loadPoolscope(this.mode.mode);
+    this.resultPanel.hidden = !workload;
+    this.resultCheck.dataset.check = 'pending';
+    this.resultCheck.textContent = workload ? 'The result is checked against one thread once every job is done.' : '';
+    this.legend.replaceChildren();
+    const api = await loadPoolscope(this.mode.mode, work);
     const run = new Run(api, settings, (r, first) => this.#onFrame(r, first));
     this.run = run;
     this.exportButton.disabled = true;
@@ -314,12 +377,16 @@ class PoolPlayground extends HTMLElement {
       this.status.textContent = 'Waiting for other playgrounds on this page to free their workers…';
     });
     try {
-      await run.start();
+      await run.start(this.resultCanvas);
+      run.result?.setTint?.(this.tint.checked);
     } finally {
       release();
     }
     if (this.run !== run) return null;
     this.#onFrame(run, run.model.count);
+    this.stats.update(run);
+    this.#showResult(run);
+    if (workload) this.resultCanvas.setAttribute('aria-label', `The result: ${workload.describe(settings)}, ${plural(run.model.ran, workload.noun)} computed by ${run.model.jobsByWorker.size} workers`);
     return run;
   }
 
@@ -347,6 +414,7 @@ class PoolPlayground extends HTMLElement {
     if (now - this.statsShownAt >= STATS_INTERVAL_MS || model.endedMs) {
       this.statsShownAt = now;
       this.stats.update(run);
+      this.#showResult(run);
     }
   }
 
@@ -368,4 +436,3 @@ if (!document.querySelector('link[data-poolscope-style]')) {
 
 customElements.define('pool-playground', PoolPlayground);
 customElements.define('worker-pool-playground', class extends PoolPlayground {});
-export { DEFAULTS, KINDS };

@@ -3,7 +3,8 @@
 // Float64Array), never one message per job.
 
 import { jobCosts, failingJobs } from './jobs.js';
-import { UNBOUNDED_CAP } from './settings.js';
+import { UNBOUNDED_CAP, jobCount } from './settings.js';
+import { WORKLOADS } from './workloads.js';
 
 // The page's clock when the API brings none. `timeOrigin` read once:
 // WebKit recomputes it on every read (src/sys/README.md).
@@ -48,6 +49,7 @@ export class RunModel {
     this.queue = []; // { atMs, waiting }, thinned to stay short
     this.outcomes = [0, 0, 0, 0]; // per outcome, see OUTCOMES
     this.messages = new Map(); // job -> panic message
+    this.oneThreadMs = null; // a real workload's time on one thread, once its check ran
   }
 
   /// Adds a batch from `Pool.takeEvents()`; returns the index of its first event.
@@ -128,7 +130,10 @@ export class RunModel {
   /// How many times faster than one worker doing the finished jobs alone:
   /// their costs as asked, over the wall time. (Measured job times would
   /// flatter a pool with more cpu workers than cores: they share the CPU.)
+  /// A real workload has no costs as asked: its check's time on one thread
+  /// stands in, where the check does the same work (NaN until then, or if not).
   get speedup() {
+    if (this.settings.work !== 'synthetic') return this.oneThreadMs === null ? NaN : this.oneThreadMs / (this.wallMs || 1);
     return this.costMs / (this.wallMs || 1);
   }
 
@@ -152,6 +157,12 @@ export class Run {
     this.stopped = false;
     this.notes = []; // what the strategy changed, for the page to say
     this.startupMs = 0; // from asking for the pool to its workers running
+    this.result = null; // a real workload's result view (TiledPicture, RangeBars)
+    this.check = null; // and its check against one thread: { matches, oneThreadMs }
+  }
+
+  get workload() {
+    return WORKLOADS[this.settings.work] ?? null;
   }
 
   /// A pool shaped for the run's strategy.
@@ -180,16 +191,41 @@ export class Run {
     }
   }
 
-  async start() {
-    const { settings } = this;
-    const costs = jobCosts(settings);
+  /// Runs the jobs; with a real workload, `resultCanvas` shows its result
+  /// as it comes, checked against one thread at the end.
+  async start(resultCanvas = null) {
+    const { settings, workload } = this;
+    if (workload) settings.jobs = jobCount(settings);
+    const costs = workload ? [] : jobCosts(settings);
     const asked = performance.now();
     this.pool = this.#makePool();
     await this.pool.ready();
     this.startupMs = performance.now() - asked;
     this.model = new RunModel(settings, this.api.eventFields(), costs, this.api.nowMs);
-    const failing = failingJobs(settings);
     this.#frame();
+    if (workload) {
+      this.result = workload.makeResult(resultCanvas, settings);
+      await workload.run(this.api, this.pool, settings, this.result, settings.strategy === 'partition').catch((error) => {
+        if (!this.stopped) throw error; // Stop rejects the jobs still queued
+      });
+    } else {
+      await this.#submitBuiltIn(costs);
+    }
+    await this.pool.done();
+    cancelAnimationFrame(this.frame);
+    if (!this.pool) return; // disposed meanwhile
+    this.model.endedMs = this.model.clock();
+    this.#poll();
+    this.pool.drain();
+    if (workload && !this.stopped) {
+      this.check = await workload.check(this.api, settings, this.result);
+      this.model.oneThreadMs = this.check.oneThreadMs;
+    }
+  }
+
+  async #submitBuiltIn(costs) {
+    const { settings } = this;
+    const failing = failingJobs(settings);
     if (settings.strategy === 'partition') {
       this.pool.submitPartitioned(settings.kind, costs, failing);
     } else if (settings.capacity > 0) {
@@ -200,13 +236,6 @@ export class Run {
     } else {
       this.pool.submitCosts(settings.kind, costs, failing);
     }
-    const done = this.pool.done();
-    await done;
-    cancelAnimationFrame(this.frame);
-    if (!this.pool) return; // disposed meanwhile
-    this.model.endedMs = this.model.clock();
-    this.#poll();
-    this.pool.drain();
   }
 
   /// Grows or shrinks the pool now; retiring workers finish their job first.
@@ -224,8 +253,9 @@ export class Run {
   }
 
   #poll() {
-    // Messages first: a failed job's event then finds its message.
+    // Messages and labels first: a job's event then finds them.
     for (const { job, message } of this.pool.takeFailures()) this.model.messages.set(job, message);
+    for (const [job, label] of this.pool.takeLabels?.() ?? []) this.model.labels.set(job, label);
     const batch = this.pool.takeEvents();
     const first = this.model.add(batch);
     this.counters = this.pool.counters();

@@ -1,5 +1,6 @@
 // The playground's settings: their defaults, allowed ranges, and how they
-// travel in the URL (`?pool=3&jobs=12&kind=cpu&cost=300&dist=equal&seed=1`).
+// travel in the URL (`?pool=3&jobs=12&kind=cpu&cost=300&dist=equal&seed=1`,
+// or `?work=mandelbrot&view=full&tile=32`).
 
 /// The largest pool the playground offers (the core's own cap).
 export const MAX_POOL = 64;
@@ -18,14 +19,31 @@ export const STRATEGIES = ['pool', 'partition', 'unbounded', 'rayon'];
 /// "A worker per job" stops at this many workers.
 export const UNBOUNDED_CAP = 64;
 export const DISTRIBUTIONS = ['equal', 'random', 'heavy', 'increasing'];
+/// What the jobs compute: the built-in busy loops and sleeps, or a real
+/// workload from examples/tiles (www/workloads.js).
+export const WORKS = ['synthetic', 'mandelbrot', 'primes'];
+/// The Mandelbrot's views and picture sizes (examples/tiles/src/mandelbrot.rs).
+export const VIEWS = ['full', 'seahorse', 'spiral'];
+export const SIZES = ['512x384', '768x512', '1024x768'];
+/// The tile side in px, and the primes' limit and range size.
+export const TILE_RANGE = [8, 256];
+export const MAX_LIMIT = 20_000_000;
+export const CHUNK_RANGE = [1_000, 10_000_000];
 
 /// The article's example, with jobs long enough to follow by eye.
 export const DEFAULTS = Object.freeze({
   pool: 2, jobs: 5, kind: 'cpu', cost: 400, dist: 'equal', seed: 1,
   fail: Object.freeze([]), timeout: 0, capacity: 0, strategy: 'pool', mode: 'auto',
+  work: 'synthetic', view: 'seahorse', size: '768x512', tile: 64, limit: 5_000_000, chunk: 250_000,
 });
 /// Left out of the URL while they hold their default.
-const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity', 'strategy', 'mode']);
+const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity', 'strategy', 'mode', 'work', 'view', 'size', 'tile', 'limit', 'chunk']);
+/// The settings each workload reads; the others do not apply to it.
+export const WORK_SETTINGS = Object.freeze({
+  synthetic: ['jobs', 'kind', 'cost', 'dist', 'seed', 'fail', 'capacity'],
+  mandelbrot: ['view', 'size', 'tile'],
+  primes: ['limit', 'chunk'],
+});
 
 const integer = (min, max) => ({
   range: `a whole number from ${min} to ${max}`,
@@ -70,7 +88,37 @@ export const RULES = Object.freeze({
   capacity: integer(0, MAX_JOBS),
   strategy: oneOf(STRATEGIES),
   mode: oneOf(['auto', 'shared', 'fallback']),
+  work: oneOf(WORKS),
+  view: oneOf(VIEWS),
+  size: oneOf(SIZES),
+  tile: integer(...TILE_RANGE),
+  limit: integer(1, MAX_LIMIT),
+  chunk: integer(...CHUNK_RANGE),
 });
+
+/// The jobs a run of `settings` has: `jobs` for synthetic work, else one
+/// per tile or range.
+export function jobCount(settings) {
+  switch (settings.work) {
+    case 'mandelbrot': {
+      const [width, height] = settings.size.split('x').map(Number);
+      return Math.ceil(width / settings.tile) * Math.ceil(height / settings.tile);
+    }
+    case 'primes':
+      return Math.ceil(settings.limit / settings.chunk);
+    default:
+      return settings.jobs;
+  }
+}
+
+/// Why these settings cannot run together, or null: each value was
+/// allowed on its own.
+export function combinationProblem(settings) {
+  if (settings.work !== 'synthetic' && settings.strategy === 'rayon') {
+    return `strategy=rayon is not allowed with work=${settings.work}: rayon's pool runs only the synthetic jobs (it takes no closures); the strategy must be one of pool, partition, unbounded.`;
+  }
+  return null;
+}
 
 /// A setting as the URL and the controls write it.
 export function formatSetting(name, value) {
@@ -111,6 +159,11 @@ export function settingsFromQuery(search) {
     const { value, problem } = checkSetting(name, params.get(name));
     if (problem) problems.push(`${problem} Using the default, ${formatSetting(name, DEFAULTS[name]) || 'none'}.`);
     else settings[name] = value;
+  }
+  const combination = combinationProblem(settings);
+  if (combination) {
+    problems.push(`${combination} Using the default, ${DEFAULTS.strategy}.`);
+    settings.strategy = DEFAULTS.strategy;
   }
   const autorun = params.get('autorun');
   if (autorun !== null && autorun !== '0' && autorun !== '1') {

@@ -32,7 +32,7 @@ export class Stats {
       list('Run', [
         entry('wall', 'wall time', 'from the first job queued to the last one finished'),
         entry('rate', 'jobs / s', 'jobs finished per second of wall time'),
-        entry('speedup', 'speedup', 'the finished jobs\' costs added up, divided by the wall time: how many times faster than one worker'),
+        entry('speedup', 'speedup', 'how many times faster than one worker: the finished jobs\' costs added up (for a Mandelbrot, its check\'s time on one thread), divided by the wall time'),
       ]),
       element('section', { class: 'stat-group' }, element('h3', {}, 'Exactly once'), this.check),
       element('section', { class: 'stat-group workers' }, element('h3', {}, 'Workers'),
@@ -49,7 +49,7 @@ export class Stats {
     const wallMs = model.wallMs;
     this.values.wall.textContent = wallMs >= 1000 ? `${format(wallMs / 1000, 2)} s` : `${format(wallMs)} ms`;
     this.values.rate.textContent = format(model.count / (wallMs / 1000 || 1));
-    this.values.speedup.textContent = `${format(model.speedup, 2)}×`;
+    this.values.speedup.textContent = Number.isNaN(model.speedup) ? '–' : `${format(model.speedup, 2)}×`;
 
     const missing = model.missing;
     const over = model.endedMs > 0;

@@ -95,6 +95,39 @@ fn map_gives_results_in_input_order_each_job_once() {
 }
 
 #[test]
+fn a_partitioned_map_runs_each_slice_on_its_own_worker() {
+    let _deadline = deadline("a_partitioned_map_runs_each_slice_on_its_own_worker");
+    let pool = Pool::new(2).unwrap();
+    let gate = Gate::default();
+    // Job 1 waits for the gate: with a shared queue, worker 2 would take jobs 2..=6.
+    let first = gate.closure(());
+    let first = std::sync::Mutex::new(Some(first));
+    let batch = pool
+        .map_partitioned(0..6u32, |i| format!("part {i}"), move |i| {
+            if i == 0 {
+                (first.lock().unwrap().take().unwrap())();
+            }
+            i
+        })
+        .unwrap();
+    assert_eq!(pool.resize(3), Err(PoolError::PartitionFixed), "slices are fixed while jobs are left");
+    let later = pool.map_partitioned(0..2u32, |i| format!("late {i}"), |i| i);
+    assert_eq!(later.err(), Some(PoolError::PartitionBusy), "one partitioned batch at a time");
+    // Worker 2 finishes its slice; jobs 2 and 3 wait behind job 1 all the same.
+    while pool.counters().completed < 3 {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    gate.open();
+    assert_eq!(block_on(batch.in_order()), (0..6).map(Ok).collect::<Vec<_>>());
+    idle(&pool);
+    assert_eq!(pool.label(3).as_deref(), Some("part 2"));
+    for event in events(&pool).chunks(EVENT_FIELDS.len()) {
+        let expected = if event[0] <= 3.0 { 1.0 } else { 2.0 };
+        assert_eq!(event[1], expected, "job {} ran on its slice's worker", event[0]);
+    }
+}
+
+#[test]
 fn map_gives_results_as_jobs_finish_without_waiting_for_the_batch() {
     let _deadline = deadline("map_gives_results_as_jobs_finish_without_waiting_for_the_batch");
     let pool = Pool::new(4).unwrap();
@@ -159,7 +192,7 @@ fn a_pool_dropped_with_closures_queued_tells_each_handle() {
     let captured = Arc::new(());
     let held = Arc::clone(&captured);
     let one = core.spawn(None, move || Arc::strong_count(&held)).unwrap();
-    let batch = core.map(0..3u64, None, |n| n).unwrap();
+    let batch = core.map(0..3u64, None, false, |n| n).unwrap();
     drop(core);
     assert_eq!(one.join(), Err(JobError::PoolStopped { job: 1 }));
     assert_eq!(batch.join_all().unwrap(), (2..=4).map(|job| Err(JobError::PoolStopped { job })).collect::<Vec<_>>());

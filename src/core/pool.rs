@@ -252,17 +252,27 @@ impl PoolCore {
     }
 
     /// Queues a group of closure jobs (`spawn`, `map`), all or none like
-    /// `submit`; returns the first job's number. `labels`: none, or one per job.
-    pub(crate) fn submit_group(&self, group: Group, labels: Vec<Box<str>>) -> Result<u64, PoolError> {
+    /// `submit`; returns the first job's number. `labels`: none, or one per
+    /// job. `partitioned`: split into fixed slices like `submit_partitioned`.
+    pub(crate) fn submit_group(&self, group: Group, labels: Vec<Box<str>>, partitioned: bool) -> Result<u64, PoolError> {
         let count = group.len() as u64;
         let group = std::sync::Arc::new(group); // allocated before the driver lock, not under it
         let first = self.driver.with(|_| {
             self.admit(std::iter::repeat_n(JobSpec::closure(), count as usize), count, false)?;
+            if partitioned && (self.queue.claimed() != self.queue.published() || self.partitions_pending()) {
+                return Err(PoolError::PartitionBusy);
+            }
             self.events.prepare(self.queue.published() + count);
             if !labels.is_empty() {
                 self.keep_labels(self.queue.published() + 1, labels);
             }
-            Ok(self.queue.publish_group(group, sys::now_ms()))
+            if !partitioned {
+                return Ok(self.queue.publish_group(group, sys::now_ms()));
+            }
+            self.queue.reserve(count);
+            let first = self.queue.publish_group(group, sys::now_ms());
+            self.assign_slices(first, count);
+            Ok(first)
         })?;
         if count > 0 {
             self.wake_workers();
@@ -313,25 +323,30 @@ impl PoolCore {
         let count = specs.len() as u64;
         let first = self.driver.with(|_| {
             self.admit(specs.iter().copied(), count, false)?;
-            let workers = self.target.load(Ordering::Relaxed) as u64;
             if self.queue.claimed() != self.queue.published() || self.partitions_pending() {
                 return Err(PoolError::PartitionBusy);
             }
-            let start = self.queue.published() + 1;
             self.events.prepare(self.queue.published() + count);
             // Taken from the shared queue before anyone can see them, and
             // written before any worker is given its slice.
             self.queue.reserve(count);
             let first = self.queue.publish(specs.iter().copied(), sys::now_ms());
-            let slice = count.div_ceil(workers.max(1));
-            for (worker, slot) in self.slots.iter().enumerate().take(workers as usize) {
-                let begin = (start + worker as u64 * slice).min(start + count);
-                slot.assign_partition(begin, (begin + slice).min(start + count));
-            }
+            self.assign_slices(first, count);
             Ok(first)
         })?;
         self.wake_workers();
         Ok(first)
+    }
+
+    /// Gives jobs `first..first + count`, published and reserved, to the
+    /// pool's workers in contiguous slices of `ceil(count / workers)`.
+    fn assign_slices(&self, first: u64, count: u64) {
+        let workers = self.target.load(Ordering::Relaxed) as u64;
+        let slice = count.div_ceil(workers.max(1));
+        for (worker, slot) in self.slots.iter().enumerate().take(workers as usize) {
+            let begin = (first + worker as u64 * slice).min(first + count);
+            slot.assign_partition(begin, (begin + slice).min(first + count));
+        }
     }
 
     /// Drops every job still waiting; each is reported with an event whose

@@ -262,13 +262,15 @@ impl PoolCore {
     {
         let labels = label.map(check_label).transpose()?.into_iter().collect();
         let (group, results) = Group::new(vec![f], |f: F| f(), false);
-        self.submit_group(group, labels)?;
+        self.submit_group(group, labels, false)?;
         Ok(JobHandle::new(results))
     }
 
     /// Queues `f(item)` for each item, all or none, each labelled
-    /// `label(&item)` if given; see `Pool::map` and `Pool::map_labeled`.
-    pub(crate) fn map<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: Option<&dyn Fn(&I) -> String>, f: F) -> Result<Batch<T>, PoolError>
+    /// `label(&item)` if given, on the shared queue or in fixed slices
+    /// (`partitioned`); see `Pool::map`, `Pool::map_labeled` and
+    /// `Pool::map_partitioned`.
+    pub(crate) fn map<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: Option<&dyn Fn(&I) -> String>, partitioned: bool, f: F) -> Result<Batch<T>, PoolError>
     where
         I: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
@@ -283,7 +285,7 @@ impl PoolCore {
             None => Vec::new(),
         };
         let (group, results) = Group::new(items, f, true);
-        self.submit_group(group, labels)?;
+        self.submit_group(group, labels, partitioned)?;
         Ok(Batch::new(results))
     }
 }

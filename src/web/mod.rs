@@ -539,7 +539,7 @@ impl WebPool {
         T: Send + 'static,
     {
         self.refuse_on_rayon()?;
-        self.core.map(items, None, f)
+        self.core.map(items, None, false, f)
     }
 
     /// `map` with a label for each job, `label(&item)` (each at most
@@ -560,7 +560,29 @@ impl WebPool {
         T: Send + 'static,
     {
         self.refuse_on_rayon()?;
-        self.core.map(items, Some(&label), f)
+        self.core.map(items, Some(&label), false, f)
+    }
+
+    /// `map_labeled` in the article's manual partitioning: contiguous slices
+    /// of `ceil(len / workers)` jobs, slice `k` for worker `k`, fixed before
+    /// any runs. The pool must be idle (`PartitionBusy`); resizing is
+    /// refused (`PartitionFixed`) until every slice is taken.
+    ///
+    /// ```no_run
+    /// # async fn demo() {
+    /// let pool = poolscope::web::WebPool::new(2.0, None).unwrap();
+    /// let rows = pool.map_partitioned(0..8u32, |r| format!("row {r}"), |r| r * 2).unwrap();
+    /// assert_eq!(rows.in_order().await.len(), 8);
+    /// # }
+    /// ```
+    pub fn map_partitioned<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: impl Fn(&I) -> String, f: F) -> Result<Batch<T>, PoolError>
+    where
+        I: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.refuse_on_rayon()?;
+        self.core.map(items, Some(&label), true, f)
     }
 }
 
@@ -576,6 +598,19 @@ impl<T: Into<JsValue> + Send + 'static> JobHandle<T> {
 /// A JS `Error` named after the `JobError` variant, with its message.
 pub fn job_error(error: JobError) -> JsValue {
     named_error(error.name(), &error.to_string()).into()
+}
+
+/// A JS `Error` named after the `PoolError` variant (`QueueFull`,
+/// `PartitionBusy`, ...), with its message: what a crate's own exports
+/// throw when the pool refuses their jobs, as poolscope's do.
+///
+/// ```no_run
+/// # fn demo(pool: &poolscope::web::WebPool) -> Result<(), wasm_bindgen::JsValue> {
+/// let batch = pool.map(0..4u32, |n| n + 1).map_err(poolscope::web::pool_error)?;
+/// # Ok(()) }
+/// ```
+pub fn pool_error(error: PoolError) -> JsValue {
+    js_error(error).into()
 }
 
 impl Drop for WebPool {

@@ -82,8 +82,23 @@ export function useBrowser(before, after, serverOptions) {
   return session;
 }
 
+/// Waits for the playground's `data-state` to be `state`; at the deadline
+/// fails naming what it showed (state, status, problems) and its pool's counters.
 export async function waitForState(page, state, timeout = 60_000) {
-  await page.locator(`pool-playground[data-state="${state}"]`).waitFor({ timeout });
+  try {
+    await page.locator(`pool-playground[data-state="${state}"]`).waitFor({ timeout });
+  } catch {
+    const seen = await page.evaluate(() => {
+      const playground = document.querySelector('pool-playground');
+      return {
+        state: playground?.dataset.state,
+        status: playground?.querySelector('.status')?.textContent,
+        problems: playground?.querySelector('.problems')?.textContent,
+        counters: JSON.stringify(playground?.run?.counters),
+      };
+    });
+    assert.fail(`waited ${timeout} ms for the playground's state "${state}" in vain: ${JSON.stringify(seen)}`);
+  }
 }
 
 /// For the example pages (tiles.html, mandelbrot.html): waits for

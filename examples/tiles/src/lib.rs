@@ -58,7 +58,7 @@ pub mod web_api {
         let handles = (0..tiles)
             .map(|index| pool.spawn_labeled(&format!("tile {},{}", index % 16, index / 16), move || tile_sum(index)))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| JsValue::from(e.to_string()))?;
+            .map_err(poolscope::web::pool_error)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let sums = Array::new();
             for handle in handles {
@@ -75,7 +75,7 @@ pub mod web_api {
     pub async fn tile_sums(tiles: u32, workers: f64) -> Result<Object, JsValue> {
         let pool = WebPool::new(workers, None)?;
         JsFuture::from(pool.ready()).await?;
-        let batch = pool.map(0..tiles, tile_sum).map_err(|e| JsValue::from(e.to_string()))?;
+        let batch = pool.map(0..tiles, tile_sum).map_err(poolscope::web::pool_error)?;
         let jobs = batch.jobs();
         let mut sums = Vec::with_capacity(tiles as usize);
         for result in batch.in_order().await {
@@ -143,6 +143,22 @@ pub mod web_api {
         }
     }
 
+    /// One job per item on the shared queue, or (`partition`) in the
+    /// article's fixed slices, one contiguous slice per worker.
+    fn map_tiles<T: Send + 'static>(
+        pool: &WebPool,
+        partition: bool,
+        items: std::ops::Range<u32>,
+        label: impl Fn(&u32) -> String,
+        f: impl Fn(u32) -> T + Send + Sync + 'static,
+    ) -> Result<poolscope::Batch<T>, poolscope::PoolError> {
+        if partition {
+            pool.map_partitioned(items, label, f)
+        } else {
+            pool.map_labeled(items, label, f)
+        }
+    }
+
     fn frame(width: u32, height: u32, tile: u32, view: &str) -> Result<Frame, JsValue> {
         let named = View::named(view).ok_or_else(|| out_of_range(&format!("view {view:?} is not one of {}", View::NAMES.join(", "))))?;
         Frame::new(width, height, tile, named).map_err(|message| out_of_range(&message))
@@ -155,12 +171,15 @@ pub mod web_api {
     /// `ImageData`), `worker` the worker that drew it (`current_job`).
     /// Resolves to the number of tiles once every one is drawn; rejects with
     /// the first failed job's named error. A bad size or view throws
-    /// `OutOfRange` and queues nothing. Never blocks the page.
+    /// `OutOfRange` and queues nothing. `partition` (optional): the tiles in
+    /// fixed slices, one per worker, as the article partitions by hand
+    /// (`map_partitioned`). Never blocks the page.
     #[wasm_bindgen(js_name = renderMandelbrot)]
-    pub fn render_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32, view: &str, on_tile: js_sys::Function) -> Result<js_sys::Promise, JsValue> {
+    pub fn render_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32, view: &str, on_tile: js_sys::Function, partition: Option<bool>) -> Result<js_sys::Promise, JsValue> {
         let frame = frame(width, height, tile, view)?;
-        let mut batch = pool
-            .map_labeled(
+        let mut batch = map_tiles(
+                pool,
+                partition.unwrap_or(false),
                 0..frame.tiles(),
                 |&index| {
                     let (column, row) = frame.tile_position(index);
@@ -168,7 +187,7 @@ pub mod web_api {
                 },
                 move |index| (frame.render_tile(index), poolscope::current_job().map_or(0, |(_, worker)| worker)),
             )
-            .map_err(|e| JsValue::from(e.to_string()))?;
+            .map_err(poolscope::web::pool_error)?;
         let jobs = batch.jobs();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let mut slices = Slices::new();
@@ -190,7 +209,7 @@ pub mod web_api {
     #[wasm_bindgen(js_name = renderMandelbrotWhole)]
     pub fn render_mandelbrot_whole(pool: &WebPool, width: u32, height: u32, view: &str) -> Result<js_sys::Promise, JsValue> {
         let frame = frame(width, height, super::mandelbrot::TILE_RANGE.0, view)?;
-        let whole = pool.spawn_labeled("the whole image, one thread", move || frame.render_whole()).map_err(|e| JsValue::from(e.to_string()))?;
+        let whole = pool.spawn_labeled("the whole image, one thread", move || frame.render_whole()).map_err(poolscope::web::pool_error)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let pixels = whole.await.map_err(poolscope::web::job_error)?;
             Ok(js_sys::Uint8ClampedArray::from(&pixels[..]).into())
@@ -201,12 +220,13 @@ pub mod web_api {
     /// `chunk` numbers, labelled `primes from-to`, and calls
     /// `onRange({ index, start, end, count, worker, job })` as each
     /// finishes. Resolves to the total; a bad size throws `OutOfRange` and
-    /// queues nothing.
+    /// queues nothing. `partition` as for `renderMandelbrot`.
     #[wasm_bindgen(js_name = countPrimes)]
-    pub fn count_primes(pool: &WebPool, limit: u32, chunk: u32, on_range: js_sys::Function) -> Result<js_sys::Promise, JsValue> {
+    pub fn count_primes(pool: &WebPool, limit: u32, chunk: u32, on_range: js_sys::Function, partition: Option<bool>) -> Result<js_sys::Promise, JsValue> {
         let ranges = Ranges::new(limit, chunk).map_err(|message| out_of_range(&message))?;
-        let mut batch = pool
-            .map_labeled(
+        let mut batch = map_tiles(
+                pool,
+                partition.unwrap_or(false),
                 0..ranges.len(),
                 |&index| {
                     let (start, end) = ranges.range(index);
@@ -214,7 +234,7 @@ pub mod web_api {
                 },
                 move |index| (primes::count_in(ranges.range(index)), poolscope::current_job().map_or(0, |(_, worker)| worker)),
             )
-            .map_err(|e| JsValue::from(e.to_string()))?;
+            .map_err(poolscope::web::pool_error)?;
         let jobs = batch.jobs();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let mut total = 0.0;
@@ -236,7 +256,7 @@ pub mod web_api {
     #[wasm_bindgen(js_name = countPrimesBySieve)]
     pub fn count_primes_by_sieve(pool: &WebPool, limit: u32, chunk: u32) -> Result<js_sys::Promise, JsValue> {
         let ranges = Ranges::new(limit, chunk).map_err(|message| out_of_range(&message))?;
-        let counts = pool.spawn_labeled("sieve, one thread", move || primes::sieve_counts(ranges)).map_err(|e| JsValue::from(e.to_string()))?;
+        let counts = pool.spawn_labeled("sieve, one thread", move || primes::sieve_counts(ranges)).map_err(poolscope::web::pool_error)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let counts = counts.await.map_err(poolscope::web::job_error)?;
             Ok(counts.into_iter().map(JsValue::from).collect::<Array>().into())

@@ -1,0 +1,69 @@
+// The playground's real workloads (`work=mandelbrot|primes`): user code from
+// examples/tiles, run on the run's pool through its public exports, each
+// result checked against the same computed on one thread. The module is
+// examples/tiles' wasm (www/tiles-pkg), which exports poolscope's `Pool` too.
+
+import { TiledPicture } from './mandelbrot.js';
+import { RangeBars } from './range-bars.js';
+
+const checkPools = new WeakMap(); // api -> a one-worker pool for the checks
+
+/// One worker, kept for the page's life: the check's time is one thread's.
+async function checkPool(api) {
+  if (!checkPools.has(api)) {
+    checkPools.set(api, (async () => {
+      const pool = new api.Pool(1);
+      await pool.ready();
+      return pool;
+    })());
+  }
+  return checkPools.get(api);
+}
+
+/// Times `compute(pool)` on the check pool: resolves to `{ value, ms }`.
+async function onOneThread(api, compute) {
+  const pool = await checkPool(api);
+  const started = performance.now();
+  const value = await compute(pool);
+  return { value, ms: performance.now() - started };
+}
+
+export const WORKLOADS = {
+  mandelbrot: {
+    noun: 'tile',
+    describe: (s) => `the Mandelbrot set (${s.view}, ${s.size}) in tiles of ${s.tile} px`,
+    /// The result's own view: a canvas the tiles are drawn on.
+    makeResult(canvas, s) {
+      [canvas.width, canvas.height] = s.size.split('x').map(Number);
+      return new TiledPicture(canvas);
+    },
+    run: (api, pool, s, picture, partition) => {
+      const [width, height] = s.size.split('x').map(Number);
+      return api.renderMandelbrot(pool, width, height, s.tile, s.view, (tile) => picture.add(tile), partition);
+    },
+    checkSays: ['The result matches one thread, pixel for pixel.', 'The result does not match one thread: some tile differs.'],
+    async check(api, s, picture) {
+      const [width, height] = s.size.split('x').map(Number);
+      const { value, ms } = await onOneThread(api, (pool) => api.renderMandelbrotWhole(pool, width, height, s.view));
+      // The same kernel over the same pixels: its time is one thread's time for this work.
+      return { matches: picture.matches(value), oneThreadMs: ms };
+    },
+    results: (picture) => picture.tiles,
+  },
+  primes: {
+    noun: 'range',
+    describe: (s) => `the primes below ${s.limit.toLocaleString('en-US')} in ranges of ${s.chunk.toLocaleString('en-US')}`,
+    makeResult: (canvas, s) => {
+      [canvas.width, canvas.height] = [768, 160];
+      return new RangeBars(canvas, Math.ceil(s.limit / s.chunk), s.chunk);
+    },
+    run: (api, pool, s, bars, partition) => api.countPrimes(pool, s.limit, s.chunk, (range) => bars.add(range), partition),
+    checkSays: ['The result matches one thread: every range\'s count equals a sieve\'s.', 'The result does not match one thread: some range\'s count differs from the sieve\'s.'],
+    async check(api, s, bars) {
+      const { value, ms } = await onOneThread(api, (pool) => api.countPrimesBySieve(pool, s.limit, s.chunk));
+      // Another method (a sieve), so its time says nothing of one thread's for this work.
+      return { matches: bars.matches(value), oneThreadMs: null };
+    },
+    results: (bars) => bars.ranges.filter(Boolean),
+  },
+};
