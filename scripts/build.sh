@@ -19,7 +19,13 @@ CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
 #   std builds in one release dir broke the next build ("duplicate lang
 #   item in crate std").
 (cd examples/tiles && CARGO_TARGET_DIR=../../target/tiles wasm-pack --quiet build --release --target web --out-dir ../../www/tiles-pkg --no-pack)
-rm -f www/pkg/.gitignore www/pkg-fallback/.gitignore www/tiles-pkg/.gitignore
+# - www/tiles-pkg-fallback: examples/tiles' kernels alone, without shared
+#   memory, for the message-passing fallback's workers (the playground's
+#   work=mandelbrot|primes on a page that is not cross-origin isolated).
+(cd examples/tiles && CARGO_TARGET_DIR=../../target/tiles-fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
+  wasm-pack --quiet build --release --target web --out-dir ../../www/tiles-pkg-fallback --out-name poolscope_tiles_fallback --no-pack \
+  -- --no-default-features)
+rm -f www/pkg/.gitignore www/pkg-fallback/.gitignore www/tiles-pkg/.gitignore www/tiles-pkg-fallback/.gitignore
 
 # wasm-opt -O3 from npm's binaryen (Debian's breaks threaded modules, and
 # wasm-pack's own would be a download at build time): the pool's module is

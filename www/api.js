@@ -40,7 +40,8 @@ export function loadPoolscope(mode = chooseMode().mode, work = 'synthetic') {
         await module.default();
         return { ...module, mode };
       })
-      : import('./fallback.js').then(({ FallbackPool, FIELDS, nowMs }) => ({ mode, Pool: FallbackPool, eventFields: () => FIELDS, nowMs })));
+      : Promise.all([import('./fallback.js'), work === 'synthetic' ? {} : import('./fallback-workloads.js')])
+        .then(([{ FallbackPool, FIELDS, nowMs }, workloads]) => ({ ...workloads, mode, Pool: FallbackPool, eventFields: () => FIELDS, nowMs })));
   }
   return loading.get(key);
 }

@@ -8,6 +8,7 @@ import init, { cpuIterationsPerMs } from './pkg-fallback/poolscope_fallback.js';
 
 export const FIELDS = ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'];
 const KINDS = { cpu: 0, sleep: 1, noop: 2 };
+const WORK = 3; // a call of examples/tiles' kernels (`submitWork`), as closures are numbered in the core
 const [COMPLETED, FAILED, TIMED_OUT, CANCELLED] = [0, 1, 2, 3];
 const MAX_WORKERS = 64;
 const MAX_JOBS = 2_000_000; // waiting at once, as in the shared-memory build; no cap over a pool's life
@@ -52,6 +53,7 @@ export class FallbackPool {
     this.slices = new Map(); // worker id -> job numbers of its fixed slice
     this.pending = []; // events not taken yet
     this.failures = [];
+    this.labels = []; // [job, label] not taken yet
     this.slots = new Map(); // id -> { worker, active, job, jobs, busyMs, ready }
     this.count = { started: 0, completed: 0, failed: 0, timedOut: 0, cancelled: 0, rejected: 0 };
     this.closed = false;
@@ -135,10 +137,11 @@ export class FallbackPool {
     return this.queue.length - this.head + [...this.slices.values()].reduce((sum, slice) => sum + slice.length, 0);
   }
 
-  #add(specs) {
+  #add(specs, labels = []) {
     const first = this.submitted + 1;
     const queued = now();
     for (const spec of specs) this.specs.set(++this.submitted, { ...spec, queued });
+    labels.forEach((label, i) => this.labels.push([first + i, label]));
     return first;
   }
 
@@ -177,9 +180,33 @@ export class FallbackPool {
   }
 
   submitPartitioned(kind, costs, failing) {
-    const specs = this.#specs(kind, costs, failing);
+    return this.#partition(this.#specs(kind, costs, failing));
+  }
+
+  /// Queues one job per entry of `calls`, each a call of examples/tiles'
+  /// kernel `work` with those arguments (what the shared-memory build runs
+  /// as closures), labelled `labels[i]`, on the shared queue or in fixed
+  /// slices (`partition`). `settle(outcome, value, job, worker)` hears of
+  /// each once, with the kernel's value (sent back in the reply) when it
+  /// completed. Returns the first job's number.
+  submitWork(work, calls, labels, partition, settle) {
+    if (this.closed) throw named('PoolStopped', 'the pool is closed and takes no new jobs');
+    const room = Math.min(this.capacity, MAX_JOBS) - this.waiting;
+    if (calls.length > room) {
+      this.count.rejected += calls.length;
+      throw named('QueueFull', `cannot queue ${calls.length} jobs: this pool has room for ${room} more (allowed: 0 to ${room})`);
+    }
+    const specs = calls.map((args) => ({ kind: WORK, cost: 0, fail: false, work, args, settle }));
+    if (partition) return this.#partition(specs, labels);
+    const first = this.#add(specs, labels);
+    for (let i = 0; i < specs.length; i++) this.queue.push(first + i);
+    this.#dispatch();
+    return first;
+  }
+
+  #partition(specs, labels) {
     if (this.waiting > 0) throw named('PartitionBusy', 'cannot partition jobs while others wait: partition a batch into an idle pool');
-    const first = this.#add(specs);
+    const first = this.#add(specs, labels);
     const workers = this.target;
     const slice = Math.ceil(specs.length / workers);
     for (let w = 0; w < workers; w++) {
@@ -203,7 +230,7 @@ export class FallbackPool {
       slot.job = job;
       slot.sentAt = now();
       this.count.started++;
-      slot.worker.postMessage({ job, kind: spec.kind, cost: spec.cost, fail: spec.fail, iterations: Math.round(spec.cost * iterations) });
+      slot.worker.postMessage({ job, kind: spec.kind, cost: spec.cost, fail: spec.fail, iterations: Math.round(spec.cost * iterations), work: spec.work, args: spec.args });
       this.#wakeRoom();
     }
   }
@@ -211,7 +238,8 @@ export class FallbackPool {
   #record(job, worker, outcome, started, finished, value) {
     const spec = this.specs.get(job);
     this.specs.delete(job); // recorded: a pool that lives long holds only the jobs in flight
-    this.pending.push(job, worker, spec.kind, spec.queued, started, finished, outcome, value);
+    this.pending.push(job, worker, spec.kind, spec.queued, started, finished, outcome, typeof value === 'number' ? value : 0);
+    spec.settle?.(outcome, value, job, worker);
     if (outcome === COMPLETED) this.count.completed++;
     else if (outcome !== CANCELLED) this.count.failed++;
     if (outcome === TIMED_OUT) this.count.timedOut++;
@@ -227,7 +255,7 @@ export class FallbackPool {
     slot.busyMs += finished - started;
     if (data.type === 'crashed') {
       this.failures.push({ job: data.job, worker: id, message: data.message });
-      this.#record(data.job, id, FAILED, started, finished, 0);
+      this.#record(data.job, id, FAILED, started, finished, data.message);
       this.#replace(id, slot);
     } else {
       this.#record(data.job, id, COMPLETED, started, finished, data.value);
@@ -314,6 +342,11 @@ export class FallbackPool {
 
   takeFailures() {
     return this.failures.splice(0);
+  }
+
+  /// `[job, label]` for the jobs labelled since the last call.
+  takeLabels() {
+    return this.labels.splice(0);
   }
 
   counters() {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, useBrowser, waitForState } from './harness.mjs';
+import { openPage, startServer, useBrowser, waitForState } from './harness.mjs';
 
 const session = useBrowser(before, after);
 
@@ -137,4 +137,27 @@ test('the element takes the workload as attributes', async () => {
   await embed.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
   await assertResult(embed, { part: 'tile', parts: 12, maxWorker: 2 });
   await page.close();
+});
+
+test('without cross-origin isolation the message-passing fallback runs the same workloads, results sent back as messages', async () => {
+  const plain = await startServer({ isolated: false });
+  try {
+    const errors = [];
+    const page = await openPage(session.context, `${plain.origin}/?work=mandelbrot&view=seahorse&tile=64&pool=3&autorun=1`, errors);
+    await waitForState(page, 'done');
+    const playground = page.locator('pool-playground');
+    assert.equal(await playground.getAttribute('data-mode'), 'fallback');
+    await assertResult(playground, { part: 'tile', parts: 96, maxWorker: 3 });
+
+    await page.goto(`${plain.origin}/?work=primes&limit=2000000&chunk=100000&strategy=partition&pool=2&autorun=1`);
+    await waitForState(page, 'done');
+    const lines = await assertResult(playground, { part: 'primes', parts: 20, maxWorker: 2 });
+    for (const { part, worker } of lines) {
+      assert.equal(worker, Number(part.match(/^primes (\d+)-/)[1]) < 1_000_000 ? 1 : 2, `${part} on its slice's worker`);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    plain.stop();
+  }
 });

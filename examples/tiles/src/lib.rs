@@ -39,7 +39,48 @@ pub fn tile_sum(index: u32) -> u64 {
     (y0..y0 + TILE).flat_map(|y| (x0..x0 + TILE).map(move |x| u64::from(pixel(x, y)))).sum()
 }
 
+/// The kernels alone, one call per job, for the message-passing fallback's
+/// workers (each has its own instance of a build without shared memory):
+/// the same code the closures of `web_api` run, so results match.
 #[cfg(target_arch = "wasm32")]
+pub mod kernels {
+    use super::mandelbrot::{Frame, View};
+    use super::primes::{self, Ranges};
+    use wasm_bindgen::prelude::*;
+
+    fn frame(width: u32, height: u32, tile: u32, view: &str) -> Result<Frame, JsError> {
+        let named = View::named(view).ok_or_else(|| JsError::new(&format!("view {view:?} is not one of {}", View::NAMES.join(", "))))?;
+        Frame::new(width, height, tile, named).map_err(|message| JsError::new(&message))
+    }
+
+    /// Tile `index` of the picture, RGBA, as `renderMandelbrot`'s jobs draw it.
+    #[wasm_bindgen(js_name = mandelbrotTile)]
+    pub fn mandelbrot_tile(width: u32, height: u32, tile: u32, view: &str, index: u32) -> Result<js_sys::Uint8ClampedArray, JsError> {
+        Ok(js_sys::Uint8ClampedArray::from(&frame(width, height, tile, view)?.render_tile(index)[..]))
+    }
+
+    /// The whole picture in one call, as `renderMandelbrotWhole` draws it.
+    #[wasm_bindgen(js_name = mandelbrotWhole)]
+    pub fn mandelbrot_whole(width: u32, height: u32, view: &str) -> Result<js_sys::Uint8ClampedArray, JsError> {
+        let frame = frame(width, height, super::mandelbrot::TILE_RANGE.0, view)?;
+        Ok(js_sys::Uint8ClampedArray::from(&frame.render_whole()[..]))
+    }
+
+    /// The primes in range `index`, as `countPrimes`' jobs count them.
+    #[wasm_bindgen(js_name = primesInRange)]
+    pub fn primes_in_range(limit: u32, chunk: u32, index: u32) -> Result<u32, JsError> {
+        let ranges = Ranges::new(limit, chunk).map_err(|message| JsError::new(&message))?;
+        Ok(primes::count_in(ranges.range(index)))
+    }
+
+    /// Every range's count from one sieve, as `countPrimesBySieve`.
+    #[wasm_bindgen(js_name = primesBySieve)]
+    pub fn primes_by_sieve(limit: u32, chunk: u32) -> Result<Vec<u32>, JsError> {
+        Ok(primes::sieve_counts(Ranges::new(limit, chunk).map_err(|message| JsError::new(&message))?))
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "threads"))]
 pub mod web_api {
     use super::mandelbrot::{Frame, View};
     use super::primes::{self, Ranges};
