@@ -22,7 +22,7 @@ async function runDocsExample(origin, mode) {
   const errors = [];
   const page = await openPage(browser.context, `${origin}/docs-example.html`, errors);
   const embeds = page.locator('worker-pool-playground');
-  assert.equal(await embeds.count(), 3);
+  assert.equal(await embeds.count(), 4);
   // The third starts by itself once scrolled into view; the others on Run.
   for (let i = 0; i < 3; i++) {
     const embed = embeds.nth(i);
@@ -41,15 +41,25 @@ async function runDocsExample(origin, mode) {
     const notice = await embed.locator('.mode-notice').innerText();
     assert.match(notice, mode === 'shared' ? /Shared-memory mode/ : /Message-passing mode: this page is not cross-origin isolated.*Cross-Origin-Opener-Policy/);
   }
+  // The fourth draws image tiles: 8 x 6 of them, each once, the picture checked against one thread.
+  const tiles = embeds.nth(3);
+  await tiles.scrollIntoViewIfNeeded();
+  await tiles.getByRole('button', { name: 'Run' }).click();
+  await tiles.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+  assert.equal(await tiles.getAttribute('data-mode'), mode);
+  const check = tiles.locator('.result-panel .check');
+  assert.equal(await check.getAttribute('data-check'), 'passed', await check.textContent());
+  const lines = await tiles.locator('[role="log"] li').allTextContents();
+  assert.equal(new Set(lines.map((line) => line.match(/^Job \d+ \((tile \d+,\d+)\) is done by worker [12]$/)?.[1])).size, 48, lines.join('\n'));
   assert.deepEqual(errors, [], 'no page errors, console errors or CSP violations');
   await page.close();
 }
 
-test('the docs example runs its three embeds in shared-memory mode where the page is isolated', async () => {
+test('the docs example runs its four embeds in shared-memory mode where the page is isolated', async () => {
   await runDocsExample(servers.isolated.origin, 'shared');
 });
 
-test('without COOP/COEP the same three embeds run in message-passing mode, each job once', async () => {
+test('without COOP/COEP the same four embeds run in message-passing mode, each job once', async () => {
   await runDocsExample(servers.plain.origin, 'fallback');
 });
 

@@ -40,15 +40,29 @@ test('every preset on the walkthrough page runs and shows its lines', async () =
   const errors = [];
   const page = await openPage(session.context, `${session.origin}/article.html`, errors);
   const playgrounds = page.locator('pool-playground');
-  assert.equal(await playgrounds.count(), 4);
+  assert.equal(await playgrounds.count(), 5);
   const expected = [
-    { strategy: 'unbounded', workers: 5 },
-    { strategy: 'partition', workers: 2 },
-    { strategy: 'pool', workers: 2 },
-    { strategy: 'pool', workers: 3 },
+    { strategy: 'unbounded', workers: 5, at: 0 },
+    { strategy: 'partition', workers: 2, at: 1 },
+    { strategy: 'pool', workers: 2, at: 3 },
+    { strategy: 'pool', workers: 3, at: 4 },
   ];
+  // Section 2's Mandelbrot: three fixed bands of 48 tiles, checked against one thread.
+  const bands = playgrounds.nth(2);
+  await bands.getByRole('button', { name: 'Run' }).click();
+  await bands.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+  const check = bands.locator('.result-panel .check');
+  assert.equal(await check.getAttribute('data-check'), 'passed', await check.textContent());
+  const tiles = (await bands.getByRole('log').innerText()).split('\n').filter(Boolean).map((line) => {
+    const match = line.match(/^Job (\d+) \(tile (\d+),(\d+)\) is done by worker (\d+)$/);
+    assert.ok(match, line);
+    return { index: Number(match[3]) * 24 + Number(match[2]), worker: Number(match[4]) };
+  });
+  assert.equal(tiles.length, 384);
+  // 24 x 16 tiles in row order, slices of 128: tile i is worker 1 + floor(i / 128)'s.
+  for (const { index, worker } of tiles) assert.equal(worker, 1 + Math.floor(index / 128), `tile ${index} is in its band's worker's slice`);
   for (let i = 0; i < expected.length; i++) {
-    const playground = playgrounds.nth(i);
+    const playground = playgrounds.nth(expected[i].at);
     await playground.getByRole('button', { name: 'Run' }).click();
     await playground.and(page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
     const text = await playground.getByRole('log').innerText();
