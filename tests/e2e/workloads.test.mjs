@@ -48,12 +48,51 @@ async function assertResult(scope, { part, parts, maxWorker }) {
   return lines;
 }
 
-test('work=mandelbrot draws tile by tile on the shared queue, matches one thread, and the tints name the log\'s workers', async () => {
+/// For each worker the run names, one of its tiles as drawn (tinted, then
+/// not): the tinted pixel must be the plain one under that worker's colour.
+const tintsByWorker = (page) => page.evaluate(async () => {
+  const { workerColour } = await import('/worker-colours.js');
+  const playground = document.querySelector('pool-playground');
+  const canvas = playground.querySelector('canvas.result');
+  const picture = playground.run.result;
+  const centre = ({ x, y, width, height }) => [x + (width >> 1), y + (height >> 1)];
+  const read = (context, [x, y]) => [...context.getImageData(x, y, 1, 1).data];
+  const shown = {};
+  for (const tile of picture.tiles) shown[tile.worker] ??= tile;
+  const tinted = Object.fromEntries(Object.entries(shown).map(([w, tile]) => [w, read(canvas.getContext('2d'), centre(tile))]));
+  picture.setTint(false);
+  const scratch = Object.assign(document.createElement('canvas'), { width: 1, height: 1 }).getContext('2d', { willReadFrequently: true });
+  const result = {};
+  for (const [worker, tile] of Object.entries(shown)) {
+    const plain = read(canvas.getContext('2d'), centre(tile));
+    scratch.putImageData(new ImageData(new Uint8ClampedArray(plain), 1, 1), 0, 0);
+    scratch.fillStyle = workerColour(Number(worker), 0.45);
+    scratch.fillRect(0, 0, 1, 1);
+    result[worker] = { tinted: tinted[worker], expected: read(scratch, [0, 0]), plain };
+  }
+  picture.setTint(true);
+  return result;
+});
+
+test('work=mandelbrot picked on the page draws tile by tile, matches one thread, and tints each tile in the colour of the worker the log names', async () => {
   const errors = [];
-  const page = await openPage(session.context, `${session.origin}/?work=mandelbrot&view=seahorse&tile=64&pool=3&autorun=1`, errors);
-  await waitForState(page, 'done');
+  const page = await openPage(session.context, `${session.origin}/?pool=3`, errors);
+  await waitForState(page, 'idle');
   const playground = page.locator('pool-playground');
-  await assertResult(playground, { part: 'tile', parts: 96, maxWorker: 3 });
+  await playground.locator('select[name="work"]').selectOption('mandelbrot');
+  assert.equal(await playground.locator('input[name="jobs"]').isVisible(), false, 'synthetic-only controls hide');
+  await playground.locator('select[name="view"]').selectOption('seahorse');
+  await playground.locator('select[name="tile"]').selectOption('64');
+  assert.match(new URL(page.url()).search, /work=mandelbrot/, 'the URL follows the controls');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await waitForState(page, 'done');
+  const lines = await assertResult(playground, { part: 'tile', parts: 96, maxWorker: 3 });
+  const tints = await tintsByWorker(page);
+  assert.deepEqual(Object.keys(tints).map(Number).sort(), [...new Set(lines.map((l) => l.worker))].sort(), 'a tint for every worker the log names');
+  for (const [worker, { tinted, expected, plain }] of Object.entries(tints)) {
+    assert.deepEqual(tinted, expected, `worker ${worker}'s tile is tinted in worker ${worker}'s colour`);
+    assert.notDeepEqual(tinted, plain, `worker ${worker}'s tint shows`);
+  }
   assert.match(await playground.locator('.status').textContent(), /^Done: 96 tiles on \d workers? in [\d.]+ s, [\d.]+× as fast as one thread/);
   assert.equal(await page.locator('[data-stat="submitted"]').textContent(), '96');
   // Untinting changes the picture where a tile was tinted; the hover names the tile's job.
