@@ -286,15 +286,18 @@ impl PoolCore {
         self.labels.with(|labels| labels.by_job.get(&job).map(|label| label.to_string()))
     }
 
-    /// The labels kept for jobs after `job`, in job order, and the last
-    /// such job (a cursor for the next call).
-    pub fn labels_after(&self, job: u64) -> (Vec<(u64, String)>, u64) {
+    /// Calls `each(job, label)` for the labels kept for jobs after `job`,
+    /// in job order; returns the last such job (a cursor for the next call).
+    /// `each` runs under the labels' lock: it should only copy.
+    pub fn labels_after(&self, job: u64, mut each: impl FnMut(u64, &str)) -> u64 {
         self.labels.with(|labels| {
             let start = labels.order.partition_point(|&queued| queued <= job);
-            let found: Vec<(u64, String)> =
-                labels.order.range(start..).map(|queued| (*queued, labels.by_job[queued].to_string())).collect();
-            let cursor = found.last().map_or(job, |(last, _)| *last);
-            (found, cursor)
+            let mut cursor = job;
+            for &queued in labels.order.range(start..) {
+                each(queued, &labels.by_job[&queued]);
+                cursor = queued;
+            }
+            cursor
         })
     }
 

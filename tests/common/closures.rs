@@ -258,8 +258,10 @@ pub async fn joins_labels_and_bad_input_are_named() {
     let value = before_deadline(&pool, "the promise", promise).await.unwrap();
     assert_eq!(value.as_f64(), Some(1.0));
     assert_eq!(counter(&pool, "submitted"), 3.0, "the refused label queued nothing");
-    // Labels reach the views (`takeLabels`) in job order, each once.
-    let tiles: Vec<_> = (0..3).map(|n| pool.spawn_labeled(&format!("tile {n}"), move || n).unwrap()).collect();
+    // Labels reach the views (`takeLabels`) in job order, each once, whatever
+    // their characters (JS counts UTF-16 units: "🦀" is two of them).
+    let names = ["tile 0", "tile ✓ 🦀 1", ""];
+    let tiles: Vec<_> = (0..3).map(|n| pool.spawn_labeled(names[n as usize], move || n).unwrap()).collect();
     let jobs: Vec<f64> = tiles.iter().map(|tile| tile.job() as f64).collect();
     let taken: Vec<(f64, String)> = pool
         .take_labels()
@@ -269,12 +271,12 @@ pub async fn joins_labels_and_bad_input_are_named() {
             (pair.get(0).as_f64().unwrap(), pair.get(1).as_string().unwrap())
         })
         .collect();
-    assert_eq!(taken, vec![(jobs[0], "tile 0".into()), (jobs[1], "tile 1".into()), (jobs[2], "tile 2".into())]);
+    assert_eq!(taken, vec![(jobs[0], names[0].into()), (jobs[1], names[1].into()), (jobs[2], names[2].into())]);
     assert_eq!(pool.take_labels().length(), 0, "each label is taken once");
     for tile in tiles {
         before_deadline(&pool, "a labelled closure", tile).await.unwrap();
     }
-    assert_eq!(pool.label_of(jobs[1]).as_deref(), Some("tile 1"), "a finished job keeps its label");
+    assert_eq!(pool.label_of(jobs[1]).as_deref(), Some(names[1]), "a finished job keeps its label");
 }
 
 /// On wasm a panic traps the thread without unwinding: what a panicking
