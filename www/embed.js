@@ -1,7 +1,25 @@
 // The iframe embed: `embed.html?pool=3&jobs=12&layout=log&autorun=1`, for
 // hosts that cannot add scripts. The settings come from the URL as on the
-// playground page; `layout` (log | timeline | compact | full) picks the views.
-const LAYOUTS = ['log', 'timeline', 'compact', 'full'];
-const layout = new URLSearchParams(location.search).get('layout') ?? 'compact';
-document.querySelector('pool-playground').setAttribute('layout', LAYOUTS.includes(layout) ? layout : 'compact');
+// playground page; `layout` (log | timeline | compact | full) picks the
+// views, and a bad one is named on the page rather than replaced in silence.
+//
+// The embed tells its parent page how tall it is, so that the iframe can
+// fit its content (README, "The iframe embed"):
+//   addEventListener('message', ({ data, source }) => {
+//     if (data?.type !== 'poolscope-height') return;
+//     for (const frame of document.querySelectorAll('iframe')) if (frame.contentWindow === source) frame.style.height = `${data.height}px`;
+//   });
+const playground = document.querySelector('pool-playground');
+playground.setAttribute('layout', new URLSearchParams(location.search).get('layout') ?? 'compact');
 await import('./playground.js');
+
+if (parent !== window) {
+  let sent = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === sent) return;
+    sent = height;
+    // Only a number leaves the frame, so any parent may hear it.
+    parent.postMessage({ type: 'poolscope-height', height }, '*');
+  }).observe(document.documentElement);
+}

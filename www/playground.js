@@ -1,26 +1,34 @@
-// <pool-playground>: the controls, the run and its views. Its contract
-// with docs pages and tests: `data-state` is idle | running | done | error,
-// and the log (role="log") holds one line per finished job,
-// "Job 3 is done by worker 2".
+// <pool-playground>: the controls, the run and its views, in an open shadow
+// root (www/playground.css): the host page's styles don't reach in, and the
+// element's don't leak out. Its contract with docs pages and tests:
+// `data-state` on the element is idle | running | done | error, and the log
+// (role="log", inside the shadow root) holds one line per finished job,
+// "Job 3 is done by worker 2". Events (bubbling, composed):
+// `poolscope-state` { state }, `poolscope-job` { job, worker, label,
+// queuedMs, startedMs, finishedMs, outcome } for each finished job, and
+// `poolscope-run` { summary } when a run ends.
 
 import { element } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { DISTRIBUTIONS, MAX_POOL, SIZES, STRATEGIES, VIEWS, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { DISTRIBUTIONS, MAX_POOL, RULES, SIZES, STRATEGIES, VIEWS, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
-import { FAILED, Run, TIMED_OUT } from './run.js';
+import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
 import { WORKLOADS } from './workloads.js';
 import { appendLog } from './log.js';
 import { countByWorker, fillLegend, plural } from './legend.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { chromeTrace, downloadTrace } from './trace.js';
+import { THEMES, resolveTheme, watchPageTheme } from './theme.js';
 
 /// Runs up to this many jobs keep every log line; longer ones keep the
 /// latest LOG_TAIL lines (the trace export has them all).
 const LOG_LIMIT = 2_000;
 const LOG_TAIL = 1_000;
 const STATS_INTERVAL_MS = 100;
+const STYLESHEET = new URL('./playground.css', import.meta.url).href;
+export const LAYOUTS = ['log', 'timeline', 'compact', 'full'];
 
 let instances = 0;
 
@@ -29,15 +37,27 @@ let instances = 0;
 /// page, several at once) it takes them from its attributes, and `autorun`
 /// starts it once it scrolls into view.
 class PoolPlayground extends HTMLElement {
+  static get observedAttributes() {
+    return [...Object.keys(RULES), 'layout', 'theme'];
+  }
+
   connectedCallback() {
-    if (this.inputs) return;
+    this.#watchTheme();
+    if (this.container) {
+      this.#setState(this.dataset.state === 'running' ? 'idle' : this.dataset.state);
+      return; // added back after a removal: ready to run again
+    }
     this.run = null;
     this.idPrefix = `ps${++instances}`;
     this.syncUrl = this.hasAttribute('sync-url');
     const { settings, autorun, problems } = this.syncUrl ? settingsFromQuery(location.search) : settingsFromAttributes(this);
     this.settings = settings;
+    const root = this.attachShadow({ mode: 'open' });
+    this.container = element('div', { class: 'ps', part: 'root' });
+    root.append(element('link', { rel: 'stylesheet', href: STYLESHEET }), this.container);
     this.#render();
     this.#showWorkFields();
+    this.#applyTheme();
     problems.push(...this.#checkLayout());
     this.#showProblems(problems);
     this.#setState('idle');
@@ -48,23 +68,78 @@ class PoolPlayground extends HTMLElement {
       this.runButton.disabled = this.compareButton.disabled = true;
       return;
     }
-    this.modeNotice.textContent = this.mode.mode === 'shared'
-      ? 'Shared-memory mode: the workers share one WebAssembly memory and take jobs from one queue in it.'
-      : `Message-passing mode: ${this.mode.reason}. Each worker has its own WebAssembly instance and jobs travel ` +
-        `by postMessage, so every job costs a message each way. For the shared-memory mode, ${SHARED_MODE_FIX}.`;
+    this.#showMode();
     this.#writeUrl();
     // A bad setting is shown, not run: the reader fixes it or presses Run.
     if (!autorun || problems.length > 0) return;
     if (this.syncUrl) {
       this.start();
     } else {
-      const seen = new IntersectionObserver((entries) => {
+      this.seen = new IntersectionObserver((entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
-        seen.disconnect();
+        this.seen.disconnect();
         this.start();
       });
-      seen.observe(this);
+      this.seen.observe(this);
     }
+  }
+
+  /// Removed from the page (single-page docs sites do it as the reader
+  /// navigates): the run stops, its Web Workers end, and its share of the
+  /// page's worker budget returns. Adding the element back makes it ready
+  /// to run again.
+  disconnectedCallback() {
+    this.seen?.disconnect();
+    this.stopWatchingTheme?.();
+    this.stopWatchingTheme = null;
+    this.run?.dispose();
+    this.run = null;
+    this.releaseWorkers?.();
+    if (this.dataset.state === 'running') this.status.textContent = 'Stopped: the element was removed from the page.';
+  }
+
+  /// An attribute changed after the element started: `pool` resizes a
+  /// running pool (else applies to the next run), the other settings apply
+  /// to the next run, `layout` and `theme` at once. The playground page
+  /// (`sync-url`) takes its settings from the URL instead.
+  attributeChangedCallback(name, old, value) {
+    if (!this.container || old === value) return;
+    if (name === 'theme') return this.#applyTheme();
+    if (name === 'layout') return this.#showProblems(this.#checkLayout());
+    if (this.syncUrl || value === null || !(name in this.inputs)) return;
+    this.inputs[name].value = value;
+    this.#onChange(name);
+  }
+
+  #watchTheme() {
+    this.stopWatchingTheme ??= watchPageTheme(() => this.#applyTheme());
+  }
+
+  /// `theme` (light | dark | auto, the default) as `data-theme` on the
+  /// element, which its stylesheet reads; the canvases are redrawn in it.
+  #applyTheme() {
+    const asked = this.getAttribute('theme') ?? 'auto';
+    const theme = resolveTheme(this, THEMES.includes(asked) ? asked : 'auto');
+    if (this.dataset.theme === theme) return;
+    this.dataset.theme = theme;
+    if (this.run?.model) this.timeline.draw(this.run);
+  }
+
+  /// One short line; the why and the fix behind a disclosure.
+  #showMode() {
+    if (this.mode.mode === 'shared') {
+      this.modeNotice.textContent = 'Shared-memory mode: the workers share one WebAssembly memory and take jobs from one queue in it.';
+      return;
+    }
+    this.modeNotice.replaceChildren('Message-passing mode (slower). ', element('details', {},
+      element('summary', {}, 'Why?'),
+      ` ${this.mode.reason[0].toUpperCase()}${this.mode.reason.slice(1)}. Each worker has its own WebAssembly instance and jobs travel ` +
+      `by postMessage, so every job costs a message each way. For the shared-memory mode, ${SHARED_MODE_FIX}.`));
+  }
+
+  /// Tells the host page: `poolscope-state`, `poolscope-job`, `poolscope-run`.
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   #render() {
@@ -163,7 +238,7 @@ class PoolPlayground extends HTMLElement {
       this.followLog = this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 4;
     }, { passive: true });
 
-    this.replaceChildren(
+    this.container.replaceChildren(
       form, this.problems, this.modeNotice, this.status,
       this.compareSection,
       this.resultPanel,
@@ -193,17 +268,20 @@ class PoolPlayground extends HTMLElement {
       element('p', { class: 'hint' }, `More cpu workers than the ${cores} cores the browser reports cannot all run at once; sleep workers can, since they wait instead of computing.`));
   }
 
-  /// `layout`: log | timeline | compact | full; anything else is named and replaced.
+  /// `layout`: log | timeline | compact | full; anything else is named (and
+  /// shown as compact, the stylesheet's default), the attribute left as given.
   #checkLayout() {
     const layout = this.getAttribute('layout');
-    if (layout === null || ['log', 'timeline', 'compact', 'full'].includes(layout)) return [];
-    this.setAttribute('layout', 'compact');
+    if (layout === null || LAYOUTS.includes(layout)) return [];
     const shown = layout.length > 40 ? `${layout.slice(0, 40)}…` : layout;
-    return [`layout=${JSON.stringify(shown)} is not allowed: layout must be one of log, timeline, compact, full. Using compact.`];
+    return [`layout=${JSON.stringify(shown)} is not allowed: layout must be one of ${LAYOUTS.join(', ')}. Showing compact.`];
   }
 
   #setState(state) {
-    this.dataset.state = state;
+    if (this.dataset.state !== state) {
+      this.dataset.state = state;
+      this.#emit('poolscope-state', { state });
+    }
     const running = state === 'running';
     this.runButton.disabled = this.compareButton.disabled = running;
     this.stopButton.disabled = !running || this.comparing;
@@ -288,9 +366,10 @@ class PoolPlayground extends HTMLElement {
     this.#setState('running');
     try {
       const run = await this.#runOnce({ ...this.settings });
-      if (!run) return; // a newer run replaced this one
+      if (!run) return; // a newer run replaced this one, or the element was removed
       this.status.textContent = this.#summary(run);
       this.#setState('done');
+      this.#emit('poolscope-run', { summary: this.#summaryData(run) });
     } catch (error) {
       this.#fail(`The run failed: ${error.message ?? error}`);
     }
@@ -339,6 +418,18 @@ class PoolPlayground extends HTMLElement {
       (failed ? ` ${failed} failed: see the log.` : '') + (run.notes.length ? ` ${run.notes.join(' ')}` : '');
   }
 
+  /// The run's outcome as numbers, for `poolscope-run`.
+  #summaryData(run) {
+    const { model, counters } = run;
+    return {
+      strategy: model.settings.strategy, work: model.settings.work, workers: model.settings.pool,
+      jobs: model.settings.jobs, ran: model.ran, completed: counters.completed, failed: counters.failed,
+      cancelled: model.cancelled, duplicates: model.duplicates, missing: model.missing,
+      wallMs: model.wallMs, speedup: model.speedup, stopped: run.stopped,
+      resultMatches: run.check ? run.check.matches : null,
+    };
+  }
+
   /// A real workload's result: its legend while it fills in, then its check.
   #showResult(run) {
     const { workload } = run;
@@ -376,6 +467,8 @@ class PoolPlayground extends HTMLElement {
     const release = await reserveWorkers(workers, () => {
       this.status.textContent = 'Waiting for other playgrounds on this page to free their workers…';
     });
+    if (this.run !== run) return release(); // removed while it waited
+    this.releaseWorkers = release;
     try {
       await run.start(this.resultCanvas);
       run.result?.setTint?.(this.tint.checked);
@@ -408,6 +501,7 @@ class PoolPlayground extends HTMLElement {
     const signature = `${model.count}|${counters.waiting}|${counters.running}|${model.resizes.length}|${run.workers.length}|${model.endedMs}`;
     if (signature === this.lastSignature) return;
     this.lastSignature = signature;
+    this.#emitJobs(model, first);
     this.#appendLog(model, first);
     this.timeline.draw(run);
     const now = performance.now();
@@ -418,6 +512,19 @@ class PoolPlayground extends HTMLElement {
     }
   }
 
+  /// `poolscope-job` for each event from `first` on (cancelled jobs too:
+  /// `outcome` says how each ended).
+  #emitJobs(model, first) {
+    for (let i = first; i < model.count; i++) {
+      const job = model.get(i, 'job');
+      this.#emit('poolscope-job', {
+        job, worker: model.get(i, 'worker'), label: model.label(job) ?? null,
+        queuedMs: model.get(i, 'queued'), startedMs: model.get(i, 'started'), finishedMs: model.get(i, 'finished'),
+        outcome: OUTCOMES[model.get(i, 'outcome')],
+      });
+    }
+  }
+
   #appendLog(model, first) {
     if (first >= model.count) return;
     const tail = model.settings.jobs > LOG_LIMIT ? LOG_TAIL : Infinity;
@@ -425,13 +532,6 @@ class PoolPlayground extends HTMLElement {
     if (tail !== Infinity && model.count > tail) this.log.start = model.count - tail + 1; // numbers stay the finish order
     if (this.followLog) this.log.scrollTop = this.log.scrollHeight;
   }
-}
-
-// The stylesheet comes with the element, for pages that only add the script.
-if (!document.querySelector('link[data-poolscope-style]')) {
-  const style = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: new URL('./style.css', import.meta.url).href });
-  style.dataset.poolscopeStyle = '';
-  document.head.append(style);
 }
 
 customElements.define('pool-playground', PoolPlayground);

@@ -200,17 +200,19 @@ export class Run {
     const asked = performance.now();
     this.pool = this.#makePool();
     await this.pool.ready();
+    if (!this.pool) return; // disposed meanwhile
     this.startupMs = performance.now() - asked;
     this.model = new RunModel(settings, this.api.eventFields(), costs, this.api.nowMs);
     this.#frame();
     if (workload) {
       this.result = workload.makeResult(resultCanvas, settings);
       await workload.run(this.api, this.pool, settings, this.result, settings.strategy === 'partition').catch((error) => {
-        if (!this.stopped) throw error; // Stop rejects the jobs still queued
+        if (!this.stopped && this.pool) throw error; // Stop (or disposal) rejects the jobs still queued
       });
     } else {
       await this.#submitBuiltIn(costs);
     }
+    if (!this.pool) return;
     await this.pool.done();
     cancelAnimationFrame(this.frame);
     if (!this.pool) return; // disposed meanwhile
@@ -272,6 +274,7 @@ export class Run {
   /// Ends the run's workers after their current job and frees the pool.
   dispose() {
     cancelAnimationFrame(this.frame);
+    this.stopped = true;
     if (this.pool) {
       this.pool.stop();
       this.pool.free();

@@ -17,6 +17,7 @@ import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { appendLog } from './log.js';
 import { chromeTrace, downloadTrace } from './trace.js';
+import { resolveTheme, watchPageTheme } from './theme.js';
 
 /// The numbers of an event, as `Pool.takeEvents` gives them (`eventFields()`).
 const EVENT_FIELDS = ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'];
@@ -53,8 +54,8 @@ export class PoolWatch {
     this.note = element('p', { class: 'note', 'data-missed': '0' });
     const stats = element('div', { class: 'stats' });
     root.append(
-      element('link', { rel: 'stylesheet', href: new URL('./style.css', import.meta.url).href }),
-      element('div', { class: 'views' },
+      element('link', { rel: 'stylesheet', href: new URL('./playground.css', import.meta.url).href }),
+      element('div', { class: 'ps views', part: 'root' },
         element('section', { class: 'panel' }, element('h2', {}, 'Timeline'), canvas, this.note),
         element('section', { class: 'panel' }, element('h2', {}, 'Counters'), stats),
         element('section', { class: 'panel' }, element('h2', {}, 'Log'), this.log,
@@ -66,6 +67,10 @@ export class PoolWatch {
     this.statsShownAt = 0;
     this.signature = '';
     container.append(this.host);
+    // The page's theme, as the playground element follows it (theme.js).
+    const applyTheme = () => { this.host.dataset.theme = resolveTheme(this.host); };
+    applyTheme();
+    this.stopWatchingTheme = watchPageTheme(applyTheme);
     this.frame = requestAnimationFrame(() => this.#frame());
   }
 
@@ -78,6 +83,7 @@ export class PoolWatch {
   stop() {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    this.stopWatchingTheme();
     this.host.remove();
   }
 

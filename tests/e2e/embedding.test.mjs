@@ -38,8 +38,8 @@ async function runDocsExample(origin, mode) {
       return { job: Number(match[1]), worker: Number(match[2]) };
     });
     assertEachJobOnce(lines, PRESETS[i].jobs, PRESETS[i].pool);
-    const notice = await embed.locator('.mode-notice').innerText();
-    assert.match(notice, mode === 'shared' ? /Shared-memory mode/ : /Message-passing mode: this page is not cross-origin isolated.*Cross-Origin-Opener-Policy/);
+    const notice = await embed.locator('.mode-notice').textContent();
+    assert.match(notice, mode === 'shared' ? /Shared-memory mode/ : /^Message-passing mode \(slower\)\. Why\? This page is not cross-origin isolated.*Cross-Origin-Opener-Policy/);
   }
   // The fourth draws image tiles: 8 x 6 of them, each once, the picture checked against one thread.
   const tiles = embeds.nth(3);

@@ -92,8 +92,8 @@ export async function waitForState(page, state, timeout = 60_000) {
       const playground = document.querySelector('pool-playground');
       return {
         state: playground?.dataset.state,
-        status: playground?.querySelector('.status')?.textContent,
-        problems: playground?.querySelector('.problems')?.textContent,
+        status: playground?.shadowRoot.querySelector('.status')?.textContent,
+        problems: playground?.shadowRoot.querySelector('.problems')?.textContent,
         counters: JSON.stringify(playground?.run?.counters),
       };
     });

@@ -30,7 +30,7 @@ test('fail=3: job 3 fails with its message, the other nine are done exactly once
   const done = lines.filter((l) => l.outcome === 'done').map((l) => l.job).sort((a, b) => a - b);
   assert.deepEqual(done, [1, 2, 4, 5, 6, 7, 8, 9, 10]);
   for (const { worker } of lines) assert.ok(worker === 1 || worker === 2);
-  assert.match(await page.locator('.check').innerText(), /duplicates 0, missing 0, failed 1/);
+  assert.match(await page.locator('.stats .check').innerText(), /duplicates 0, missing 0, failed 1/);
   assert.equal(await page.locator('[data-stat="failed"]').innerText(), '1');
   assert.deepEqual(errors, [], 'the main thread never trapped');
   await page.close();

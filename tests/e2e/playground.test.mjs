@@ -45,7 +45,7 @@ test('pool 3 and 12 jobs, set through the controls: 12 lines, 3 lanes, 12 bars',
   assert.equal(url.searchParams.get('pool'), '3');
   assert.equal(url.searchParams.get('jobs'), '12');
   assert.equal(url.searchParams.get('kind'), 'sleep');
-  assert.match(await page.locator('.check').innerText(), /jobs done 12 of 12, duplicates 0, missing 0/);
+  assert.match(await page.locator('.stats .check').innerText(), /jobs done 12 of 12, duplicates 0, missing 0/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -122,7 +122,7 @@ test('Stop drops the queued jobs; running ones finish and nothing runs twice', a
   const lines = await readLog(page);
   assert.ok(lines.length < 400, `stopped early: ${lines.length} jobs ran`);
   assert.equal(new Set(lines.map((l) => l.job)).size, lines.length, 'no job twice');
-  assert.match(await page.locator('.check').innerText(), new RegExp(`duplicates 0, missing 0, cancelled ${400 - lines.length}`));
+  assert.match(await page.locator('.stats .check').innerText(), new RegExp(`duplicates 0, missing 0, cancelled ${400 - lines.length}`));
   await page.close();
 });
 

@@ -149,14 +149,14 @@ export const WebKitSession = { start: () => WebDriverSession.start('webkit') };
 /// page's), its counters and the log's tail.
 function pageState() {
   const element = document.querySelector('pool-playground, worker-pool-playground');
-  const log = element?.querySelector('[role="log"]');
+  const log = element?.shadowRoot.querySelector('[role="log"]');
   return {
     url: location.href,
     state: element?.dataset.state ?? document.body.dataset.state,
     status: document.querySelector('#status')?.textContent,
     mode: element?.dataset.mode,
     counters: element?.run?.counters ?? null,
-    problems: document.querySelector('.problems')?.textContent ?? '',
+    problems: element?.shadowRoot.querySelector('.problems')?.textContent ?? '',
     logTail: log ? log.textContent.slice(-300) : '',
   };
 }

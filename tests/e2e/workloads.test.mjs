@@ -53,7 +53,7 @@ async function assertResult(scope, { part, parts, maxWorker }) {
 const tintsByWorker = (page) => page.evaluate(async () => {
   const { workerColour } = await import('/worker-colours.js');
   const playground = document.querySelector('pool-playground');
-  const canvas = playground.querySelector('canvas.result');
+  const canvas = playground.shadowRoot.querySelector('canvas.result');
   const picture = playground.run.result;
   const centre = ({ x, y, width, height }) => [x + (width >> 1), y + (height >> 1)];
   const read = (context, [x, y]) => [...context.getImageData(x, y, 1, 1).data];
@@ -96,7 +96,7 @@ test('work=mandelbrot picked on the page draws tile by tile, matches one thread,
   assert.match(await playground.locator('.status').textContent(), /^Done: 96 tiles on \d workers? in [\d.]+ s, [\d.]+× as fast as one thread/);
   assert.equal(await page.locator('[data-stat="submitted"]').textContent(), '96');
   // Untinting changes the picture where a tile was tinted; the hover names the tile's job.
-  const pixel = () => page.evaluate(() => [...document.querySelector('canvas.result').getContext('2d').getImageData(700, 20, 1, 1).data]);
+  const pixel = () => page.evaluate(() => [...document.querySelector('pool-playground').shadowRoot.querySelector('canvas.result').getContext('2d').getImageData(700, 20, 1, 1).data]);
   const tinted = await pixel();
   await page.getByLabel('Tint each tile').uncheck();
   assert.notDeepEqual(await pixel(), tinted, 'the tint shows on the tile');

@@ -27,16 +27,17 @@ async function runPlayground(origin, query) {
   return browser.execute(() => {
     const playground = document.querySelector('pool-playground');
     const { model } = playground.run;
+    const root = playground.shadowRoot;
     const events = Array.from({ length: model.count }, (_, i) => ({ part: model.label(model.get(i, 'job')), worker: model.get(i, 'worker') }));
     return {
       state: playground.dataset.state,
-      status: playground.querySelector('.status').textContent,
+      status: root.querySelector('.status').textContent,
       mode: playground.dataset.mode,
-      check: playground.querySelector('.result-panel .check').dataset.check,
-      lines: [...playground.querySelectorAll('[role="log"] li')].map((line) => line.textContent),
+      check: root.querySelector('.result-panel .check').dataset.check,
+      lines: [...root.querySelectorAll('[role="log"] li')].map((line) => line.textContent),
       parts: new Set(events.map((e) => e.part)).size,
       workers: [...new Set(events.map((e) => e.worker))].sort((a, b) => a - b),
-      legend: [...playground.querySelectorAll('.legend li')].map((item) => Number(item.dataset.worker)),
+      legend: [...root.querySelectorAll('.legend li')].map((item) => Number(item.dataset.worker)),
     };
   });
 }

@@ -24,7 +24,7 @@ async function waitForState(wanted) {
 }
 
 function logLines() {
-  return [...document.querySelectorAll('pool-playground [role="log"] li')].map((li) => li.textContent.trim());
+  return [...document.querySelector('pool-playground').shadowRoot.querySelectorAll('[role="log"] li')].map((li) => li.textContent.trim());
 }
 
 /// Every log line as `{ job, worker, outcome, message }`; fails on a line not in the article's words.
@@ -49,11 +49,11 @@ test('WebKit: pool=3&jobs=20&autorun=1 logs each job once, on workers 1..3, in s
 
 test('WebKit: bad URL parameters name the value and the range; the defaults still run', async () => {
   await browser.navigate(`${servers.isolated.origin}/?pool=0&jobs=abc`);
-  const problems = await browser.waitFor('the problems to be listed', () => document.querySelector('.problems')?.textContent);
+  const problems = await browser.waitFor('the problems to be listed', () => document.querySelector('pool-playground')?.shadowRoot.querySelector('.problems')?.textContent);
   assert.match(problems, /pool="0" is not allowed: pool must be a whole number from 1 to 64/);
   assert.match(problems, /jobs="abc" is not allowed: jobs must be a whole number from 1 to 200000/);
   await waitForState('idle');
-  await browser.execute(() => document.querySelector('pool-playground button[type="submit"]').click());
+  await browser.execute(() => document.querySelector('pool-playground').shadowRoot.querySelector('button[type="submit"]').click());
   await waitForState('done');
   assertEachJobOnce(await readLog(), 5, 2);
 });
@@ -65,15 +65,15 @@ test('WebKit: fail=3 fails job 3 with its message; the other nine are done once'
   assert.equal(lines.length, 10);
   assert.deepEqual(lines.filter((l) => l.outcome === 'failed').map((l) => [l.job, l.message]), [[3, 'job 3 was set to fail']]);
   assert.deepEqual(lines.filter((l) => l.outcome === 'done').map((l) => l.job).sort((a, b) => a - b), [1, 2, 4, 5, 6, 7, 8, 9, 10]);
-  assert.match(await browser.execute(() => document.querySelector('.check').textContent), /duplicates 0, missing 0, failed 1/);
+  assert.match(await browser.execute(() => document.querySelector('pool-playground').shadowRoot.querySelector('.stats .check').textContent), /duplicates 0, missing 0, failed 1/);
 });
 
 test('WebKit: raising the pool from 2 to 4 mid-run: workers 3 and 4 take jobs, all 200 once', async () => {
   await browser.navigate(`${servers.isolated.origin}/?pool=2&jobs=200&kind=sleep&cost=20`);
   await waitForState('idle');
-  await browser.execute(() => document.querySelector('pool-playground button[type="submit"]').click());
-  await browser.waitFor('10 log lines', () => document.querySelectorAll('pool-playground [role="log"] li').length >= 10);
-  for (let i = 0; i < 2; i++) await browser.execute(() => document.querySelector('button[aria-label="One worker more"]').click());
+  await browser.execute(() => document.querySelector('pool-playground').shadowRoot.querySelector('button[type="submit"]').click());
+  await browser.waitFor('10 log lines', () => document.querySelector('pool-playground').shadowRoot.querySelectorAll('[role="log"] li').length >= 10);
+  for (let i = 0; i < 2; i++) await browser.execute(() => document.querySelector('pool-playground').shadowRoot.querySelector('button[aria-label="One worker more"]').click());
   await waitForState('done');
   assertEachJobOnce(await readLog(), 200, 4);
   assertNewWorkersStartedAfterGrowing(await browser.execute(readRunModel), 2, 4);
@@ -84,6 +84,6 @@ test('WebKit: without COOP/COEP the playground runs in message-passing mode, eac
   await waitForState('done');
   assert.equal(await browser.execute(() => document.querySelector('pool-playground').dataset.mode), 'fallback');
   assertEachJobOnce(await readLog(), 10, 2);
-  assert.match(await browser.execute(() => document.querySelector('.mode-notice').textContent), /Message-passing mode/);
+  assert.match(await browser.execute(() => document.querySelector('pool-playground').shadowRoot.querySelector('.mode-notice').textContent), /Message-passing mode/);
 });
 

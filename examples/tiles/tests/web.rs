@@ -76,7 +76,7 @@ async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_dre
         record.borrow_mut().push((number(&tile, "index"), number(&tile, "worker"), number(&tile, "job")));
     });
     let function: &Function = on_tile.as_ref().unchecked_ref();
-    let drawn = within("the tiles", Some(&pool), render_mandelbrot(&pool, width, height, tile, "seahorse", function.clone()).unwrap()).await;
+    let drawn = within("the tiles", Some(&pool), render_mandelbrot(&pool, width, height, tile, "seahorse", function.clone(), None).unwrap()).await;
     assert_eq!(drawn.as_f64(), Some(frame.tiles() as f64));
     let whole = within("the one-thread picture", Some(&pool), render_mandelbrot_whole(&pool, width, height, "seahorse").unwrap()).await;
     assert!(*image.borrow() == Uint8ClampedArray::from(whole).to_vec(), "the tiles put together are the one-thread image");
@@ -94,7 +94,7 @@ async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_dre
     assert_eq!(pool.label_of(seen[0].2 as f64).map(|label| label.starts_with("tile ")), Some(true));
     // A bad size is named, with its range, and queues nothing.
     let submitted = Reflect::get(&pool.counters(), &"submitted".into()).unwrap();
-    let error = render_mandelbrot(&pool, 0, height, tile, "seahorse", function.clone()).unwrap_err();
+    let error = render_mandelbrot(&pool, 0, height, tile, "seahorse", function.clone(), None).unwrap_err();
     assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("OutOfRange"));
     assert_eq!(Reflect::get(&pool.counters(), &"submitted".into()).unwrap(), submitted);
 }
@@ -110,7 +110,11 @@ async fn primes_counted_range_by_range_match_a_sieve_on_one_thread() {
         record.borrow_mut().push((number(&range, "index"), number(&range, "count"), number(&range, "worker"), number(&range, "job")));
     });
     let function: &Function = on_range.as_ref().unchecked_ref();
-    let total = within("the ranges", Some(&pool), count_primes(&pool, limit, chunk, function.clone()).unwrap()).await;
+    // Partitioned: fixed slices of 10 ranges, one per worker, as the article cuts by hand.
+    let counting = count_primes(&pool, limit, chunk, function.clone(), Some(true)).unwrap();
+    let busy = count_primes(&pool, limit, chunk, function.clone(), Some(true)).unwrap_err();
+    assert_eq!(Reflect::get(&busy, &"name".into()).unwrap().as_string().as_deref(), Some("PartitionBusy"), "one partitioned batch at a time");
+    let total = within("the ranges", Some(&pool), counting).await;
     assert_eq!(total.as_f64(), Some(25_997.0), "the primes below 300,000");
     let sieve: Vec<u32> = Array::from(&within("the sieve", Some(&pool), count_primes_by_sieve(&pool, limit, chunk).unwrap()).await)
         .iter()
@@ -125,9 +129,10 @@ async fn primes_counted_range_by_range_match_a_sieve_on_one_thread() {
     for &(index, _, worker, job) in &by_range {
         let event = events.chunks(poolscope::EVENT_FIELDS.len()).find(|e| e[0] as u32 == job).expect("an event per range");
         assert_eq!(event[1] as u32, worker, "range {index} names its event's worker");
+        assert_eq!(worker, index / 10 + 1, "range {index} is in worker {worker}'s slice");
     }
     assert_eq!(pool.label_of(by_range[1].3 as f64).as_deref(), Some("primes 10000-19999"));
-    let error = count_primes(&pool, limit, 5, function.clone()).unwrap_err();
+    let error = count_primes(&pool, limit, 5, function.clone(), None).unwrap_err();
     assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("OutOfRange"));
 }
 
