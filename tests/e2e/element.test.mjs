@@ -1,0 +1,117 @@
+// The element's lifecycle as a host page sees it (issue #13): removal stops
+// its run and ends its Web Workers, adding it back works, attribute changes
+// apply, and the documented events fire with their payloads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, useBrowser } from './harness.mjs';
+
+const session = useBrowser(before, after);
+const DEADLINE_MS = 60_000;
+
+/// Adds a playground with these attributes to the docs example page's end.
+const addEmbed = (page, attributes) => page.evaluate((attributes) => {
+  const embed = document.createElement('worker-pool-playground');
+  for (const [name, value] of Object.entries(attributes)) embed.setAttribute(name, value);
+  document.querySelector('main').append(embed);
+}, attributes);
+
+/// Waits, up to the deadline, for `what`; fails saying what it saw last.
+async function waitUntil(what, check, describe) {
+  const end = Date.now() + DEADLINE_MS;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`waited ${DEADLINE_MS} ms for ${what} in vain: ${await describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('50 add/remove cycles during runs end with no Web Worker left and flat wasm memory, and the element still runs', async () => {
+  const page = await openPage(session.context, `${session.origin}/docs-example.html`);
+  const memory = () => page.evaluate(async () => (await (await import('/poolscope.js')).loadPoolscope('shared')).memoryBytes());
+  const sizes = [];
+  for (let cycle = 1; cycle <= 50; cycle++) {
+    await addEmbed(page, { id: 'cycled', pool: '3', jobs: '40', kind: 'sleep', cost: '20', layout: 'log' });
+    const embed = page.locator('#cycled');
+    await embed.getByRole('button', { name: 'Run' }).click();
+    await embed.locator('[role="log"] li').first().waitFor({ timeout: DEADLINE_MS }); // its workers run jobs
+    await page.evaluate(() => document.querySelector('#cycled').remove());
+    if (cycle % 10 === 0) {
+      await waitUntil(`no Web Worker left after ${cycle} cycles`, async () => page.workers().length === 0,
+        async () => `${page.workers().length} workers: ${page.workers().map((w) => w.url()).join(', ')}`);
+      sizes.push(await memory());
+    }
+  }
+  // The memory grows over the first cycles (the allocator's high-water mark:
+  // 12.4, 16.7, then 21.2 MB at cycles 10, 20, 30 in Chromium), then holds:
+  // a pool left behind per cycle would be hundreds of KB each time.
+  assert.deepEqual(sizes.slice(2), [sizes[2], sizes[2], sizes[2]], `the wasm memory holds from cycle 30 to 50 (bytes at cycles 10..50: ${sizes})`);
+
+  // Added back, the same element runs again; the page's worker budget came back whole.
+  await addEmbed(page, { id: 'again', pool: '8', jobs: '16', cost: '10', layout: 'log' });
+  const again = page.locator('#again');
+  const element = await again.elementHandle();
+  await page.evaluate((embed) => { embed.remove(); document.querySelector('main').append(embed); }, element);
+  await again.getByRole('button', { name: 'Run' }).click();
+  await again.and(page.locator('[data-state="done"]')).waitFor({ timeout: DEADLINE_MS });
+  assert.equal(await again.locator('[role="log"] li').count(), 16);
+  assert.doesNotMatch(await again.locator('.status').textContent(), /Waiting for other playgrounds/);
+  await page.close();
+});
+
+test('pool set while a run goes resizes it; jobs set applies to the next run', async () => {
+  const page = await openPage(session.context, `${session.origin}/docs-example.html`);
+  await addEmbed(page, { id: 'sized', pool: '1', jobs: '24', kind: 'sleep', cost: '100', layout: 'log' });
+  const embed = page.locator('#sized');
+  await embed.getByRole('button', { name: 'Run' }).click();
+  await embed.locator('[role="log"] li').first().waitFor({ timeout: DEADLINE_MS });
+  await page.evaluate(() => document.querySelector('#sized').setAttribute('pool', '3'));
+  await embed.and(page.locator('[data-state="done"]')).waitFor({ timeout: DEADLINE_MS });
+  const run = await page.evaluate(() => {
+    const { model } = document.querySelector('#sized').run;
+    const events = Array.from({ length: model.count }, (_, i) => ({ job: model.get(i, 'job'), worker: model.get(i, 'worker'), started: model.get(i, 'started') }));
+    return { events, resizes: model.resizes };
+  });
+  assert.deepEqual(run.resizes.map((r) => r.size), [1, 3], 'one resize, from 1 to 3');
+  for (const worker of [2, 3]) {
+    const taken = run.events.filter((e) => e.worker === worker);
+    assert.ok(taken.length > 0 && taken.every((e) => e.started >= run.resizes[1].atMs), `worker ${worker} took jobs, only after the resize`);
+  }
+  assert.equal(await embed.locator('input[name="pool"]').inputValue(), '3', 'the control shows the new size');
+
+  await page.evaluate(() => document.querySelector('#sized').setAttribute('jobs', '5'));
+  await embed.getByRole('button', { name: 'Run' }).click();
+  await embed.and(page.locator('[data-state="done"]')).waitFor({ timeout: DEADLINE_MS });
+  assert.equal(await embed.locator('[role="log"] li').count(), 5);
+  await page.close();
+});
+
+test('the element tells the host page of state changes, each finished job and the run\'s end', async () => {
+  const page = await openPage(session.context, `${session.origin}/docs-example.html`);
+  await page.evaluate(() => {
+    window.heard = [];
+    for (const type of ['poolscope-state', 'poolscope-job', 'poolscope-run']) {
+      document.addEventListener(type, (event) => window.heard.push({ type, target: event.target.id, detail: event.detail }));
+    }
+  });
+  await addEmbed(page, { id: 'told', pool: '2', jobs: '6', cost: '20', layout: 'log' });
+  const embed = page.locator('#told');
+  await embed.getByRole('button', { name: 'Run' }).click();
+  await embed.and(page.locator('[data-state="done"]')).waitFor({ timeout: DEADLINE_MS });
+  const heard = await page.evaluate(() => window.heard.filter((event) => event.target === 'told'));
+  const states = heard.filter((e) => e.type === 'poolscope-state').map((e) => e.detail.state);
+  assert.deepEqual(states, ['idle', 'running', 'done']);
+  const jobs = heard.filter((e) => e.type === 'poolscope-job').map((e) => e.detail);
+  assert.deepEqual(jobs.map((j) => j.job).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6], 'one event per job');
+  for (const job of jobs) {
+    assert.ok(job.worker === 1 || job.worker === 2, `job ${job.job} on worker ${job.worker}`);
+    assert.equal(job.outcome, 'completed');
+    assert.ok(job.queuedMs <= job.startedMs && job.startedMs <= job.finishedMs, `job ${job.job}'s times in order`);
+  }
+  const runs = heard.filter((e) => e.type === 'poolscope-run');
+  assert.equal(runs.length, 1);
+  const { summary } = runs[0].detail;
+  assert.deepEqual([summary.jobs, summary.ran, summary.completed, summary.duplicates, summary.missing, summary.stopped], [6, 6, 6, 0, 0, false]);
+  assert.ok(summary.wallMs > 0 && summary.workers === 2 && summary.strategy === 'pool');
+  assert.ok(states.indexOf('done') > -1 && heard.findIndex((e) => e.type === 'poolscope-run') > heard.findLastIndex((e) => e.type === 'poolscope-job'),
+    'the run event comes after every job event');
+  await page.close();
+});
