@@ -1,5 +1,5 @@
 // <pool-playground>: the controls, the run and its views, in an open shadow
-// root (www/playground.css): the host page's styles don't reach in, and the
+// root (www/playground.css, stylesheet.js): the host page's styles don't reach in, and the
 // element's don't leak out. Its contract with docs pages and tests:
 // `data-state` on the element is idle | running | done | error, and the log
 // (role="log", inside the shadow root) holds one line per finished job,
@@ -21,13 +21,15 @@ import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { chromeTrace, downloadTrace } from './trace.js';
 import { THEMES, resolveTheme, watchPageTheme } from './theme.js';
+import { style } from './stylesheet.js';
 
 /// Runs up to this many jobs keep every log line; longer ones keep the
 /// latest LOG_TAIL lines (the trace export has them all).
 const LOG_LIMIT = 2_000;
 const LOG_TAIL = 1_000;
 const STATS_INTERVAL_MS = 100;
-const STYLESHEET = new URL('./playground.css', import.meta.url).href;
+const ANNOUNCE_EACH_UP_TO = 36;
+const ANNOUNCE_EVERY_MS = 5_000;
 export const LAYOUTS = ['log', 'timeline', 'compact', 'full'];
 
 let instances = 0;
@@ -53,8 +55,9 @@ class PoolPlayground extends HTMLElement {
     const { settings, autorun, problems } = this.syncUrl ? settingsFromQuery(location.search) : settingsFromAttributes(this);
     this.settings = settings;
     const root = this.attachShadow({ mode: 'open' });
+    style(root);
     this.container = element('div', { class: 'ps', part: 'root' });
-    root.append(element('link', { rel: 'stylesheet', href: STYLESHEET }), this.container);
+    root.append(this.container);
     this.#render();
     this.#showWorkFields();
     this.#applyTheme();
@@ -173,7 +176,7 @@ class PoolPlayground extends HTMLElement {
       () => this.run?.model && downloadTrace(this.run.model));
     this.linkButton = button('Copy link', { title: 'a link that replays this run' }, () => this.#copyLink());
     this.compareButton = button('Compare strategies', { title: 'run these jobs with each strategy in turn' }, () => this.compare());
-    const form = element('form', { class: 'controls', 'aria-label': 'Run settings' },
+    const form = element('form', { class: 'controls' },
       element('div', { class: 'pool-size' },
         number('pool', 'Workers', { min: '1', max: String(MAX_POOL), title: `1 to ${MAX_POOL}; change it while jobs run` }),
         button('−', { 'aria-label': 'One worker less' }, () => this.#stepPool(-1)),
@@ -226,11 +229,16 @@ class PoolPlayground extends HTMLElement {
     });
     this.legend = element('ul', { class: 'legend', 'aria-label': 'What each worker computed' });
     this.resultCheck = element('p', { class: 'check', 'data-check': 'pending' });
-    this.resultPanel = element('section', { class: 'panel result-panel', 'aria-labelledby': `${this.idPrefix}-result`, hidden: true },
-      element('h2', { id: `${this.idPrefix}-result` }, 'Result'),
+    this.resultPanel = element('section', { class: 'panel result-panel', hidden: true },
+      element('h2', {}, 'Result'),
       element('p', { class: 'hint tint-toggle' }, this.tint, element('label', { for: this.tint.id }, ' Tint each tile in the colour of the worker that computed it')),
       this.resultCanvas, this.legend, this.resultCheck);
-    this.log = element('ol', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' });
+    // role="log" on a box around the list: an <ol> keeps its list semantics.
+    this.logList = element('ol', { class: 'log-lines' });
+    this.log = element('div', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' }, this.logList);
+    // Screen readers: a line per job up to ANNOUNCE_EACH_UP_TO jobs, else a summary now and then.
+    this.announcer = element('p', { class: 'visually-hidden', role: 'status' });
+    this.progress = element('progress', { class: 'progress', max: '1', value: '0', 'aria-label': 'Jobs done' });
     // Follow new lines unless the reader scrolled up; read on scroll, not
     // per frame, which would force a layout every frame.
     this.followLog = true;
@@ -239,18 +247,19 @@ class PoolPlayground extends HTMLElement {
     }, { passive: true });
 
     this.container.replaceChildren(
-      form, this.problems, this.modeNotice, this.status,
+      form, this.problems, this.modeNotice, this.status, this.progress, this.announcer,
       this.compareSection,
       this.resultPanel,
       element('div', { class: 'views' },
-        element('section', { class: 'panel timeline-panel', 'aria-labelledby': `${this.idPrefix}-timeline` },
-          element('h2', { id: `${this.idPrefix}-timeline` }, 'Timeline'),
+        element('section', { class: 'panel timeline-panel' },
+          element('h2', {}, 'Timeline'),
           element('p', { class: 'hint' }, 'One lane per worker, one bar per job from start to finish; the queue length is drawn underneath. A mark shows where the pool was resized.'),
-          this.canvas),
-        element('section', { class: 'panel stats-panel', 'aria-labelledby': `${this.idPrefix}-numbers` },
-          element('h2', { id: `${this.idPrefix}-numbers` }, 'Numbers'), statsPanel),
-        element('section', { class: 'panel log-panel', 'aria-labelledby': `${this.idPrefix}-log` },
-          element('h2', { id: `${this.idPrefix}-log` }, 'Log'), this.logNote, this.log)),
+          // Focusable: embedded, the box scrolls past five lanes, and keyboards must reach that too.
+          element('div', { class: 'timeline-box', tabindex: '0' }, this.canvas)),
+        element('section', { class: 'panel stats-panel' },
+          element('h2', {}, 'Numbers'), statsPanel),
+        element('section', { class: 'panel log-panel' },
+          element('h2', {}, 'Log'), this.logNote, this.log)),
       this.#capabilities());
   }
 
@@ -259,7 +268,7 @@ class PoolPlayground extends HTMLElement {
     const shared = typeof SharedArrayBuffer !== 'undefined';
     const cores = navigator.hardwareConcurrency || 1;
     const item = (label, value, good) => element('li', { class: good ? 'ok' : 'bad' }, `${label}: `, element('strong', {}, value));
-    return element('section', { class: 'capabilities', 'aria-label': 'What this browser offers' },
+    return element('div', { class: 'capabilities' },
       element('ul', {},
         item('Cross-origin isolated', isolated ? 'yes' : 'no', isolated),
         item('Shared memory', shared ? 'yes' : 'no', shared),
@@ -316,17 +325,25 @@ class PoolPlayground extends HTMLElement {
     return problems.length === 0;
   }
 
-  /// Shows the controls the chosen work reads, and hides the others.
+  /// Shows the controls the chosen work reads, and hides the others; a real
+  /// workload's result panel shows from the start, at its size, so that the
+  /// page does not move when a run begins.
   #showWorkFields() {
     const shown = new Set(Object.values(WORK_SETTINGS).flat().filter((name) => !WORK_SETTINGS[this.settings.work].includes(name)));
     for (const [name, field] of Object.entries(this.fields)) field.hidden = shown.has(name);
     this.inputs.strategy.querySelector('option[value="rayon"]').disabled = this.settings.work !== 'synthetic';
+    const workload = WORKLOADS[this.settings.work];
+    this.resultPanel.hidden = !workload;
+    if (workload && this.dataset.state !== 'running') {
+      [this.resultCanvas.width, this.resultCanvas.height] = workload.canvasSize(this.settings);
+      this.tint.parentElement.hidden = !workload.tints;
+    }
   }
 
   #onChange(name) {
     if (!(name in this.inputs)) return;
     const ok = this.#readControls();
-    if (name === 'work') this.#showWorkFields();
+    this.#showWorkFields();
     this.#writeUrl();
     if (ok && name === 'pool' && this.dataset.state === 'running') this.resize(this.settings.pool);
   }
@@ -444,8 +461,8 @@ class PoolPlayground extends HTMLElement {
   /// One run with the live views; resolves to it, or to null if a newer run replaced it.
   async #runOnce(settings) {
     this.run?.dispose();
-    this.log.replaceChildren();
-    this.log.start = 1;
+    this.logList.replaceChildren();
+    this.logList.start = 1;
     this.logNote.textContent = settings.jobs > LOG_LIMIT
       ? `Runs over ${LOG_LIMIT.toLocaleString('en-US')} jobs keep the latest ${LOG_TAIL.toLocaleString('en-US')} lines here; Export trace has every job.`
       : '';
@@ -454,8 +471,12 @@ class PoolPlayground extends HTMLElement {
     const workload = WORKLOADS[work];
     this.status.textContent = `Running ${workload ? workload.describe(settings) : `${jobs} ${kind} jobs of ~${cost} ms`}, strategy ${strategy}, ${plural(pool, 'worker')}…`;
     this.statsShownAt = 0;
+    this.announcedAt = 0;
     this.lastSignature = '';
-    this.resultPanel.hidden = !workload;
+    this.log.setAttribute('aria-live', jobs > ANNOUNCE_EACH_UP_TO ? 'off' : 'polite');
+    this.progress.max = jobs;
+    this.progress.value = 0;
+    this.#showWorkFields();
     this.resultCheck.dataset.check = 'pending';
     this.resultCheck.textContent = workload ? 'The result is checked against one thread once every job is done.' : '';
     this.legend.replaceChildren();
@@ -503,6 +524,8 @@ class PoolPlayground extends HTMLElement {
     this.lastSignature = signature;
     this.#emitJobs(model, first);
     this.#appendLog(model, first);
+    this.progress.value = model.count + model.dropped;
+    this.#announce(model);
     this.timeline.draw(run);
     const now = performance.now();
     if (now - this.statsShownAt >= STATS_INTERVAL_MS || model.endedMs) {
@@ -510,6 +533,15 @@ class PoolPlayground extends HTMLElement {
       this.stats.update(run);
       this.#showResult(run);
     }
+  }
+
+  /// On long runs, a summary for screen readers every few seconds and at the end.
+  #announce(model) {
+    if (model.settings.jobs <= ANNOUNCE_EACH_UP_TO) return;
+    const now = performance.now();
+    if (now - this.announcedAt < ANNOUNCE_EVERY_MS && !model.endedMs) return;
+    this.announcedAt = now;
+    this.announcer.textContent = `${(model.count + model.dropped).toLocaleString('en-US')} of ${model.settings.jobs.toLocaleString('en-US')} jobs done.`;
   }
 
   /// `poolscope-job` for each event from `first` on (cancelled jobs too:
@@ -528,8 +560,8 @@ class PoolPlayground extends HTMLElement {
   #appendLog(model, first) {
     if (first >= model.count) return;
     const tail = model.settings.jobs > LOG_LIMIT ? LOG_TAIL : Infinity;
-    appendLog(this.log, model, first, tail);
-    if (tail !== Infinity && model.count > tail) this.log.start = model.count - tail + 1; // numbers stay the finish order
+    appendLog(this.logList, model, first, tail);
+    if (tail !== Infinity && model.count > tail) this.logList.start = model.count - tail + 1; // numbers stay the finish order
     if (this.followLog) this.log.scrollTop = this.log.scrollHeight;
   }
 }

@@ -18,6 +18,7 @@ import { Stats } from './stats.js';
 import { appendLog } from './log.js';
 import { chromeTrace, downloadTrace } from './trace.js';
 import { resolveTheme, watchPageTheme } from './theme.js';
+import { style } from './stylesheet.js';
 
 /// The numbers of an event, as `Pool.takeEvents` gives them (`eventFields()`).
 const EVENT_FIELDS = ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'];
@@ -50,11 +51,14 @@ export class PoolWatch {
     this.host = element('div', { class: 'poolscope-watch' });
     const root = this.host.attachShadow({ mode: 'open' });
     const canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0' });
-    this.log = element('ol', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' });
+    // role="log" on a box around the list: an <ol> keeps its list semantics. A pool
+    // that runs on and on is summed up in the counters, not read out job by job.
+    this.logList = element('ol', { class: 'log-lines' });
+    this.log = element('div', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', 'aria-live': 'off', tabindex: '0' }, this.logList);
     this.note = element('p', { class: 'note', 'data-missed': '0' });
     const stats = element('div', { class: 'stats' });
+    style(root);
     root.append(
-      element('link', { rel: 'stylesheet', href: new URL('./playground.css', import.meta.url).href }),
       element('div', { class: 'ps views', part: 'root' },
         element('section', { class: 'panel' }, element('h2', {}, 'Timeline'), canvas, this.note),
         element('section', { class: 'panel' }, element('h2', {}, 'Counters'), stats),
@@ -110,7 +114,7 @@ export class PoolWatch {
     const signature = `${model.count}|${model.dropped}|${this.counters.waiting}|${this.counters.running}|${this.workers.length}`;
     if (signature === this.signature) return;
     this.signature = signature;
-    appendLog(this.log, model, first, this.logLines);
+    appendLog(this.logList, model, first, this.logLines);
     this.timeline.draw(this);
     if (model.missed > 0) {
       this.note.dataset.missed = String(model.missed);

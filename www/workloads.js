@@ -32,11 +32,11 @@ export const WORKLOADS = {
   mandelbrot: {
     noun: 'tile',
     describe: (s) => `the Mandelbrot set (${s.view}, ${s.size}) in tiles of ${s.tile} px`,
+    /// The result's canvas, in px, and whether its parts can be tinted.
+    canvasSize: (s) => s.size.split('x').map(Number),
+    tints: true,
     /// The result's own view: a canvas the tiles are drawn on.
-    makeResult(canvas, s) {
-      [canvas.width, canvas.height] = s.size.split('x').map(Number);
-      return new TiledPicture(canvas);
-    },
+    makeResult: (canvas) => new TiledPicture(canvas),
     run: (api, pool, s, picture, partition) => {
       const [width, height] = s.size.split('x').map(Number);
       return api.renderMandelbrot(pool, width, height, s.tile, s.view, (tile) => picture.add(tile), partition);
@@ -53,10 +53,9 @@ export const WORKLOADS = {
   primes: {
     noun: 'range',
     describe: (s) => `the primes below ${s.limit.toLocaleString('en-US')} in ranges of ${s.chunk.toLocaleString('en-US')}`,
-    makeResult: (canvas, s) => {
-      [canvas.width, canvas.height] = [768, 160];
-      return new RangeBars(canvas, Math.ceil(s.limit / s.chunk), s.chunk);
-    },
+    canvasSize: () => [768, 160],
+    tints: false, // the bars are in their worker's colour already
+    makeResult: (canvas, s) => new RangeBars(canvas, Math.ceil(s.limit / s.chunk), s.chunk),
     run: (api, pool, s, bars, partition) => api.countPrimes(pool, s.limit, s.chunk, (range) => bars.add(range), partition),
     checkSays: ['The result matches one thread: every range\'s count equals a sieve\'s.', 'The result does not match one thread: some range\'s count differs from the sieve\'s.'],
     async check(api, s, bars) {

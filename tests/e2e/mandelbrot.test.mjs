@@ -25,7 +25,7 @@ test('the Mandelbrot set drawn tile by tile matches one thread, and the tints sh
   assert.equal(await page.getAttribute('#check', 'data-matches'), 'true', await page.textContent('#check'));
 
   // Every tile once in the log, labelled, and the legend names exactly the log's workers.
-  await page.waitForFunction(() => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"]')?.children.length >= 97,
+  await page.waitForFunction(() => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"] ol')?.children.length >= 97,
     null, { timeout: DEADLINE_MS });
   const lines = (await page.getByRole('log').innerText()).split('\n').filter((line) => /\(tile /.test(line));
   const tiles = new Set();
@@ -70,7 +70,7 @@ test('primes counted range by range match a sieve on one thread, and the legend 
   await waitForState(page, 'done');
   assert.equal(await page.getAttribute('#primes-check', 'data-matches'), 'true', await page.textContent('#primes-check'));
   assert.match(await page.textContent('#primes-status'), /^78,498 primes below 1,000,000, 20 ranges counted by [12] of 2 workers/);
-  await page.waitForFunction(() => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"]')?.children.length >= 21,
+  await page.waitForFunction(() => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"] ol')?.children.length >= 21,
     null, { timeout: DEADLINE_MS });
   const lines = (await page.getByRole('log').innerText()).split('\n').filter((line) => /\(primes /.test(line));
   const logWorkers = new Set(lines.map((line) => Number(line.match(/^Job \d+ \(primes \d+-\d+\) is done by worker (\d+)$/)?.[1])));

@@ -15,7 +15,7 @@ test('a crate\'s closures, each labelled with its tile, are shown by the views: 
   await waitForState(page, 'ready');
   await page.getByRole('button', { name: 'Sum 64 tiles' }).click();
   await waitForState(page, 'done');
-  await page.waitForFunction(() => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"]')?.children.length === 64,
+  await page.waitForFunction(() => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"] ol')?.children.length === 64,
     null, { timeout: DEADLINE_MS });
   const lines = (await page.getByRole('log').innerText()).split('\n').filter((line) => line.trim());
   const tiles = new Set();

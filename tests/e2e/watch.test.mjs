@@ -30,7 +30,7 @@ test('the views show an app\'s own pool: log, lanes, counters, resize and trace;
   await page.getByRole('button', { name: 'One worker more' }).click();
   await page.getByRole('button', { name: 'Queue 40 jobs' }).click();
   await waitFor(page, '80 jobs in the log', () => {
-    const log = document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"]');
+    const log = document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"] ol');
     return log?.children.length === 80;
   });
 

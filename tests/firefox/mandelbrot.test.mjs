@@ -31,7 +31,7 @@ async function run(selects, button) {
 
 /// The workers the log names on lines labelled `kind` (tile, primes), and the legend's workers.
 const workersNamed = (kind, legend) => browser.execute((kind, legend) => {
-  const log = document.querySelector('.poolscope-watch').shadowRoot.querySelector('[role="log"]');
+  const log = document.querySelector('.poolscope-watch').shadowRoot.querySelector('[role="log"] ol');
   const pattern = new RegExp(`^Job \\d+ \\(${kind} [^)]+\\) is done by worker (\\d+)$`);
   const lines = [...log.children].map((line) => line.textContent.trim()).filter((line) => line.includes(`(${kind} `));
   const fromLog = [...new Set(lines.map((line) => Number(line.match(pattern)?.[1])))].sort((a, b) => a - b);
@@ -47,7 +47,7 @@ test('Firefox: Mandelbrot tiles and prime ranges match one thread, and the legen
   await run({ '#view': 'seahorse', '#tile': '64', '#workers': '3' }, '#render');
   assert.equal(await browser.execute(() => document.querySelector('#check').dataset.matches), 'true');
   await browser.waitFor('the log to show all 96 tiles', () =>
-    document.querySelector('.poolscope-watch').shadowRoot.querySelector('[role="log"]').children.length >= 97);
+    document.querySelector('.poolscope-watch').shadowRoot.querySelector('[role="log"] ol').children.length >= 97);
   const tiles = await workersNamed('tile', '#legend');
   assert.equal(tiles.lines, 96, 'each tile once in the log');
   assert.deepEqual(tiles.fromLegend, tiles.fromLog);
@@ -56,7 +56,7 @@ test('Firefox: Mandelbrot tiles and prime ranges match one thread, and the legen
   assert.equal(await browser.execute(() => document.querySelector('#primes-check').dataset.matches), 'true');
   assert.match(await browser.execute(() => document.querySelector('#primes-status').textContent), /^78,498 primes below 1,000,000, 20 ranges/);
   await browser.waitFor('the log to show the 20 ranges', () =>
-    [...document.querySelector('.poolscope-watch').shadowRoot.querySelector('[role="log"]').children].filter((line) => line.textContent.includes('(primes ')).length >= 20);
+    [...document.querySelector('.poolscope-watch').shadowRoot.querySelector('[role="log"] ol').children].filter((line) => line.textContent.includes('(primes ')).length >= 20);
   const ranges = await workersNamed('primes', '#primes-legend');
   assert.equal(ranges.lines, 20);
   assert.deepEqual(ranges.fromLegend, ranges.fromLog);

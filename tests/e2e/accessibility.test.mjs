@@ -1,0 +1,66 @@
+// Accessibility and layout stability of the pages and embeds (issue #13):
+// axe-core (pinned in package.json) finds no violation on the playground,
+// the walkthrough, the docs example and the iframe embed, in light and dark,
+// before and after a run; and the docs example and the walkthrough keep
+// their text still while embeds load and run (layout shift at most 0.05).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { openPage, useBrowser } from './harness.mjs';
+
+const session = useBrowser(before, after);
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const DEADLINE_MS = 60_000;
+
+/// Runs every embed on the page that has not run yet, one after another.
+async function runEveryEmbed(page) {
+  for (const embed of await page.locator('pool-playground, worker-pool-playground').all()) {
+    await embed.scrollIntoViewIfNeeded();
+    if (await embed.getAttribute('data-state') === 'idle') await embed.getByRole('button', { name: 'Run' }).click();
+    await embed.and(page.locator('[data-state="done"]')).waitFor({ timeout: DEADLINE_MS });
+  }
+}
+
+/// axe-core's violations on the page (shadow roots included), as readable lines.
+async function violations(page) {
+  // Evaluated, not added as a <script>: the pages' CSP allows no inline script.
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' > ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`).join(' | ')}`));
+  return found;
+}
+
+const PAGES = ['index.html?pool=2&jobs=6&cost=30', 'article.html', 'docs-example.html', 'embed.html?pool=2&jobs=6&cost=30&layout=log'];
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe-core finds no violation on the pages and embeds, ${scheme}, before and after a run`, async () => {
+    for (const path of PAGES) {
+      const page = await openPage(session.context, `${session.origin}/${path}`);
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.locator('pool-playground, worker-pool-playground').first().and(page.locator('[data-state]')).waitFor({ timeout: DEADLINE_MS });
+      assert.deepEqual(await violations(page), [], `${path}, ${scheme}, before a run`);
+      await runEveryEmbed(page);
+      assert.deepEqual(await violations(page), [], `${path}, ${scheme}, after a run`);
+      await page.close();
+    }
+  });
+}
+
+for (const path of ['docs-example.html', 'article.html']) {
+  test(`${path}: the text stays put while the embeds load and run (layout shift at most 0.05)`, async () => {
+    const page = await session.context.newPage();
+    await page.addInitScript(() => {
+      window.shifts = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.shifts.push(entry.value);
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(`${session.origin}/${path}`);
+    await runEveryEmbed(page);
+    const shifts = await page.evaluate(() => window.shifts);
+    const total = shifts.reduce((sum, value) => sum + value, 0);
+    assert.ok(total <= 0.05, `cumulative layout shift ${total.toFixed(3)} (shifts: ${shifts.map((v) => v.toFixed(3))})`);
+    await page.close();
+  });
+}
