@@ -176,7 +176,7 @@ class PoolPlayground extends HTMLElement {
       () => this.run?.model && downloadTrace(this.run.model));
     this.linkButton = button('Copy link', { title: 'a link that replays this run' }, () => this.#copyLink());
     this.compareButton = button('Compare strategies', { title: 'run these jobs with each strategy in turn' }, () => this.compare());
-    const form = element('form', { class: 'controls' },
+    const form = element('form', { class: 'controls', part: 'controls' },
       element('div', { class: 'pool-size' },
         number('pool', 'Workers', { min: '1', max: String(MAX_POOL), title: `1 to ${MAX_POOL}; change it while jobs run` }),
         button('−', { 'aria-label': 'One worker less' }, () => this.#stepPool(-1)),
@@ -208,8 +208,8 @@ class PoolPlayground extends HTMLElement {
     form.addEventListener('change', (event) => this.#onChange(event.target.name));
 
     this.problems = element('ul', { class: 'problems', 'aria-live': 'assertive' });
-    this.status = element('p', { class: 'status', role: 'status' });
-    this.modeNotice = element('p', { class: 'mode-notice' });
+    this.status = element('p', { class: 'status', role: 'status', part: 'status' });
+    this.modeNotice = element('p', { class: 'mode-notice', part: 'mode' });
     this.canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0' });
     this.timeline = new Timeline(this.canvas);
     // Redraw at the new width when the layout changes (rotation, narrow windows).
@@ -217,7 +217,7 @@ class PoolPlayground extends HTMLElement {
     const statsPanel = element('div', { class: 'stats' });
     this.stats = new Stats(statsPanel);
     this.logNote = element('p', { class: 'note' });
-    this.compareSection = element('section', { class: 'panel compare', 'data-results': '0' });
+    this.compareSection = element('section', { class: 'panel compare', part: 'panel compare', 'data-results': '0' });
     this.compareView = new CompareView(this.compareSection);
     this.resultCanvas = element('canvas', { class: 'result', role: 'img', 'aria-label': 'The result, not computed yet' });
     this.tint = element('input', { type: 'checkbox', id: `${this.idPrefix}-tint`, checked: true });
@@ -229,7 +229,7 @@ class PoolPlayground extends HTMLElement {
     });
     this.legend = element('ul', { class: 'legend', 'aria-label': 'What each worker computed' });
     this.resultCheck = element('p', { class: 'check', 'data-check': 'pending' });
-    this.resultPanel = element('section', { class: 'panel result-panel', hidden: true },
+    this.resultPanel = element('section', { class: 'panel result-panel', part: 'panel result', hidden: true },
       element('h2', {}, 'Result'),
       element('p', { class: 'hint tint-toggle' }, this.tint, element('label', { for: this.tint.id }, ' Tint each tile in the colour of the worker that computed it')),
       this.resultCanvas, this.legend, this.resultCheck);
@@ -251,14 +251,14 @@ class PoolPlayground extends HTMLElement {
       this.compareSection,
       this.resultPanel,
       element('div', { class: 'views' },
-        element('section', { class: 'panel timeline-panel' },
+        element('section', { class: 'panel timeline-panel', part: 'panel timeline' },
           element('h2', {}, 'Timeline'),
           element('p', { class: 'hint' }, 'One lane per worker, one bar per job from start to finish; the queue length is drawn underneath. A mark shows where the pool was resized.'),
           // Focusable: embedded, the box scrolls past five lanes, and keyboards must reach that too.
           element('div', { class: 'timeline-box', tabindex: '0' }, this.canvas)),
-        element('section', { class: 'panel stats-panel' },
+        element('section', { class: 'panel stats-panel', part: 'panel stats' },
           element('h2', {}, 'Numbers'), statsPanel),
-        element('section', { class: 'panel log-panel' },
+        element('section', { class: 'panel log-panel', part: 'panel log' },
           element('h2', {}, 'Log'), this.logNote, this.log)),
       this.#capabilities());
   }
