@@ -116,3 +116,31 @@ test('a hostile attribute or parameter is rejected with a message and runs nothi
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the iframe embed tells its parent its height, and names a bad layout instead of replacing it in silence', async () => {
+  const { origin } = servers.isolated;
+  const page = await browser.context.newPage();
+  // A parent page with the README's snippet, on the same origin (a route: no file in www/).
+  await page.route(`${origin}/parent.html`, (route) => route.fulfill({
+    contentType: 'text/html',
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    body: `<!doctype html><title>parent</title><iframe src="/embed.html?pool=2&jobs=4&cost=20&layout=bogus" height="100" title="poolscope"></iframe>
+      <script>addEventListener('message', ({ data, source }) => {
+        if (data?.type !== 'poolscope-height') return;
+        for (const frame of document.querySelectorAll('iframe')) if (frame.contentWindow === source) frame.style.height = data.height + 'px';
+      });</script>`,
+  }));
+  await page.goto(`${origin}/parent.html`);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('pool-playground[data-state="idle"]').waitFor({ timeout: 60_000 });
+  assert.match(await frame.locator('.problems').innerText(), /layout="bogus" is not allowed: layout must be one of log, timeline, compact, full\. Showing compact\./);
+  assert.equal(await frame.locator('pool-playground').getAttribute('layout'), 'bogus', 'the attribute stays as given');
+  await page.waitForFunction(() => {
+    const iframe = document.querySelector('iframe');
+    return iframe.clientHeight > 100 && Math.abs(iframe.clientHeight - iframe.contentDocument.documentElement.getBoundingClientRect().height) <= 1;
+  }, null, { timeout: 30_000 }).catch(async () => assert.fail(`waited 30 s for the iframe to fit its content: ${await page.evaluate(() => {
+    const iframe = document.querySelector('iframe');
+    return `iframe ${iframe.clientHeight} px, content ${iframe.contentDocument.documentElement.getBoundingClientRect().height} px`;
+  })}`));
+  await page.close();
+});
