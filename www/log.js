@@ -3,7 +3,7 @@
 // done by worker 2"). Shared by the playground and `watchPool`.
 
 import { element } from './dom.js';
-import { CANCELLED, FAILED, TIMED_OUT } from './run.js';
+import { CANCELLED, FAILED, OUTCOMES, TIMED_OUT } from './run.js';
 
 /// How a job is named: its number, and its label if it has one.
 export function jobName(model, job) {
@@ -48,4 +48,13 @@ export function appendLog(list, model, first, tail) {
     range.setEndBefore(list.children[excess]);
     range.deleteContents();
   }
+}
+
+/// Event `index` in full, for the timeline's inspection and its table:
+/// "Job 7 (tile 2,3) on worker 2: started at 12 ms, finished at 40 ms (28 ms), completed".
+export function jobDetails(model, index) {
+  const at = (name) => Math.round(model.get(index, name) - model.startedMs);
+  const [started, finished] = [at('started'), at('finished')];
+  return `${jobName(model, model.get(index, 'job'))} on worker ${model.get(index, 'worker')}: queued at ${at('queued')} ms, ` +
+    `started at ${started} ms, finished at ${finished} ms (${finished - started} ms), ${OUTCOMES[model.get(index, 'outcome')]}`;
 }

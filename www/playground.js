@@ -15,7 +15,7 @@ import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
 import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
 import { WORKLOADS } from './workloads.js';
-import { appendLog } from './log.js';
+import { appendLog, jobDetails, jobName } from './log.js';
 import { countByWorker, fillLegend, plural } from './legend.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
@@ -29,6 +29,7 @@ const LOG_LIMIT = 2_000;
 const LOG_TAIL = 1_000;
 const STATS_INTERVAL_MS = 100;
 const ANNOUNCE_EACH_UP_TO = 36;
+const TABLE_ROWS = 200;
 const ANNOUNCE_EVERY_MS = 5_000;
 export const LAYOUTS = ['log', 'timeline', 'compact', 'full'];
 
@@ -125,6 +126,7 @@ class PoolPlayground extends HTMLElement {
     const theme = resolveTheme(this, THEMES.includes(asked) ? asked : 'auto');
     if (this.dataset.theme === theme) return;
     this.dataset.theme = theme;
+    this.timeline.restyle();
     if (this.run?.model) this.timeline.draw(this.run);
   }
 
@@ -138,6 +140,43 @@ class PoolPlayground extends HTMLElement {
       element('summary', {}, 'Why?'),
       ` ${this.mode.reason[0].toUpperCase()}${this.mode.reason.slice(1)}. Each worker has its own WebAssembly instance and jobs travel ` +
       `by postMessage, so every job costs a message each way. For the shared-memory mode, ${SHARED_MODE_FIX}.`));
+  }
+
+  /// The timeline's bars by pointer (the bar under it) and by keyboard
+  /// (arrows: the previous or next job to finish; Home, End).
+  #inspectBars() {
+    let selected = -1;
+    const show = (index) => {
+      const model = this.run?.model;
+      if (!model || index < 0 || index >= model.count) return;
+      selected = index;
+      this.barDetails.textContent = jobDetails(model, index);
+      this.canvas.title = this.barDetails.textContent;
+    };
+    this.canvas.addEventListener('mousemove', (event) => this.run?.model && show(this.timeline.jobAt(this.run, event.offsetX, event.offsetY)));
+    this.canvas.addEventListener('keydown', (event) => {
+      const count = this.run?.model?.count ?? 0;
+      const next = { ArrowRight: selected + 1, ArrowDown: selected + 1, ArrowLeft: selected - 1, ArrowUp: selected - 1, Home: 0, End: count - 1 }[event.key];
+      if (next === undefined || count === 0) return;
+      event.preventDefault();
+      show(Math.min(count - 1, Math.max(0, next)));
+    });
+  }
+
+  /// The same data as the timeline's bars, for screen readers: the latest
+  /// TABLE_ROWS jobs, filled in once the run ends.
+  #fillJobTable(model) {
+    const rows = [];
+    for (let i = Math.max(0, model.count - TABLE_ROWS); i < model.count; i++) {
+      const at = (name) => `${Math.round(model.get(i, name) - model.startedMs)} ms`;
+      rows.push(element('tr', {}, element('th', { scope: 'row' }, jobName(model, model.get(i, 'job'))),
+        element('td', {}, String(model.get(i, 'worker'))), element('td', {}, at('started')), element('td', {}, at('finished')),
+        element('td', {}, OUTCOMES[model.get(i, 'outcome')])));
+    }
+    this.jobTable.replaceChildren(
+      element('caption', {}, `The timeline's jobs in the order they finished${model.count > TABLE_ROWS ? ` (the latest ${TABLE_ROWS})` : ''}`),
+      element('thead', {}, element('tr', {}, ...['job', 'worker', 'started', 'finished', 'outcome'].map((name) => element('th', { scope: 'col' }, name)))),
+      element('tbody', {}, ...rows));
   }
 
   /// Tells the host page: `poolscope-state`, `poolscope-job`, `poolscope-run`.
@@ -210,8 +249,13 @@ class PoolPlayground extends HTMLElement {
     this.problems = element('ul', { class: 'problems', 'aria-live': 'assertive' });
     this.status = element('p', { class: 'status', role: 'status', part: 'status' });
     this.modeNotice = element('p', { class: 'mode-notice', part: 'mode' });
-    this.canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0' });
+    this.canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0',
+      tabindex: '0', 'aria-describedby': `${this.idPrefix}-bar` });
     this.timeline = new Timeline(this.canvas);
+    this.barDetails = element('p', { class: 'hint bar-details', id: `${this.idPrefix}-bar`, 'aria-live': 'polite' },
+      'Point at a bar, or focus the timeline and use the arrow keys, to see its job.');
+    this.jobTable = element('table', { class: 'visually-hidden' });
+    this.#inspectBars();
     // Redraw at the new width when the layout changes (rotation, narrow windows).
     new ResizeObserver(() => this.run?.model && this.timeline.draw(this.run)).observe(this.canvas);
     const statsPanel = element('div', { class: 'stats' });
@@ -255,7 +299,7 @@ class PoolPlayground extends HTMLElement {
           element('h2', {}, 'Timeline'),
           element('p', { class: 'hint' }, 'One lane per worker, one bar per job from start to finish; the queue length is drawn underneath. A mark shows where the pool was resized.'),
           // Focusable: embedded, the box scrolls past five lanes, and keyboards must reach that too.
-          element('div', { class: 'timeline-box', tabindex: '0' }, this.canvas)),
+          element('div', { class: 'timeline-box', tabindex: '0' }, this.canvas), this.barDetails, this.jobTable),
         element('section', { class: 'panel stats-panel', part: 'panel stats' },
           element('h2', {}, 'Numbers'), statsPanel),
         element('section', { class: 'panel log-panel', part: 'panel log' },
@@ -500,6 +544,7 @@ class PoolPlayground extends HTMLElement {
     this.#onFrame(run, run.model.count);
     this.stats.update(run);
     this.#showResult(run);
+    this.#fillJobTable(run.model);
     if (workload) this.resultCanvas.setAttribute('aria-label', `The result: ${workload.describe(settings)}, ${plural(run.model.ran, workload.noun)} computed by ${run.model.jobsByWorker.size} workers`);
     return run;
   }

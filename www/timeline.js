@@ -38,7 +38,29 @@ export class Timeline {
     // frame's draw forced a layout of the whole page per frame.
     this.width = 0;
     new ResizeObserver(([entry]) => { this.width = entry.contentRect.width; }).observe(canvas);
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { this.colors = null; });
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.restyle());
+    this.geometry = null; // where the last draw put lanes and time, for `jobAt`
+  }
+
+  /// Reads the colours again at the next draw (the theme changed).
+  restyle() {
+    this.colors = null;
+  }
+
+  /// The event under canvas point (`x`, `y`) in CSS px as of the last draw:
+  /// its index in `run.model`, or -1.
+  jobAt(run, x, y) {
+    if (!this.geometry) return -1;
+    const { laneWorkers, spanMs, plotWidth, startedMs } = this.geometry;
+    const worker = laneWorkers[Math.floor((y - AXIS_HEIGHT) / LANE_HEIGHT)];
+    if (worker === undefined || x < GUTTER) return -1;
+    const atMs = startedMs + ((x - GUTTER) / plotWidth) * spanMs;
+    const slack = (2 * spanMs) / plotWidth; // a bar is at least a pixel or two wide
+    const { model } = run;
+    for (let i = model.count - 1; i >= 0; i--) {
+      if (model.get(i, 'worker') === worker && model.get(i, 'started') - slack <= atMs && atMs <= model.get(i, 'finished') + slack) return i;
+    }
+    return -1;
   }
 
   /// Lanes: every worker id that took a job or is in the pool now, in order.
@@ -90,6 +112,7 @@ export class Timeline {
     this.#axis(g, spanMs, plotWidth, height);
 
     const laneY = new Map(lanes.map((lane, i) => [lane.worker, AXIS_HEIGHT + i * LANE_HEIGHT]));
+    this.geometry = { laneWorkers: lanes.map((lane) => lane.worker), spanMs, plotWidth, startedMs: model.startedMs };
     lanes.forEach((lane) => {
       const y = laneY.get(lane.worker);
       // The worker's own colour, as pages that tint its work use it.

@@ -64,3 +64,23 @@ for (const path of ['docs-example.html', 'article.html']) {
     await page.close();
   });
 }
+
+test('the timeline\'s bars can be inspected by keyboard and pointer, and a hidden table holds the same jobs', async () => {
+  const page = await openPage(session.context, `${session.origin}/?pool=2&jobs=6&kind=sleep&cost=150&autorun=1`);
+  const playground = page.locator('pool-playground');
+  await playground.and(page.locator('[data-state="done"]')).waitFor({ timeout: DEADLINE_MS });
+  const details = playground.locator('.bar-details');
+  await playground.locator('canvas.timeline').focus();
+  await page.keyboard.press('End');
+  const last = await details.textContent();
+  assert.match(last, /^Job \d+ on worker [12]: queued at \d+ ms, started at \d+ ms, finished at \d+ ms \(\d+ ms\), completed$/);
+  await page.keyboard.press('ArrowLeft');
+  assert.notEqual(await details.textContent(), last, 'the arrow moves to another job');
+  // A pointer on worker 1's lane, in the middle of the run, lands on one of its bars.
+  const box = await playground.locator('canvas.timeline').boundingBox();
+  await page.mouse.move(box.x + 84 + (box.width - 92) / 2, box.y + 18 + 13);
+  assert.match(await details.textContent(), /^Job \d+ on worker 1: /);
+  const rows = await playground.locator('table.visually-hidden tbody tr').allTextContents();
+  assert.equal(rows.length, 6, 'a row per job');
+  await page.close();
+});
