@@ -254,7 +254,7 @@ class PoolPlayground extends HTMLElement {
     this.timeline = new Timeline(this.canvas);
     this.barDetails = element('p', { class: 'hint bar-details', id: `${this.idPrefix}-bar`, 'aria-live': 'polite' },
       'Point at a bar, or focus the timeline and use the arrow keys, to see its job.');
-    this.jobTable = element('table', { class: 'visually-hidden' });
+    this.jobTable = element('table');
     this.#inspectBars();
     // Redraw at the new width when the layout changes (rotation, narrow windows).
     new ResizeObserver(() => this.run?.model && this.timeline.draw(this.run)).observe(this.canvas);
@@ -299,7 +299,8 @@ class PoolPlayground extends HTMLElement {
           element('h2', {}, 'Timeline'),
           element('p', { class: 'hint' }, 'One lane per worker, one bar per job from start to finish; the queue length is drawn underneath. A mark shows where the pool was resized.'),
           // Focusable: embedded, the box scrolls past five lanes, and keyboards must reach that too.
-          element('div', { class: 'timeline-box', tabindex: '0' }, this.canvas), this.barDetails, this.jobTable),
+          element('div', { class: 'timeline-box', tabindex: '0' }, this.canvas), this.barDetails,
+          element('div', { class: 'visually-hidden' }, this.jobTable)), // a table clips to 1 px only inside a box
         element('section', { class: 'panel stats-panel', part: 'panel stats' },
           element('h2', {}, 'Numbers'), statsPanel),
         element('section', { class: 'panel log-panel', part: 'panel log' },

@@ -80,7 +80,7 @@ test('the timeline\'s bars can be inspected by keyboard and pointer, and a hidde
   const box = await playground.locator('canvas.timeline').boundingBox();
   await page.mouse.move(box.x + 84 + (box.width - 92) / 2, box.y + 18 + 13);
   assert.match(await details.textContent(), /^Job \d+ on worker 1: /);
-  const rows = await playground.locator('table.visually-hidden tbody tr').allTextContents();
+  const rows = await playground.locator('.visually-hidden table tbody tr').allTextContents();
   assert.equal(rows.length, 6, 'a row per job');
   await page.close();
 });
