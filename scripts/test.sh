@@ -11,6 +11,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-240}" # as .cargo/config.toml says
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+step "front-end modules without a browser (node --test tests/unit)"
+node --test tests/unit/
 step "core on native threads (cargo test)"
 cargo test --release
 step "queue model-checked with loom"

@@ -1,0 +1,48 @@
+// The playground's settings (www/settings.js), without a browser: defaults,
+// the URL contract, and the message a bad value gets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULTS, checkSetting, combinationProblem, jobCount, queryFromSettings, settingsFromQuery } from '../../www/settings.js';
+
+test('no parameters give the article\'s example, and its URL stays short', () => {
+  const { settings, autorun, problems } = settingsFromQuery('');
+  assert.deepEqual(settings, { ...DEFAULTS });
+  assert.equal(autorun, false);
+  assert.deepEqual(problems, []);
+  assert.equal(queryFromSettings(settings), '?pool=2&jobs=5&kind=cpu&cost=400&dist=equal&seed=1');
+});
+
+test('every setting survives a trip through the URL', () => {
+  const query = '?pool=7&jobs=300&kind=sleep&cost=12.5&dist=heavy&seed=42&fail=1%2C3&timeout=900&capacity=10&strategy=partition&mode=fallback&work=mandelbrot&view=full&size=1024x768&tile=32&limit=100&chunk=5000&autorun=1';
+  const { settings, autorun, problems } = settingsFromQuery(query);
+  assert.deepEqual(problems, []);
+  assert.equal(autorun, true);
+  assert.deepEqual(settingsFromQuery(queryFromSettings(settings, true)).settings, settings);
+  assert.deepEqual(settings.fail, [1, 3]);
+});
+
+test('a bad value is named with its range, and its default is used', () => {
+  const { settings, problems } = settingsFromQuery('?pool=0&jobs=abc&work=blur&tile=3&autorun=2');
+  assert.deepEqual(problems, [
+    'pool="0" is not allowed: pool must be a whole number from 1 to 64. Using the default, 2.',
+    'jobs="abc" is not allowed: jobs must be a whole number from 1 to 200000. Using the default, 5.',
+    'work="blur" is not allowed: work must be one of synthetic, mandelbrot, primes. Using the default, synthetic.',
+    'tile="3" is not allowed: tile must be a whole number from 8 to 256. Using the default, 64.',
+    'autorun="2" is not allowed: autorun must be 0 or 1.',
+  ]);
+  assert.equal(settings.pool, 2);
+  assert.equal(settings.jobs, 5);
+  assert.equal(checkSetting('jobs', '1000000000').problem, 'jobs="1000000000" is not allowed: jobs must be a whole number from 1 to 200000.');
+  assert.match(checkSetting('fail', 'x'.repeat(100)).problem, /^fail="x{40}…" is not allowed/, 'a long value is cut in the message');
+});
+
+test('rayon with a real workload is refused, and each workload counts its own jobs', () => {
+  const { settings, problems } = settingsFromQuery('?work=primes&strategy=rayon&limit=1000000&chunk=300000');
+  assert.match(problems[0], /^strategy=rayon is not allowed with work=primes: .* Using the default, pool\.$/);
+  assert.equal(settings.strategy, 'pool');
+  assert.equal(combinationProblem({ ...settings, work: 'synthetic', strategy: 'rayon' }), null);
+  assert.equal(jobCount(settings), 4, '1,000,000 in ranges of 300,000');
+  assert.equal(jobCount({ ...DEFAULTS, work: 'mandelbrot', size: '768x512', tile: 64 }), 96);
+  assert.equal(jobCount({ ...DEFAULTS, work: 'mandelbrot', size: '512x384', tile: 100 }), 24, 'edge tiles count');
+  assert.equal(jobCount({ ...DEFAULTS, jobs: 9 }), 9);
+});
