@@ -10,6 +10,7 @@ import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
 import { benchDispatch, routeWorkerpool } from './dispatch.mjs';
 import { renderReport, updateReadme } from './report.mjs';
 import { benchSize } from './size.mjs';
+import { measureStartup } from './startup.mjs';
 import { median } from './median.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -73,51 +74,13 @@ async function benchScaling(context, origin) {
   return { cores, results };
 }
 
-/// Time until a pool of n is ready, beside wasm-bindgen-rayon's
-/// initThreadPool(n) (fresh page each: it runs once per page), and the
-/// time to grow a ready pool by one worker.
+/// Start-up, as `bench/startup.mjs` measures it (the next pool on a page,
+/// the first one also calibrates cpu jobs), in this run's rows.
 async function benchStartup(context, origin) {
-  const results = [];
-  for (const size of [1, 2, 4, 8]) {
-    const ours = [];
-    const grow = [];
-    const rayon = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const page = await context.newPage();
-      await page.goto(`${origin}/`);
-      log(`startup: ${size} #${i}`);
-      const [ready, grown] = await page.evaluate(async (n) => {
-        const { loadPoolscope } = await import('/api.js');
-        const api = await loadPoolscope('shared');
-        new api.Pool(1).free(); // the first pool also calibrates cpu jobs: not start-up
-        let start = performance.now();
-        const pool = new api.Pool(n);
-        await pool.ready();
-        const ready = performance.now() - start;
-        start = performance.now();
-        await pool.resize(n + 1);
-        const grown = performance.now() - start;
-        pool.free();
-        return [ready, grown];
-      }, size);
-      ours.push(ready);
-      grow.push(grown);
-      await page.goto(`${origin}/`);
-      rayon.push(await page.evaluate(async (n) => {
-        const { loadPoolscope } = await import('/api.js');
-        const api = await loadPoolscope('shared');
-        const start = performance.now();
-        await api.initThreadPool(n);
-        return performance.now() - start;
-      }, size));
-      await page.close();
-    }
-    const row = { workers: size, poolReadyMs: median(ours), growByOneMs: median(grow), rayonInitMs: median(rayon) };
-    row.poolVsRayon = row.poolReadyMs / row.rayonInitMs;
-    results.push(row);
-    log(`startup: ${size}: ${row.poolReadyMs.toFixed(1)} ms, rayon ${row.rayonInitMs.toFixed(1)} ms`);
-  }
-  return results;
+  const rows = await measureStartup(context, origin, { repeats: REPEATS, onStep: log });
+  return rows.map(({ size, nextPoolMs, growByOneMs, rayonInitMs }) => ({
+    workers: size, poolReadyMs: nextPoolMs, growByOneMs, rayonInitMs, poolVsRayon: nextPoolMs / rayonInitMs,
+  }));
 }
 
 function benchNative() {

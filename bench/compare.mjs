@@ -1,5 +1,6 @@
 // The compare view's figures, from the page itself: the same seeded job set
-// run with each strategy at pool 2, for equal and heavy costs. Median of 3.
+// run with each strategy at pool 2, for equal, heavy and increasing costs.
+// Median of 3.
 //
 //   node bench/compare.mjs        (after ./scripts/build.sh)
 import { writeFileSync } from 'node:fs';

@@ -193,7 +193,8 @@ impl PoolCore {
 
     /// Queues the whole batch or nothing, without ever blocking; returns the
     /// first job's number (jobs are numbered from 1 in submission order).
-    /// A full queue refuses with `QueueFull`: see `submit_some` to wait.
+    /// A full queue refuses with `QueueFull`: `submit_some` queues what fits
+    /// (and the web's `submitWait` waits for room without blocking).
     pub fn submit<I>(&self, specs: I) -> Result<u64, PoolError>
     where
         I: IntoIterator<Item = JobSpec>,
