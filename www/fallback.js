@@ -26,10 +26,13 @@ const now = () => ORIGIN + performance.now();
 /// The clock of this pool's events, as `nowMs` of the shared-memory build.
 export const nowMs = now;
 
-function wholeNumber(what, value, min, max) {
+/// As the shared-memory build refuses the same mistake: the `PoolError`
+/// variant's name (`InvalidSize`, `InvalidCapacity`) and its very text.
+function wholeNumber(what, value, min, max, name = 'OutOfRange') {
   if (Number.isInteger(value) && value >= min && value <= max) return value;
-  throw named('OutOfRange', `${what} ${value} is out of range: it must be a whole number from ${min} to ${max}`);
+  throw named(name, `${what} ${value} is out of range: it must be a whole number from ${min} to ${max}`);
 }
+const MAX_TIMEOUT_MS = 3_600_000; // as the core's
 
 let rate;
 async function iterationsPerMs() {
@@ -39,11 +42,11 @@ async function iterationsPerMs() {
 
 export class FallbackPool {
   constructor(size, options = {}) {
-    wholeNumber('pool size', size, 1, MAX_WORKERS);
-    this.capacity = options.capacity === undefined ? Infinity : wholeNumber('queue capacity', options.capacity, 1, MAX_JOBS);
+    wholeNumber('pool size', size, 1, MAX_WORKERS, 'InvalidSize');
+    this.capacity = options.capacity === undefined ? Infinity : wholeNumber('queue capacity', options.capacity, 1, MAX_JOBS, 'InvalidCapacity');
     this.timeoutMs = options.jobTimeoutMs ?? 0;
-    if (options.jobTimeoutMs !== undefined && !(this.timeoutMs > 0)) {
-      throw named('InvalidTimeout', `job timeout ${options.jobTimeoutMs} ms is out of range: it must be more than 0`);
+    if (options.jobTimeoutMs !== undefined && !(this.timeoutMs > 0 && this.timeoutMs <= MAX_TIMEOUT_MS)) {
+      throw named('InvalidTimeout', `job timeout ${options.jobTimeoutMs} ms is out of range: it must be more than 0 and at most ${MAX_TIMEOUT_MS} ms`);
     }
     this.quota = options.jobsPerWorker ?? Infinity;
     this.specs = new Map(); // job number -> { kind, cost, fail, queued }, until its event is recorded
@@ -79,7 +82,7 @@ export class FallbackPool {
   }
 
   resize(size) {
-    wholeNumber('pool size', size, 1, MAX_WORKERS);
+    wholeNumber('pool size', size, 1, MAX_WORKERS, 'InvalidSize');
     if ([...this.slices.values()].some((slice) => slice.length > 0)) {
       throw named('PartitionFixed', 'cannot resize a partitioned run: its slices were fixed before it started (that is the point of the strategy)');
     }

@@ -40,13 +40,13 @@ impl fmt::Display for PoolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PoolError::InvalidSize { value, max } => {
-                write!(f, "pool size {value} is out of range: it must be between 1 and {max}")
+                write!(f, "pool size {value} is out of range: it must be a whole number from 1 to {max}")
             }
             PoolError::InvalidCapacity { value, max } => {
-                write!(f, "queue capacity {value} is out of range: it must be between 1 and {max}")
+                write!(f, "queue capacity {value} is out of range: it must be a whole number from 1 to {max}")
             }
             PoolError::InvalidTraceCapacity { value, max } => {
-                write!(f, "trace capacity {value} is out of range: it must be between 1 and {max} events")
+                write!(f, "trace capacity {value} is out of range: it must be a whole number from 1 to {max}")
             }
             PoolError::InvalidTimeout { value, max_ms } => {
                 write!(f, "job timeout {value} ms is out of range: it must be more than 0 and at most {max_ms} ms")

@@ -74,11 +74,22 @@ fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
 /// A JS number that must be a whole number in `min..=max`, or an error
 /// naming it and the range.
 fn whole_number(what: &str, value: f64, min: f64, max: f64) -> Result<f64, JsError> {
+    whole_number_named("OutOfRange", what, value, min, max)
+}
+
+/// `whole_number`, refused with the name of the `PoolError` variant the
+/// core gives the same mistake (`InvalidSize`, ...), and its very message.
+fn whole_number_named(name: &str, what: &str, value: f64, min: f64, max: f64) -> Result<f64, JsError> {
     if value.fract() == 0.0 && (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(named_error("OutOfRange", &format!("{what} {value} is out of range: it must be a whole number from {min} to {max}")))
+        Err(named_error(name, &format!("{what} {value} is out of range: it must be a whole number from {min} to {max}")))
     }
+}
+
+/// A pool size from JS: 2.5 and 65 are refused as the core refuses 0.
+fn pool_size(size: f64) -> Result<f64, JsError> {
+    whole_number_named("InvalidSize", "pool size", size, 1.0, MAX_WORKERS as f64)
 }
 
 /// Reads `{ capacity, jobTimeoutMs, jobsPerWorker, traceCapacity }`;
@@ -92,9 +103,9 @@ fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsError> {
         }
         value.as_f64().map(Some).ok_or_else(|| named_error("OutOfRange", &format!("{key} {value:?} is not a number")))
     };
-    let capacity = field("capacity")?.map(|c| whole_number("queue capacity", c, 1.0, MAX_JOBS as f64)).transpose()?;
+    let capacity = field("capacity")?.map(|c| whole_number_named("InvalidCapacity", "queue capacity", c, 1.0, MAX_JOBS as f64)).transpose()?;
     let quota = field("jobsPerWorker")?.map(|q| whole_number("jobs per worker", q, 1.0, MAX_JOBS as f64)).transpose()?;
-    let trace = field("traceCapacity")?.map(|t| whole_number("trace capacity", t, 1.0, MAX_TRACE_CAPACITY as f64)).transpose()?;
+    let trace = field("traceCapacity")?.map(|t| whole_number_named("InvalidTraceCapacity", "trace capacity", t, 1.0, MAX_TRACE_CAPACITY as f64)).transpose()?;
     let options = PoolOptions {
         capacity: capacity.map(|c| c as u64),
         job_timeout_ms: field("jobTimeoutMs")?,
@@ -143,7 +154,7 @@ impl WebPool {
     /// they run. `options`: `{ capacity, jobTimeoutMs }`, both optional.
     #[wasm_bindgen(constructor)]
     pub fn new(size: f64, options: Option<Object>) -> Result<WebPool, JsError> {
-        let size = whole_number("pool size", size, 1.0, MAX_WORKERS as f64)?;
+        let size = pool_size(size)?;
         let pool = WebPool::without_workers(parse_options(options)?)?;
         let _started = pool.resize(size)?; // `ready()` reports it
         Ok(pool)
@@ -204,7 +215,7 @@ impl WebPool {
     /// with it: failing jobs are refused.
     #[wasm_bindgen(js_name = withRayon)]
     pub fn with_rayon(size: f64) -> Result<WebPool, JsError> {
-        let size = whole_number("rayon pool size", size, 1.0, MAX_WORKERS as f64)?;
+        let size = pool_size(size)?;
         let glue_url = GLUE_URL.with(String::clone);
         let mut pool = WebPool::without_workers(PoolOptions::default())?;
         pool.core.adopt_external_workers(size as usize).map_err(js_error)?;
@@ -242,7 +253,7 @@ impl WebPool {
         if self.rayon.is_some() {
             return Err(named_error("RayonSizeFixed", "a rayon pool's size is fixed when it is made: make a new one"));
         }
-        let size = whole_number("pool size", size, 1.0, MAX_WORKERS as f64)?;
+        let size = pool_size(size)?;
         let ids = self.core.resize(size as usize).map_err(js_error)?;
         let pointers = ids.iter().map(|_| Arc::into_raw(Arc::clone(&self.core)) as u32).collect();
         Ok(self.host.spawn(pointers, ids))

@@ -303,9 +303,9 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
     // Pool sizes: the constructor and resize.
     for bad in [0.0, -3.0, 2.5, f64::NAN, 65.0] {
         let error: JsValue = pool.resize(bad).err().unwrap().into();
-        assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("OutOfRange"));
+        assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("InvalidSize"), "as the core names a size of 0");
         let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
-        assert!(message.contains(&format!("pool size {bad}")) && message.contains("from 1 to 64"), "{message}");
+        assert_eq!(message, format!("pool size {bad} is out of range: it must be a whole number from 1 to 64"), "one text for one mistake");
         let message = error_message(WebPool::new(bad, None).err().unwrap());
         assert!(message.contains(&format!("pool size {bad}")), "{message}");
     }

@@ -1,0 +1,60 @@
+// Both builds refuse the same mistake with the same name and text (issue
+// #14): the shared-memory pool (Rust, pkg/) and the message-passing
+// fallback (fallback.js), from the JS API.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, openPage, startServer } from './harness.mjs';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchChromium();
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/// `{ name, message }` of what each bad call throws, in `mode`.
+const refusals = (page, mode) => page.evaluate(async (mode) => {
+  const { loadPoolscope } = await import('/poolscope.js');
+  const { Pool } = await loadPoolscope(mode);
+  const attempt = (make) => {
+    try {
+      make().free?.();
+      return null;
+    } catch (error) {
+      return { name: error.name, message: error.message };
+    }
+  };
+  const pool = new Pool(1);
+  const seen = {
+    size0: attempt(() => new Pool(0)),
+    size65: attempt(() => new Pool(65)),
+    sizeHalf: attempt(() => new Pool(2.5)),
+    resize0: attempt(() => pool.resize(0)),
+    capacity0: attempt(() => new Pool(2, { capacity: 0 })),
+    timeoutZero: attempt(() => new Pool(2, { jobTimeoutMs: 0 })),
+    timeoutHuge: attempt(() => new Pool(2, { jobTimeoutMs: 4_000_000 })),
+    kind: attempt(() => pool.submit('teleport', 1, 1)),
+    cost: attempt(() => pool.submitCosts('cpu', [-1])),
+  };
+  pool.stop();
+  seen.stopped = attempt(() => pool.submit('noop', 1, 0));
+  pool.free();
+  return seen;
+}, mode);
+
+test('the shared-memory pool and the fallback name and word every refusal alike', async () => {
+  const page = await openPage(browser.context, `${server.origin}/docs-example.html`);
+  const shared = await refusals(page, 'shared');
+  const fallback = await refusals(page, 'fallback');
+  assert.deepEqual(fallback, shared);
+  assert.deepEqual(shared.size0, { name: 'InvalidSize', message: 'pool size 0 is out of range: it must be a whole number from 1 to 64' });
+  assert.deepEqual(shared.sizeHalf, { name: 'InvalidSize', message: 'pool size 2.5 is out of range: it must be a whole number from 1 to 64' });
+  assert.equal(shared.capacity0.name, 'InvalidCapacity');
+  assert.deepEqual([shared.timeoutZero.name, shared.timeoutHuge.name], ['InvalidTimeout', 'InvalidTimeout']);
+  assert.deepEqual([shared.kind.name, shared.cost.name, shared.stopped.name], ['UnknownKind', 'InvalidCost', 'PoolStopped']);
+  await page.close();
+});
