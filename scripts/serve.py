@@ -10,7 +10,8 @@ built to run under (no inline script or style, no eval, no blob: workers);
 POOLSCOPE_ISOLATION=0 leaves out COOP/COEP, as most docs hosts do.
 POOLSCOPE_BLOB_WORKERS=1 adds `blob:` to worker-src: wasm-bindgen-rayon's
 initThreadPool starts its workers from a blob: URL (the benchmarks use it
-as a baseline; poolscope itself does not).
+as a baseline; poolscope itself does not). POOLSCOPE_ROOT serves another
+folder than www/ (the tests' docs site with dist/poolscope/ under a sub-path).
 """
 import functools
 import http.server
@@ -49,10 +50,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def main():
     port = int(os.environ.get("PORT", "8080"))
     host = os.environ.get("HOST", "127.0.0.1")
-    handler = functools.partial(Handler, directory=os.path.normpath(ROOT))
+    root = os.path.normpath(os.environ.get("POOLSCOPE_ROOT") or ROOT)
+    handler = functools.partial(Handler, directory=root)
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         port = server.server_address[1]  # PORT=0 picks a free one
-        print(f"poolscope: serving www/ on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+        print(f"poolscope: serving {os.path.relpath(root)} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -29,8 +29,9 @@ step "a crate that depends on poolscope (examples/tiles) natively, in Chromium a
 (cd examples/tiles && CARGO_TARGET_DIR=../../target cargo test --release --quiet)
 (cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --chrome)
 (cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --firefox)
-step "build www/pkg"
+step "build www/pkg, and the drop-in folder dist/poolscope/ with its archive"
 ./scripts/build.sh
+./scripts/package.sh
 step "pages end to end in Chromium (node --test tests/e2e)"
 node --test --test-concurrency=1 tests/e2e/
 step "the example page end to end in Firefox (node --test tests/firefox, WebDriver, headless)"

@@ -13,9 +13,10 @@ const SERVE = fileURLToPath(new URL('../../scripts/serve.py', import.meta.url));
 /// Serves www/ with scripts/serve.py on a free port: `{ origin, stop }`.
 /// `isolated: false` leaves out COOP/COEP, as most docs hosts do.
 /// `blobWorkers: true` lets wasm-bindgen-rayon's blob: workers through the CSP.
-export function startServer({ isolated = true, blobWorkers = false } = {}) {
+/// `root`: another folder to serve than www/.
+export function startServer({ isolated = true, blobWorkers = false, root = '' } = {}) {
   const child = spawn('python3', [SERVE], {
-    env: { ...process.env, PORT: '0', POOLSCOPE_QUIET: '1', POOLSCOPE_ISOLATION: isolated ? '1' : '0', POOLSCOPE_BLOB_WORKERS: blobWorkers ? '1' : '0' },
+    env: { ...process.env, PORT: '0', POOLSCOPE_QUIET: '1', POOLSCOPE_ISOLATION: isolated ? '1' : '0', POOLSCOPE_BLOB_WORKERS: blobWorkers ? '1' : '0', POOLSCOPE_ROOT: root },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
