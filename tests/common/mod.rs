@@ -641,7 +641,7 @@ pub async fn rayon_numbers_its_workers_within_its_pool_size() {
     let events = run_strategy("rayon", 4, 1_000).await; // another size in the same page
     assert_exactly_once(&events, 1_000, 4);
     let message = error_message(WebPool::with_rayon(0.0).err().unwrap());
-    assert!(message.contains("rayon pool size 0") && message.contains("from 1 to 64"), "{message}");
+    assert_eq!(message, "pool size 0 is out of range: it must be a whole number from 1 to 64", "as any pool's size");
 }
 
 /// Every job's `queued <= started <= finished`, and a job that is queued
