@@ -58,3 +58,41 @@ export function jobDetails(model, index) {
   return `${jobName(model, model.get(index, 'job'))} on worker ${model.get(index, 'worker')}: queued at ${at('queued')} ms, ` +
     `started at ${started} ms, finished at ${finished} ms (${finished - started} ms), ${OUTCOMES[model.get(index, 'outcome')]}`;
 }
+
+/// The log view: a `role="log"` box around an ordered list (so the list
+/// keeps its semantics), following new lines unless the reader scrolled up.
+/// Runs over `keepAllUpTo` jobs keep the latest `tail` lines (the trace
+/// export has them all: a longer list costs the workers CPU); runs over
+/// `readEachUpTo` jobs are not read out line by line (`aria-live` off).
+export class LogView {
+  constructor({ keepAllUpTo = 2_000, tail = 1_000, readEachUpTo = 36 } = {}) {
+    Object.assign(this, { keepAllUpTo, tail, readEachUpTo });
+    this.list = element('ol', { class: 'log-lines' });
+    this.box = element('div', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' }, this.list);
+    this.note = element('p', { class: 'note' });
+    this.lines = Infinity;
+    // Read on scroll, not per frame, which would force a layout every frame.
+    this.follow = true;
+    this.box.addEventListener('scroll', () => {
+      this.follow = this.box.scrollTop + this.box.clientHeight >= this.box.scrollHeight - 4;
+    }, { passive: true });
+  }
+
+  /// Empties the log for a run of `jobs` jobs (Infinity: a pool that runs on).
+  reset(jobs) {
+    this.list.replaceChildren();
+    this.list.start = 1;
+    this.lines = jobs > this.keepAllUpTo ? this.tail : Infinity;
+    this.box.setAttribute('aria-live', jobs > this.readEachUpTo ? 'off' : 'polite');
+    this.note.textContent = this.lines === Infinity || jobs === Infinity ? ''
+      : `Runs over ${this.keepAllUpTo.toLocaleString('en-US')} jobs keep the latest ${this.tail.toLocaleString('en-US')} lines here; Export trace has every job.`;
+  }
+
+  /// Adds the lines of `model`'s events from `first` on.
+  append(model, first) {
+    if (first >= model.count) return;
+    appendLog(this.list, model, first, this.lines);
+    if (this.lines !== Infinity && model.count > this.lines) this.list.start = model.count - this.lines + 1; // numbers stay the finish order
+    if (this.follow) this.box.scrollTop = this.box.scrollHeight;
+  }
+}

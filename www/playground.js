@@ -15,7 +15,7 @@ import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
 import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
 import { WORKLOADS } from './workloads.js';
-import { appendLog, jobDetails, jobName } from './log.js';
+import { LogView, jobDetails, jobName } from './log.js';
 import { countByWorker, fillLegend, plural } from './legend.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
@@ -23,10 +23,6 @@ import { chromeTrace, downloadTrace } from './trace.js';
 import { THEMES, resolveTheme, watchPageTheme } from './theme.js';
 import { style } from './stylesheet.js';
 
-/// Runs up to this many jobs keep every log line; longer ones keep the
-/// latest LOG_TAIL lines (the trace export has them all).
-const LOG_LIMIT = 2_000;
-const LOG_TAIL = 1_000;
 const STATS_INTERVAL_MS = 100;
 const ANNOUNCE_EACH_UP_TO = 36;
 const TABLE_ROWS = 200;
@@ -260,7 +256,6 @@ class PoolPlayground extends HTMLElement {
     new ResizeObserver(() => this.run?.model && this.timeline.draw(this.run)).observe(this.canvas);
     const statsPanel = element('div', { class: 'stats' });
     this.stats = new Stats(statsPanel);
-    this.logNote = element('p', { class: 'note' });
     this.compareSection = element('section', { class: 'panel compare', part: 'panel compare', 'data-results': '0' });
     this.compareView = new CompareView(this.compareSection);
     this.resultCanvas = element('canvas', { class: 'result', role: 'img', 'aria-label': 'The result, not computed yet' });
@@ -277,18 +272,10 @@ class PoolPlayground extends HTMLElement {
       element('h2', {}, 'Result'),
       element('p', { class: 'hint tint-toggle' }, this.tint, element('label', { for: this.tint.id }, ' Tint each tile in the colour of the worker that computed it')),
       this.resultCanvas, this.legend, this.resultCheck);
-    // role="log" on a box around the list: an <ol> keeps its list semantics.
-    this.logList = element('ol', { class: 'log-lines' });
-    this.log = element('div', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' }, this.logList);
+    this.logView = new LogView({ readEachUpTo: ANNOUNCE_EACH_UP_TO });
     // Screen readers: a line per job up to ANNOUNCE_EACH_UP_TO jobs, else a summary now and then.
     this.announcer = element('p', { class: 'visually-hidden', role: 'status' });
     this.progress = element('progress', { class: 'progress', max: '1', value: '0', 'aria-label': 'Jobs done' });
-    // Follow new lines unless the reader scrolled up; read on scroll, not
-    // per frame, which would force a layout every frame.
-    this.followLog = true;
-    this.log.addEventListener('scroll', () => {
-      this.followLog = this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 4;
-    }, { passive: true });
 
     this.container.replaceChildren(
       form, this.problems, this.modeNotice, this.status, this.progress, this.announcer,
@@ -304,7 +291,7 @@ class PoolPlayground extends HTMLElement {
         element('section', { class: 'panel stats-panel', part: 'panel stats' },
           element('h2', {}, 'Numbers'), statsPanel),
         element('section', { class: 'panel log-panel', part: 'panel log' },
-          element('h2', {}, 'Log'), this.logNote, this.log)),
+          element('h2', {}, 'Log'), this.logView.note, this.logView.box)),
       this.#capabilities());
   }
 
@@ -506,19 +493,14 @@ class PoolPlayground extends HTMLElement {
   /// One run with the live views; resolves to it, or to null if a newer run replaced it.
   async #runOnce(settings) {
     this.run?.dispose();
-    this.logList.replaceChildren();
-    this.logList.start = 1;
-    this.logNote.textContent = settings.jobs > LOG_LIMIT
-      ? `Runs over ${LOG_LIMIT.toLocaleString('en-US')} jobs keep the latest ${LOG_TAIL.toLocaleString('en-US')} lines here; Export trace has every job.`
-      : '';
     const { pool, kind, cost, strategy, work } = settings;
     const jobs = jobCount(settings);
+    this.logView.reset(jobs);
     const workload = WORKLOADS[work];
     this.status.textContent = `Running ${workload ? workload.describe(settings) : `${jobs} ${kind} jobs of ~${cost} ms`}, strategy ${strategy}, ${plural(pool, 'worker')}…`;
     this.statsShownAt = 0;
     this.announcedAt = 0;
     this.lastSignature = '';
-    this.log.setAttribute('aria-live', jobs > ANNOUNCE_EACH_UP_TO ? 'off' : 'polite');
     this.progress.max = jobs;
     this.progress.value = 0;
     this.#showWorkFields();
@@ -569,7 +551,7 @@ class PoolPlayground extends HTMLElement {
     if (signature === this.lastSignature) return;
     this.lastSignature = signature;
     this.#emitJobs(model, first);
-    this.#appendLog(model, first);
+    this.logView.append(model, first);
     this.progress.value = model.count + model.dropped;
     this.#announce(model);
     this.timeline.draw(run);
@@ -601,14 +583,6 @@ class PoolPlayground extends HTMLElement {
         outcome: OUTCOMES[model.get(i, 'outcome')],
       });
     }
-  }
-
-  #appendLog(model, first) {
-    if (first >= model.count) return;
-    const tail = model.settings.jobs > LOG_LIMIT ? LOG_TAIL : Infinity;
-    appendLog(this.logList, model, first, tail);
-    if (tail !== Infinity && model.count > tail) this.logList.start = model.count - tail + 1; // numbers stay the finish order
-    if (this.followLog) this.log.scrollTop = this.log.scrollHeight;
   }
 }
 

@@ -15,7 +15,7 @@ import { element } from './dom.js';
 import { RunModel } from './run.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
-import { appendLog } from './log.js';
+import { LogView } from './log.js';
 import { chromeTrace, downloadTrace } from './trace.js';
 import { resolveTheme, watchPageTheme } from './theme.js';
 import { style } from './stylesheet.js';
@@ -43,7 +43,6 @@ export class PoolWatch {
       throw Object.assign(new TypeError(`watchPool needs a poolscope Pool (with takeEvents and counters), not ${pool}`), { name: 'NotAPool' });
     }
     this.pool = pool;
-    this.logLines = logLines;
     const counters = pool.counters();
     this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, EVENT_FIELDS, [], clock, keep);
     this.counters = counters;
@@ -51,10 +50,9 @@ export class PoolWatch {
     this.host = element('div', { class: 'poolscope-watch' });
     const root = this.host.attachShadow({ mode: 'open' });
     const canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0' });
-    // role="log" on a box around the list: an <ol> keeps its list semantics. A pool
-    // that runs on and on is summed up in the counters, not read out job by job.
-    this.logList = element('ol', { class: 'log-lines' });
-    this.log = element('div', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', 'aria-live': 'off', tabindex: '0' }, this.logList);
+    // A pool that runs on and on is summed up in the counters, not read out job by job.
+    this.logView = new LogView({ keepAllUpTo: 0, tail: logLines, readEachUpTo: 0 });
+    this.logView.reset(Infinity);
     this.note = element('p', { class: 'note', 'data-missed': '0' });
     const stats = element('div', { class: 'stats' });
     style(root);
@@ -62,7 +60,7 @@ export class PoolWatch {
       element('div', { class: 'ps views', part: 'root' },
         element('section', { class: 'panel' }, element('h2', {}, 'Timeline'), canvas, this.note),
         element('section', { class: 'panel' }, element('h2', {}, 'Counters'), stats),
-        element('section', { class: 'panel' }, element('h2', {}, 'Log'), this.log,
+        element('section', { class: 'panel' }, element('h2', {}, 'Log'), this.logView.box,
           element('button', { type: 'button', class: 'export' }, 'Export trace'))),
     );
     root.querySelector('button.export').addEventListener('click', () => downloadTrace(this.model, 'poolscope-watch.json'));
@@ -114,7 +112,7 @@ export class PoolWatch {
     const signature = `${model.count}|${model.dropped}|${this.counters.waiting}|${this.counters.running}|${this.workers.length}`;
     if (signature === this.signature) return;
     this.signature = signature;
-    appendLog(this.logList, model, first, this.logLines);
+    this.logView.append(model, first);
     this.timeline.draw(this);
     if (model.missed > 0) {
       this.note.dataset.missed = String(model.missed);
