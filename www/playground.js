@@ -16,7 +16,8 @@ import { reserveWorkers } from './budget.js';
 import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
 import { WORKLOADS } from './workloads.js';
 import { LogView, jobDetails, jobName } from './log.js';
-import { countByWorker, fillLegend, plural } from './legend.js';
+import { plural } from './legend.js';
+import { ResultView } from './result-view.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { chromeTrace, downloadTrace } from './trace.js';
@@ -258,20 +259,7 @@ class PoolPlayground extends HTMLElement {
     this.stats = new Stats(statsPanel);
     this.compareSection = element('section', { class: 'panel compare', part: 'panel compare', 'data-results': '0' });
     this.compareView = new CompareView(this.compareSection);
-    this.resultCanvas = element('canvas', { class: 'result', role: 'img', 'aria-label': 'The result, not computed yet' });
-    this.tint = element('input', { type: 'checkbox', id: `${this.idPrefix}-tint`, checked: true });
-    this.tint.addEventListener('change', () => this.run?.result?.setTint?.(this.tint.checked));
-    this.resultCanvas.addEventListener('mousemove', (event) => {
-      const scale = this.resultCanvas.width / this.resultCanvas.clientWidth;
-      const tile = this.run?.result?.tileAt?.(event.offsetX * scale, event.offsetY * scale);
-      this.resultCanvas.title = tile ? `Job ${tile.job}: the tile at ${tile.x},${tile.y}, computed by worker ${tile.worker}` : '';
-    });
-    this.legend = element('ul', { class: 'legend', 'aria-label': 'What each worker computed' });
-    this.resultCheck = element('p', { class: 'check', 'data-check': 'pending' });
-    this.resultPanel = element('section', { class: 'panel result-panel', part: 'panel result', hidden: true },
-      element('h2', {}, 'Result'),
-      element('p', { class: 'hint tint-toggle' }, this.tint, element('label', { for: this.tint.id }, ' Tint each tile in the colour of the worker that computed it')),
-      this.resultCanvas, this.legend, this.resultCheck);
+    this.result = new ResultView(this.idPrefix);
     this.logView = new LogView({ readEachUpTo: ANNOUNCE_EACH_UP_TO });
     // Screen readers: a line per job up to ANNOUNCE_EACH_UP_TO jobs, else a summary now and then.
     this.announcer = element('p', { class: 'visually-hidden', role: 'status' });
@@ -280,7 +268,7 @@ class PoolPlayground extends HTMLElement {
     this.container.replaceChildren(
       form, this.problems, this.modeNotice, this.status, this.progress, this.announcer,
       this.compareSection,
-      this.resultPanel,
+      this.result.panel,
       element('div', { class: 'views' },
         element('section', { class: 'panel timeline-panel', part: 'panel timeline' },
           element('h2', {}, 'Timeline'),
@@ -364,12 +352,7 @@ class PoolPlayground extends HTMLElement {
     const shown = new Set(Object.values(WORK_SETTINGS).flat().filter((name) => !WORK_SETTINGS[this.settings.work].includes(name)));
     for (const [name, field] of Object.entries(this.fields)) field.hidden = shown.has(name);
     this.inputs.strategy.querySelector('option[value="rayon"]').disabled = this.settings.work !== 'synthetic';
-    const workload = WORKLOADS[this.settings.work];
-    this.resultPanel.hidden = !workload;
-    if (workload && this.dataset.state !== 'running') {
-      [this.resultCanvas.width, this.resultCanvas.height] = workload.canvasSize(this.settings);
-      this.tint.parentElement.hidden = !workload.tints;
-    }
+    if (this.dataset.state !== 'running') this.result.shape(WORKLOADS[this.settings.work], this.settings);
   }
 
   #onChange(name) {
@@ -479,17 +462,6 @@ class PoolPlayground extends HTMLElement {
     };
   }
 
-  /// A real workload's result: its legend while it fills in, then its check.
-  #showResult(run) {
-    const { workload } = run;
-    if (!workload || !run.result) return;
-    fillLegend(this.legend, countByWorker(workload.results(run.result)), workload.noun);
-    if (run.check) {
-      this.resultCheck.dataset.check = run.check.matches ? 'passed' : 'failed';
-      this.resultCheck.textContent = `${run.check.matches ? '✓' : '✗'} ${workload.checkSays[run.check.matches ? 0 : 1]}`;
-    }
-  }
-
   /// One run with the live views; resolves to it, or to null if a newer run replaced it.
   async #runOnce(settings) {
     this.run?.dispose();
@@ -504,12 +476,10 @@ class PoolPlayground extends HTMLElement {
     this.progress.max = jobs;
     this.progress.value = 0;
     this.#showWorkFields();
-    this.resultCheck.dataset.check = 'pending';
-    this.resultCheck.textContent = workload ? 'The result is checked against one thread once every job is done.' : '';
-    this.legend.replaceChildren();
     const api = await loadPoolscope(this.mode.mode, work);
     const run = new Run(api, settings, (r, first) => this.#onFrame(r, first));
     this.run = run;
+    this.result.begin(run);
     this.exportButton.disabled = true;
     const workers = strategy === 'unbounded' ? Math.min(jobs, 64) : pool;
     const release = await reserveWorkers(workers, () => {
@@ -518,17 +488,15 @@ class PoolPlayground extends HTMLElement {
     if (this.run !== run) return release(); // removed while it waited
     this.releaseWorkers = release;
     try {
-      await run.start(this.resultCanvas);
-      run.result?.setTint?.(this.tint.checked);
+      await run.start(this.result.canvas);
     } finally {
       release();
     }
     if (this.run !== run) return null;
     this.#onFrame(run, run.model.count);
     this.stats.update(run);
-    this.#showResult(run);
+    this.result.update(run);
     this.#fillJobTable(run.model);
-    if (workload) this.resultCanvas.setAttribute('aria-label', `The result: ${workload.describe(settings)}, ${plural(run.model.ran, workload.noun)} computed by ${run.model.jobsByWorker.size} workers`);
     return run;
   }
 
@@ -559,7 +527,7 @@ class PoolPlayground extends HTMLElement {
     if (now - this.statsShownAt >= STATS_INTERVAL_MS || model.endedMs) {
       this.statsShownAt = now;
       this.stats.update(run);
-      this.#showResult(run);
+      this.result.update(run);
     }
   }
 
