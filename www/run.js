@@ -169,7 +169,7 @@ export class Run {
   #makePool() {
     const { settings, api } = this;
     const options = {};
-    if (settings.capacity > 0) options.capacity = settings.capacity;
+    if (settings.capacity > 0 && !this.workload) options.capacity = settings.capacity; // a synthetic setting: a workload's batch is queued whole
     if (settings.timeout > 0) options.jobTimeoutMs = settings.timeout;
     switch (settings.strategy) {
       case 'rayon':

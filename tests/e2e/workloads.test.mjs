@@ -200,3 +200,10 @@ test('without cross-origin isolation the message-passing fallback runs the same 
     plain.stop();
   }
 });
+
+test('settings of the synthetic jobs do not apply to a workload (capacity=3 with 10 ranges)', async () => {
+  const page = await openPage(session.context, `${session.origin}/?work=primes&limit=100000&chunk=10000&capacity=3&autorun=1`);
+  await waitForState(page, 'done');
+  await assertResult(page.locator('pool-playground'), { part: 'primes', parts: 10, maxWorker: 2 });
+  await page.close();
+});
