@@ -155,12 +155,22 @@ export class FallbackPool {
 
   submitCosts(kind, costs, failing) {
     const specs = this.#specs(kind, costs, failing);
+    this.#checkRoom(specs.length);
+    return this.#enqueue(specs);
+  }
+
+  /// All or none, as the core's `admit`: a batch that does not fit is refused whole.
+  #checkRoom(count) {
     const room = Math.min(this.capacity, MAX_JOBS) - this.waiting;
-    if (specs.length > room) {
-      this.count.rejected += specs.length;
-      throw named('QueueFull', `cannot queue ${specs.length} jobs: this pool has room for ${room} more (allowed: 0 to ${room})`);
+    if (count > room) {
+      this.count.rejected += count;
+      throw named('QueueFull', `cannot queue ${count} jobs: this pool has room for ${room} more (allowed: 0 to ${room})`);
     }
-    const first = this.#add(specs);
+  }
+
+  /// Puts `specs` on the shared queue and hands them out.
+  #enqueue(specs, labels) {
+    const first = this.#add(specs, labels);
     for (let i = 0; i < specs.length; i++) this.queue.push(first + i);
     this.#dispatch();
     return first;
@@ -194,17 +204,9 @@ export class FallbackPool {
   /// completed. Returns the first job's number.
   submitWork(work, calls, labels, partition, settle) {
     if (this.closed) throw named('PoolStopped', 'the pool is closed and takes no new jobs');
-    const room = Math.min(this.capacity, MAX_JOBS) - this.waiting;
-    if (calls.length > room) {
-      this.count.rejected += calls.length;
-      throw named('QueueFull', `cannot queue ${calls.length} jobs: this pool has room for ${room} more (allowed: 0 to ${room})`);
-    }
+    this.#checkRoom(calls.length);
     const specs = calls.map((args) => ({ kind: WORK, cost: 0, fail: false, work, args, settle }));
-    if (partition) return this.#partition(specs, labels);
-    const first = this.#add(specs, labels);
-    for (let i = 0; i < specs.length; i++) this.queue.push(first + i);
-    this.#dispatch();
-    return first;
+    return partition ? this.#partition(specs, labels) : this.#enqueue(specs, labels);
   }
 
   #partition(specs, labels) {

@@ -7,6 +7,7 @@ import { watchPool } from './watch.js';
 import { TiledPicture } from './mandelbrot.js';
 import { RangeBars } from './range-bars.js';
 import { countByWorker, fillLegend, plural } from './legend.js';
+import { WORKLOADS } from './workloads.js'; // the playground's words for the same checks
 
 const $ = (selector) => document.querySelector(selector);
 const [status, check, legend, canvas] = [$('#status'), $('#check'), $('#legend'), $('#picture')];
@@ -62,9 +63,7 @@ function countRanges(demo) {
     const byWorker = countByWorker(bars.ranges);
     fillLegend($('#primes-legend'), byWorker, 'range');
     canvas.setAttribute('aria-label', `Primes per range: ${total} below ${limit} in ${bars.slots} ranges`);
-    showCheck(primesCheck, bars.matches(await countPrimesBySieve(demo.pool, limit, chunk)),
-      'Every range\'s count matches the sieve on one thread.',
-      'Some range\'s count does not match the sieve on one thread.');
+    showCheck(primesCheck, bars.matches(await countPrimesBySieve(demo.pool, limit, chunk)), ...WORKLOADS.primes.checkSays);
     primesStatus.textContent = `${total.toLocaleString('en-US')} primes below ${limit.toLocaleString('en-US')}, ${bars.slots} ranges counted by ${byWorker.size} of ${workers} workers in ${Math.round(ms)} ms.`;
     demo.ranges = bars.ranges;
   });
@@ -96,9 +95,7 @@ function draw(demo) {
     const summary = `${tiles} tiles drawn by ${picture.byWorker().size} of ${workers} workers in ${Math.round(ms)} ms.`;
     status.textContent = `${summary} Checking…`;
     const whole = await renderMandelbrotWhole(pool, canvas.width, canvas.height, view);
-    showCheck(check, picture.matches(whole),
-      'The result matches one thread, pixel for pixel.',
-      'The result does not match one thread: some tile differs.');
+    showCheck(check, picture.matches(whole), ...WORKLOADS.mandelbrot.checkSays);
     status.textContent = summary;
   });
 }

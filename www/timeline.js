@@ -38,7 +38,6 @@ export class Timeline {
     // frame's draw forced a layout of the whole page per frame.
     this.width = 0;
     new ResizeObserver(([entry]) => { this.width = entry.contentRect.width; }).observe(canvas);
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.restyle());
     this.geometry = null; // where the last draw put lanes and time, for `jobAt`
   }
 

@@ -70,7 +70,10 @@ export class PoolWatch {
     this.signature = '';
     container.append(this.host);
     // The page's theme, as the playground element follows it (theme.js).
-    const applyTheme = () => { this.host.dataset.theme = resolveTheme(this.host); };
+    const applyTheme = () => {
+      this.host.dataset.theme = resolveTheme(this.host);
+      this.timeline.restyle(); // its colours are read from the theme's variables
+    };
     applyTheme();
     this.stopWatchingTheme = watchPageTheme(applyTheme);
     this.frame = requestAnimationFrame(() => this.#frame());

@@ -260,8 +260,8 @@ impl PoolCore {
         let group = std::sync::Arc::new(group); // allocated before the driver lock, not under it
         let first = self.driver.with(|_| {
             self.admit(std::iter::repeat_n(JobSpec::closure(), count as usize), count, false)?;
-            if partitioned && (self.queue.claimed() != self.queue.published() || self.partitions_pending()) {
-                return Err(PoolError::PartitionBusy);
+            if partitioned {
+                self.refuse_partition_while_busy()?;
             }
             self.events.prepare(self.queue.published() + count);
             if !labels.is_empty() {
@@ -327,9 +327,7 @@ impl PoolCore {
         let count = specs.len() as u64;
         let first = self.driver.with(|_| {
             self.admit(specs.iter().copied(), count, false)?;
-            if self.queue.claimed() != self.queue.published() || self.partitions_pending() {
-                return Err(PoolError::PartitionBusy);
-            }
+            self.refuse_partition_while_busy()?;
             self.events.prepare(self.queue.published() + count);
             // Taken from the shared queue before anyone can see them, and
             // written before any worker is given its slice.
@@ -340,6 +338,15 @@ impl PoolCore {
         })?;
         self.wake_workers();
         Ok(first)
+    }
+
+    /// A partitioned batch needs an idle shared queue and no slices left
+    /// (`PartitionBusy`). Under the driver lock.
+    fn refuse_partition_while_busy(&self) -> Result<(), PoolError> {
+        if self.queue.claimed() != self.queue.published() || self.partitions_pending() {
+            return Err(PoolError::PartitionBusy);
+        }
+        Ok(())
     }
 
     /// Gives jobs `first..first + count`, published and reserved, to the

@@ -44,13 +44,12 @@ pub fn tile_sum(index: u32) -> u64 {
 /// the same code the closures of `web_api` run, so results match.
 #[cfg(target_arch = "wasm32")]
 pub mod kernels {
-    use super::mandelbrot::{Frame, View};
+    use super::mandelbrot::Frame;
     use super::primes::{self, Ranges};
     use wasm_bindgen::prelude::*;
 
     fn frame(width: u32, height: u32, tile: u32, view: &str) -> Result<Frame, JsError> {
-        let named = View::named(view).ok_or_else(|| JsError::new(&format!("view {view:?} is not one of {}", View::NAMES.join(", "))))?;
-        Frame::new(width, height, tile, named).map_err(|message| JsError::new(&message))
+        Frame::with_view(width, height, tile, view).map_err(|message| JsError::new(&message))
     }
 
     /// Tile `index` of the picture, RGBA, as `renderMandelbrot`'s jobs draw it.
@@ -82,7 +81,7 @@ pub mod kernels {
 
 #[cfg(all(target_arch = "wasm32", feature = "threads"))]
 pub mod web_api {
-    use super::mandelbrot::{Frame, View};
+    use super::mandelbrot::Frame;
     use super::primes::{self, Ranges};
     use super::tile_sum;
     use js_sys::{Array, Object, Reflect};
@@ -201,8 +200,7 @@ pub mod web_api {
     }
 
     fn frame(width: u32, height: u32, tile: u32, view: &str) -> Result<Frame, JsValue> {
-        let named = View::named(view).ok_or_else(|| out_of_range(&format!("view {view:?} is not one of {}", View::NAMES.join(", "))))?;
-        Frame::new(width, height, tile, named).map_err(|message| out_of_range(&message))
+        Frame::with_view(width, height, tile, view).map_err(|message| out_of_range(&message))
     }
 
     /// Draws the Mandelbrot set on `pool`, one closure per tile, labelled

@@ -68,6 +68,13 @@ impl Frame {
         Ok(Frame { width, height, tile, view })
     }
 
+    /// `new` for a view given by name (`View::NAMES`): what the page's
+    /// exports and the fallback's kernels both take.
+    pub fn with_view(width: u32, height: u32, tile: u32, view: &str) -> Result<Frame, String> {
+        let named = View::named(view).ok_or_else(|| format!("view {view:?} is not one of {}", View::NAMES.join(", ")))?;
+        Frame::new(width, height, tile, named)
+    }
+
     pub fn columns(&self) -> u32 {
         self.width.div_ceil(self.tile)
     }
