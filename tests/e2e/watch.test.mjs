@@ -28,6 +28,8 @@ test('the views show an app\'s own pool: log, lanes, counters, resize and trace;
   }));
   await page.getByRole('button', { name: 'Queue 40 jobs' }).click();
   await page.getByRole('button', { name: 'One worker more' }).click();
+  // The new worker must be running before the second batch, or the two others may take it all (seen under CI load).
+  await waitFor(page, 'the third worker to run its loop', () => window.poolscopeWatchDemo.pool.counters().liveWorkers === 3);
   await page.getByRole('button', { name: 'Queue 40 jobs' }).click();
   await waitFor(page, '80 jobs in the log', () => {
     const log = document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"] ol');
