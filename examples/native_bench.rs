@@ -83,12 +83,24 @@ mod native {
         let start = Instant::now();
         let results = f();
         let seconds = start.elapsed().as_secs_f64();
-        assert_eq!((results.len() as u64, results.iter().sum::<u64>()), (CLOSURES, expected_sum()), "every result, in order");
+        assert_eq!(
+            (results.len() as u64, results.iter().sum::<u64>()),
+            (CLOSURES, expected_sum()),
+            "every result, in order"
+        );
         seconds
     }
 
     fn poolscope_closures(pool: &Pool) -> f64 {
-        timed(|| pool.map(0..CLOSURES, work).unwrap().join_all().unwrap().into_iter().map(|r| r.unwrap()).collect())
+        timed(|| {
+            pool.map(0..CLOSURES, work)
+                .unwrap()
+                .join_all()
+                .unwrap()
+                .into_iter()
+                .map(|r| r.unwrap())
+                .collect()
+        })
     }
 
     fn rayon_par_iter(pool: &rayon::ThreadPool) -> f64 {

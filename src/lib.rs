@@ -24,10 +24,10 @@ pub mod web;
 pub mod web_fallback;
 
 pub use crate::core::error::{JobError, PoolError};
-pub use crate::core::handle::{Batch, JobHandle};
-pub use crate::core::task::MAX_LABEL_BYTES;
 pub use crate::core::events::{Event, TraceRead, DEFAULT_TRACE_CAPACITY, EVENT_FIELDS, MAX_TRACE_CAPACITY};
-pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome};
 pub use crate::core::failure::{current_job, Failure};
+pub use crate::core::handle::{Batch, JobHandle};
+pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome};
 pub use crate::core::pool::{Counters, PoolOptions, MAX_JOBS, MAX_WORKERS};
+pub use crate::core::task::MAX_LABEL_BYTES;
 pub use crate::core::workers::WorkerStats;

@@ -54,7 +54,11 @@ impl Pool {
             });
             (stop, handle)
         });
-        let pool = Pool { core, threads, watchdog };
+        let pool = Pool {
+            core,
+            threads,
+            watchdog,
+        };
         pool.resize(size)?;
         Ok(pool)
     }
@@ -120,7 +124,12 @@ impl Pool {
     /// let tiles = pool.map_labeled(0..4u32, |t| format!("tile {t}"), |t| t * t).unwrap();
     /// assert_eq!(pool.label(tiles.jobs()[3]).as_deref(), Some("tile 3"));
     /// ```
-    pub fn map_labeled<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: impl Fn(&I) -> String, f: F) -> Result<Batch<T>, PoolError>
+    pub fn map_labeled<I, T, F>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+        label: impl Fn(&I) -> String,
+        f: F,
+    ) -> Result<Batch<T>, PoolError>
     where
         I: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
@@ -141,7 +150,12 @@ impl Pool {
     /// let squares: Vec<u32> = slices.join_all().unwrap().into_iter().map(Result::unwrap).collect();
     /// assert_eq!(squares, [0, 1, 4, 9]);
     /// ```
-    pub fn map_partitioned<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: impl Fn(&I) -> String, f: F) -> Result<Batch<T>, PoolError>
+    pub fn map_partitioned<I, T, F>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+        label: impl Fn(&I) -> String,
+        f: F,
+    ) -> Result<Batch<T>, PoolError>
     where
         I: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
@@ -204,7 +218,10 @@ impl Pool {
 
     /// Grows at once; shrinking lets retiring workers finish their job first.
     pub fn resize(&self, size: usize) -> Result<(), PoolError> {
-        self.threads.lock().unwrap_or_else(|e| e.into_inner()).retain(|t| !t.is_finished());
+        self.threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|t| !t.is_finished());
         for id in self.core.resize(size)? {
             spawn_worker(&self.core, &self.threads, id);
         }
@@ -273,7 +290,12 @@ impl Pool {
 
     /// Worker threads not yet ended.
     pub fn live_threads(&self) -> usize {
-        self.threads.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|t| !t.is_finished()).count()
+        self.threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|t| !t.is_finished())
+            .count()
     }
 
     /// Appends the events from `cursor` on (see `EVENT_FIELDS`); returns

@@ -32,7 +32,10 @@ pub fn cpu_work(job: f64, iterations: f64) -> u32 {
 pub fn fail_job(job: f64) {
     std::panic::set_hook(Box::new(|info| {
         let payload = info.payload();
-        let message = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()));
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()));
         report_panic(message.as_deref().unwrap_or("panicked"));
     }));
     panic!("job {} was set to fail", job as u64);

@@ -5,8 +5,8 @@
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{JobKind, Outcome};
 use crate::core::pool::PoolOptions;
-use crate::native::Pool;
 use crate::core::tests::{deadline, idle, running};
+use crate::native::Pool;
 use crate::{JobError, PoolError, MAX_LABEL_BYTES};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -56,7 +56,6 @@ impl Gate {
     }
 }
 
-
 fn events(pool: &Pool) -> Vec<f64> {
     let mut events = Vec::new();
     assert_eq!(pool.read_events(0, &mut events).missed, 0, "the trace kept every event");
@@ -70,11 +69,16 @@ fn spawn_gives_the_closures_value_as_a_future_and_by_join() {
     let handle = pool.spawn(|| 6 * 7).unwrap();
     assert_eq!(handle.job(), 1);
     assert_eq!(block_on(handle), Ok(42));
-    assert_eq!(pool.spawn(|| "joined".to_string()).unwrap().join(), Ok("joined".to_string()));
+    assert_eq!(
+        pool.spawn(|| "joined".to_string()).unwrap().join(),
+        Ok("joined".to_string())
+    );
     idle(&pool);
     let events = events(&pool);
     assert_eq!(events.len(), 2 * EVENT_FIELDS.len());
-    assert!(events.chunks(EVENT_FIELDS.len()).all(|e| e[2] == JobKind::Closure as u8 as f64 && e[6] == 0.0));
+    assert!(events
+        .chunks(EVENT_FIELDS.len())
+        .all(|e| e[2] == JobKind::Closure as u8 as f64 && e[6] == 0.0));
     assert_eq!(pool.counters().completed, 2);
 }
 
@@ -103,16 +107,28 @@ fn a_partitioned_map_runs_each_slice_on_its_own_worker() {
     let first = gate.closure(());
     let first = std::sync::Mutex::new(Some(first));
     let batch = pool
-        .map_partitioned(0..6u32, |i| format!("part {i}"), move |i| {
-            if i == 0 {
-                (first.lock().unwrap().take().unwrap())();
-            }
-            i
-        })
+        .map_partitioned(
+            0..6u32,
+            |i| format!("part {i}"),
+            move |i| {
+                if i == 0 {
+                    (first.lock().unwrap().take().unwrap())();
+                }
+                i
+            },
+        )
         .unwrap();
-    assert_eq!(pool.resize(3), Err(PoolError::PartitionFixed), "slices are fixed while jobs are left");
+    assert_eq!(
+        pool.resize(3),
+        Err(PoolError::PartitionFixed),
+        "slices are fixed while jobs are left"
+    );
     let later = pool.map_partitioned(0..2u32, |i| format!("late {i}"), |i| i);
-    assert_eq!(later.err(), Some(PoolError::PartitionBusy), "one partitioned batch at a time");
+    assert_eq!(
+        later.err(),
+        Some(PoolError::PartitionBusy),
+        "one partitioned batch at a time"
+    );
     // Worker 2 finishes its slice; jobs 2 and 3 wait behind job 1 all the same.
     while pool.counters().completed < 3 {
         std::thread::sleep(Duration::from_millis(1));
@@ -146,10 +162,18 @@ fn map_gives_results_as_jobs_finish_without_waiting_for_the_batch() {
     let mut order = Vec::new();
     for (turn, opened) in [3, 1, 0, 2].into_iter().enumerate() {
         gates[opened].store(true, Ordering::Release);
-        let next = if turn % 2 == 0 { batch.join_next().unwrap() } else { block_on(batch.next_finished()) };
+        let next = if turn % 2 == 0 {
+            batch.join_next().unwrap()
+        } else {
+            block_on(batch.next_finished())
+        };
         let (index, result) = next.unwrap();
         assert_eq!(result, Ok(index));
-        assert_eq!(batch.finished(), turn + 1, "item {index} came while the others still ran");
+        assert_eq!(
+            batch.finished(),
+            turn + 1,
+            "item {index} came while the others still ran"
+        );
         order.push(index);
     }
     assert_eq!(order, [3, 1, 0, 2], "each result came as its job finished");
@@ -171,7 +195,11 @@ fn a_slow_closure_holds_back_at_most_the_rest_of_its_run() {
             if i == 0 {
                 let limit = Instant::now() + Duration::from_secs(20);
                 while counted.load(Ordering::Acquire) < JOBS - 1 - held_back {
-                    assert!(Instant::now() < limit, "jobs still waiting behind the slow one: {}", JOBS - 1 - counted.load(Ordering::Acquire));
+                    assert!(
+                        Instant::now() < limit,
+                        "jobs still waiting behind the slow one: {}",
+                        JOBS - 1 - counted.load(Ordering::Acquire)
+                    );
                     std::thread::sleep(Duration::from_millis(1));
                 }
             } else {
@@ -181,7 +209,11 @@ fn a_slow_closure_holds_back_at_most_the_rest_of_its_run() {
         })
         .unwrap();
     let results = batch.join_all().unwrap();
-    assert_eq!(results, (0..JOBS).map(Ok).collect::<Vec<_>>(), "every job once, the slow one included");
+    assert_eq!(
+        results,
+        (0..JOBS).map(Ok).collect::<Vec<_>>(),
+        "every job once, the slow one included"
+    );
 }
 
 #[test]
@@ -195,8 +227,17 @@ fn a_pool_dropped_with_closures_queued_tells_each_handle() {
     let batch = core.map(0..3u64, None, false, |n| n).unwrap();
     drop(core);
     assert_eq!(one.join(), Err(JobError::PoolStopped { job: 1 }));
-    assert_eq!(batch.join_all().unwrap(), (2..=4).map(|job| Err(JobError::PoolStopped { job })).collect::<Vec<_>>());
-    assert_eq!(Arc::strong_count(&captured), 1, "the closure that never ran was dropped");
+    assert_eq!(
+        batch.join_all().unwrap(),
+        (2..=4)
+            .map(|job| Err(JobError::PoolStopped { job }))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        Arc::strong_count(&captured),
+        1,
+        "the closure that never ran was dropped"
+    );
 }
 
 #[test]
@@ -205,15 +246,29 @@ fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_els
     let pool = Pool::new(2).unwrap();
     let captured = Arc::new(());
     let witness = Arc::clone(&captured);
-    let failing = pool.spawn(move || {
-        let _keep = witness;
-        panic!("tile 7 was too hard")
-    })
-    .unwrap();
+    let failing = pool
+        .spawn(move || {
+            let _keep = witness;
+            panic!("tile 7 was too hard")
+        })
+        .unwrap();
     let others = pool.map(0..100u32, |n| n + 1).unwrap();
-    assert_eq!(failing.join(), Err(JobError::Panicked { job: 1, message: "tile 7 was too hard".to_string() }));
-    assert_eq!(others.join_all().unwrap(), (0..100u32).map(|n| Ok(n + 1)).collect::<Vec<_>>());
-    assert_eq!(Arc::strong_count(&captured), 1, "native threads unwind: the captured values were dropped");
+    assert_eq!(
+        failing.join(),
+        Err(JobError::Panicked {
+            job: 1,
+            message: "tile 7 was too hard".to_string()
+        })
+    );
+    assert_eq!(
+        others.join_all().unwrap(),
+        (0..100u32).map(|n| Ok(n + 1)).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        Arc::strong_count(&captured),
+        1,
+        "native threads unwind: the captured values were dropped"
+    );
     idle(&pool);
     let counters = pool.counters();
     assert_eq!((counters.completed, counters.failed), (100, 1));
@@ -222,8 +277,16 @@ fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_els
 
 #[test]
 fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thread_takes_its_place() {
-    let _deadline = deadline("a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thread_takes_its_place");
-    let pool = Pool::with_options(1, PoolOptions { job_timeout_ms: Some(100.0), ..PoolOptions::default() }).unwrap();
+    let _deadline =
+        deadline("a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thread_takes_its_place");
+    let pool = Pool::with_options(
+        1,
+        PoolOptions {
+            job_timeout_ms: Some(100.0),
+            ..PoolOptions::default()
+        },
+    )
+    .unwrap();
     let finished = Arc::new(AtomicUsize::new(0));
     let ran_on = Arc::clone(&finished);
     let gate = Gate::default();
@@ -241,12 +304,20 @@ fn a_closure_past_the_timeout_is_reported_at_once_and_runs_on_while_another_thre
         other => panic!("{other:?}"),
     }
     assert_eq!(next.join(), Ok("next"), "the replacement thread took the next job");
-    assert_eq!(finished.load(Ordering::SeqCst), 0, "the closure was not interrupted: it is still running");
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        0,
+        "the closure was not interrupted: it is still running"
+    );
     gate.open();
     idle(&pool);
     assert_eq!((pool.counters().timed_out, pool.counters().completed), (1, 1));
     drop(pool); // joins every thread, the old one too
-    assert_eq!(finished.load(Ordering::SeqCst), 1, "it ran to its end; its value was dropped");
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        1,
+        "it ran to its end; its value was dropped"
+    );
 }
 
 #[test]
@@ -259,7 +330,12 @@ fn cancel_and_stop_tell_each_waiting_closure_how_it_ended() {
     let waiting = pool.map(0..3u32, |n| n).unwrap();
     assert_eq!(pool.cancel(), 3);
     let jobs = waiting.jobs();
-    assert_eq!(waiting.join_all().unwrap(), jobs.iter().map(|&job| Err(JobError::Cancelled { job })).collect::<Vec<_>>());
+    assert_eq!(
+        waiting.join_all().unwrap(),
+        jobs.iter()
+            .map(|&job| Err(JobError::Cancelled { job }))
+            .collect::<Vec<_>>()
+    );
     gate.open();
     assert_eq!(blocker.join(), Ok(()));
     let gate = Gate::default();
@@ -271,7 +347,11 @@ fn cancel_and_stop_tell_each_waiting_closure_how_it_ended() {
     gate.open();
     assert_eq!(held.join(), Ok(1), "a job taken before the stop finishes");
     assert_eq!(never.join(), Err(JobError::PoolStopped { job: never_job }));
-    assert_eq!(pool.spawn(|| 3).unwrap_err(), PoolError::PoolStopped, "a stopped pool takes no closure");
+    assert_eq!(
+        pool.spawn(|| 3).unwrap_err(),
+        PoolError::PoolStopped,
+        "a stopped pool takes no closure"
+    );
 }
 
 #[test]
@@ -295,7 +375,10 @@ fn closures_stay_exactly_once_across_resizes_during_a_batch() {
     }
     gate.open();
     let results = batch.join_all().unwrap();
-    assert!(results.iter().enumerate().all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
+    assert!(results
+        .iter()
+        .enumerate()
+        .all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
     idle(&pool);
     let mut seen = vec![0u8; 50_001];
     let mut workers = std::collections::HashSet::new();
@@ -313,7 +396,11 @@ fn a_closure_that_captures_a_large_vec_returns_another() {
     let _deadline = deadline("a_closure_that_captures_a_large_vec_returns_another");
     let pool = Pool::new(2).unwrap();
     let input: Vec<u32> = (0..4_000_000).collect();
-    let reversed = pool.spawn(move || input.into_iter().rev().map(|x| x * 2).collect::<Vec<u32>>()).unwrap().join().unwrap();
+    let reversed = pool
+        .spawn(move || input.into_iter().rev().map(|x| x * 2).collect::<Vec<u32>>())
+        .unwrap()
+        .join()
+        .unwrap();
     assert_eq!(reversed.len(), 4_000_000);
     assert_eq!((reversed[0], reversed[3_999_999]), (7_999_998, 0));
 }
@@ -326,21 +413,45 @@ fn bad_input_is_named_and_loses_nothing() {
     // A label over the limit is refused, not cut: 10 MB and one byte too many.
     for len in [10_000_000, MAX_LABEL_BYTES + 1] {
         let label = "x".repeat(len);
-        assert_eq!(pool.spawn_labeled(&label, || ()).unwrap_err(), PoolError::LabelTooLong { len, max: MAX_LABEL_BYTES });
+        assert_eq!(
+            pool.spawn_labeled(&label, || ()).unwrap_err(),
+            PoolError::LabelTooLong {
+                len,
+                max: MAX_LABEL_BYTES
+            }
+        );
     }
     let labeled = pool.spawn_labeled(&"y".repeat(MAX_LABEL_BYTES), || ()).unwrap();
-    assert_eq!(pool.label(labeled.job()).map(|label| label.len()), Some(MAX_LABEL_BYTES));
+    assert_eq!(
+        pool.label(labeled.job()).map(|label| label.len()),
+        Some(MAX_LABEL_BYTES)
+    );
     assert_eq!(pool.label(kept.job()), None);
     assert_eq!(pool.label(999), None);
     // A labelled map with one label too long queues none of its jobs.
     let submitted = pool.counters().submitted;
-    let long = |&n: &usize| if n == 2 { "z".repeat(MAX_LABEL_BYTES + 1) } else { format!("item {n}") };
-    assert_eq!(pool.map_labeled(0..4usize, long, |n| n).unwrap_err(), PoolError::LabelTooLong { len: MAX_LABEL_BYTES + 1, max: MAX_LABEL_BYTES });
+    let long = |&n: &usize| {
+        if n == 2 {
+            "z".repeat(MAX_LABEL_BYTES + 1)
+        } else {
+            format!("item {n}")
+        }
+    };
+    assert_eq!(
+        pool.map_labeled(0..4usize, long, |n| n).unwrap_err(),
+        PoolError::LabelTooLong {
+            len: MAX_LABEL_BYTES + 1,
+            max: MAX_LABEL_BYTES
+        }
+    );
     assert_eq!(pool.counters().submitted, submitted, "nothing of the batch was queued");
     let tiles = pool.map_labeled(0..3usize, |n| format!("tile {n},0"), |n| n).unwrap();
     let jobs = tiles.jobs();
     assert_eq!(tiles.join_all().unwrap(), [Ok(0), Ok(1), Ok(2)]);
-    assert_eq!(jobs.iter().map(|&job| pool.label(job).unwrap()).collect::<Vec<_>>(), ["tile 0,0", "tile 1,0", "tile 2,0"]);
+    assert_eq!(
+        jobs.iter().map(|&job| pool.label(job).unwrap()).collect::<Vec<_>>(),
+        ["tile 0,0", "tile 1,0", "tile 2,0"]
+    );
     // A map over nothing is an empty batch, finished at once.
     let empty = pool.map(Vec::<u8>::new(), |n| n).unwrap();
     assert!(empty.is_empty());
@@ -351,12 +462,25 @@ fn bad_input_is_named_and_loses_nothing() {
     let mut twice = pool.spawn(|| 5).unwrap();
     assert_eq!(block_on(&mut twice), Ok(5));
     assert_eq!(block_on(&mut twice), Err(JobError::ResultTaken { job: twice.job() }));
-    assert_eq!(twice.try_result(), Some(Err(JobError::ResultTaken { job: twice.job() })));
+    assert_eq!(
+        twice.try_result(),
+        Some(Err(JobError::ResultTaken { job: twice.job() }))
+    );
     assert_eq!(kept.join(), Ok("kept"));
     assert_eq!(labeled.join(), Ok(()));
     // A bounded queue refuses a batch it has no room for, queuing none of it.
-    let bounded = Pool::with_options(1, PoolOptions { capacity: Some(3), ..PoolOptions::default() }).unwrap();
+    let bounded = Pool::with_options(
+        1,
+        PoolOptions {
+            capacity: Some(3),
+            ..PoolOptions::default()
+        },
+    )
+    .unwrap();
     let _busy = bounded.spawn(|| std::thread::sleep(Duration::from_millis(50))).unwrap();
-    assert!(matches!(bounded.map(0..10, |n| n).unwrap_err(), PoolError::QueueFull { requested: 10, .. }));
+    assert!(matches!(
+        bounded.map(0..10, |n| n).unwrap_err(),
+        PoolError::QueueFull { requested: 10, .. }
+    ));
     assert_eq!(bounded.counters().submitted, 1);
 }

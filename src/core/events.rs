@@ -36,7 +36,9 @@ pub struct Event {
 }
 
 /// Numbers per event in `EventLog::read_flat`, in this order.
-pub const EVENT_FIELDS: [&str; 8] = ["job", "worker", "kind", "queued", "started", "finished", "outcome", "value"];
+pub const EVENT_FIELDS: [&str; 8] = [
+    "job", "worker", "kind", "queued", "started", "finished", "outcome", "value",
+];
 
 /// Events the trace keeps by default: 65,536 (3 MB).
 pub const DEFAULT_TRACE_CAPACITY: u64 = 1 << 16;
@@ -87,7 +89,12 @@ impl EventLog {
     pub fn new(capacity: u64) -> EventLog {
         let segments = (capacity.clamp(1, MAX_TRACE_CAPACITY) as usize).div_ceil(SEGMENT);
         let slots = Segmented::new(segments);
-        EventLog { capacity: slots.reach() as u64, slots, prepared: AtomicU64::new(0), reserved: OwnLine::default() }
+        EventLog {
+            capacity: slots.reach() as u64,
+            slots,
+            prepared: AtomicU64::new(0),
+            reserved: OwnLine::default(),
+        }
     }
 
     /// How many events the trace keeps.
@@ -135,7 +142,10 @@ impl EventLog {
             }
             // An older event half written: a few stores to wait for.
             if stamp & WRITING == 0
-                && slot.stamp.compare_exchange_weak(stamp, mine | WRITING, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+                && slot
+                    .stamp
+                    .compare_exchange_weak(stamp, mine | WRITING, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok()
             {
                 break;
             }
@@ -144,7 +154,8 @@ impl EventLog {
         }
         std::sync::atomic::fence(Ordering::Release); // readers see WRITING before any new field
         slot.job.store(event.job, Ordering::Relaxed);
-        let tags = event.worker as u64 | (event.kind as u64) << 8 | (event.outcome as u64) << 16 | (event.value as u64) << 32;
+        let tags =
+            event.worker as u64 | (event.kind as u64) << 8 | (event.outcome as u64) << 16 | (event.value as u64) << 32;
         slot.tags.store(tags, Ordering::Relaxed);
         slot.queued_ms.store(event.queued_ms.to_bits(), Ordering::Relaxed);
         slot.started_ms.store(event.started_ms.to_bits(), Ordering::Relaxed);
@@ -162,7 +173,10 @@ impl EventLog {
     pub fn read_flat(&self, cursor: u64, limit: u64, out: &mut Vec<f64>) -> TraceRead {
         let reserved = self.reserved.load(Ordering::Acquire);
         let oldest = reserved.saturating_sub(self.capacity);
-        let mut read = TraceRead { cursor: cursor.max(oldest), missed: oldest.saturating_sub(cursor) };
+        let mut read = TraceRead {
+            cursor: cursor.max(oldest),
+            missed: oldest.saturating_sub(cursor),
+        };
         let mut taken = 0;
         while read.cursor < reserved && taken < limit {
             let slot = self.slot(read.cursor);
@@ -205,7 +219,16 @@ mod tests {
     use super::*;
 
     fn event(job: u64) -> Event {
-        Event { job, worker: 1, kind: JobKind::Noop, queued_ms: 0.0, started_ms: 1.0, finished_ms: 2.0, outcome: Outcome::Completed, value: 0 }
+        Event {
+            job,
+            worker: 1,
+            kind: JobKind::Noop,
+            queued_ms: 0.0,
+            started_ms: 1.0,
+            finished_ms: 2.0,
+            outcome: Outcome::Completed,
+            value: 0,
+        }
     }
 
     fn jobs(flat: &[f64]) -> Vec<u64> {
@@ -226,7 +249,11 @@ mod tests {
             seen.extend(jobs(&out));
         }
         assert_eq!(seen, (1..=15_000).collect::<Vec<_>>());
-        assert_eq!(trace.bytes(), SEGMENT * std::mem::size_of::<EventSlot>(), "one segment, reused");
+        assert_eq!(
+            trace.bytes(),
+            SEGMENT * std::mem::size_of::<EventSlot>(),
+            "one segment, reused"
+        );
     }
 
     #[test]
@@ -236,8 +263,18 @@ mod tests {
         (1..=10_000).for_each(|job| trace.push(event(job)));
         let mut out = Vec::new();
         let read = trace.read_flat(0, u64::MAX, &mut out);
-        assert_eq!(read, TraceRead { cursor: 10_000, missed: 10_000 - SEGMENT as u64 });
-        assert_eq!(jobs(&out), ((10_000 - SEGMENT as u64 + 1)..=10_000).collect::<Vec<_>>(), "the newest events, whole");
+        assert_eq!(
+            read,
+            TraceRead {
+                cursor: 10_000,
+                missed: 10_000 - SEGMENT as u64
+            }
+        );
+        assert_eq!(
+            jobs(&out),
+            ((10_000 - SEGMENT as u64 + 1)..=10_000).collect::<Vec<_>>(),
+            "the newest events, whole"
+        );
     }
 
     #[test]
@@ -250,7 +287,17 @@ mod tests {
         trace.write(late, event(1)); // returns at once: lapped
         let mut out = Vec::new();
         let read = trace.read_flat(0, u64::MAX, &mut out);
-        assert_eq!(read, TraceRead { cursor: ring + 1, missed: 1 });
-        assert_eq!(jobs(&out), (2..=ring + 1).collect::<Vec<_>>(), "the newest events, none overwritten by the late one");
+        assert_eq!(
+            read,
+            TraceRead {
+                cursor: ring + 1,
+                missed: 1
+            }
+        );
+        assert_eq!(
+            jobs(&out),
+            (2..=ring + 1).collect::<Vec<_>>(),
+            "the newest events, none overwritten by the late one"
+        );
     }
 }

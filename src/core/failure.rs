@@ -25,7 +25,12 @@ std::thread_local! {
 pub(crate) struct RunningJob<'a>(std::marker::PhantomData<&'a Group>);
 
 impl<'a> RunningJob<'a> {
-    pub(crate) fn enter(core: &'a PoolCore, job: u64, worker: u32, closure: Option<(&'a Group, usize)>) -> RunningJob<'a> {
+    pub(crate) fn enter(
+        core: &'a PoolCore,
+        job: u64,
+        worker: u32,
+        closure: Option<(&'a Group, usize)>,
+    ) -> RunningJob<'a> {
         let (group, index) = closure.map_or((std::ptr::null(), 0), |(group, index)| (group as *const Group, index));
         RUNNING.with(|r| r.set(Some((core as *const PoolCore, job, worker, group, index))));
         RunningJob(std::marker::PhantomData)
@@ -71,8 +76,14 @@ pub(crate) fn install_hook() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| match RUNNING.with(Cell::get) {
             // SAFETY: `RunningJob` sets these only while the worker holds the core and the group.
-            Some((core, job, worker, group, index)) => unsafe { &*core }
-                .record_failure(Failure { job, worker, message: message(info) }, unsafe { group.as_ref() }.map(|group| (group, index))),
+            Some((core, job, worker, group, index)) => unsafe { &*core }.record_failure(
+                Failure {
+                    job,
+                    worker,
+                    message: message(info),
+                },
+                unsafe { group.as_ref() }.map(|group| (group, index)),
+            ),
             None => previous(info),
         }));
     });

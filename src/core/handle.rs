@@ -39,7 +39,10 @@ struct WakerSlot {
 
 impl Default for WakerSlot {
     fn default() -> Self {
-        WakerSlot { waker: SpinLock::new(None), set: AtomicBool::new(false) }
+        WakerSlot {
+            waker: SpinLock::new(None),
+            set: AtomicBool::new(false),
+        }
     }
 }
 
@@ -219,7 +222,11 @@ impl<T: Send> ResultCell<T> {
     /// The closure returned `value`. Dropped if the job was already
     /// settled (it timed out meanwhile).
     fn put(&self, value: T) {
-        if self.state.compare_exchange(EMPTY, WRITING, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+        if self
+            .state
+            .compare_exchange(EMPTY, WRITING, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
             // SAFETY: `WRITING` is ours.
             unsafe { *self.value.get() = Some(value) };
             self.state.store(PUT, Ordering::Release);
@@ -236,13 +243,18 @@ impl<T: Send> ResultCell<T> {
 
     /// The result if it is settled; `ResultTaken` if it was taken before.
     fn try_take(&self, job: impl Fn() -> u64) -> Option<Result<T, JobError>> {
-        match self.state.compare_exchange(SETTLED, TAKEN, Ordering::Acquire, Ordering::Acquire) {
+        match self
+            .state
+            .compare_exchange(SETTLED, TAKEN, Ordering::Acquire, Ordering::Acquire)
+        {
             // SAFETY: `TAKEN` is ours, and whoever settled is done writing.
-            Ok(_) => Some(match unsafe { ((*self.error.get()).take(), (*self.value.get()).take()) } {
-                (Some(error), _) => Err(error),
-                (None, Some(value)) => Ok(value),
-                (None, None) => Err(JobError::ResultTaken { job: job() }),
-            }),
+            Ok(_) => Some(
+                match unsafe { ((*self.error.get()).take(), (*self.value.get()).take()) } {
+                    (Some(error), _) => Err(error),
+                    (None, Some(value)) => Ok(value),
+                    (None, None) => Err(JobError::ResultTaken { job: job() }),
+                },
+            ),
             Err(TAKEN) => Some(Err(JobError::ResultTaken { job: job() })),
             Err(_) => None,
         }
@@ -278,7 +290,11 @@ impl<T: Send> ResultCell<T> {
     }
 
     fn publish(&self) {
-        if self.state.compare_exchange(PUT, WRITING, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+        if self
+            .state
+            .compare_exchange(PUT, WRITING, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
             self.settle();
         }
     }
@@ -289,7 +305,11 @@ impl<T: Send> ResultCell<T> {
                 // The closure may be writing its value right now (it ran past its timeout): wait.
                 WRITING => std::hint::spin_loop(),
                 state @ (EMPTY | PUT) => {
-                    if self.state.compare_exchange(state, WRITING, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+                    if self
+                        .state
+                        .compare_exchange(state, WRITING, Ordering::Acquire, Ordering::Relaxed)
+                        .is_ok()
+                    {
                         // SAFETY: `WRITING` is ours.
                         unsafe {
                             *self.value.get() = None; // a value that arrived too late
@@ -367,7 +387,9 @@ impl<T: Send> Future for JobHandle<T> {
 
 impl<T> std::fmt::Debug for JobHandle<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JobHandle").field("job", &self.results.first_job.load(Ordering::Relaxed)).finish()
+        f.debug_struct("JobHandle")
+            .field("job", &self.results.first_job.load(Ordering::Relaxed))
+            .finish()
     }
 }
 
@@ -479,13 +501,18 @@ impl<T: Send> Batch<T> {
         }
         order.blocked_for_all.fetch_sub(1, Ordering::SeqCst);
         let results = &self.results;
-        Ok((0..self.len()).map(|index| results.cells[index].join(|| results.job(index))).collect()) // all settled: none waits
+        Ok((0..self.len())
+            .map(|index| results.cells[index].join(|| results.job(index)))
+            .collect()) // all settled: none waits
     }
 }
 
 impl<T> std::fmt::Debug for Batch<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Batch").field("len", &self.results.cells.len()).field("cursor", &self.cursor).finish()
+        f.debug_struct("Batch")
+            .field("len", &self.results.cells.len())
+            .field("cursor", &self.cursor)
+            .finish()
     }
 }
 
@@ -526,6 +553,14 @@ impl<T: Send> Future for InOrder<T> {
             }
         }
         let results = &self.batch.results;
-        Poll::Ready((0..self.batch.len()).map(|index| results.take(index).unwrap_or(Err(JobError::ResultTaken { job: results.job(index) }))).collect())
+        Poll::Ready(
+            (0..self.batch.len())
+                .map(|index| {
+                    results.take(index).unwrap_or(Err(JobError::ResultTaken {
+                        job: results.job(index),
+                    }))
+                })
+                .collect(),
+        )
     }
 }

@@ -39,7 +39,10 @@ impl JobKind {
         if value == JobKind::Closure as u8 {
             return JobKind::Closure;
         }
-        Self::ALL.into_iter().find(|k| *k as u8 == value).unwrap_or(JobKind::Noop)
+        Self::ALL
+            .into_iter()
+            .find(|k| *k as u8 == value)
+            .unwrap_or(JobKind::Noop)
     }
 }
 
@@ -72,7 +75,11 @@ const MICROS_MASK: u64 = FAIL_BIT - 1;
 
 impl JobSpec {
     pub fn new(kind: JobKind, cost_ms: f64) -> JobSpec {
-        JobSpec { kind, cost_ms, fail: false }
+        JobSpec {
+            kind,
+            cost_ms,
+            fail: false,
+        }
     }
 
     pub fn failing(self) -> JobSpec {
@@ -261,7 +268,11 @@ mod tests {
     #[test]
     fn work_checked_for_stop_gives_the_same_checksum_or_stops() {
         for iterations in [0, 1, (1 << 14) - 1, 1 << 14, (1 << 14) + 1, 100_000] {
-            assert_eq!(cpu_checksum_until(9, iterations, &|| false), Some(cpu_checksum(9, iterations)), "{iterations} rounds");
+            assert_eq!(
+                cpu_checksum_until(9, iterations, &|| false),
+                Some(cpu_checksum(9, iterations)),
+                "{iterations} rounds"
+            );
         }
         assert_eq!(cpu_checksum_until(9, 100_000, &|| true), None);
         let checks = std::cell::Cell::new(0);
@@ -269,10 +280,24 @@ mod tests {
             checks.set(checks.get() + 1);
             checks.get() == 3
         };
-        assert_eq!(cpu_checksum_until(9, 1 << 20, &stop_on_third), None, "stops at the third check");
+        assert_eq!(
+            cpu_checksum_until(9, 1 << 20, &stop_on_third),
+            None,
+            "stops at the third check"
+        );
         assert_eq!(checks.get(), 3);
         let sleep_stopped = sys::now_ms();
-        assert_eq!(run(2, JobSpec::new(JobKind::Sleep, 10_000.0), Some(&|| sys::now_ms() - sleep_stopped > 20.0)), None);
-        assert!(sys::now_ms() - sleep_stopped < 5_000.0, "a stopped sleep job ended at its next check");
+        assert_eq!(
+            run(
+                2,
+                JobSpec::new(JobKind::Sleep, 10_000.0),
+                Some(&|| sys::now_ms() - sleep_stopped > 20.0)
+            ),
+            None
+        );
+        assert!(
+            sys::now_ms() - sleep_stopped < 5_000.0,
+            "a stopped sleep job ended at its next check"
+        );
     }
 }

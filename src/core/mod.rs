@@ -30,6 +30,6 @@ pub mod task;
 pub mod workers;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests;
-#[cfg(all(test, not(target_arch = "wasm32")))]
 mod closure_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

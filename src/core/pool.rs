@@ -4,12 +4,12 @@
 //! beside this file explains why every job runs exactly once.
 
 use super::error::{JobError, PoolError};
-use super::task::Group;
 use super::events::{Event, EventLog, TraceRead, DEFAULT_TRACE_CAPACITY, MAX_TRACE_CAPACITY};
 use super::failure::{self, Failure};
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
 use super::queue::JobQueue;
 use super::sync::{OwnLine, SpinLock};
+use super::task::Group;
 use super::workers::WorkerSlot;
 use crate::sys;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -50,12 +50,18 @@ impl PoolOptions {
     pub fn check(&self) -> Result<(), PoolError> {
         if let Some(capacity) = self.capacity {
             if !(1..=MAX_JOBS).contains(&capacity) {
-                return Err(PoolError::InvalidCapacity { value: capacity, max: MAX_JOBS });
+                return Err(PoolError::InvalidCapacity {
+                    value: capacity,
+                    max: MAX_JOBS,
+                });
             }
         }
         if let Some(events) = self.trace_capacity {
             if !(1..=MAX_TRACE_CAPACITY).contains(&events) {
-                return Err(PoolError::InvalidTraceCapacity { value: events, max: MAX_TRACE_CAPACITY });
+                return Err(PoolError::InvalidTraceCapacity {
+                    value: events,
+                    max: MAX_TRACE_CAPACITY,
+                });
             }
         }
         if self.jobs_per_worker == Some(0) {
@@ -63,7 +69,10 @@ impl PoolOptions {
         }
         if let Some(timeout) = self.job_timeout_ms {
             if !(timeout > 0.0 && timeout <= MAX_TIMEOUT_MS) {
-                return Err(PoolError::InvalidTimeout { value: timeout, max_ms: MAX_TIMEOUT_MS });
+                return Err(PoolError::InvalidTimeout {
+                    value: timeout,
+                    max_ms: MAX_TIMEOUT_MS,
+                });
             }
         }
         Ok(())
@@ -101,7 +110,10 @@ pub fn check_size(size: usize) -> Result<(), PoolError> {
     if (1..=MAX_WORKERS).contains(&size) {
         Ok(())
     } else {
-        Err(PoolError::InvalidSize { value: size, max: MAX_WORKERS })
+        Err(PoolError::InvalidSize {
+            value: size,
+            max: MAX_WORKERS,
+        })
     }
 }
 
@@ -240,7 +252,10 @@ impl PoolCore {
             return Err(PoolError::PoolStopped);
         }
         if let Some(bad) = specs.find(|s| !(0.0..=MAX_COST_MS).contains(&s.cost_ms)) {
-            return Err(PoolError::InvalidCost { value: bad.cost_ms, max_ms: MAX_COST_MS });
+            return Err(PoolError::InvalidCost {
+                value: bad.cost_ms,
+                max_ms: MAX_COST_MS,
+            });
         }
         let room = self.room();
         let count = if partial { requested.min(room) } else { requested };
@@ -255,7 +270,12 @@ impl PoolCore {
     /// Queues a group of closure jobs (`spawn`, `map`), all or none like
     /// `submit`; returns the first job's number. `labels`: none, or one per
     /// job. `partitioned`: split into fixed slices like `submit_partitioned`.
-    pub(crate) fn submit_group(&self, group: Group, labels: Vec<Box<str>>, partitioned: bool) -> Result<u64, PoolError> {
+    pub(crate) fn submit_group(
+        &self,
+        group: Group,
+        labels: Vec<Box<str>>,
+        partitioned: bool,
+    ) -> Result<u64, PoolError> {
         let count = group.len() as u64;
         let group = std::sync::Arc::new(group); // allocated before the driver lock, not under it
         let first = self.driver.with(|_| {
@@ -284,7 +304,8 @@ impl PoolCore {
     /// The label a closure job was given, if any: kept from when it is
     /// queued for the latest `trace_capacity` labelled jobs.
     pub fn label(&self, job: u64) -> Option<String> {
-        self.labels.with(|labels| labels.by_job.get(&job).map(|label| label.to_string()))
+        self.labels
+            .with(|labels| labels.by_job.get(&job).map(|label| label.to_string()))
     }
 
     /// Calls `each(job, label)` for the labels kept for jobs after `job`,
@@ -393,7 +414,11 @@ impl PoolCore {
         let stopped = self.closed.load(Ordering::Acquire);
         for (job, group) in jobs().zip(groups) {
             if let Some((group, index)) = group {
-                let error = if stopped { JobError::PoolStopped { job } } else { JobError::Cancelled { job } };
+                let error = if stopped {
+                    JobError::PoolStopped { job }
+                } else {
+                    JobError::Cancelled { job }
+                };
                 // SAFETY: `claim_all` / `cancel_partitions` gave this job to us alone, and we settle it once.
                 unsafe {
                     group.discard(index);
@@ -459,7 +484,9 @@ impl PoolCore {
     }
 
     fn finished(&self) -> u64 {
-        self.completed.load(Ordering::Acquire) + self.failed.load(Ordering::Acquire) + self.cancelled.load(Ordering::Acquire)
+        self.completed.load(Ordering::Acquire)
+            + self.failed.load(Ordering::Acquire)
+            + self.cancelled.load(Ordering::Acquire)
     }
 
     /// Every job queued so far has finished or was cancelled.

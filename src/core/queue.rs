@@ -59,7 +59,11 @@ pub struct JobQueue {
 
 impl JobQueue {
     pub fn new() -> JobQueue {
-        JobQueue { slots: Segmented::new(TABLE_SEGMENTS), published: OwnLine(AtomicU64::new(0)), claimed: OwnLine(AtomicU64::new(0)) }
+        JobQueue {
+            slots: Segmented::new(TABLE_SEGMENTS),
+            published: OwnLine(AtomicU64::new(0)),
+            claimed: OwnLine(AtomicU64::new(0)),
+        }
     }
 
     pub fn published(&self) -> u64 {
@@ -166,7 +170,10 @@ impl JobQueue {
             if claimed >= published {
                 return published + 1..published + 1;
             }
-            match self.claimed.compare_exchange_weak(claimed, published, Ordering::AcqRel, Ordering::Acquire) {
+            match self
+                .claimed
+                .compare_exchange_weak(claimed, published, Ordering::AcqRel, Ordering::Acquire)
+            {
                 Ok(_) => return claimed + 1..published + 1,
                 Err(now) => claimed = now,
             }
@@ -186,7 +193,9 @@ impl JobQueue {
     /// The spec of a published job that may have been taken (and retired)
     /// by another thread meanwhile: then maybe another job's, or `None`.
     fn peek(&self, job: u64) -> Option<JobSpec> {
-        self.slots.try_get(job as usize - 1).map(|slot| JobSpec::unpack(slot.spec.load(Ordering::Relaxed)))
+        self.slots
+            .try_get(job as usize - 1)
+            .map(|slot| JobSpec::unpack(slot.spec.load(Ordering::Relaxed)))
     }
 
     /// Takes the oldest unclaimed job, if any.
@@ -225,17 +234,31 @@ impl JobQueue {
                 continue;
             };
             let closures = first.kind == JobKind::Closure;
-            let max = if closures { max.min(MOST_CLOSURES_PER_RUN).min((published - claimed) / (4 * workers.max(1))).max(1) } else { max };
+            let max = if closures {
+                max.min(MOST_CLOSURES_PER_RUN)
+                    .min((published - claimed) / (4 * workers.max(1)))
+                    .max(1)
+            } else {
+                max
+            };
             let (mut take, mut cost_ms) = (1, first.cost_ms);
             while !first.runs_alone() && take < max && claimed + take < published {
-                let Some(next) = self.peek(claimed + take + 1) else { break };
+                let Some(next) = self.peek(claimed + take + 1) else {
+                    break;
+                };
                 cost_ms += next.cost_ms;
-                if next.runs_alone() || (next.kind == JobKind::Closure) != closures || (!closures && cost_ms > TRIVIAL_RUN_MS) {
+                if next.runs_alone()
+                    || (next.kind == JobKind::Closure) != closures
+                    || (!closures && cost_ms > TRIVIAL_RUN_MS)
+                {
                     break;
                 }
                 take += 1;
             }
-            match self.claimed.compare_exchange_weak(claimed, claimed + take, Ordering::AcqRel, Ordering::Acquire) {
+            match self
+                .claimed
+                .compare_exchange_weak(claimed, claimed + take, Ordering::AcqRel, Ordering::Acquire)
+            {
                 Ok(_) => return Some(claimed + 1..claimed + 1 + take),
                 Err(now) => claimed = now,
             }
@@ -375,7 +398,11 @@ mod loom_tests {
             all.extend(claimed);
             all.sort();
             all.dedup();
-            assert_eq!(all.len(), cancelled.len() + claimed.iter().count(), "a job was both cancelled and claimed");
+            assert_eq!(
+                all.len(),
+                cancelled.len() + claimed.iter().count(),
+                "a job was both cancelled and claimed"
+            );
             assert!(all.len() <= 3 && (claimed.is_some() || cancelled.len() == 3));
         });
     }

@@ -93,9 +93,17 @@ impl<T: ZeroIsDefault> Segmented<T> {
     /// Storage whose table has room for `segments` segments at once.
     pub fn new(segments: usize) -> Self {
         let table = (0..segments.max(1))
-            .map(|_| Entry { segment: AtomicPtr::new(std::ptr::null_mut()), number: AtomicU64::new(0), retired: AtomicUsize::new(0) })
+            .map(|_| Entry {
+                segment: AtomicPtr::new(std::ptr::null_mut()),
+                number: AtomicU64::new(0),
+                retired: AtomicUsize::new(0),
+            })
             .collect();
-        Segmented { table, spares: SpinLock::new(Vec::new()), allocated: AtomicUsize::new(0) }
+        Segmented {
+            table,
+            spares: SpinLock::new(Vec::new()),
+            allocated: AtomicUsize::new(0),
+        }
     }
 
     /// How many slots the table reaches at once.
@@ -132,7 +140,11 @@ impl<T: ZeroIsDefault> Segmented<T> {
         for number in start / SEGMENT..=(end - 1) / SEGMENT {
             let entry = &self.table[number % self.table.len()];
             if !entry.segment.load(Ordering::Acquire).is_null() {
-                assert_eq!(entry.number.load(Ordering::Acquire), number as u64, "table entry still taken");
+                assert_eq!(
+                    entry.number.load(Ordering::Acquire),
+                    number as u64,
+                    "table entry still taken"
+                );
                 continue;
             }
             let base = match self.spares.with(|spares| spares.pop()) {
@@ -150,7 +162,8 @@ impl<T: ZeroIsDefault> Segmented<T> {
 
     /// The slot at `index`, which must exist (`prepare`) and not be retired.
     pub fn get(&self, index: usize) -> &T {
-        self.try_get(index).unwrap_or_else(|| panic!("slot {index} does not exist"))
+        self.try_get(index)
+            .unwrap_or_else(|| panic!("slot {index} does not exist"))
     }
 
     /// The slot at `index` if its segment is in the table. A late reader
@@ -242,7 +255,11 @@ mod tests {
             storage.prepare(start, start + window);
             storage.retire(start..start + window);
         }
-        assert!(storage.segments_allocated() <= 4, "{} segments for a window of 3", storage.segments_allocated());
+        assert!(
+            storage.segments_allocated() <= 4,
+            "{} segments for a window of 3",
+            storage.segments_allocated()
+        );
     }
 
     #[test]
@@ -250,7 +267,10 @@ mod tests {
         let storage = Segmented::<Slot>::new(2);
         storage.prepare(0, 2 * SEGMENT);
         storage.retire(1..2 * SEGMENT); // slot 0 stays in use
-        assert!(!storage.can_prepare(2 * SEGMENT, 3 * SEGMENT), "segment 2 would take segment 0's entry");
+        assert!(
+            !storage.can_prepare(2 * SEGMENT, 3 * SEGMENT),
+            "segment 2 would take segment 0's entry"
+        );
         storage.retire(0..1);
         assert!(storage.can_prepare(2 * SEGMENT, 4 * SEGMENT));
         assert!(!storage.can_prepare(0, 3 * SEGMENT), "more than the table reaches");

@@ -128,7 +128,11 @@ impl Group {
         let items = items.into_iter().map(|item| UnsafeCell::new(Some(item))).collect();
         let group = Group {
             first_job: AtomicU64::new(0),
-            work: Box::new(Work { f, items, results: Arc::clone(&results) }),
+            work: Box::new(Work {
+                f,
+                items,
+                results: Arc::clone(&results),
+            }),
             tasks: (0..len).map(|_| TaskState::default()).collect(),
             unsettled: AtomicUsize::new(len),
         };
@@ -184,7 +188,9 @@ impl Group {
     }
 
     pub(crate) fn note_panic(&self, index: usize, message: &str) {
-        let old = self.tasks[index].panic_message.swap(Box::into_raw(Box::new(message.to_string())), Ordering::AcqRel);
+        let old = self.tasks[index]
+            .panic_message
+            .swap(Box::into_raw(Box::new(message.to_string())), Ordering::AcqRel);
         if !old.is_null() {
             // SAFETY: every non-null pointer here came from `Box::into_raw` and is owned by the swapper.
             drop(unsafe { Box::from_raw(old) });
@@ -192,7 +198,9 @@ impl Group {
     }
 
     pub(crate) fn take_panic_message(&self, index: usize) -> Option<String> {
-        let message = self.tasks[index].panic_message.swap(std::ptr::null_mut(), Ordering::AcqRel);
+        let message = self.tasks[index]
+            .panic_message
+            .swap(std::ptr::null_mut(), Ordering::AcqRel);
         // SAFETY: as in `note_panic`.
         (!message.is_null()).then(|| *unsafe { Box::from_raw(message) })
     }
@@ -233,7 +241,14 @@ impl Group {
             if !self.tasks[index].settled.load(Ordering::Acquire) {
                 left -= 1;
                 // SAFETY: see the function's contract.
-                unsafe { self.settle(index, Err(JobError::PoolStopped { job: first + index as u64 })) };
+                unsafe {
+                    self.settle(
+                        index,
+                        Err(JobError::PoolStopped {
+                            job: first + index as u64,
+                        }),
+                    )
+                };
             }
         }
     }
@@ -248,7 +263,10 @@ impl Drop for Group {
 /// Checks a label: at most `MAX_LABEL_BYTES`.
 pub(crate) fn check_label(label: &str) -> Result<Box<str>, PoolError> {
     if label.len() > MAX_LABEL_BYTES {
-        return Err(PoolError::LabelTooLong { len: label.len(), max: MAX_LABEL_BYTES });
+        return Err(PoolError::LabelTooLong {
+            len: label.len(),
+            max: MAX_LABEL_BYTES,
+        });
     }
     Ok(label.into())
 }
@@ -270,7 +288,13 @@ impl PoolCore {
     /// `label(&item)` if given, on the shared queue or in fixed slices
     /// (`partitioned`); see `Pool::map`, `Pool::map_labeled` and
     /// `Pool::map_partitioned`.
-    pub(crate) fn map<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: Option<&dyn Fn(&I) -> String>, partitioned: bool, f: F) -> Result<Batch<T>, PoolError>
+    pub(crate) fn map<I, T, F>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+        label: Option<&dyn Fn(&I) -> String>,
+        partitioned: bool,
+        f: F,
+    ) -> Result<Batch<T>, PoolError>
     where
         I: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
@@ -278,10 +302,16 @@ impl PoolCore {
     {
         let items: Vec<I> = items.into_iter().collect();
         if items.len() as u64 > MAX_JOBS {
-            return Err(PoolError::QueueFull { requested: items.len() as u64, room: self.room() });
+            return Err(PoolError::QueueFull {
+                requested: items.len() as u64,
+                room: self.room(),
+            });
         }
         let labels = match label {
-            Some(label) => items.iter().map(|item| check_label(&label(item))).collect::<Result<Vec<_>, _>>()?,
+            Some(label) => items
+                .iter()
+                .map(|item| check_label(&label(item)))
+                .collect::<Result<Vec<_>, _>>()?,
             None => Vec::new(),
         };
         let (group, results) = Group::new(items, f, true);

@@ -25,7 +25,10 @@ struct Report {
 fn check_events(events: &[f64], jobs: u64, max_worker: u32) -> Report {
     assert_eq!(events.len(), jobs as usize * EVENT_FIELDS.len(), "one event per job");
     let mut seen = vec![false; jobs as usize + 1];
-    let mut report = Report { per_worker: vec![0; max_worker as usize + 1], outcomes: [0; 4] };
+    let mut report = Report {
+        per_worker: vec![0; max_worker as usize + 1],
+        outcomes: [0; 4],
+    };
     for event in events.chunks(EVENT_FIELDS.len()) {
         let job = event[JOB] as usize;
         assert!((1..=jobs as usize).contains(&job), "job number {job} out of 1..={jobs}");
@@ -38,7 +41,10 @@ fn check_events(events: &[f64], jobs: u64, max_worker: u32) -> Report {
             assert_eq!(worker, 0, "a cancelled job ran on no worker");
             continue;
         }
-        assert!((1..=max_worker).contains(&worker), "worker {worker} out of 1..={max_worker}");
+        assert!(
+            (1..=max_worker).contains(&worker),
+            "worker {worker} out of 1..={max_worker}"
+        );
         report.per_worker[worker as usize] += 1;
         assert!(event[STARTED] <= event[FINISHED]);
     }
@@ -66,7 +72,11 @@ pub(super) fn deadline(test: &'static str) -> Deadline {
 pub(super) fn running(pool: &Pool, jobs: u64) {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while pool.counters().running != jobs {
-        assert!(std::time::Instant::now() < deadline, "waited 30 s for {jobs} running jobs in vain: {:?}", pool.counters());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 30 s for {jobs} running jobs in vain: {:?}",
+            pool.counters()
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
 }
@@ -110,7 +120,14 @@ fn a_million_trivial_jobs_over_8_threads_each_run_once() {
     let _deadline = deadline("a_million_trivial_jobs_over_8_threads_each_run_once");
     const JOBS: u64 = 1_000_000;
     // A trace that keeps every event: the check below needs them all.
-    let pool = Pool::with_options(8, PoolOptions { trace_capacity: Some(JOBS), ..Default::default() }).unwrap();
+    let pool = Pool::with_options(
+        8,
+        PoolOptions {
+            trace_capacity: Some(JOBS),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let batch = vec![noop(); 100_000];
     let (mut cursor, mut events) = (0, Vec::new());
     for _ in 0..JOBS / batch.len() as u64 {
@@ -122,14 +139,28 @@ fn a_million_trivial_jobs_over_8_threads_each_run_once() {
     idle(&pool);
     assert_eq!(pool.read_events(cursor, &mut events).missed, 0);
     let report = check_events(&events, JOBS, 8);
-    assert!(report.per_worker.iter().filter(|&&n| n > 0).count() > 1, "more than one worker ran jobs");
+    assert!(
+        report.per_worker.iter().filter(|&&n| n > 0).count() > 1,
+        "more than one worker ran jobs"
+    );
     let counters = pool.counters();
-    assert_eq!((counters.submitted, counters.completed, counters.failed), (JOBS, JOBS, 0));
+    assert_eq!(
+        (counters.submitted, counters.completed, counters.failed),
+        (JOBS, JOBS, 0)
+    );
     assert_eq!((counters.running, counters.waiting), (0, 0));
     let stats = pool.worker_stats();
-    assert_eq!(stats.iter().map(|s| s.jobs).sum::<u64>(), JOBS, "per-worker counts add up");
+    assert_eq!(
+        stats.iter().map(|s| s.jobs).sum::<u64>(),
+        JOBS,
+        "per-worker counts add up"
+    );
     for stats in &stats {
-        assert_eq!(stats.jobs, report.per_worker[stats.id as usize], "worker {} count", stats.id);
+        assert_eq!(
+            stats.jobs, report.per_worker[stats.id as usize],
+            "worker {} count",
+            stats.id
+        );
     }
 }
 
@@ -138,9 +169,23 @@ fn a_million_jobs_with_random_resizes_and_panics_each_reported_once() {
     let _deadline = deadline("a_million_jobs_with_random_resizes_and_panics_each_reported_once");
     const JOBS: u64 = 1_000_000;
     const FAIL_EVERY: u64 = 10_000;
-    let pool = Pool::with_options(4, PoolOptions { trace_capacity: Some(JOBS), ..Default::default() }).unwrap();
-    let specs: Vec<JobSpec> =
-        (1..=JOBS).map(|job| if job % FAIL_EVERY == 0 { noop().failing() } else { noop() }).collect();
+    let pool = Pool::with_options(
+        4,
+        PoolOptions {
+            trace_capacity: Some(JOBS),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let specs: Vec<JobSpec> = (1..=JOBS)
+        .map(|job| {
+            if job % FAIL_EVERY == 0 {
+                noop().failing()
+            } else {
+                noop()
+            }
+        })
+        .collect();
     let mut random = 0xBAD5EED;
     for batch in specs.chunks(50_000) {
         pool.submit(batch).unwrap();
@@ -152,10 +197,17 @@ fn a_million_jobs_with_random_resizes_and_panics_each_reported_once() {
     assert_eq!(report.outcomes[Outcome::Failed as usize], failures);
     assert_eq!(report.outcomes[Outcome::Completed as usize], JOBS - failures);
     let counters = pool.counters();
-    assert_eq!((counters.completed, counters.failed, counters.running, counters.waiting), (JOBS - failures, failures, 0, 0));
+    assert_eq!(
+        (counters.completed, counters.failed, counters.running, counters.waiting),
+        (JOBS - failures, failures, 0, 0)
+    );
     let mut failed_jobs: Vec<u64> = pool.take_failures().iter().map(|f| f.job).collect();
     failed_jobs.sort();
-    assert_eq!(failed_jobs, (1..=failures).map(|n| n * FAIL_EVERY).collect::<Vec<_>>(), "one message per panic");
+    assert_eq!(
+        failed_jobs,
+        (1..=failures).map(|n| n * FAIL_EVERY).collect::<Vec<_>>(),
+        "one message per panic"
+    );
 }
 
 #[test]
@@ -169,7 +221,11 @@ fn noop_values_and_cpu_checksums_are_the_jobs_own() {
     check_events(&events, 60, 3);
     for event in events.chunks(EVENT_FIELDS.len()) {
         let job = event[JOB] as u64;
-        let expected = if job <= 30 { crate::cpu_checksum(job, crate::cpu_iterations(1.0)) } else { job as u32 };
+        let expected = if job <= 30 {
+            crate::cpu_checksum(job, crate::cpu_iterations(1.0))
+        } else {
+            job as u32
+        };
         assert_eq!(event[VALUE] as u32, expected, "value of job {job}");
     }
 }
@@ -180,7 +236,11 @@ fn sleeping_jobs_overlap_across_workers() {
     let pool = Pool::new(4).unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while pool.counters().live_workers != 4 {
-        assert!(std::time::Instant::now() < deadline, "waited 30 s for 4 live workers: {:?}", pool.counters());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 30 s for 4 live workers: {:?}",
+            pool.counters()
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
     pool.submit(&[sleep(300.0); 4]).unwrap();
@@ -189,9 +249,18 @@ fn sleeping_jobs_overlap_across_workers() {
     let report = check_events(&events, 4, 4);
     assert_eq!(report.per_worker[1..], [1, 1, 1, 1], "one job per worker");
     // They slept at the same time: each started before any finished.
-    let last_start = events.chunks(EVENT_FIELDS.len()).map(|e| e[STARTED]).fold(f64::MIN, f64::max);
-    let first_end = events.chunks(EVENT_FIELDS.len()).map(|e| e[FINISHED]).fold(f64::MAX, f64::min);
-    assert!(last_start < first_end, "the 4 sleeps overlap: last start {last_start}, first end {first_end}");
+    let last_start = events
+        .chunks(EVENT_FIELDS.len())
+        .map(|e| e[STARTED])
+        .fold(f64::MIN, f64::max);
+    let first_end = events
+        .chunks(EVENT_FIELDS.len())
+        .map(|e| e[FINISHED])
+        .fold(f64::MAX, f64::min);
+    assert!(
+        last_start < first_end,
+        "the 4 sleeps overlap: last start {last_start}, first end {first_end}"
+    );
 }
 
 #[test]
@@ -199,7 +268,8 @@ fn jobs_stay_exactly_once_across_random_resizes() {
     let _deadline = deadline("jobs_stay_exactly_once_across_random_resizes");
     const JOBS: u64 = 20_000;
     let pool = Pool::new(4).unwrap();
-    pool.submit(&vec![JobSpec::new(JobKind::Cpu, 0.02); JOBS as usize]).unwrap();
+    pool.submit(&vec![JobSpec::new(JobKind::Cpu, 0.02); JOBS as usize])
+        .unwrap();
     let mut random = 0x5EED;
     for _ in 0..30 {
         pool.resize(1 + (next_random(&mut random) % 8) as usize).unwrap();
@@ -229,8 +299,14 @@ fn a_retiring_worker_finishes_its_job_then_takes_no_more() {
     idle(&pool);
     let events = all_events(&pool);
     let report = check_events(&events, 52, 2);
-    assert_eq!(report.per_worker[2], 1, "worker 2 finished its running job and no other");
-    let late_on_2 = events.chunks(EVENT_FIELDS.len()).filter(|e| e[WORKER] == 2.0 && e[STARTED] > resized_ms).count();
+    assert_eq!(
+        report.per_worker[2], 1,
+        "worker 2 finished its running job and no other"
+    );
+    let late_on_2 = events
+        .chunks(EVENT_FIELDS.len())
+        .filter(|e| e[WORKER] == 2.0 && e[STARTED] > resized_ms)
+        .count();
     assert_eq!(late_on_2, 0);
 }
 
@@ -238,15 +314,25 @@ fn a_retiring_worker_finishes_its_job_then_takes_no_more() {
 fn a_panicking_job_fails_with_its_message_and_the_pool_goes_on() {
     let _deadline = deadline("a_panicking_job_fails_with_its_message_and_the_pool_goes_on");
     let pool = Pool::new(3).unwrap();
-    let specs: Vec<JobSpec> = (1..=100).map(|job| if job == 5 || job == 50 { sleep(1.0).failing() } else { sleep(1.0) }).collect();
+    let specs: Vec<JobSpec> = (1..=100)
+        .map(|job| {
+            if job == 5 || job == 50 {
+                sleep(1.0).failing()
+            } else {
+                sleep(1.0)
+            }
+        })
+        .collect();
     pool.submit(&specs).unwrap();
     idle(&pool);
     let report = check_events(&all_events(&pool), 100, 3);
     assert_eq!(report.outcomes[Outcome::Failed as usize], 2);
     let mut failures = pool.take_failures();
     failures.sort_by_key(|f| f.job);
-    assert_eq!(failures.iter().map(|f| (f.job, f.message.as_str())).collect::<Vec<_>>(),
-        [(5, "job 5 was set to fail"), (50, "job 50 was set to fail")]);
+    assert_eq!(
+        failures.iter().map(|f| (f.job, f.message.as_str())).collect::<Vec<_>>(),
+        [(5, "job 5 was set to fail"), (50, "job 50 was set to fail")]
+    );
     let counters = pool.counters();
     assert_eq!((counters.completed, counters.failed, counters.live_workers), (98, 2, 3));
     pool.submit(&[noop(); 10]).unwrap(); // the queue stays usable
@@ -257,7 +343,10 @@ fn a_panicking_job_fails_with_its_message_and_the_pool_goes_on() {
 #[test]
 fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
     let _deadline = deadline("a_job_past_the_timeout_is_reported_and_its_worker_replaced");
-    let options = PoolOptions { job_timeout_ms: Some(150.0), ..PoolOptions::default() };
+    let options = PoolOptions {
+        job_timeout_ms: Some(150.0),
+        ..PoolOptions::default()
+    };
     let pool = Pool::with_options(2, options).unwrap();
     let mut specs = vec![sleep(1_000.0)];
     specs.extend(std::iter::repeat_n(sleep(2.0), 40));
@@ -266,9 +355,15 @@ fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
     let events = all_events(&pool);
     let report = check_events(&events, 41, 2);
     assert_eq!(report.outcomes[Outcome::TimedOut as usize], 1);
-    let timed_out = events.chunks(EVENT_FIELDS.len()).find(|e| e[OUTCOME] == Outcome::TimedOut as u8 as f64).unwrap();
+    let timed_out = events
+        .chunks(EVENT_FIELDS.len())
+        .find(|e| e[OUTCOME] == Outcome::TimedOut as u8 as f64)
+        .unwrap();
     assert_eq!(timed_out[JOB], 1.0);
-    assert!(timed_out[FINISHED] - timed_out[STARTED] < 600.0, "reported soon after the timeout, not when the job ended");
+    assert!(
+        timed_out[FINISHED] - timed_out[STARTED] < 600.0,
+        "reported soon after the timeout, not when the job ended"
+    );
     let counters = pool.counters();
     assert_eq!((counters.completed, counters.failed, counters.timed_out), (40, 1, 1));
     // The job is reported first; the new thread for its worker comes right after.
@@ -282,7 +377,10 @@ fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
 #[test]
 fn a_full_queue_rejects_at_once_or_waits_for_room() {
     let _deadline = deadline("a_full_queue_rejects_at_once_or_waits_for_room");
-    let options = PoolOptions { capacity: Some(5), ..PoolOptions::default() };
+    let options = PoolOptions {
+        capacity: Some(5),
+        ..PoolOptions::default()
+    };
     let pool = Pool::with_options(1, options).unwrap();
     pool.submit(&[sleep(300.0); 5]).unwrap();
     running(&pool, 1); // one taken: room for one
@@ -309,10 +407,22 @@ fn cancel_reports_the_waiting_jobs_and_the_pool_goes_on() {
     assert_eq!(pool.cancel(), 8, "jobs 1 and 2 run on for 300 ms: the other 8 wait");
     idle(&pool);
     let counters = pool.counters();
-    assert_eq!((counters.completed, counters.cancelled, counters.running, counters.waiting), (2, 8, 0, 0));
+    assert_eq!(
+        (
+            counters.completed,
+            counters.cancelled,
+            counters.running,
+            counters.waiting
+        ),
+        (2, 8, 0, 0)
+    );
     let report = check_events(&all_events(&pool), 10, 2);
     assert_eq!(report.outcomes[Outcome::Cancelled as usize], 8);
-    assert_eq!(pool.submit(&[noop(); 5]).unwrap(), 11, "the pool takes jobs after a cancel");
+    assert_eq!(
+        pool.submit(&[noop(); 5]).unwrap(),
+        11,
+        "the pool takes jobs after a cancel"
+    );
     idle(&pool);
     assert_eq!(pool.counters().completed, 7);
 }
@@ -350,13 +460,28 @@ fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
     assert_eq!(pool.resize(0), Err(PoolError::InvalidSize { value: 0, max: 64 }));
     assert!(pool.resize(1_000).unwrap_err().to_string().contains("1000"));
     let cost = pool.submit(&[JobSpec::new(JobKind::Cpu, -1.0)]).unwrap_err();
-    assert!(cost.to_string().contains("-1") && cost.to_string().contains("between 0 and"), "{cost}");
+    assert!(
+        cost.to_string().contains("-1") && cost.to_string().contains("between 0 and"),
+        "{cost}"
+    );
     let nan = pool.submit(&[JobSpec::new(JobKind::Cpu, f64::NAN)]).unwrap_err();
     assert!(nan.to_string().contains("NaN"), "{nan}");
     let full = pool.submit(&vec![noop(); crate::MAX_JOBS as usize + 1]).unwrap_err();
     assert!(matches!(full, PoolError::QueueFull { .. }), "{full}");
-    for bad in [PoolOptions { capacity: Some(0), ..Default::default() }, PoolOptions { job_timeout_ms: Some(-5.0), ..Default::default() },
-        PoolOptions { job_timeout_ms: Some(f64::NAN), ..Default::default() }] {
+    for bad in [
+        PoolOptions {
+            capacity: Some(0),
+            ..Default::default()
+        },
+        PoolOptions {
+            job_timeout_ms: Some(-5.0),
+            ..Default::default()
+        },
+        PoolOptions {
+            job_timeout_ms: Some(f64::NAN),
+            ..Default::default()
+        },
+    ] {
         let error = Pool::with_options(1, bad).err().expect("refused");
         assert!(error.to_string().contains("out of range"), "{error}");
     }
@@ -370,9 +495,15 @@ fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
     let _deadline = deadline("a_partitioned_batch_runs_each_slice_on_its_own_worker");
     let pool = Pool::new(2).unwrap();
     // Job 1 is slow: with a shared queue, worker 2 would take jobs 2..=6.
-    let specs: Vec<JobSpec> = (1..=6).map(|job| if job == 1 { sleep(60.0) } else { sleep(1.0) }).collect();
+    let specs: Vec<JobSpec> = (1..=6)
+        .map(|job| if job == 1 { sleep(60.0) } else { sleep(1.0) })
+        .collect();
     assert_eq!(pool.submit_partitioned(&specs).unwrap(), 1);
-    assert_eq!(pool.resize(3), Err(PoolError::PartitionFixed), "slices are fixed while jobs are left");
+    assert_eq!(
+        pool.resize(3),
+        Err(PoolError::PartitionFixed),
+        "slices are fixed while jobs are left"
+    );
     idle(&pool);
     let events = all_events(&pool);
     check_events(&events, 6, 2);
@@ -384,10 +515,18 @@ fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
     assert_eq!(pool.submit_partitioned(&vec![noop(); 7]).unwrap(), 7);
     idle(&pool);
     let events = all_events(&pool);
-    let late: Vec<(f64, f64)> = events.chunks(EVENT_FIELDS.len()).filter(|e| e[JOB] >= 7.0).map(|e| (e[JOB], e[WORKER])).collect();
+    let late: Vec<(f64, f64)> = events
+        .chunks(EVENT_FIELDS.len())
+        .filter(|e| e[JOB] >= 7.0)
+        .map(|e| (e[JOB], e[WORKER]))
+        .collect();
     assert_eq!(late.len(), 7);
     for (job, worker) in late {
-        assert_eq!(worker, 1.0 + ((job - 7.0) / 3.0).floor(), "7 jobs over 3 workers: slices of 3, 3, 1");
+        assert_eq!(
+            worker,
+            1.0 + ((job - 7.0) / 3.0).floor(),
+            "7 jobs over 3 workers: slices of 3, 3, 1"
+        );
     }
 }
 
@@ -407,7 +546,10 @@ fn cancel_empties_the_partitions_too() {
 #[test]
 fn one_job_per_worker_uses_a_worker_for_each_job() {
     let _deadline = deadline("one_job_per_worker_uses_a_worker_for_each_job");
-    let options = PoolOptions { jobs_per_worker: Some(1), ..PoolOptions::default() };
+    let options = PoolOptions {
+        jobs_per_worker: Some(1),
+        ..PoolOptions::default()
+    };
     let pool = Pool::with_options(10, options).unwrap();
     pool.submit(&[sleep(20.0); 10]).unwrap();
     idle(&pool);
@@ -439,8 +581,17 @@ fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
         idle(&pool);
         let mut events = Vec::new();
         let trace = pool.read_events(cursor, &mut events);
-        (cursor, read, missed) = (trace.cursor, read + events.len() / EVENT_FIELDS.len(), missed + trace.missed);
-        assert!(events.chunks(EVENT_FIELDS.len()).all(|e| e[JOB] >= 1.0 && e[STARTED] <= e[FINISHED]), "whole events");
+        (cursor, read, missed) = (
+            trace.cursor,
+            read + events.len() / EVENT_FIELDS.len(),
+            missed + trace.missed,
+        );
+        assert!(
+            events
+                .chunks(EVENT_FIELDS.len())
+                .all(|e| e[JOB] >= 1.0 && e[STARTED] <= e[FINISHED]),
+            "whole events"
+        );
         assert_eq!(pool.label(labelled_job).as_deref(), Some("last"));
         if round == 0 {
             after_one_batch = pool.storage_bytes();
@@ -449,5 +600,9 @@ fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
     let jobs = 102 * (BATCH as u64 + 1);
     assert_eq!(pool.counters().completed, jobs);
     assert_eq!(read as u64 + missed, jobs, "every event read or counted as missed");
-    assert_eq!(pool.storage_bytes(), after_one_batch, "bytes of queue and trace after 10,027,008 jobs");
+    assert_eq!(
+        pool.storage_bytes(),
+        after_one_batch,
+        "bytes of queue and trace after 10,027,008 jobs"
+    );
 }

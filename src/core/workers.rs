@@ -2,11 +2,11 @@
 //! worker loop, and what happens when a worker is lost (a wasm thread that
 //! trapped on a panic, or one terminated for running past the job timeout).
 
+use super::error::{JobError, PoolError};
 use super::events::Event;
 use super::failure::RunningJob;
 use super::job::{self, Outcome};
 use super::pool::{check_size, PoolCore, MAX_WORKERS};
-use super::error::{JobError, PoolError};
 use super::task::Group;
 use crate::sys;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -102,7 +102,9 @@ impl PoolCore {
 
     /// Whether some worker's slice of a partitioned batch has jobs left.
     pub(super) fn partitions_pending(&self) -> bool {
-        self.slots.iter().any(|slot| slot.partition_next.load(Ordering::Acquire) < slot.partition_end.load(Ordering::Acquire))
+        self.slots
+            .iter()
+            .any(|slot| slot.partition_next.load(Ordering::Acquire) < slot.partition_end.load(Ordering::Acquire))
     }
 
     /// Empties every slice; returns the jobs that were left in them.
@@ -125,14 +127,20 @@ impl PoolCore {
             return Err(PoolError::PartitionFixed);
         }
         let to_start = self.driver.with(|_| {
-            let active: Vec<usize> =
-                (0..MAX_WORKERS).filter(|&i| self.slots[i].state.load(Ordering::Acquire) == ACTIVE).collect();
+            let active: Vec<usize> = (0..MAX_WORKERS)
+                .filter(|&i| self.slots[i].state.load(Ordering::Acquire) == ACTIVE)
+                .collect();
             let mut to_start = Vec::new();
             if size > active.len() {
                 let mut needed = size - active.len();
                 // A retiring worker that has not ended yet simply stays.
                 for slot in self.slots.iter() {
-                    if needed > 0 && slot.state.compare_exchange(RETIRING, ACTIVE, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                    if needed > 0
+                        && slot
+                            .state
+                            .compare_exchange(RETIRING, ACTIVE, Ordering::AcqRel, Ordering::Acquire)
+                            .is_ok()
+                    {
                         needed -= 1;
                     }
                 }
@@ -176,12 +184,19 @@ impl PoolCore {
             let epoch = self.signal.load(Ordering::Acquire);
             if slot.state.load(Ordering::Acquire) == RETIRING {
                 // Fails only if a resize took this worker back meanwhile.
-                if slot.state.compare_exchange(RETIRING, VACANT, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                if slot
+                    .state
+                    .compare_exchange(RETIRING, VACANT, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+                {
                     break;
                 }
                 continue;
             }
-            let next = slot.take_partition_job().map(|job| job..job + 1).or_else(|| self.queue.claim_run(self.most_per_claim(), self.target.load(Ordering::Relaxed).into()));
+            let next = slot.take_partition_job().map(|job| job..job + 1).or_else(|| {
+                self.queue
+                    .claim_run(self.most_per_claim(), self.target.load(Ordering::Relaxed).into())
+            });
             if let Some(jobs) = next {
                 self.started.fetch_add(jobs.end - jobs.start, Ordering::AcqRel); // before making room: `waiting` stays within capacity
                 self.bump_room();
@@ -190,7 +205,11 @@ impl PoolCore {
                     (WorkerExit::Retired, end) => last_end = Some(end),
                 }
                 // With a quota (one job per worker: "a goroutine per job"), end after it.
-                if self.options.jobs_per_worker.is_some_and(|quota| slot.jobs.load(Ordering::Relaxed) >= quota) {
+                if self
+                    .options
+                    .jobs_per_worker
+                    .is_some_and(|quota| slot.jobs.load(Ordering::Relaxed) >= quota)
+                {
                     slot.state.store(VACANT, Ordering::Release);
                     break;
                 }
@@ -232,7 +251,7 @@ impl PoolCore {
         let mut tally = Tally::default();
         let mut settle_after = Vec::new(); // closure jobs tell their handles last
         let mut clock = since.unwrap_or_else(sys::now_ms); // one reading per job: a job ends when the next starts
-        // In a run, the jobs but the last end on the run's cheaper clock.
+                                                           // In a run, the jobs but the last end on the run's cheaper clock.
         let (last, run_clock) = (jobs.end - 1, (jobs.end - jobs.start > 1).then(sys::RunClock::start));
         for (i, job) in jobs.clone().enumerate() {
             let claimed = self.queue.get(job);
@@ -250,7 +269,11 @@ impl PoolCore {
                     run_closure(|| unsafe { group.run(index) }) // SAFETY: this worker claimed the job
                 } else if watched {
                     // The watchdog took the job back: stop at the next safe point.
-                    run_catching_panics(job, claimed.spec, Some(&|| slot.current_job.load(Ordering::Relaxed) != job))
+                    run_catching_panics(
+                        job,
+                        claimed.spec,
+                        Some(&|| slot.current_job.load(Ordering::Relaxed) != job),
+                    )
                 } else {
                     run_catching_panics(job, claimed.spec, None)
                 }
@@ -262,7 +285,11 @@ impl PoolCore {
             .max(started_ms);
             // Only a watchdog races us for `current_job`; without one a plain store does.
             if watched {
-                if slot.current_job.compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                if slot
+                    .current_job
+                    .compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire)
+                    .is_err()
+                {
                     return (WorkerExit::Abandoned, clock);
                 }
             } else {
@@ -275,7 +302,16 @@ impl PoolCore {
                 // `Stopped` only follows the watchdog's claim, which failed the exchange above.
                 Ran::Panicked | Ran::Stopped => (Outcome::Failed, 0),
             };
-            let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms: clock, outcome, value };
+            let event = Event {
+                job,
+                worker: id,
+                kind: claimed.spec.kind,
+                queued_ms: claimed.queued_ms,
+                started_ms,
+                finished_ms: clock,
+                outcome,
+                value,
+            };
             self.events.write(first_event + i as u64, event);
             tally.add(&event);
             if let Some(closure) = closure {
@@ -345,7 +381,16 @@ impl PoolCore {
     fn finish_job(&self, id: u32, job: u64, outcome: Outcome, started_ms: f64, finished_ms: f64) {
         let claimed = self.queue.get(job);
         let finished_ms = finished_ms.max(started_ms); // `started_ms` was read on the job's own thread
-        let event = Event { job, worker: id, kind: claimed.spec.kind, queued_ms: claimed.queued_ms, started_ms, finished_ms, outcome, value: 0 };
+        let event = Event {
+            job,
+            worker: id,
+            kind: claimed.spec.kind,
+            queued_ms: claimed.queued_ms,
+            started_ms,
+            finished_ms,
+            outcome,
+            value: 0,
+        };
         // SAFETY: nobody else records this job, and we settle it last, below.
         let closure = unsafe { self.queue.group(job) };
         self.events.push(event);
@@ -367,7 +412,8 @@ impl PoolCore {
     fn count_finished(&self, id: u32, tally: Tally) {
         let slot = self.slot(id);
         // One writer at a time: the worker, or after it the watchdog or the platform.
-        slot.jobs.store(slot.jobs.load(Ordering::Relaxed) + tally.jobs, Ordering::Relaxed);
+        slot.jobs
+            .store(slot.jobs.load(Ordering::Relaxed) + tally.jobs, Ordering::Relaxed);
         let busy = f64::from_bits(slot.busy_ms.load(Ordering::Relaxed)) + tally.busy_ms;
         slot.busy_ms.store(busy.to_bits(), Ordering::Relaxed);
         if tally.timed_out > 0 {
@@ -388,7 +434,9 @@ impl PoolCore {
     /// if it says so. The old thread stops its job at the next safe point
     /// and ends by itself (`WorkerExit::Abandoned`).
     pub fn overdue_workers(&self) -> Vec<u32> {
-        let Some(timeout) = self.options.job_timeout_ms else { return Vec::new() };
+        let Some(timeout) = self.options.job_timeout_ms else {
+            return Vec::new();
+        };
         let now = sys::now_ms();
         let mut overdue = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
@@ -397,7 +445,11 @@ impl PoolCore {
             if job == 0 || now - started <= timeout {
                 continue;
             }
-            if slot.current_job.compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            if slot
+                .current_job
+                .compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
                 let id = i as u32 + 1;
                 self.finish_job(id, job, Outcome::TimedOut, started, now);
                 overdue.push(id);
@@ -416,7 +468,11 @@ impl PoolCore {
             // With a job timeout the dead thread held a count of its closure's
             // group (see `run_jobs`), which it will never let go of.
             // SAFETY: the job is not settled yet; `finish_job` settles it below.
-            let held = self.options.job_timeout_ms.and(unsafe { self.queue.group(job) }).map(|(group, _)| group as *const Group);
+            let held = self
+                .options
+                .job_timeout_ms
+                .and(unsafe { self.queue.group(job) })
+                .map(|(group, _)| group as *const Group);
             let started = f64::from_bits(slot.current_started_ms.load(Ordering::Relaxed));
             self.finish_job(id, job, Outcome::Failed, started, sys::now_ms());
             if let Some(group) = held {
@@ -439,7 +495,10 @@ impl PoolCore {
     /// The workers that ever ran, with what they did.
     pub fn worker_stats(&self) -> Vec<WorkerStats> {
         (0..MAX_WORKERS)
-            .filter(|&i| self.slots[i].thread.load(Ordering::Relaxed) != 0 || self.slots[i].state.load(Ordering::Relaxed) != VACANT)
+            .filter(|&i| {
+                self.slots[i].thread.load(Ordering::Relaxed) != 0
+                    || self.slots[i].state.load(Ordering::Relaxed) != VACANT
+            })
             .map(|i| {
                 let slot = &self.slots[i];
                 WorkerStats {
@@ -497,9 +556,14 @@ unsafe fn settle(group: &Group, index: usize, event: &Event) {
     let job = event.job;
     let outcome = match event.outcome {
         Outcome::Completed => Ok(()),
-        Outcome::TimedOut => Err(JobError::TimedOut { job, after_ms: event.finished_ms - event.started_ms }),
+        Outcome::TimedOut => Err(JobError::TimedOut {
+            job,
+            after_ms: event.finished_ms - event.started_ms,
+        }),
         Outcome::Failed => {
-            let message = group.take_panic_message(index).unwrap_or_else(|| "its worker's thread died".to_string());
+            let message = group
+                .take_panic_message(index)
+                .unwrap_or_else(|| "its worker's thread died".to_string());
             Err(JobError::Panicked { job, message })
         }
         Outcome::Cancelled => Err(JobError::Cancelled { job }),

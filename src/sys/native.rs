@@ -7,7 +7,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 fn base() -> &'static (Instant, f64) {
     static BASE: OnceLock<(Instant, f64)> = OnceLock::new();
     BASE.get_or_init(|| {
-        let unix_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1e3);
+        let unix_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1e3);
         (Instant::now(), unix_ms)
     })
 }
@@ -33,7 +35,11 @@ pub struct RunClock {
 impl RunClock {
     pub fn start() -> RunClock {
         let ms_per_tick = ms_per_tick();
-        RunClock { start_ms: now_ms(), start_ticks: ticks(), ms_per_tick }
+        RunClock {
+            start_ms: now_ms(),
+            start_ticks: ticks(),
+            ms_per_tick,
+        }
     }
 
     /// Within a hair of `now_ms` over a run: ticks are scaled 1e-4 slow
@@ -68,7 +74,8 @@ fn ticks() -> u64 {
 pub fn ms_per_tick() -> Option<f64> {
     static MS_PER_TICK: OnceLock<Option<f64>> = OnceLock::new();
     *MS_PER_TICK.get_or_init(|| {
-        let source = std::fs::read_to_string("/sys/devices/system/clocksource/clocksource0/current_clocksource").ok()?;
+        let source =
+            std::fs::read_to_string("/sys/devices/system/clocksource/clocksource0/current_clocksource").ok()?;
         if !cfg!(target_arch = "x86_64") || source.trim() != "tsc" {
             return None;
         }
@@ -113,7 +120,11 @@ pub fn sleep_ms_until(ms: f64, stop: Option<&dyn Fn() -> bool>) {
         if left <= 0.0 || stop.is_some_and(|stop| stop()) {
             return;
         }
-        let chunk = if stop.is_some() { left.min(super::STOP_CHECK_MS) } else { left };
+        let chunk = if stop.is_some() {
+            left.min(super::STOP_CHECK_MS)
+        } else {
+            left
+        };
         std::thread::sleep(Duration::from_secs_f64(chunk / 1e3));
     }
 }
@@ -166,12 +177,24 @@ mod tests {
             let run = clock.now_ms();
             let after = now_ms();
             assert!(run >= last, "went back from {last} to {run}");
-            assert!(run <= after + WITHIN_MS && run >= before - WITHIN_MS, "{run} is off the clock's {before}..{after}");
+            assert!(
+                run <= after + WITHIN_MS && run >= before - WITHIN_MS,
+                "{run} is off the clock's {before}..{after}"
+            );
             last = run;
         }
         std::thread::sleep(Duration::from_millis(20));
         let (before, run, after) = (now_ms(), clock.now_ms(), now_ms());
-        assert!(run <= after + WITHIN_MS, "led the clock by {} ms after 20 ms", run - after);
-        assert!(run >= before - 2.0 * WITHIN_MS, "lagged {} ms after 20 ms (ms per tick: {:?})", before - run, ms_per_tick());
+        assert!(
+            run <= after + WITHIN_MS,
+            "led the clock by {} ms after 20 ms",
+            run - after
+        );
+        assert!(
+            run >= before - 2.0 * WITHIN_MS,
+            "lagged {} ms after 20 ms (ms per tick: {:?})",
+            before - run,
+            ms_per_tick()
+        );
     }
 }

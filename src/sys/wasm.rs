@@ -63,7 +63,11 @@ pub fn sleep_ms_until(ms: f64, stop: Option<&dyn Fn() -> bool>) {
             REFUSED_WAITS.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        let chunk = if stop.is_some() { left.min(super::STOP_CHECK_MS) } else { left };
+        let chunk = if stop.is_some() {
+            left.min(super::STOP_CHECK_MS)
+        } else {
+            left
+        };
         wait_ns(&never_woken, 0, (chunk * 1e6) as i64);
     }
 }

@@ -3,10 +3,10 @@
 //! `worker_host.js` starts, watches and replaces the Web Workers.
 
 use crate::core::error::{JobError, PoolError};
-use crate::core::handle::{Batch, JobHandle};
 use crate::core::events::EVENT_FIELDS;
-use crate::core::job::{self, JobKind, JobSpec};
 use crate::core::events::MAX_TRACE_CAPACITY;
+use crate::core::handle::{Batch, JobHandle};
+use crate::core::job::{self, JobKind, JobSpec};
 use crate::core::pool::{self, Counters, PoolCore, PoolOptions, MAX_JOBS, MAX_WORKERS};
 use crate::core::workers::Loss;
 use js_sys::{Array, Float64Array, Object, Promise, Reflect};
@@ -83,7 +83,10 @@ fn whole_number_named(name: &str, what: &str, value: f64, min: f64, max: f64) ->
     if value.fract() == 0.0 && (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(named_error(name, &format!("{what} {value} is out of range: it must be a whole number from {min} to {max}")))
+        Err(named_error(
+            name,
+            &format!("{what} {value} is out of range: it must be a whole number from {min} to {max}"),
+        ))
     }
 }
 
@@ -95,17 +98,36 @@ fn pool_size(size: f64) -> Result<f64, JsError> {
 /// Reads `{ capacity, jobTimeoutMs, jobsPerWorker, traceCapacity }`;
 /// absent fields keep their defaults.
 fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsError> {
-    let Some(options) = options else { return Ok(PoolOptions::default()) };
+    let Some(options) = options else {
+        return Ok(PoolOptions::default());
+    };
     let field = |key: &str| -> Result<Option<f64>, JsError> {
         let value = Reflect::get(&options, &key.into()).unwrap_or(JsValue::UNDEFINED);
         if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
-        value.as_f64().map(Some).ok_or_else(|| named_error("OutOfRange", &format!("{key} {value:?} is not a number")))
+        value
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| named_error("OutOfRange", &format!("{key} {value:?} is not a number")))
     };
-    let capacity = field("capacity")?.map(|c| whole_number_named("InvalidCapacity", "queue capacity", c, 1.0, MAX_JOBS as f64)).transpose()?;
-    let quota = field("jobsPerWorker")?.map(|q| whole_number("jobs per worker", q, 1.0, MAX_JOBS as f64)).transpose()?;
-    let trace = field("traceCapacity")?.map(|t| whole_number_named("InvalidTraceCapacity", "trace capacity", t, 1.0, MAX_TRACE_CAPACITY as f64)).transpose()?;
+    let capacity = field("capacity")?
+        .map(|c| whole_number_named("InvalidCapacity", "queue capacity", c, 1.0, MAX_JOBS as f64))
+        .transpose()?;
+    let quota = field("jobsPerWorker")?
+        .map(|q| whole_number("jobs per worker", q, 1.0, MAX_JOBS as f64))
+        .transpose()?;
+    let trace = field("traceCapacity")?
+        .map(|t| {
+            whole_number_named(
+                "InvalidTraceCapacity",
+                "trace capacity",
+                t,
+                1.0,
+                MAX_TRACE_CAPACITY as f64,
+            )
+        })
+        .transpose()?;
     let options = PoolOptions {
         capacity: capacity.map(|c| c as u64),
         job_timeout_ms: field("jobTimeoutMs")?,
@@ -117,7 +139,11 @@ fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsError> {
 }
 
 fn parse_kind(kind: &str) -> Result<JobKind, JsError> {
-    JobKind::from_name(kind).ok_or_else(|| js_error(PoolError::UnknownKind { value: kind.to_string() }))
+    JobKind::from_name(kind).ok_or_else(|| {
+        js_error(PoolError::UnknownKind {
+            value: kind.to_string(),
+        })
+    })
 }
 
 /// One spec per cost; `failing[i] != 0` makes job `i` of the batch panic.
@@ -128,7 +154,11 @@ fn specs(kind: JobKind, costs: &[f64], failing: Option<Vec<u8>>) -> Vec<JobSpec>
         .enumerate()
         .map(|(i, &cost)| {
             let spec = JobSpec::new(kind, cost);
-            if failing.get(i).is_some_and(|&f| f != 0) { spec.failing() } else { spec }
+            if failing.get(i).is_some_and(|&f| f != 0) {
+                spec.failing()
+            } else {
+                spec
+            }
         })
         .collect()
 }
@@ -180,7 +210,11 @@ impl WebPool {
                     // (A timed-out one ends by itself and drops its own.)
                     drop(unsafe { Arc::from_raw(pointer as *const PoolCore) });
                 }
-                if respawn { Arc::into_raw(Arc::clone(&core)) as u32 } else { 0 }
+                if respawn {
+                    Arc::into_raw(Arc::clone(&core)) as u32
+                } else {
+                    0
+                }
             })
         };
         let overdue = {
@@ -193,7 +227,13 @@ impl WebPool {
         set(&callbacks, "overdue", overdue.as_ref().clone());
         let glue_url = GLUE_URL.with(String::clone);
         let timeout = options.job_timeout_ms.unwrap_or(0.0);
-        let host = WorkerHost::new(&glue_url, wasm_bindgen::module(), wasm_bindgen::memory(), &callbacks, timeout);
+        let host = WorkerHost::new(
+            &glue_url,
+            wasm_bindgen::module(),
+            wasm_bindgen::memory(),
+            &callbacks,
+            timeout,
+        );
         let pool = WebPool {
             core,
             host,
@@ -239,11 +279,18 @@ impl WebPool {
     /// Resolves once every worker started so far runs its loop (for a
     /// rayon pool: once all its threads run).
     pub fn ready(&self) -> Promise {
-        let Some(threads) = &self.rayon else { return self.host.ready() };
+        let Some(threads) = &self.rayon else {
+            return self.host.ready();
+        };
         let (core, size) = (Arc::clone(&self.core), threads.current_num_threads() as u64);
         // A rayon thread announces its start on the idle futex (`thread_started`).
-        let all_running = Closure::<dyn Fn() -> bool>::new(move || core.counters().live_workers >= size).into_js_value();
-        wait_until(wasm_bindgen::memory(), self.core.idle_epoch().as_ptr() as u32, &all_running)
+        let all_running =
+            Closure::<dyn Fn() -> bool>::new(move || core.counters().live_workers >= size).into_js_value();
+        wait_until(
+            wasm_bindgen::memory(),
+            self.core.idle_epoch().as_ptr() as u32,
+            &all_running,
+        )
     }
 
     /// Grows or shrinks the pool now: new workers take jobs as soon as they
@@ -251,11 +298,17 @@ impl WebPool {
     /// Resolves once the new workers run.
     pub fn resize(&self, size: f64) -> Result<Promise, JsError> {
         if self.rayon.is_some() {
-            return Err(named_error("RayonSizeFixed", "a rayon pool's size is fixed when it is made: make a new one"));
+            return Err(named_error(
+                "RayonSizeFixed",
+                "a rayon pool's size is fixed when it is made: make a new one",
+            ));
         }
         let size = pool_size(size)?;
         let ids = self.core.resize(size as usize).map_err(js_error)?;
-        let pointers = ids.iter().map(|_| Arc::into_raw(Arc::clone(&self.core)) as u32).collect();
+        let pointers = ids
+            .iter()
+            .map(|_| Arc::into_raw(Arc::clone(&self.core)) as u32)
+            .collect();
         Ok(self.host.spawn(pointers, ids))
     }
 
@@ -268,7 +321,10 @@ impl WebPool {
         if self.rayon.is_some() {
             return self.submit_to_rayon(vec![spec; count as usize]); // its threads take jobs only when handed them
         }
-        let first = self.core.submit(std::iter::repeat_n(spec, count as usize)).map_err(js_error)?;
+        let first = self
+            .core
+            .submit(std::iter::repeat_n(spec, count as usize))
+            .map_err(js_error)?;
         Ok(first as f64)
     }
 
@@ -289,7 +345,10 @@ impl WebPool {
     fn submit_to_rayon(&self, specs: Vec<JobSpec>) -> Result<f64, JsError> {
         let threads = self.rayon.as_ref().expect("a rayon pool");
         if specs.iter().any(|spec| spec.fail) {
-            return Err(named_error("RayonCannotFail", "rayon cannot run failing jobs here: on wasm a panic aborts the rayon thread"));
+            return Err(named_error(
+                "RayonCannotFail",
+                "rayon cannot run failing jobs here: on wasm a panic aborts the rayon thread",
+            ));
         }
         let first = self.core.submit(specs).map_err(js_error)?;
         let jobs = self.core.take_all_for_external();
@@ -324,7 +383,9 @@ impl WebPool {
         let total = specs.len() as u32;
         let core = Arc::clone(&self.core);
         let try_submit = Closure::<dyn Fn(u32) -> Result<Vec<f64>, JsError>>::new(move |offset: u32| {
-            let (first, queued) = core.submit_some(specs[offset as usize..].iter().copied()).map_err(js_error)?;
+            let (first, queued) = core
+                .submit_some(specs[offset as usize..].iter().copied())
+                .map_err(js_error)?;
             Ok(vec![first as f64, queued as f64])
         })
         .into_js_value();
@@ -349,7 +410,9 @@ impl WebPool {
     #[wasm_bindgen(js_name = takeEvents)]
     pub fn take_events(&self, limit: Option<u32>) -> Float64Array {
         let mut flat = Vec::new();
-        let read = self.core.read_events(self.cursor.get(), limit.map_or(u64::MAX, u64::from), &mut flat);
+        let read = self
+            .core
+            .read_events(self.cursor.get(), limit.map_or(u64::MAX, u64::from), &mut flat);
         self.cursor.set(read.cursor);
         self.missed.set(self.missed.get() + read.missed);
         Float64Array::from(&flat[..])
@@ -395,8 +458,18 @@ impl WebPool {
     /// `{ running, waiting, submitted, completed, failed, timedOut,
     /// cancelled, rejected, workers, liveWorkers }`.
     pub fn counters(&self) -> Object {
-        let Counters { running, waiting, submitted, completed, failed, timed_out, cancelled, rejected, workers, live_workers } =
-            self.core.counters();
+        let Counters {
+            running,
+            waiting,
+            submitted,
+            completed,
+            failed,
+            timed_out,
+            cancelled,
+            rejected,
+            workers,
+            live_workers,
+        } = self.core.counters();
         let object = Object::new();
         for (key, value) in [
             ("running", running),
@@ -443,7 +516,8 @@ impl WebPool {
         let cursor = self.core.labels_after(self.label_cursor.get(), |job, label| {
             text.push_str(label);
             jobs.push(job as f64);
-            ends.push(label.encode_utf16().count() as u32 + ends.last().copied().unwrap_or(0)); // JS strings count UTF-16 units
+            ends.push(label.encode_utf16().count() as u32 + ends.last().copied().unwrap_or(0));
+            // JS strings count UTF-16 units
         });
         self.label_cursor.set(cursor);
         unpack_labels(&jobs, &text, &ends)
@@ -573,7 +647,12 @@ impl WebPool {
     /// assert_eq!(tiles.in_order().await.len(), 16);
     /// # }
     /// ```
-    pub fn map_labeled<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: impl Fn(&I) -> String, f: F) -> Result<Batch<T>, PoolError>
+    pub fn map_labeled<I, T, F>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+        label: impl Fn(&I) -> String,
+        f: F,
+    ) -> Result<Batch<T>, PoolError>
     where
         I: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
@@ -595,7 +674,12 @@ impl WebPool {
     /// assert_eq!(rows.in_order().await.len(), 8);
     /// # }
     /// ```
-    pub fn map_partitioned<I, T, F>(&self, items: impl IntoIterator<Item = I>, label: impl Fn(&I) -> String, f: F) -> Result<Batch<T>, PoolError>
+    pub fn map_partitioned<I, T, F>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+        label: impl Fn(&I) -> String,
+        f: F,
+    ) -> Result<Batch<T>, PoolError>
     where
         I: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
@@ -695,7 +779,10 @@ pub fn refused_waits() -> f64 {
 #[wasm_bindgen(js_name = memoryBytes)]
 pub fn memory_bytes() -> f64 {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    memory.buffer().unchecked_into::<js_sys::SharedArrayBuffer>().byte_length() as f64
+    memory
+        .buffer()
+        .unchecked_into::<js_sys::SharedArrayBuffer>()
+        .byte_length() as f64
 }
 
 /// The entry point of each rayon thread of `Pool.withRayon`.

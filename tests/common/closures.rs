@@ -35,7 +35,11 @@ impl Gate {
 pub(super) async fn running(pool: &WebPool, jobs: f64) {
     let deadline = poolscope::sys::now_ms() + DEADLINE_MS;
     while counter(pool, "running") != jobs {
-        assert!(poolscope::sys::now_ms() < deadline, "waited {DEADLINE_MS} ms for {jobs} running jobs in vain; {}", state(pool));
+        assert!(
+            poolscope::sys::now_ms() < deadline,
+            "waited {DEADLINE_MS} ms for {jobs} running jobs in vain; {}",
+            state(pool)
+        );
         pause(2.0).await;
     }
 }
@@ -103,23 +107,39 @@ pub async fn closures_give_their_results_as_they_finish() {
     let mut order = Vec::new();
     for opened in [3, 1, 0, 2] {
         gates[opened].store(true, Ordering::Release);
-        let (index, result) = before_deadline(&pool, "the next closure to finish", batch.next_finished()).await.unwrap();
+        let (index, result) = before_deadline(&pool, "the next closure to finish", batch.next_finished())
+            .await
+            .unwrap();
         assert_eq!(result, Ok(index));
-        assert_eq!(batch.finished(), order.len() + 1, "item {index} came while the others still ran");
+        assert_eq!(
+            batch.finished(),
+            order.len() + 1,
+            "item {index} came while the others still ran"
+        );
         order.push(index);
     }
     assert_eq!(order, [3, 1, 0, 2], "each result came as its job finished");
-    assert!(before_deadline(&pool, "the end of the batch", batch.next_finished()).await.is_none());
+    assert!(before_deadline(&pool, "the end of the batch", batch.next_finished())
+        .await
+        .is_none());
 }
 
 pub async fn a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced() {
     let pool = WebPool::new(2.0, None).unwrap();
     within(&pool, "ready", pool.ready()).await;
-    let failing = pool.spawn_labeled("tile 7", || -> u32 { panic!("tile 7 was too hard") }).unwrap();
+    let failing = pool
+        .spawn_labeled("tile 7", || -> u32 { panic!("tile 7 was too hard") })
+        .unwrap();
     let job = failing.job();
     let others = pool.map(0..50u32, |n| n + 1).unwrap();
     let result = before_deadline(&pool, "the panicking closure", failing).await;
-    assert_eq!(result, Err(JobError::Panicked { job, message: "tile 7 was too hard".to_string() }));
+    assert_eq!(
+        result,
+        Err(JobError::Panicked {
+            job,
+            message: "tile 7 was too hard".to_string()
+        })
+    );
     let rest = before_deadline(&pool, "the other closures", others.in_order()).await;
     assert_eq!(rest, (0..50u32).map(|n| Ok(n + 1)).collect::<Vec<_>>());
     assert_eq!(pool.label_of(job as f64).as_deref(), Some("tile 7"));
@@ -127,8 +147,13 @@ pub async fn a_panicking_closure_fails_with_its_message_and_its_worker_is_replac
     settle(&pool, 2).await;
     // The promise form names the error.
     let promise = JsFuture::from(pool.spawn(|| -> u32 { panic!("again") }).unwrap().into_promise());
-    let error = before_deadline(&pool, "the rejected promise", promise).await.unwrap_err();
-    assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("Panicked"));
+    let error = before_deadline(&pool, "the rejected promise", promise)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(),
+        Some("Panicked")
+    );
     let promise = JsFuture::from(pool.spawn(|| 7u32).unwrap().into_promise());
     let value = before_deadline(&pool, "the resolved promise", promise).await.unwrap();
     assert_eq!(value.as_f64(), Some(7.0));
@@ -156,7 +181,10 @@ pub async fn a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_w
         .unwrap();
     let job = allocating.job();
     match before_deadline(&pool, "the timed-out closure", allocating).await {
-        Err(JobError::TimedOut { job: timed_out, after_ms }) => assert!(timed_out == job && after_ms >= 1_000.0, "{after_ms}"),
+        Err(JobError::TimedOut {
+            job: timed_out,
+            after_ms,
+        }) => assert!(timed_out == job && after_ms >= 1_000.0, "{after_ms}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
     // Meanwhile the page allocates, and other closures run, while the old thread still allocates.
@@ -167,14 +195,24 @@ pub async fn a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_w
     page_side.clear();
     assert_eq!((counter(&pool, "timedOut"), pool.lost_workers()), (1.0, 1));
     settle(&pool, 2).await; // the old thread ended by itself once its closure returned
-    // A panic under a timeout: the trapped thread held a count of its batch
-    // for the race with the watchdog, which the pool lets go of for it.
-    let failing = pool.map(0..3u32, |n| if n == 1 { panic!("item 1 gave up") } else { n }).unwrap();
+                            // A panic under a timeout: the trapped thread held a count of its batch
+                            // for the race with the watchdog, which the pool lets go of for it.
+    let failing = pool
+        .map(0..3u32, |n| if n == 1 { panic!("item 1 gave up") } else { n })
+        .unwrap();
     let results = before_deadline(&pool, "a panicking closure under a timeout", failing.in_order()).await;
     assert_eq!((&results[0], &results[2]), (&Ok(0), &Ok(2)));
-    assert!(matches!(&results[1], Err(JobError::Panicked { message, .. }) if message == "item 1 gave up"), "{results:?}");
+    assert!(
+        matches!(&results[1], Err(JobError::Panicked { message, .. }) if message == "item 1 gave up"),
+        "{results:?}"
+    );
     let after = pool.map(0..10u32, |n| n).unwrap();
-    assert_eq!(before_deadline(&pool, "closures after the panic", after.in_order()).await.len(), 10);
+    assert_eq!(
+        before_deadline(&pool, "closures after the panic", after.in_order())
+            .await
+            .len(),
+        10
+    );
 }
 
 pub async fn cancel_and_stop_tell_each_waiting_closure() {
@@ -188,7 +226,12 @@ pub async fn cancel_and_stop_tell_each_waiting_closure() {
     let jobs = waiting.jobs();
     assert_eq!(pool.cancel(), 5.0);
     let cancelled = before_deadline(&pool, "the cancelled closures", waiting.in_order()).await;
-    assert_eq!(cancelled, jobs.iter().map(|&job| Err(JobError::Cancelled { job })).collect::<Vec<_>>());
+    assert_eq!(
+        cancelled,
+        jobs.iter()
+            .map(|&job| Err(JobError::Cancelled { job }))
+            .collect::<Vec<_>>()
+    );
     gate.open();
     assert_eq!(before_deadline(&pool, "the blocker", blocker).await, Ok(()));
     let gate = Gate::default();
@@ -199,8 +242,15 @@ pub async fn cancel_and_stop_tell_each_waiting_closure() {
     let stopped = pool.stop();
     gate.open();
     within(&pool, "stop", stopped).await;
-    assert_eq!(before_deadline(&pool, "the running closure", running_job).await, Ok(2), "a job taken before the stop finishes");
-    assert_eq!(before_deadline(&pool, "a closure the stop dropped", never).await, Err(JobError::PoolStopped { job: never_job }));
+    assert_eq!(
+        before_deadline(&pool, "the running closure", running_job).await,
+        Ok(2),
+        "a job taken before the stop finishes"
+    );
+    assert_eq!(
+        before_deadline(&pool, "a closure the stop dropped", never).await,
+        Err(JobError::PoolStopped { job: never_job })
+    );
     assert_eq!(pool.spawn(|| 3u32).unwrap_err(), PoolError::PoolStopped);
 }
 
@@ -214,7 +264,10 @@ pub async fn closures_stay_exactly_once_across_resizes_during_a_batch() {
         pause(3.0).await;
     }
     let results = before_deadline(&pool, "20,000 closures across resizes", batch.in_order()).await;
-    assert!(results.iter().enumerate().all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
+    assert!(results
+        .iter()
+        .enumerate()
+        .all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
     within(&pool, "done", pool.done()).await;
     let events = pool.take_events(None).to_vec();
     let mut seen = vec![0u8; JOBS as usize + 1];
@@ -227,7 +280,9 @@ pub async fn closures_stay_exactly_once_across_resizes_during_a_batch() {
 pub async fn a_closure_captures_a_large_vec_and_returns_another() {
     let pool = WebPool::new(2.0, None).unwrap();
     let input: Vec<u32> = (0..2_000_000).collect();
-    let reversed = pool.spawn(move || input.into_iter().rev().map(|x| x * 2).collect::<Vec<u32>>()).unwrap();
+    let reversed = pool
+        .spawn(move || input.into_iter().rev().map(|x| x * 2).collect::<Vec<u32>>())
+        .unwrap();
     let reversed = before_deadline(&pool, "the large closure", reversed).await.unwrap();
     assert_eq!(reversed.len(), 2_000_000);
     assert_eq!((reversed[0], reversed[1_999_999]), (3_999_998, 0));
@@ -247,13 +302,22 @@ pub async fn joins_labels_and_bad_input_are_named() {
         assert_eq!(joined, Ok(5));
     }
     let label = "x".repeat(10_000_000);
-    assert_eq!(pool.spawn_labeled(&label, || ()).unwrap_err(), PoolError::LabelTooLong { len: 10_000_000, max: poolscope::MAX_LABEL_BYTES });
+    assert_eq!(
+        pool.spawn_labeled(&label, || ()).unwrap_err(),
+        PoolError::LabelTooLong {
+            len: 10_000_000,
+            max: poolscope::MAX_LABEL_BYTES
+        }
+    );
     let empty = pool.map(Vec::<u8>::new(), |n| n).unwrap();
     assert!(empty.is_empty());
     assert_eq!(empty.in_order().await, Vec::new());
     let mut twice = pool.spawn(|| 9u32).unwrap();
     assert_eq!(before_deadline(&pool, "the first await", &mut twice).await, Ok(9));
-    assert_eq!(before_deadline(&pool, "the second await", &mut twice).await, Err(JobError::ResultTaken { job: twice.job() }));
+    assert_eq!(
+        before_deadline(&pool, "the second await", &mut twice).await,
+        Err(JobError::ResultTaken { job: twice.job() })
+    );
     let promise = JsFuture::from(pool.spawn(|| 1u32).unwrap().into_promise());
     let value = before_deadline(&pool, "the promise", promise).await.unwrap();
     assert_eq!(value.as_f64(), Some(1.0));
@@ -261,7 +325,9 @@ pub async fn joins_labels_and_bad_input_are_named() {
     // Labels reach the views (`takeLabels`) in job order, each once, whatever
     // their characters (JS counts UTF-16 units: "🦀" is two of them).
     let names = ["tile 0", "tile ✓ 🦀 1", ""];
-    let tiles: Vec<_> = (0..3).map(|n| pool.spawn_labeled(names[n as usize], move || n).unwrap()).collect();
+    let tiles: Vec<_> = (0..3)
+        .map(|n| pool.spawn_labeled(names[n as usize], move || n).unwrap())
+        .collect();
     let jobs: Vec<f64> = tiles.iter().map(|tile| tile.job() as f64).collect();
     let taken: Vec<(f64, String)> = pool
         .take_labels()
@@ -271,12 +337,23 @@ pub async fn joins_labels_and_bad_input_are_named() {
             (pair.get(0).as_f64().unwrap(), pair.get(1).as_string().unwrap())
         })
         .collect();
-    assert_eq!(taken, vec![(jobs[0], names[0].into()), (jobs[1], names[1].into()), (jobs[2], names[2].into())]);
+    assert_eq!(
+        taken,
+        vec![
+            (jobs[0], names[0].into()),
+            (jobs[1], names[1].into()),
+            (jobs[2], names[2].into())
+        ]
+    );
     assert_eq!(pool.take_labels().length(), 0, "each label is taken once");
     for tile in tiles {
         before_deadline(&pool, "a labelled closure", tile).await.unwrap();
     }
-    assert_eq!(pool.label_of(jobs[1]).as_deref(), Some(names[1]), "a finished job keeps its label");
+    assert_eq!(
+        pool.label_of(jobs[1]).as_deref(),
+        Some(names[1]),
+        "a finished job keeps its label"
+    );
 }
 
 /// On wasm a panic traps the thread without unwinding: what a panicking
@@ -300,15 +377,29 @@ pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
         })
         .unwrap();
     let results = before_deadline(&pool, "the panicking closures", failing.in_order()).await;
-    assert!(results.iter().all(|r| matches!(r, Err(JobError::Panicked { .. }))), "{:?}", &results[..3]);
+    assert!(
+        results.iter().all(|r| matches!(r, Err(JobError::Panicked { .. }))),
+        "{:?}",
+        &results[..3]
+    );
     settle(&pool, 2).await;
     let after = web::memory_bytes();
     let grown_mb = (after - before) / 1_048_576.0;
-    web_sys::console::log_1(&format!("memory: {PANICS} panicking closures that each held 1 MB grew the wasm memory by {grown_mb:.1} MB").into());
+    web_sys::console::log_1(
+        &format!("memory: {PANICS} panicking closures that each held 1 MB grew the wasm memory by {grown_mb:.1} MB")
+            .into(),
+    );
     // What they owned leaks, with the allocator's slack; a bound that a leak
     // per panic beyond that (a thread's stack, say) would break.
-    assert!(grown_mb <= 2.0 * PANICS as f64 + 16.0, "more than their own megabytes leaked: {grown_mb} MB");
+    assert!(
+        grown_mb <= 2.0 * PANICS as f64 + 16.0,
+        "more than their own megabytes leaked: {grown_mb} MB"
+    );
     let after_panics = pool.map(0..10u32, |n| n).unwrap();
-    assert_eq!(before_deadline(&pool, "closures after the panics", after_panics.in_order()).await.len(), 10);
+    assert_eq!(
+        before_deadline(&pool, "closures after the panics", after_panics.in_order())
+            .await
+            .len(),
+        10
+    );
 }
-

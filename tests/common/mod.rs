@@ -72,7 +72,9 @@ const DEADLINE_MS: f64 = 30_000.0;
 
 /// The pool's counters and workers, for a failure message.
 fn state(pool: &WebPool) -> String {
-    let counters = js_sys::JSON::stringify(&pool.counters()).map(String::from).unwrap_or_default();
+    let counters = js_sys::JSON::stringify(&pool.counters())
+        .map(String::from)
+        .unwrap_or_default();
     format!(
         "counters {counters}, live Web Workers {}, lost workers {}, worker starts whose module never loaded {}",
         pool.live_web_workers(),
@@ -91,10 +93,16 @@ async fn within(pool: &WebPool, what: &str, promise: Promise) -> JsValue {
          const deadline = new Promise((resolve) => { timer = setTimeout(() => resolve(late), ms); });
          return Promise.race([promise, deadline]).then((value) => [value === late, value]).finally(() => clearTimeout(timer));",
     );
-    let raced: Promise = race.call2(&JsValue::NULL, &promise, &DEADLINE_MS.into()).unwrap().unchecked_into();
+    let raced: Promise = race
+        .call2(&JsValue::NULL, &promise, &DEADLINE_MS.into())
+        .unwrap()
+        .unchecked_into();
     let outcome: js_sys::Array = match JsFuture::from(raced).await {
         Ok(outcome) => outcome.unchecked_into(),
-        Err(error) => panic!("waiting for {what}: the promise rejected with {error:?}; {}", state(pool)),
+        Err(error) => panic!(
+            "waiting for {what}: the promise rejected with {error:?}; {}",
+            state(pool)
+        ),
     };
     if outcome.get(0).is_truthy() {
         panic!("waited {DEADLINE_MS} ms for {what} in vain; {}", state(pool));
@@ -117,7 +125,12 @@ fn counter(pool: &WebPool, name: &str) -> f64 {
 /// wrote some again before they were read.
 fn take_all(pool: &WebPool) -> Vec<f64> {
     let events: Float64Array = pool.take_events(None);
-    assert_eq!(pool.missed_events(), 0.0, "the trace kept every event (capacity {})", pool.trace_capacity());
+    assert_eq!(
+        pool.missed_events(),
+        0.0,
+        "the trace kept every event (capacity {})",
+        pool.trace_capacity()
+    );
     events.to_vec()
 }
 
@@ -162,7 +175,10 @@ fn check_events(events: &[f64], jobs: usize, max_worker: usize) -> (Vec<u64>, [u
             assert_eq!(worker, 0, "cancelled job {job} ran on no worker");
             continue;
         }
-        assert!((1..=max_worker).contains(&worker), "worker {worker} out of 1..={max_worker}");
+        assert!(
+            (1..=max_worker).contains(&worker),
+            "worker {worker} out of 1..={max_worker}"
+        );
         per_worker[worker] += 1;
     }
     (per_worker, outcomes)
@@ -180,8 +196,13 @@ fn error_message(error: wasm_bindgen::JsError) -> String {
 }
 
 async fn rejection_message(pool: &WebPool, promise: Promise) -> String {
-    let error = closures::before_deadline(pool, "a rejection", JsFuture::from(promise)).await.expect_err("the promise resolved");
-    Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap_or_else(|| format!("{error:?}"))
+    let error = closures::before_deadline(pool, "a rejection", JsFuture::from(promise))
+        .await
+        .expect_err("the promise resolved");
+    Reflect::get(&error, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 fn options(json: &str) -> Option<js_sys::Object> {
@@ -193,7 +214,11 @@ fn options(json: &str) -> Option<js_sys::Object> {
 async fn settle(pool: &WebPool, size: u32) {
     let deadline = now_ms() + DEADLINE_MS;
     while pool.live_web_workers() != size || counter(pool, "liveWorkers") != size as f64 {
-        assert!(now_ms() < deadline, "waited {DEADLINE_MS} ms for {size} live workers in vain; {}", state(pool));
+        assert!(
+            now_ms() < deadline,
+            "waited {DEADLINE_MS} ms for {size} live workers in vain; {}",
+            state(pool)
+        );
         pause(2.0).await;
     }
 }
@@ -215,11 +240,17 @@ pub async fn four_workers_are_four_web_workers_running_jobs_at_once() {
         .map(|w| Reflect::get(&w, &"thread".into()).unwrap().as_f64().unwrap() as u64)
         .collect();
     assert_eq!(threads.len(), 4, "4 distinct threads: {threads:?}");
-    assert!(!threads.contains(&(this_thread as u64)), "no job ran on the test's own thread");
+    assert!(
+        !threads.contains(&(this_thread as u64)),
+        "no job ran on the test's own thread"
+    );
 
     // At least two jobs ran at the same moment, on the clock all threads share.
     let spans: Vec<(f64, f64)> = events.chunks(FIELDS).map(|e| (e[STARTED], e[FINISHED])).collect();
-    let overlapping = spans.iter().enumerate().any(|(i, a)| spans[i + 1..].iter().any(|b| a.0 < b.1 && b.0 < a.1));
+    let overlapping = spans
+        .iter()
+        .enumerate()
+        .any(|(i, a)| spans[i + 1..].iter().any(|b| a.0 < b.1 && b.0 < a.1));
     assert!(overlapping, "no two jobs overlapped: {spans:?}");
 }
 
@@ -234,7 +265,12 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
     events.extend(take_all(&pool));
     let per_worker = assert_exactly_once(&events, JOBS, 4);
     for event in events.chunks(FIELDS) {
-        assert_eq!(event[VALUE], web::cpu_checksum(event[JOB], 0.01) as f64, "checksum of job {}", event[JOB]);
+        assert_eq!(
+            event[VALUE],
+            web::cpu_checksum(event[JOB], 0.01) as f64,
+            "checksum of job {}",
+            event[JOB]
+        );
     }
     assert_eq!(counter(&pool, "submitted"), JOBS as f64);
     assert_eq!(counter(&pool, "completed"), JOBS as f64);
@@ -246,7 +282,11 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
         let jobs = Reflect::get(&stats, &"jobs".into()).unwrap().as_f64().unwrap() as u64;
         assert_eq!(jobs, per_worker[id], "worker {id}'s own count agrees with the events");
     }
-    assert_eq!(waits.call0(&JsValue::NULL).unwrap().as_f64(), Some(0.0), "Atomics.wait called on this thread");
+    assert_eq!(
+        waits.call0(&JsValue::NULL).unwrap().as_f64(),
+        Some(0.0),
+        "Atomics.wait called on this thread"
+    );
     assert_eq!(web::refused_waits(), 0.0, "the pool asked this thread to block");
 }
 
@@ -258,11 +298,18 @@ pub async fn done_resolves_only_after_the_last_job_finished() {
     assert!(counter(&pool, "completed") < 10.0, "the jobs take 500 ms at least");
     within(&pool, "done", done).await;
     let resolved_at = now_ms();
-    assert_eq!(counter(&pool, "completed"), 10.0, "done resolved before every job finished");
+    assert_eq!(
+        counter(&pool, "completed"),
+        10.0,
+        "done resolved before every job finished"
+    );
     let events = take_all(&pool);
     assert_exactly_once(&events, 10, 2);
     let last_finish = events.chunks(FIELDS).map(|e| e[FINISHED]).fold(0.0, f64::max);
-    assert!(last_finish <= resolved_at, "the last job finished at {last_finish}, after done resolved at {resolved_at}");
+    assert!(
+        last_finish <= resolved_at,
+        "the last job finished at {last_finish}, after done resolved at {resolved_at}"
+    );
     // A second batch: `done` waits for it too.
     pool.submit("sleep", 4.0, 30.0).unwrap();
     within(&pool, "done", pool.done()).await;
@@ -286,11 +333,24 @@ pub async fn jobs_stay_exactly_once_across_30_random_resizes() {
     let mut random = 0xC0FFEE;
     for step in 0..30 {
         let size = 1 + (next_random(&mut random) % 8) as u32;
-        within(&pool, &format!("resize({size}) at step {step}"), pool.resize(size as f64).unwrap()).await;
+        within(
+            &pool,
+            &format!("resize({size}) at step {step}"),
+            pool.resize(size as f64).unwrap(),
+        )
+        .await;
         // Settled: retiring workers have finished their job and their Web Worker is gone.
         settle(&pool, size).await;
-        assert_eq!(pool.live_web_workers(), size, "live Web Workers after resize {step} to {size}");
-        assert_eq!(counter(&pool, "liveWorkers"), size as f64, "workers in their loop after resize {step}");
+        assert_eq!(
+            pool.live_web_workers(),
+            size,
+            "live Web Workers after resize {step} to {size}"
+        );
+        assert_eq!(
+            counter(&pool, "liveWorkers"),
+            size as f64,
+            "workers in their loop after resize {step}"
+        );
     }
     within(&pool, "done", pool.done()).await;
     assert_exactly_once(&take_all(&pool), JOBS, 8);
@@ -303,27 +363,46 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
     // Pool sizes: the constructor and resize.
     for bad in [0.0, -3.0, 2.5, f64::NAN, 65.0] {
         let error: JsValue = pool.resize(bad).err().unwrap().into();
-        assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("InvalidSize"), "as the core names a size of 0");
+        assert_eq!(
+            Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(),
+            Some("InvalidSize"),
+            "as the core names a size of 0"
+        );
         let message = Reflect::get(&error, &"message".into()).unwrap().as_string().unwrap();
-        assert_eq!(message, format!("pool size {bad} is out of range: it must be a whole number from 1 to 64"), "one text for one mistake");
+        assert_eq!(
+            message,
+            format!("pool size {bad} is out of range: it must be a whole number from 1 to 64"),
+            "one text for one mistake"
+        );
         let message = error_message(WebPool::new(bad, None).err().unwrap());
         assert!(message.contains(&format!("pool size {bad}")), "{message}");
     }
     // Options: capacity and timeout.
-    for (json, named) in [(r#"{"capacity":0}"#, "queue capacity 0"), (r#"{"capacity":-2}"#, "queue capacity -2"),
-        (r#"{"capacity":"abc"}"#, "capacity"), (r#"{"jobTimeoutMs":0}"#, "job timeout 0"), (r#"{"jobTimeoutMs":-1}"#, "job timeout -1")] {
+    for (json, named) in [
+        (r#"{"capacity":0}"#, "queue capacity 0"),
+        (r#"{"capacity":-2}"#, "queue capacity -2"),
+        (r#"{"capacity":"abc"}"#, "capacity"),
+        (r#"{"jobTimeoutMs":0}"#, "job timeout 0"),
+        (r#"{"jobTimeoutMs":-1}"#, "job timeout -1"),
+    ] {
         let message = error_message(WebPool::new(2.0, options(json)).err().unwrap());
         assert!(message.contains(named), "{json}: {message}");
     }
     // Jobs: count, cost, kind.
     let many = error_message(pool.submit("noop", 1e9, 0.0).err().unwrap());
-    assert!(many.contains("1000000000") && many.contains("from 0 to 2000000"), "{many}");
+    assert!(
+        many.contains("1000000000") && many.contains("from 0 to 2000000"),
+        "{many}"
+    );
     let negative = error_message(pool.submit("noop", -4.0, 0.0).err().unwrap());
     assert!(negative.contains("job count -4"), "{negative}");
     let nan = error_message(pool.submit("cpu", f64::NAN, 1.0).err().unwrap());
     assert!(nan.contains("job count NaN"), "{nan}");
     let cost = error_message(pool.submit("cpu", 1.0, -5.0).err().unwrap());
-    assert!(cost.contains("job cost -5 ms") && cost.contains("between 0 and"), "{cost}");
+    assert!(
+        cost.contains("job cost -5 ms") && cost.contains("between 0 and"),
+        "{cost}"
+    );
     let long = error_message(pool.submit_costs("sleep", &[1.0, 1e12], None).err().unwrap());
     assert!(long.contains("1000000000000"), "{long}");
     let kind = error_message(pool.submit("abc", 1.0, 1.0).err().unwrap());
@@ -364,8 +443,11 @@ pub async fn a_panicking_job_fails_with_its_message_and_its_worker_is_replaced()
     let events = take_all(&pool);
     let (_, outcomes) = check_events(&events, 30, 3);
     assert_eq!(outcomes, [28, 2, 0, 0]);
-    let failed: Vec<u64> =
-        events.chunks(FIELDS).filter(|e| e[OUTCOME] as usize == FAILED).map(|e| e[JOB] as u64).collect();
+    let failed: Vec<u64> = events
+        .chunks(FIELDS)
+        .filter(|e| e[OUTCOME] as usize == FAILED)
+        .map(|e| e[JOB] as u64)
+        .collect();
     assert_eq!(failed, [4, 20]);
     let failures = pool.take_failures();
     let messages: Vec<String> = failures
@@ -398,7 +480,10 @@ pub async fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
     let events = take_all(&pool);
     let (_, outcomes) = check_events(&events, 21, 2);
     assert_eq!(outcomes, [20, 0, 1, 0]);
-    let timed_out = events.chunks(FIELDS).find(|e| e[OUTCOME] as usize == TIMED_OUT).unwrap();
+    let timed_out = events
+        .chunks(FIELDS)
+        .find(|e| e[OUTCOME] as usize == TIMED_OUT)
+        .unwrap();
     assert_eq!(timed_out[JOB], 1.0);
     assert_eq!((counter(&pool, "timedOut"), counter(&pool, "failed")), (1.0, 1.0));
     settle(&pool, 2).await;
@@ -415,9 +500,16 @@ pub async fn a_full_queue_rejects_at_once_when_asked_to() {
     within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 5.0, 50.0).unwrap();
     let full: JsValue = pool.submit("noop", 10.0, 0.0).err().unwrap().into();
-    assert_eq!(Reflect::get(&full, &"name".into()).unwrap().as_string().as_deref(), Some("QueueFull"), "named for its variant");
+    assert_eq!(
+        Reflect::get(&full, &"name".into()).unwrap().as_string().as_deref(),
+        Some("QueueFull"),
+        "named for its variant"
+    );
     let full = Reflect::get(&full, &"message".into()).unwrap().as_string().unwrap();
-    assert!(full.contains("cannot queue 10 jobs") && full.contains("room for"), "{full}");
+    assert!(
+        full.contains("cannot queue 10 jobs") && full.contains("room for"),
+        "{full}"
+    );
     assert_eq!(counter(&pool, "rejected"), 10.0);
     assert_eq!(counter(&pool, "submitted"), 5.0, "a refused batch queues nothing");
     within(&pool, "done", pool.done()).await;
@@ -431,11 +523,19 @@ pub async fn a_full_queue_waits_for_room_when_asked_to() {
     let mut most_waiting: f64 = 0.0;
     let deadline = now_ms() + DEADLINE_MS;
     while counter(&pool, "submitted") < 40.0 {
-        assert!(now_ms() < deadline, "waited {DEADLINE_MS} ms for 40 jobs to be queued in vain; {}", state(&pool));
+        assert!(
+            now_ms() < deadline,
+            "waited {DEADLINE_MS} ms for 40 jobs to be queued in vain; {}",
+            state(&pool)
+        );
         most_waiting = most_waiting.max(counter(&pool, "waiting"));
         pause(1.0).await;
     }
-    assert_eq!(within(&pool, "submitWait of 40 jobs", submitted).await.as_f64(), Some(1.0), "resolves with the first job number");
+    assert_eq!(
+        within(&pool, "submitWait of 40 jobs", submitted).await.as_f64(),
+        Some(1.0),
+        "resolves with the first job number"
+    );
     assert!(most_waiting <= 4.0, "{most_waiting} jobs waited in a queue of 4");
     within(&pool, "done", pool.done()).await;
     assert_exactly_once(&take_all(&pool), 40, 2);
@@ -453,7 +553,11 @@ pub async fn cancel_reports_every_waiting_job_as_cancelled() {
     let (_, outcomes) = check_events(&take_all(&pool), 20, 2);
     assert_eq!(outcomes, [2, 0, 0, 18]);
     assert_eq!((counter(&pool, "cancelled"), counter(&pool, "completed")), (18.0, 2.0));
-    assert_eq!(pool.submit("noop", 3.0, 0.0).unwrap(), 21.0, "the pool goes on after a cancel");
+    assert_eq!(
+        pool.submit("noop", 3.0, 0.0).unwrap(),
+        21.0,
+        "the pool goes on after a cancel"
+    );
     within(&pool, "done", pool.done()).await;
 }
 
@@ -463,7 +567,14 @@ pub async fn stop_lets_running_jobs_finish_then_refuses_jobs() {
     pool.submit("sleep", 10.0, 300.0).unwrap();
     closures::running(&pool, 2.0).await; // jobs 1 and 2
     within(&pool, "stop", pool.stop()).await;
-    assert_eq!((counter(&pool, "completed"), counter(&pool, "cancelled"), counter(&pool, "running")), (2.0, 8.0, 0.0));
+    assert_eq!(
+        (
+            counter(&pool, "completed"),
+            counter(&pool, "cancelled"),
+            counter(&pool, "running")
+        ),
+        (2.0, 8.0, 0.0)
+    );
     let refused = error_message(pool.submit("noop", 1.0, 0.0).err().unwrap());
     assert!(refused.contains("closed"), "{refused}");
     check_events(&take_all(&pool), 10, 2);
@@ -542,12 +653,21 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
         let labelled = pool.spawn_labeled(&label, move || round).unwrap();
         let labelled_job = labelled.job();
         let results = closures::before_deadline(&pool, &format!("closures of round {round}"), batch.in_order()).await;
-        assert!(results.into_iter().enumerate().all(|(i, r)| r == Ok(i + round)), "round {round}'s results");
-        assert_eq!(closures::before_deadline(&pool, "a labelled closure", labelled).await, Ok(round));
+        assert!(
+            results.into_iter().enumerate().all(|(i, r)| r == Ok(i + round)),
+            "round {round}'s results"
+        );
+        assert_eq!(
+            closures::before_deadline(&pool, "a labelled closure", labelled).await,
+            Ok(round)
+        );
         within(&pool, &format!("done, round {round}"), pool.done()).await;
         let events = pool.take_events(None).to_vec();
         for event in events.chunks(FIELDS) {
-            assert!(event[JOB] >= 1.0 && event[STARTED] <= event[FINISHED], "a whole event: {event:?}");
+            assert!(
+                event[JOB] >= 1.0 && event[STARTED] <= event[FINISHED],
+                "a whole event: {event:?}"
+            );
         }
         read += (events.len() / FIELDS) as f64;
         assert_eq!(pool.label_of(labelled_job as f64).as_deref(), Some(label.as_str()));
@@ -558,12 +678,34 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
     }
     let after_all = web::memory_bytes();
     let jobs = ROUNDS as f64 * (BUILT_IN + CLOSURES as f64 + 1.0);
-    web_sys::console::log_1(&format!("memory: after {} jobs {after_one_round} B, after {jobs} jobs {after_all} B; events read {read}, missed {}", jobs / ROUNDS as f64, pool.missed_events()).into());
+    web_sys::console::log_1(
+        &format!(
+            "memory: after {} jobs {after_one_round} B, after {jobs} jobs {after_all} B; events read {read}, missed {}",
+            jobs / ROUNDS as f64,
+            pool.missed_events()
+        )
+        .into(),
+    );
     assert_eq!(counter(&pool, "completed"), jobs);
-    assert_eq!(read + pool.missed_events(), jobs, "every event read or counted as missed");
-    assert!(pool.missed_events() > 0.0, "a trace of {} events cannot keep a round of 98,304", pool.trace_capacity());
-    assert_eq!(pool.storage_bytes(), storage_after_one_round, "queue and trace bytes after {jobs} jobs");
-    assert_eq!(after_all, after_one_round, "wasm memory grew after the first 98,304 jobs");
+    assert_eq!(
+        read + pool.missed_events(),
+        jobs,
+        "every event read or counted as missed"
+    );
+    assert!(
+        pool.missed_events() > 0.0,
+        "a trace of {} events cannot keep a round of 98,304",
+        pool.trace_capacity()
+    );
+    assert_eq!(
+        pool.storage_bytes(),
+        storage_after_one_round,
+        "queue and trace bytes after {jobs} jobs"
+    );
+    assert_eq!(
+        after_all, after_one_round,
+        "wasm memory grew after the first 98,304 jobs"
+    );
 }
 
 /// Runs `jobs` cpu jobs with `strategy` (as the playground does) and
@@ -571,13 +713,21 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
 async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
     let costs = vec![0.01; jobs];
     let pool = match strategy {
-        "unbounded" => WebPool::new(jobs.min(64) as f64, options(&format!(r#"{{"jobsPerWorker":{}}}"#, jobs.div_ceil(64)))).unwrap(),
+        "unbounded" => WebPool::new(
+            jobs.min(64) as f64,
+            options(&format!(r#"{{"jobsPerWorker":{}}}"#, jobs.div_ceil(64))),
+        )
+        .unwrap(),
         "rayon" => WebPool::with_rayon(size as f64).unwrap(),
         _ => WebPool::new(size as f64, None).unwrap(),
     };
     within(&pool, "ready", pool.ready()).await;
     if strategy == "rayon" {
-        assert_eq!(counter(&pool, "liveWorkers"), size as f64, "ready() waits for every rayon thread");
+        assert_eq!(
+            counter(&pool, "liveWorkers"),
+            size as f64,
+            "ready() waits for every rayon thread"
+        );
     }
     match strategy {
         "partition" => pool.submit_partitioned("cpu", &costs, None).unwrap(),
@@ -586,10 +736,22 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
     within(&pool, "done", pool.done()).await;
     let events = take_all(&pool);
     for event in events.chunks(FIELDS) {
-        assert_eq!(event[VALUE], web::cpu_checksum(event[JOB], 0.01) as f64, "{strategy}: checksum of job {}", event[JOB]);
+        assert_eq!(
+            event[VALUE],
+            web::cpu_checksum(event[JOB], 0.01) as f64,
+            "{strategy}: checksum of job {}",
+            event[JOB]
+        );
         assert!(event[STARTED] <= event[FINISHED]);
     }
-    assert_eq!((counter(&pool, "completed"), counter(&pool, "waiting"), counter(&pool, "running")), (jobs as f64, 0.0, 0.0));
+    assert_eq!(
+        (
+            counter(&pool, "completed"),
+            counter(&pool, "waiting"),
+            counter(&pool, "running")
+        ),
+        (jobs as f64, 0.0, 0.0)
+    );
     events
 }
 
@@ -612,10 +774,17 @@ pub async fn partition_assigns_exactly_the_planned_slices() {
 pub async fn unbounded_uses_a_worker_per_job() {
     let events = run_strategy("unbounded", 1, 30).await;
     let per_worker = assert_exactly_once(&events, 30, 64);
-    assert_eq!(per_worker.iter().filter(|&&n| n == 1).count(), 30, "30 jobs on 30 distinct workers");
+    assert_eq!(
+        per_worker.iter().filter(|&&n| n == 1).count(),
+        30,
+        "30 jobs on 30 distinct workers"
+    );
     let capped = run_strategy("unbounded", 1, 200).await;
     let per_worker = assert_exactly_once(&capped, 200, 64);
-    assert!(per_worker.iter().all(|&n| n <= 4), "capped at 64 workers, at most ceil(200 / 64) jobs each");
+    assert!(
+        per_worker.iter().all(|&n| n <= 4),
+        "capped at 64 workers, at most ceil(200 / 64) jobs each"
+    );
 }
 
 pub async fn rayon_numbers_its_workers_within_its_pool_size() {
@@ -630,18 +799,37 @@ pub async fn rayon_numbers_its_workers_within_its_pool_size() {
     pool.submit("sleep", 200.0, 1.0).unwrap();
     within(&pool, "done", pool.done()).await;
     let per_worker = assert_exactly_once(&take_all(&pool), 200, 2);
-    assert!(per_worker[1] > 0 && per_worker[2] > 0, "both rayon threads ran jobs: {per_worker:?}");
+    assert!(
+        per_worker[1] > 0 && per_worker[2] > 0,
+        "both rayon threads ran jobs: {per_worker:?}"
+    );
     // The ways of queuing that rayon's threads would never see are refused by name.
-    for refused in [pool.submit_partitioned("cpu", &[1.0], None).err(), pool.submit_wait("cpu", &[1.0], None).err()] {
+    for refused in [
+        pool.submit_partitioned("cpu", &[1.0], None).err(),
+        pool.submit_wait("cpu", &[1.0], None).err(),
+    ] {
         let error: JsValue = refused.expect("refused on a rayon pool").into();
-        assert_eq!(Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(), Some("RayonSubmitOnly"));
+        assert_eq!(
+            Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(),
+            Some("RayonSubmitOnly")
+        );
     }
-    assert_eq!(pool.spawn(|| 1).unwrap_err(), poolscope::PoolError::RayonSubmitOnly, "closures go to a pool of their own");
-    assert_eq!(pool.map(0..3, |n| n).unwrap_err(), poolscope::PoolError::RayonSubmitOnly);
+    assert_eq!(
+        pool.spawn(|| 1).unwrap_err(),
+        poolscope::PoolError::RayonSubmitOnly,
+        "closures go to a pool of their own"
+    );
+    assert_eq!(
+        pool.map(0..3, |n| n).unwrap_err(),
+        poolscope::PoolError::RayonSubmitOnly
+    );
     let events = run_strategy("rayon", 4, 1_000).await; // another size in the same page
     assert_exactly_once(&events, 1_000, 4);
     let message = error_message(WebPool::with_rayon(0.0).err().unwrap());
-    assert_eq!(message, "pool size 0 is out of range: it must be a whole number from 1 to 64", "as any pool's size");
+    assert_eq!(
+        message, "pool size 0 is out of range: it must be a whole number from 1 to 64",
+        "as any pool's size"
+    );
 }
 
 /// Every job's `queued <= started <= finished`, and a job that is queued
@@ -658,7 +846,8 @@ pub async fn event_times_are_monotonic_per_job_and_ordered_across_workers() {
     for round in 0..ROUNDS {
         let before = now_ms();
         // Alternate kinds so that rounds land on different workers in turn.
-        pool.submit(if round % 2 == 0 { "sleep" } else { "cpu" }, SIZE as f64, 2.0).unwrap();
+        pool.submit(if round % 2 == 0 { "sleep" } else { "cpu" }, SIZE as f64, 2.0)
+            .unwrap();
         within(&pool, &format!("done of round {round}"), pool.done()).await;
         let after = now_ms();
         let round_events = take_all(&pool);
@@ -666,10 +855,22 @@ pub async fn event_times_are_monotonic_per_job_and_ordered_across_workers() {
         for event in round_events.chunks(FIELDS) {
             let (job, worker) = (event[JOB], event[WORKER]);
             let (queued, started, finished) = (event[3], event[STARTED], event[FINISHED]);
-            assert!(before <= queued, "job {job}: queued at {queued}, before it was submitted at {before}");
-            assert!(queued <= started, "job {job} on worker {worker}: started at {started}, before it was queued at {queued}");
-            assert!(started <= finished, "job {job} on worker {worker}: finished at {finished}, before it started at {started}");
-            assert!(finished <= after, "job {job} on worker {worker}: finished at {finished}, after done resolved at {after}");
+            assert!(
+                before <= queued,
+                "job {job}: queued at {queued}, before it was submitted at {before}"
+            );
+            assert!(
+                queued <= started,
+                "job {job} on worker {worker}: started at {started}, before it was queued at {queued}"
+            );
+            assert!(
+                started <= finished,
+                "job {job} on worker {worker}: finished at {finished}, before it started at {started}"
+            );
+            assert!(
+                finished <= after,
+                "job {job} on worker {worker}: finished at {finished}, after done resolved at {after}"
+            );
         }
         round_ends.push((before, after));
         events.extend(round_events);
@@ -677,15 +878,24 @@ pub async fn event_times_are_monotonic_per_job_and_ordered_across_workers() {
     // Across rounds: each round's jobs start after the previous round's finished, on any worker.
     for round in 1..ROUNDS {
         let chunk = |r: usize| &events[r * SIZE * FIELDS..(r + 1) * SIZE * FIELDS];
-        let last_finish = chunk(round - 1).chunks(FIELDS).map(|e| e[FINISHED]).fold(f64::MIN, f64::max);
+        let last_finish = chunk(round - 1)
+            .chunks(FIELDS)
+            .map(|e| e[FINISHED])
+            .fold(f64::MIN, f64::max);
         for event in chunk(round).chunks(FIELDS) {
             assert!(
                 event[STARTED] >= last_finish,
                 "round {round}: job {} on worker {} started at {}, before round {} finished at {last_finish}",
-                event[JOB], event[WORKER], event[STARTED], round - 1
+                event[JOB],
+                event[WORKER],
+                event[STARTED],
+                round - 1
             );
         }
     }
     let workers: HashSet<u64> = events.chunks(FIELDS).map(|e| e[WORKER] as u64).collect();
-    assert!(workers.len() >= 2, "the rounds ran on more than one worker: {workers:?}");
+    assert!(
+        workers.len() >= 2,
+        "the rounds ran on more than one worker: {workers:?}"
+    );
 }

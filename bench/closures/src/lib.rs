@@ -34,7 +34,9 @@ pub fn poolscope_closures(pool: &WebPool, n: u32) -> Result<Promise, JsValue> {
 /// calls it and hands the `Vec` back; the rayon threads do the work.
 #[wasm_bindgen(js_name = rayonClosures)]
 pub fn rayon_closures(host: &WebPool, n: u32) -> Result<Promise, JsValue> {
-    let results = host.spawn(move || (0..n).into_par_iter().map(work).collect::<Vec<u32>>()).map_err(|e| JsValue::from(e.to_string()))?;
+    let results = host
+        .spawn(move || (0..n).into_par_iter().map(work).collect::<Vec<u32>>())
+        .map_err(|e| JsValue::from(e.to_string()))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         let results = results.await.map_err(job_error)?;
         Ok(results.iter().map(|&r| f64::from(r)).sum::<f64>().into())
@@ -48,7 +50,10 @@ fn frame(width: u32, height: u32, tile: u32) -> Result<Frame, JsValue> {
 /// A checksum of an image's bytes, on the page: each side delivers every
 /// tile's pixels to the page, which reads them all.
 fn checksum<'a>(tiles: impl IntoIterator<Item = &'a [u8]>) -> f64 {
-    tiles.into_iter().flat_map(|tile| tile.iter()).fold(0u32, |sum, &byte| sum.wrapping_mul(31).wrapping_add(u32::from(byte))) as f64
+    tiles
+        .into_iter()
+        .flat_map(|tile| tile.iter())
+        .fold(0u32, |sum, &byte| sum.wrapping_mul(31).wrapping_add(u32::from(byte))) as f64
 }
 
 /// The Mandelbrot set on `pool`, one closure per tile (`pool.map`), every
@@ -56,9 +61,16 @@ fn checksum<'a>(tiles: impl IntoIterator<Item = &'a [u8]>) -> f64 {
 #[wasm_bindgen(js_name = poolscopeMandelbrot)]
 pub fn poolscope_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
     let frame = frame(width, height, tile)?;
-    let batch = pool.map(0..frame.tiles(), move |index| frame.render_tile(index)).map_err(|e| JsValue::from(e.to_string()))?;
+    let batch = pool
+        .map(0..frame.tiles(), move |index| frame.render_tile(index))
+        .map_err(|e| JsValue::from(e.to_string()))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
-        let tiles = batch.in_order().await.into_iter().collect::<Result<Vec<_>, _>>().map_err(job_error)?;
+        let tiles = batch
+            .in_order()
+            .await
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(job_error)?;
         Ok(checksum(tiles.iter().map(Vec::as_slice)).into())
     }))
 }
@@ -68,7 +80,14 @@ pub fn poolscope_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32) 
 #[wasm_bindgen(js_name = rayonMandelbrot)]
 pub fn rayon_mandelbrot(host: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
     let frame = frame(width, height, tile)?;
-    let tiles = host.spawn(move || (0..frame.tiles()).into_par_iter().map(|index| frame.render_tile(index)).collect::<Vec<_>>()).map_err(|e| JsValue::from(e.to_string()))?;
+    let tiles = host
+        .spawn(move || {
+            (0..frame.tiles())
+                .into_par_iter()
+                .map(|index| frame.render_tile(index))
+                .collect::<Vec<_>>()
+        })
+        .map_err(|e| JsValue::from(e.to_string()))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         let tiles = tiles.await.map_err(job_error)?;
         Ok(checksum(tiles.iter().map(Vec::as_slice)).into())
@@ -79,10 +98,15 @@ pub fn rayon_mandelbrot(host: &WebPool, width: u32, height: u32, tile: u32) -> R
 #[wasm_bindgen(js_name = oneThreadMandelbrot)]
 pub fn one_thread_mandelbrot(host: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
     let frame = frame(width, height, tile)?;
-    let tiles = host.spawn(move || (0..frame.tiles()).map(|index| frame.render_tile(index)).collect::<Vec<_>>()).map_err(|e| JsValue::from(e.to_string()))?;
+    let tiles = host
+        .spawn(move || {
+            (0..frame.tiles())
+                .map(|index| frame.render_tile(index))
+                .collect::<Vec<_>>()
+        })
+        .map_err(|e| JsValue::from(e.to_string()))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         let tiles = tiles.await.map_err(job_error)?;
         Ok(checksum(tiles.iter().map(Vec::as_slice)).into())
     }))
 }
-

@@ -36,7 +36,9 @@ pub const TILE: u32 = 64;
 /// The sum of tile `index` (16 tiles a row): what each job computes.
 pub fn tile_sum(index: u32) -> u64 {
     let (x0, y0) = (index % 16 * TILE, index / 16 * TILE);
-    (y0..y0 + TILE).flat_map(|y| (x0..x0 + TILE).map(move |x| u64::from(pixel(x, y)))).sum()
+    (y0..y0 + TILE)
+        .flat_map(|y| (x0..x0 + TILE).map(move |x| u64::from(pixel(x, y))))
+        .sum()
 }
 
 /// The kernels alone, one call per job, for the message-passing fallback's
@@ -54,8 +56,16 @@ pub mod kernels {
 
     /// Tile `index` of the picture, RGBA, as `renderMandelbrot`'s jobs draw it.
     #[wasm_bindgen(js_name = mandelbrotTile)]
-    pub fn mandelbrot_tile(width: u32, height: u32, tile: u32, view: &str, index: u32) -> Result<js_sys::Uint8ClampedArray, JsError> {
-        Ok(js_sys::Uint8ClampedArray::from(&frame(width, height, tile, view)?.render_tile(index)[..]))
+    pub fn mandelbrot_tile(
+        width: u32,
+        height: u32,
+        tile: u32,
+        view: &str,
+        index: u32,
+    ) -> Result<js_sys::Uint8ClampedArray, JsError> {
+        Ok(js_sys::Uint8ClampedArray::from(
+            &frame(width, height, tile, view)?.render_tile(index)[..],
+        ))
     }
 
     /// The whole picture in one call, as `renderMandelbrotWhole` draws it.
@@ -75,7 +85,9 @@ pub mod kernels {
     /// Every range's count from one sieve, as `countPrimesBySieve`.
     #[wasm_bindgen(js_name = primesBySieve)]
     pub fn primes_by_sieve(limit: u32, chunk: u32) -> Result<Vec<u32>, JsError> {
-        Ok(primes::sieve_counts(Ranges::new(limit, chunk).map_err(|message| JsError::new(&message))?))
+        Ok(primes::sieve_counts(
+            Ranges::new(limit, chunk).map_err(|message| JsError::new(&message))?,
+        ))
     }
 }
 
@@ -132,8 +144,16 @@ pub mod web_api {
             }
         }
         let result = Object::new();
-        Reflect::set(&result, &"sums".into(), &sums.iter().copied().map(JsValue::from).collect::<Array>())?;
-        Reflect::set(&result, &"workers".into(), &by_job.iter().copied().map(JsValue::from).collect::<Array>())?;
+        Reflect::set(
+            &result,
+            &"sums".into(),
+            &sums.iter().copied().map(JsValue::from).collect::<Array>(),
+        )?;
+        Reflect::set(
+            &result,
+            &"workers".into(),
+            &by_job.iter().copied().map(JsValue::from).collect::<Array>(),
+        )?;
         Ok(result)
     }
 
@@ -165,7 +185,9 @@ pub mod web_api {
 
     impl Slices {
         fn new() -> Slices {
-            Slices { began: poolscope::sys::now_ms() }
+            Slices {
+                began: poolscope::sys::now_ms(),
+            }
         }
 
         /// Lets the browser run other tasks (and draw) once this slice has
@@ -174,9 +196,13 @@ pub mod web_api {
             if poolscope::sys::now_ms() - self.began <= SLICE_MS {
                 return;
             }
-            let set_timeout: js_sys::Function = Reflect::get(&js_sys::global(), &"setTimeout".into()).expect("setTimeout").into();
+            let set_timeout: js_sys::Function = Reflect::get(&js_sys::global(), &"setTimeout".into())
+                .expect("setTimeout")
+                .into();
             let tick = js_sys::Promise::new(&mut |resolve, _| {
-                set_timeout.call2(&JsValue::NULL, &resolve, &0.into()).expect("setTimeout");
+                set_timeout
+                    .call2(&JsValue::NULL, &resolve, &0.into())
+                    .expect("setTimeout");
             });
             let _ = JsFuture::from(tick).await;
             self.began = poolscope::sys::now_ms();
@@ -214,19 +240,32 @@ pub mod web_api {
     /// fixed slices, one per worker, as the article partitions by hand
     /// (`map_partitioned`). Never blocks the page.
     #[wasm_bindgen(js_name = renderMandelbrot)]
-    pub fn render_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32, view: &str, on_tile: js_sys::Function, partition: Option<bool>) -> Result<js_sys::Promise, JsValue> {
+    pub fn render_mandelbrot(
+        pool: &WebPool,
+        width: u32,
+        height: u32,
+        tile: u32,
+        view: &str,
+        on_tile: js_sys::Function,
+        partition: Option<bool>,
+    ) -> Result<js_sys::Promise, JsValue> {
         let frame = frame(width, height, tile, view)?;
         let mut batch = map_tiles(
-                pool,
-                partition.unwrap_or(false),
-                0..frame.tiles(),
-                |&index| {
-                    let (column, row) = frame.tile_position(index);
-                    format!("tile {column},{row}")
-                },
-                move |index| (frame.render_tile(index), poolscope::current_job().map_or(0, |(_, worker)| worker)),
-            )
-            .map_err(poolscope::web::pool_error)?;
+            pool,
+            partition.unwrap_or(false),
+            0..frame.tiles(),
+            |&index| {
+                let (column, row) = frame.tile_position(index);
+                format!("tile {column},{row}")
+            },
+            move |index| {
+                (
+                    frame.render_tile(index),
+                    poolscope::current_job().map_or(0, |(_, worker)| worker),
+                )
+            },
+        )
+        .map_err(poolscope::web::pool_error)?;
         let jobs = batch.jobs();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let mut slices = Slices::new();
@@ -234,7 +273,15 @@ pub mod web_api {
                 slices.breathe_if_due().await;
                 let (pixels, worker) = result.map_err(poolscope::web::job_error)?;
                 let (x, y, width, height) = frame.tile_rect(index as u32);
-                let tile = numbers(&[("index", index as f64), ("x", x.into()), ("y", y.into()), ("width", width.into()), ("height", height.into()), ("worker", worker.into()), ("job", jobs[index] as f64)])?;
+                let tile = numbers(&[
+                    ("index", index as f64),
+                    ("x", x.into()),
+                    ("y", y.into()),
+                    ("width", width.into()),
+                    ("height", height.into()),
+                    ("worker", worker.into()),
+                    ("job", jobs[index] as f64),
+                ])?;
                 Reflect::set(&tile, &"pixels".into(), &js_sys::Uint8ClampedArray::from(&pixels[..]))?;
                 on_tile.call1(&JsValue::NULL, &tile)?;
             }
@@ -246,9 +293,16 @@ pub mod web_api {
     /// page's main thread): resolves to its RGBA pixels, for checking a
     /// tiled render pixel for pixel.
     #[wasm_bindgen(js_name = renderMandelbrotWhole)]
-    pub fn render_mandelbrot_whole(pool: &WebPool, width: u32, height: u32, view: &str) -> Result<js_sys::Promise, JsValue> {
+    pub fn render_mandelbrot_whole(
+        pool: &WebPool,
+        width: u32,
+        height: u32,
+        view: &str,
+    ) -> Result<js_sys::Promise, JsValue> {
         let frame = frame(width, height, super::mandelbrot::TILE_RANGE.0, view)?;
-        let whole = pool.spawn_labeled("the whole image, one thread", move || frame.render_whole()).map_err(poolscope::web::pool_error)?;
+        let whole = pool
+            .spawn_labeled("the whole image, one thread", move || frame.render_whole())
+            .map_err(poolscope::web::pool_error)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let pixels = whole.await.map_err(poolscope::web::job_error)?;
             Ok(js_sys::Uint8ClampedArray::from(&pixels[..]).into())
@@ -261,19 +315,30 @@ pub mod web_api {
     /// finishes. Resolves to the total; a bad size throws `OutOfRange` and
     /// queues nothing. `partition` as for `renderMandelbrot`.
     #[wasm_bindgen(js_name = countPrimes)]
-    pub fn count_primes(pool: &WebPool, limit: u32, chunk: u32, on_range: js_sys::Function, partition: Option<bool>) -> Result<js_sys::Promise, JsValue> {
+    pub fn count_primes(
+        pool: &WebPool,
+        limit: u32,
+        chunk: u32,
+        on_range: js_sys::Function,
+        partition: Option<bool>,
+    ) -> Result<js_sys::Promise, JsValue> {
         let ranges = Ranges::new(limit, chunk).map_err(|message| out_of_range(&message))?;
         let mut batch = map_tiles(
-                pool,
-                partition.unwrap_or(false),
-                0..ranges.len(),
-                |&index| {
-                    let (start, end) = ranges.range(index);
-                    format!("primes {start}-{}", end - 1)
-                },
-                move |index| (primes::count_in(ranges.range(index)), poolscope::current_job().map_or(0, |(_, worker)| worker)),
-            )
-            .map_err(poolscope::web::pool_error)?;
+            pool,
+            partition.unwrap_or(false),
+            0..ranges.len(),
+            |&index| {
+                let (start, end) = ranges.range(index);
+                format!("primes {start}-{}", end - 1)
+            },
+            move |index| {
+                (
+                    primes::count_in(ranges.range(index)),
+                    poolscope::current_job().map_or(0, |(_, worker)| worker),
+                )
+            },
+        )
+        .map_err(poolscope::web::pool_error)?;
         let jobs = batch.jobs();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let mut total = 0.0;
@@ -282,7 +347,14 @@ pub mod web_api {
                 slices.breathe_if_due().await;
                 let (count, worker) = result.map_err(poolscope::web::job_error)?;
                 let (start, end) = ranges.range(index as u32);
-                let range = numbers(&[("index", index as f64), ("start", start.into()), ("end", end.into()), ("count", count.into()), ("worker", worker.into()), ("job", jobs[index] as f64)])?;
+                let range = numbers(&[
+                    ("index", index as f64),
+                    ("start", start.into()),
+                    ("end", end.into()),
+                    ("count", count.into()),
+                    ("worker", worker.into()),
+                    ("job", jobs[index] as f64),
+                ])?;
                 on_range.call1(&JsValue::NULL, &range)?;
                 total += f64::from(count);
             }
@@ -295,11 +367,12 @@ pub mod web_api {
     #[wasm_bindgen(js_name = countPrimesBySieve)]
     pub fn count_primes_by_sieve(pool: &WebPool, limit: u32, chunk: u32) -> Result<js_sys::Promise, JsValue> {
         let ranges = Ranges::new(limit, chunk).map_err(|message| out_of_range(&message))?;
-        let counts = pool.spawn_labeled("sieve, one thread", move || primes::sieve_counts(ranges)).map_err(poolscope::web::pool_error)?;
+        let counts = pool
+            .spawn_labeled("sieve, one thread", move || primes::sieve_counts(ranges))
+            .map_err(poolscope::web::pool_error)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let counts = counts.await.map_err(poolscope::web::job_error)?;
             Ok(counts.into_iter().map(JsValue::from).collect::<Array>().into())
         }))
     }
 }
-

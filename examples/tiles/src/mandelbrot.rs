@@ -33,7 +33,12 @@ impl View {
             "spiral" => (-0.761_574, -0.084_759_6, 0.006, 2_000),
             _ => return None,
         };
-        Some(View { center_re, center_im, span, max_iterations })
+        Some(View {
+            center_re,
+            center_im,
+            span,
+            max_iterations,
+        })
     }
 }
 
@@ -59,19 +64,27 @@ impl Frame {
             if (min..=max).contains(&value) {
                 Ok(())
             } else {
-                Err(format!("{what} {value} is out of range: it must be from {min} to {max}"))
+                Err(format!(
+                    "{what} {value} is out of range: it must be from {min} to {max}"
+                ))
             }
         };
         check("image width", width, SIDE_RANGE)?;
         check("image height", height, SIDE_RANGE)?;
         check("tile size", tile, TILE_RANGE)?;
-        Ok(Frame { width, height, tile, view })
+        Ok(Frame {
+            width,
+            height,
+            tile,
+            view,
+        })
     }
 
     /// `new` for a view given by name (`View::NAMES`): what the page's
     /// exports and the fallback's kernels both take.
     pub fn with_view(width: u32, height: u32, tile: u32, view: &str) -> Result<Frame, String> {
-        let named = View::named(view).ok_or_else(|| format!("view {view:?} is not one of {}", View::NAMES.join(", ")))?;
+        let named =
+            View::named(view).ok_or_else(|| format!("view {view:?} is not one of {}", View::NAMES.join(", ")))?;
         Frame::new(width, height, tile, named)
     }
 
@@ -115,7 +128,10 @@ impl Frame {
             let im = top + step * f64::from(y);
             for x in x0..x0 + width {
                 let re = left + step * f64::from(x);
-                pixels.extend_from_slice(&colour(escape_time(re, im, self.view.max_iterations), self.view.max_iterations));
+                pixels.extend_from_slice(&colour(
+                    escape_time(re, im, self.view.max_iterations),
+                    self.view.max_iterations,
+                ));
             }
         }
         pixels
@@ -140,7 +156,12 @@ fn colour(steps: u32, max: u32) -> [u8; 4] {
     }
     let t = (f64::from(steps) / f64::from(max)).sqrt();
     let channel = |value: f64| (value.clamp(0.0, 1.0) * 255.0) as u8;
-    [channel(9.0 * (1.0 - t) * t.powi(3)), channel(15.0 * (1.0 - t).powi(2) * t * t), channel(8.5 * (1.0 - t).powi(3) * t), 255]
+    [
+        channel(9.0 * (1.0 - t) * t.powi(3)),
+        channel(15.0 * (1.0 - t).powi(2) * t * t),
+        channel(8.5 * (1.0 - t).powi(3) * t),
+        255,
+    ]
 }
 
 #[cfg(test)]
@@ -163,15 +184,27 @@ mod tests {
                 (0..width).for_each(|x| covered[((y0 + row) * frame.width + x0 + x) as usize] += 1);
             }
         }
-        assert!(covered.iter().all(|&times| times == 1), "every pixel in exactly one tile");
-        assert!(assembled == whole, "the tiles put together are the whole render, pixel for pixel");
+        assert!(
+            covered.iter().all(|&times| times == 1),
+            "every pixel in exactly one tile"
+        );
+        assert!(
+            assembled == whole,
+            "the tiles put together are the whole render, pixel for pixel"
+        );
     }
 
     #[test]
     fn bad_sizes_are_named_with_their_range() {
         let full = View::named("full").unwrap();
-        assert_eq!(Frame::new(0, 100, 32, full).unwrap_err(), "image width 0 is out of range: it must be from 16 to 4096");
-        assert_eq!(Frame::new(100, 100, 2000, full).unwrap_err(), "tile size 2000 is out of range: it must be from 8 to 1024");
+        assert_eq!(
+            Frame::new(0, 100, 32, full).unwrap_err(),
+            "image width 0 is out of range: it must be from 16 to 4096"
+        );
+        assert_eq!(
+            Frame::new(100, 100, 2000, full).unwrap_err(),
+            "tile size 2000 is out of range: it must be from 8 to 1024"
+        );
         assert_eq!(View::named("abc"), None);
     }
 }

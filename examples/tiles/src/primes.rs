@@ -26,11 +26,15 @@ impl Ranges {
     /// Checks the sizes; the message names the value and the range.
     pub fn new(limit: u32, chunk: u32) -> Result<Ranges, String> {
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(format!("limit {limit} is out of range: it must be from 1 to {MAX_LIMIT}"));
+            return Err(format!(
+                "limit {limit} is out of range: it must be from 1 to {MAX_LIMIT}"
+            ));
         }
         let (min, max) = CHUNK_RANGE;
         if !(min..=max).contains(&chunk) {
-            return Err(format!("range size {chunk} is out of range: it must be from {min} to {max}"));
+            return Err(format!(
+                "range size {chunk} is out of range: it must be from {min} to {max}"
+            ));
         }
         Ok(Ranges { limit, chunk })
     }
@@ -81,7 +85,9 @@ pub fn sieve_counts(ranges: Ranges) -> Vec<u32> {
     let mut n = 2;
     while n * n < limit {
         if !composite[n] {
-            (n * n..limit).step_by(n).for_each(|multiple| composite[multiple] = true);
+            (n * n..limit)
+                .step_by(n)
+                .for_each(|multiple| composite[multiple] = true);
         }
         n += 1;
     }
@@ -107,7 +113,13 @@ mod tests {
 
     #[test]
     fn bad_sizes_are_named_with_their_range() {
-        assert_eq!(Ranges::new(0, 100).unwrap_err(), "limit 0 is out of range: it must be from 1 to 50000000");
-        assert_eq!(Ranges::new(1000, 5).unwrap_err(), "range size 5 is out of range: it must be from 10 to 10000000");
+        assert_eq!(
+            Ranges::new(0, 100).unwrap_err(),
+            "limit 0 is out of range: it must be from 1 to 50000000"
+        );
+        assert_eq!(
+            Ranges::new(1000, 5).unwrap_err(),
+            "range size 5 is out of range: it must be from 10 to 10000000"
+        );
     }
 }
