@@ -50,8 +50,8 @@ async function measureSize(context, origin, size) {
     let expected = 0;
     for (let i = 0; i < items; i++) expected += work(i);
     if (expected !== (() => { let s = 0; for (let i = 0; i < items; i++) s += bench.work(i); return s; })()) throw new Error('JS and Rust work differ');
-    const pool = new bench.Pool(size);
-    const host = new bench.Pool(1);
+    const pool = new bench.PoolscopePool(size);
+    const host = new bench.PoolscopePool(1);
     await Promise.all([pool.ready(), host.ready()]);
     if (!globalThis.workerpool) {
       await new Promise((resolve, reject) => document.head.append(Object.assign(document.createElement('script'), { src: '/bench-vendor/workerpool.min.js', onload: resolve, onerror: reject })));

@@ -29,8 +29,8 @@ async function measure(context, origin, size, tiles) {
     const bench = await import('/bench-pkg/poolscope_bench_closures.js');
     await bench.default();
     await bench.initThreadPool(size);
-    const pool = new bench.Pool(size);
-    const host = new bench.Pool(1);
+    const pool = new bench.PoolscopePool(size);
+    const host = new bench.PoolscopePool(1);
     await Promise.all([pool.ready(), host.ready()]);
     const rows = [];
     for (const tile of tiles) {

@@ -7,9 +7,10 @@ ROOT=$PWD
 
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
-# Must equal the wasm-bindgen version pinned in Cargo.toml (`=x.y.z`).
-WASM_BINDGEN_VERSION=$(sed -n "s/^wasm-bindgen = { version = \"=\\([0-9.]*\\)\".*/\\1/p" Cargo.toml)
-[ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: cannot read the wasm-bindgen pin from Cargo.toml" >&2; exit 1; }
+# Must equal the wasm-bindgen version that Cargo.lock pins (the crate asks
+# for any 0.2 from there; the CLI must match the library exactly).
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: cannot read wasm-bindgen's version from Cargo.lock" >&2; exit 1; }
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -41,7 +42,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # The pinned nightly from rust-toolchain.toml (RUSTUP_AUTO_INSTALL may be 0).
 rustup set auto-self-update disable >/dev/null 2>&1 || true
 if ! rustup run "$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)" rustc --version >/dev/null 2>&1 \
-   || ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+   || ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
+   || ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
   say "installing the pinned Rust toolchain"
   rustup toolchain install
 fi

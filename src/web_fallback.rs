@@ -15,20 +15,20 @@ extern "C" {
 }
 
 /// `cpu_checksum` iterations per ms on this machine (measured once).
-#[wasm_bindgen(js_name = cpuIterationsPerMs)]
+#[wasm_bindgen(js_name = __poolscopeCpuIterationsPerMs)]
 pub fn cpu_iterations_per_ms() -> f64 {
     job::cpu_iterations_per_ms()
 }
 
 /// The busy work of a `cpu` job numbered `job`: `iterations` rounds.
-#[wasm_bindgen(js_name = cpuWork)]
+#[wasm_bindgen(js_name = __poolscopeCpuWork)]
 pub fn cpu_work(job: f64, iterations: f64) -> u32 {
     job::cpu_checksum(job as u64, iterations as u64)
 }
 
 /// A job that was set to fail panics, as in the shared-memory pool: wasm32
 /// aborts, the worker reports the message and the page replaces it.
-#[wasm_bindgen(js_name = failJob)]
+#[wasm_bindgen(js_name = __poolscopeFailJob)]
 pub fn fail_job(job: f64) {
     std::panic::set_hook(Box::new(|info| {
         let payload = info.payload();

@@ -29,6 +29,15 @@ export const SHARED_MODE_FIX = 'serve the page with the headers "Cross-Origin-Op
   '"Cross-Origin-Embedder-Policy: require-corp" (scripts/serve.sh does), or register a service worker that adds them, ' +
   'and open it over http(s), not file://';
 
+/// The crate exports one prefixed class, so that a crate built on it can
+/// export names of its own (README, "Install"); its limits and clock are
+/// static methods. Pages use the short names.
+export function shortNames(PoolscopePool) {
+  const statics = ['eventFields', 'maxWorkers', 'maxJobs', 'maxTimeoutMs', 'cpuChecksum', 'nowMs', 'currentThreadSerial',
+    'refusedWaits', 'memoryBytes'];
+  return { Pool: PoolscopePool, ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])) };
+}
+
 /// Resolves to `{ mode, Pool, eventFields, ... }` for `mode`. `work`
 /// other than `synthetic` loads examples/tiles' module, which exports the
 /// same `Pool` and the workloads (www/workloads.js).
@@ -36,9 +45,10 @@ export function loadPoolscope(mode = chooseMode().mode, work = 'synthetic') {
   const key = `${mode} ${work === 'synthetic' ? 'synthetic' : 'workloads'}`;
   if (!loading.has(key)) {
     loading.set(key, mode === 'shared'
-      ? import(work === 'synthetic' ? './pkg/poolscope.js' : './tiles-pkg/poolscope_example_tiles.js').then(async (module) => {
+      // Each import() names its module whole, so that a bundler sees both.
+      ? (work === 'synthetic' ? import('./pkg/poolscope.js') : import('./tiles-pkg/poolscope_example_tiles.js')).then(async (module) => {
         await module.default();
-        return { ...module, mode };
+        return { ...module, ...shortNames(module.PoolscopePool), mode };
       })
       : Promise.all([import('./fallback.js'), work === 'synthetic' ? {} : import('./fallback-workloads.js')])
         .then(([{ FallbackPool, FIELDS, nowMs }, workloads]) => ({ ...workloads, mode, Pool: FallbackPool, eventFields: () => FIELDS, nowMs })));

@@ -1,7 +1,7 @@
 // One worker of the message-passing fallback: its own wasm instance (no
 // shared memory), one job per message, the result in the reply. Jobs of
 // kind 3 call a kernel of examples/tiles (www/fallback-workloads.js).
-import init, { cpuWork, failJob } from './pkg-fallback/poolscope_fallback.js';
+import init, { __poolscopeCpuWork as cpuWork, __poolscopeFailJob as failJob } from './pkg-fallback/poolscope_fallback.js';
 
 // `timeOrigin` read once: WebKit recomputes it on every read (src/sys/README.md).
 const ORIGIN = performance.timeOrigin;

@@ -4,7 +4,7 @@
 // Worker running its own wasm instance. Jobs and results travel by
 // postMessage, one message each way per job: that is the price of this mode.
 
-import init, { cpuIterationsPerMs } from './pkg-fallback/poolscope_fallback.js';
+import init, { __poolscopeCpuIterationsPerMs as cpuIterationsPerMs } from './pkg-fallback/poolscope_fallback.js';
 
 export const FIELDS = ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'];
 const KINDS = { cpu: 0, sleep: 1, noop: 2 };

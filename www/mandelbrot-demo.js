@@ -2,7 +2,9 @@
 // on a pool the page made, one closure per tile, with poolscope's views.
 // Tests reach it through `window.poolscopeMandelbrot`.
 
-import init, { Pool, countPrimes, countPrimesBySieve, nowMs, renderMandelbrot, renderMandelbrotWhole } from './tiles-pkg/poolscope_example_tiles.js';
+import init, { PoolscopePool as Pool, countPrimes, countPrimesBySieve, renderMandelbrot, renderMandelbrotWhole } from './tiles-pkg/poolscope_example_tiles.js';
+
+const nowMs = () => Pool.nowMs();
 import { watchPool } from './watch.js';
 import { TiledPicture } from './mandelbrot.js';
 import { RangeBars } from './range-bars.js';

@@ -2,7 +2,9 @@
 // page made, with poolscope's views. Tests reach it through
 // `window.poolscopeTilesDemo`.
 
-import init, { Pool, nowMs, sumTiles } from './tiles-pkg/poolscope_example_tiles.js';
+import init, { PoolscopePool as Pool, sumTiles } from './tiles-pkg/poolscope_example_tiles.js';
+
+const nowMs = () => Pool.nowMs();
 import { watchPool } from './watch.js';
 
 const status = document.querySelector('#status');

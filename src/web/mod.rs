@@ -14,7 +14,11 @@ use std::cell::Cell;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "rayon")]
 pub use wasm_bindgen_rayon::init_thread_pool;
+
+mod rayon_pool;
+use rayon_pool::RayonThreads;
 
 #[wasm_bindgen(module = "/src/web/worker_host.js")]
 extern "C" {
@@ -33,8 +37,6 @@ extern "C" {
     fn lost_threads(this: &WorkerHost) -> u32;
     #[wasm_bindgen(method, getter, js_name = stalledStarts)]
     fn stalled_starts(this: &WorkerHost) -> u32;
-    #[wasm_bindgen(js_name = spawnRayonThread)]
-    fn spawn_rayon_thread(glue_url: &str, module: JsValue, memory: JsValue, pointer: u32);
     #[wasm_bindgen(js_name = announceReady)]
     fn announce_ready();
     #[wasm_bindgen(js_name = waitUntil)]
@@ -165,12 +167,12 @@ fn specs(kind: JobKind, costs: &[f64], failing: Option<Vec<u8>>) -> Vec<JobSpec>
 
 /// A pool of Web Workers sharing this module's memory. Every method returns
 /// at once: the thread that drives the pool (a page's main thread) never waits.
-#[wasm_bindgen(js_name = Pool)]
+#[wasm_bindgen(js_name = PoolscopePool)]
 pub struct WebPool {
     core: Arc<PoolCore>,
     host: WorkerHost,
-    /// Set for a pool whose jobs rayon runs (`Pool.withRayon`).
-    rayon: Option<rayon::ThreadPool>,
+    /// Set for a pool whose jobs rayon runs (`withRayon`, feature `rayon`).
+    rayon: Option<RayonThreads>,
     // The host calls back into Rust through these; they live as long as the pool.
     _callbacks: [Box<dyn std::any::Any>; 3],
     cursor: Cell<u64>,
@@ -178,7 +180,7 @@ pub struct WebPool {
     label_cursor: Cell<u64>,
 }
 
-#[wasm_bindgen(js_class = Pool)]
+#[wasm_bindgen(js_class = PoolscopePool)]
 impl WebPool {
     /// A pool of `size` workers (1 to `maxWorkers()`); `ready()` tells when
     /// they run. `options`: `{ capacity, jobTimeoutMs }`, both optional.
@@ -246,51 +248,13 @@ impl WebPool {
         Ok(pool)
     }
 
-    /// A pool whose jobs rayon runs with work stealing (`par_iter`), on a
-    /// rayon pool of `size` threads made for it. wasm-bindgen-rayon builds
-    /// one global pool per page, of one size; to give every run the size it
-    /// asks for, this spawns the rayon threads as Web Workers itself, the
-    /// way wasm-bindgen-rayon does. Worker numbers are rayon's thread
-    /// indices plus one. A panicking job would take a rayon thread down
-    /// with it: failing jobs are refused.
-    #[wasm_bindgen(js_name = withRayon)]
-    pub fn with_rayon(size: f64) -> Result<WebPool, JsError> {
-        let size = pool_size(size)?;
-        let glue_url = GLUE_URL.with(String::clone);
-        let mut pool = WebPool::without_workers(PoolOptions::default())?;
-        pool.core.adopt_external_workers(size as usize).map_err(js_error)?;
-        let (starting, ending) = (Arc::clone(&pool.core), Arc::clone(&pool.core));
-        let threads = rayon::ThreadPoolBuilder::new()
-            .num_threads(size as usize)
-            .spawn_handler(|thread| {
-                let pointer = Box::into_raw(Box::new(thread)) as u32;
-                spawn_rayon_thread(&glue_url, wasm_bindgen::module(), wasm_bindgen::memory(), pointer);
-                Ok(())
-            })
-            // Counted live like pool workers, so that `ready()` waits for them.
-            .start_handler(move |_| starting.thread_started())
-            .exit_handler(move |_| ending.thread_ended())
-            .build()
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        pool.rayon = Some(threads);
-        Ok(pool)
-    }
-
     /// Resolves once every worker started so far runs its loop (for a
     /// rayon pool: once all its threads run).
     pub fn ready(&self) -> Promise {
-        let Some(threads) = &self.rayon else {
-            return self.host.ready();
-        };
-        let (core, size) = (Arc::clone(&self.core), threads.current_num_threads() as u64);
-        // A rayon thread announces its start on the idle futex (`thread_started`).
-        let all_running =
-            Closure::<dyn Fn() -> bool>::new(move || core.counters().live_workers >= size).into_js_value();
-        wait_until(
-            wasm_bindgen::memory(),
-            self.core.idle_epoch().as_ptr() as u32,
-            &all_running,
-        )
+        match &self.rayon {
+            Some(threads) => self.rayon_ready(threads),
+            None => self.host.ready(),
+        }
     }
 
     /// Grows or shrinks the pool now: new workers take jobs as soon as they
@@ -318,8 +282,8 @@ impl WebPool {
     pub fn submit(&self, kind: &str, count: f64, cost_ms: f64) -> Result<f64, JsError> {
         let count = whole_number("job count", count, 0.0, MAX_JOBS as f64)?;
         let spec = JobSpec::new(parse_kind(kind)?, cost_ms);
-        if self.rayon.is_some() {
-            return self.submit_to_rayon(vec![spec; count as usize]); // its threads take jobs only when handed them
+        if let Some(threads) = &self.rayon {
+            return self.submit_to_rayon(threads, vec![spec; count as usize]); // its threads take jobs only when handed them
         }
         let first = self
             .core
@@ -334,33 +298,10 @@ impl WebPool {
     #[wasm_bindgen(js_name = submitCosts)]
     pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
         let specs = specs(parse_kind(kind)?, costs, failing);
-        if self.rayon.is_none() {
-            return Ok(self.core.submit(specs).map_err(js_error)? as f64);
+        match &self.rayon {
+            Some(threads) => self.submit_to_rayon(threads, specs),
+            None => Ok(self.core.submit(specs).map_err(js_error)? as f64),
         }
-        self.submit_to_rayon(specs)
-    }
-
-    /// Queues `specs` and hands them to the rayon pool's threads, which
-    /// take no job from the queue by themselves.
-    fn submit_to_rayon(&self, specs: Vec<JobSpec>) -> Result<f64, JsError> {
-        let threads = self.rayon.as_ref().expect("a rayon pool");
-        if specs.iter().any(|spec| spec.fail) {
-            return Err(named_error(
-                "RayonCannotFail",
-                "rayon cannot run failing jobs here: on wasm a panic aborts the rayon thread",
-            ));
-        }
-        let first = self.core.submit(specs).map_err(js_error)?;
-        let jobs = self.core.take_all_for_external();
-        let core = Arc::clone(&self.core);
-        threads.spawn(move || {
-            use rayon::prelude::*;
-            jobs.into_par_iter().for_each(|job| {
-                let worker = rayon::current_thread_index().map_or(1, |index| index as u32 + 1);
-                core.run_external(job, worker);
-            });
-        });
-        Ok(first as f64)
     }
 
     /// The article's manual partitioning: one contiguous slice of
@@ -724,75 +665,70 @@ impl Drop for WebPool {
     }
 }
 
-/// The names of the numbers of each event from `Pool.takeEvents`, in order.
-#[wasm_bindgen(js_name = eventFields)]
-pub fn event_fields() -> Array {
-    EVENT_FIELDS.iter().map(|&name| JsValue::from(name)).collect()
-}
+/// Limits and clocks, as static methods of the JS class (`PoolscopePool.nowMs()`)
+/// so that the module exports no bare names a dependent could also use.
+#[wasm_bindgen(js_class = PoolscopePool)]
+impl WebPool {
+    /// The names of the numbers of each event from `takeEvents`, in order.
+    #[wasm_bindgen(js_name = eventFields)]
+    pub fn event_fields() -> Array {
+        EVENT_FIELDS.iter().map(|&name| JsValue::from(name)).collect()
+    }
 
-/// The largest pool size.
-#[wasm_bindgen(js_name = maxWorkers)]
-pub fn max_workers() -> u32 {
-    MAX_WORKERS as u32
-}
+    /// The largest pool size.
+    #[wasm_bindgen(js_name = maxWorkers)]
+    pub fn max_workers() -> u32 {
+        MAX_WORKERS as u32
+    }
 
-/// The most jobs one pool holds waiting at once (and so the largest batch).
-#[wasm_bindgen(js_name = maxJobs)]
-pub fn max_jobs() -> f64 {
-    MAX_JOBS as f64
-}
+    /// The most jobs one pool holds waiting at once (and so the largest batch).
+    #[wasm_bindgen(js_name = maxJobs)]
+    pub fn max_jobs() -> f64 {
+        MAX_JOBS as f64
+    }
 
-/// The longest job timeout, in ms.
-#[wasm_bindgen(js_name = maxTimeoutMs)]
-pub fn max_timeout_ms() -> f64 {
-    pool::MAX_TIMEOUT_MS
-}
+    /// The longest job timeout, in ms.
+    #[wasm_bindgen(js_name = maxTimeoutMs)]
+    pub fn max_timeout_ms() -> f64 {
+        pool::MAX_TIMEOUT_MS
+    }
 
-/// The value a `cpu` job numbered `job` of `cost_ms` must return.
-#[wasm_bindgen(js_name = cpuChecksum)]
-pub fn cpu_checksum(job: f64, cost_ms: f64) -> u32 {
-    job::cpu_checksum(job as u64, job::cpu_iterations(cost_ms))
-}
+    /// The value a `cpu` job numbered `job` of `cost_ms` must return.
+    #[wasm_bindgen(js_name = cpuChecksum)]
+    pub fn cpu_checksum(job: f64, cost_ms: f64) -> u32 {
+        job::cpu_checksum(job as u64, job::cpu_iterations(cost_ms))
+    }
 
-/// Ms since the Unix epoch on the clock of the pool's events: monotonic on
-/// each thread and ordered across threads (`src/sys/README.md`). Compare
-/// event times with this, not with `performance.timeOrigin + performance.now()`.
-#[wasm_bindgen(js_name = nowMs)]
-pub fn now_ms() -> f64 {
-    crate::sys::now_ms()
-}
+    /// Ms since the Unix epoch on the clock of the pool's events: monotonic on
+    /// each thread and ordered across threads (`src/sys/README.md`). Compare
+    /// event times with this, not with `performance.timeOrigin + performance.now()`.
+    #[wasm_bindgen(js_name = nowMs)]
+    pub fn now_ms() -> f64 {
+        crate::sys::now_ms()
+    }
 
-/// A number that tells the calling thread apart from every other.
-#[wasm_bindgen(js_name = currentThreadSerial)]
-pub fn current_thread_serial() -> f64 {
-    crate::core::workers::current_thread_serial() as f64
-}
+    /// A number that tells the calling thread apart from every other.
+    #[wasm_bindgen(js_name = currentThreadSerial)]
+    pub fn current_thread_serial() -> f64 {
+        crate::core::workers::current_thread_serial() as f64
+    }
 
-/// How often a thread that must not block (a page's main thread) asked to:
-/// stays 0, or the pool would freeze or trap the page.
-#[wasm_bindgen(js_name = refusedWaits)]
-pub fn refused_waits() -> f64 {
-    crate::sys::REFUSED_WAITS.load(std::sync::atomic::Ordering::Relaxed) as f64
-}
+    /// How often a thread that must not block (a page's main thread) asked to:
+    /// stays 0, or the pool would freeze or trap the page.
+    #[wasm_bindgen(js_name = refusedWaits)]
+    pub fn refused_waits() -> f64 {
+        crate::sys::REFUSED_WAITS.load(std::sync::atomic::Ordering::Relaxed) as f64
+    }
 
-/// The size of the shared wasm memory in bytes: it only ever grows.
-#[wasm_bindgen(js_name = memoryBytes)]
-pub fn memory_bytes() -> f64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    memory
-        .buffer()
-        .unchecked_into::<js_sys::SharedArrayBuffer>()
-        .byte_length() as f64
-}
-
-/// The entry point of each rayon thread of `Pool.withRayon`.
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __poolscopeRayonThread)]
-pub fn rayon_thread(pointer: u32) {
-    crate::sys::allow_blocking_on_this_thread();
-    // SAFETY: `with_rayon` boxed this builder for exactly this thread.
-    let thread = unsafe { Box::from_raw(pointer as *mut rayon::ThreadBuilder) };
-    thread.run();
+    /// The size of the shared wasm memory in bytes: it only ever grows.
+    #[wasm_bindgen(js_name = memoryBytes)]
+    pub fn memory_bytes() -> f64 {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        memory
+            .buffer()
+            .unchecked_into::<js_sys::SharedArrayBuffer>()
+            .byte_length() as f64
+    }
 }
 
 /// The entry point of each pool worker (see `worker_host.js`). Returns

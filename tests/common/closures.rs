@@ -4,7 +4,7 @@
 
 use super::{counter, options, pause, settle, state, within, DEADLINE_MS};
 use js_sys::{Promise, Reflect};
-use poolscope::web::{self, WebPool};
+use poolscope::web::WebPool;
 use poolscope::{JobError, PoolError};
 use std::future::Future;
 use wasm_bindgen_futures::JsFuture;
@@ -84,7 +84,7 @@ pub async fn closures_give_their_results_in_input_order() {
     let results = before_deadline(&pool, "map of 2,000 closures", squares.in_order()).await;
     assert_eq!(results, (0..2_000u64).map(|n| Ok(n * n)).collect::<Vec<_>>());
     assert_eq!(counter(&pool, "completed"), 2_001.0);
-    assert_eq!(web::refused_waits(), 0.0, "the pool asked this thread to block");
+    assert_eq!(WebPool::refused_waits(), 0.0, "the pool asked this thread to block");
 }
 
 pub async fn closures_give_their_results_as_they_finish() {
@@ -366,7 +366,7 @@ pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
     within(&pool, "ready", pool.ready()).await;
     let warm = pool.map(0..PANICS, |i| vec![i as u8; CAPTURE].len()).unwrap(); // the same allocations, returned
     before_deadline(&pool, "warm-up", warm.in_order()).await;
-    let before = web::memory_bytes();
+    let before = WebPool::memory_bytes();
     let failing = pool
         .map(0..PANICS, |i| {
             let captured = vec![i as u8; CAPTURE];
@@ -383,7 +383,7 @@ pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
         &results[..3]
     );
     settle(&pool, 2).await;
-    let after = web::memory_bytes();
+    let after = WebPool::memory_bytes();
     let grown_mb = (after - before) / 1_048_576.0;
     web_sys::console::log_1(
         &format!("memory: {PANICS} panicking closures that each held 1 MB grew the wasm memory by {grown_mb:.1} MB")

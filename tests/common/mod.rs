@@ -53,7 +53,7 @@ mod closures;
 pub use closures::*;
 
 use js_sys::{Float64Array, Function, Promise, Reflect};
-use poolscope::web::{self, WebPool};
+use poolscope::web::WebPool;
 use std::collections::HashSet;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -135,7 +135,7 @@ fn take_all(pool: &WebPool) -> Vec<f64> {
 }
 
 fn now_ms() -> f64 {
-    web::now_ms()
+    WebPool::now_ms()
 }
 
 /// Counts `Atomics.wait` calls made from JS on this thread from now on.
@@ -233,7 +233,7 @@ pub async fn four_workers_are_four_web_workers_running_jobs_at_once() {
     let per_worker = assert_exactly_once(&events, 4, 4);
     assert_eq!(per_worker[1..], [1, 1, 1, 1], "each idle worker took one job");
 
-    let this_thread = web::current_thread_serial();
+    let this_thread = WebPool::current_thread_serial();
     let threads: HashSet<u64> = pool
         .workers()
         .iter()
@@ -267,7 +267,7 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
     for event in events.chunks(FIELDS) {
         assert_eq!(
             event[VALUE],
-            web::cpu_checksum(event[JOB], 0.01) as f64,
+            WebPool::cpu_checksum(event[JOB], 0.01) as f64,
             "checksum of job {}",
             event[JOB]
         );
@@ -287,7 +287,7 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
         Some(0.0),
         "Atomics.wait called on this thread"
     );
-    assert_eq!(web::refused_waits(), 0.0, "the pool asked this thread to block");
+    assert_eq!(WebPool::refused_waits(), 0.0, "the pool asked this thread to block");
 }
 
 pub async fn done_resolves_only_after_the_last_job_finished() {
@@ -314,7 +314,7 @@ pub async fn done_resolves_only_after_the_last_job_finished() {
     pool.submit("sleep", 4.0, 30.0).unwrap();
     within(&pool, "done", pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 14.0);
-    assert_eq!(web::refused_waits(), 0.0);
+    assert_eq!(WebPool::refused_waits(), 0.0);
 }
 
 /// A tiny deterministic generator, so a failing resize sequence repeats.
@@ -463,7 +463,7 @@ pub async fn a_panicking_job_fails_with_its_message_and_its_worker_is_replaced()
     pool.submit("noop", 100.0, 0.0).unwrap(); // the queue stays usable
     within(&pool, "done", pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 128.0);
-    assert_eq!(web::refused_waits(), 0.0);
+    assert_eq!(WebPool::refused_waits(), 0.0);
 }
 
 pub async fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
@@ -596,7 +596,7 @@ pub async fn drain_runs_everything_queued_then_refuses_jobs() {
 
 /// Memory is reported as the test runs; it must stop growing once warm.
 pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
-    let before = web::memory_bytes();
+    let before = WebPool::memory_bytes();
     let pool = WebPool::new(1.0, None).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let mut random = 0x5EED_CAFE;
@@ -613,17 +613,17 @@ pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
         settle(&pool, 1).await;
         assert_eq!(pool.live_web_workers(), 1, "live Web Workers after cycle {round}");
         if round == 49 {
-            warm = web::memory_bytes();
+            warm = WebPool::memory_bytes();
         }
     }
-    let after_resizes = web::memory_bytes();
+    let after_resizes = WebPool::memory_bytes();
     let mut failing = vec![1u8; 50];
     failing.push(0);
     pool.submit_costs("noop", &[0.0; 51], Some(failing)).unwrap();
     within(&pool, "done", pool.done()).await;
     settle(&pool, 1).await;
     pause(50.0).await; // the page frees each lost thread's stack
-    let after_panics = web::memory_bytes();
+    let after_panics = WebPool::memory_bytes();
     web_sys::console::log_1(
         &format!("memory: before {before} B, warm {warm} B, after 200 resize cycles {after_resizes} B, after 50 panics {after_panics} B").into(),
     );
@@ -672,11 +672,11 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
         read += (events.len() / FIELDS) as f64;
         assert_eq!(pool.label_of(labelled_job as f64).as_deref(), Some(label.as_str()));
         if round == 0 {
-            after_one_round = web::memory_bytes();
+            after_one_round = WebPool::memory_bytes();
             storage_after_one_round = pool.storage_bytes();
         }
     }
-    let after_all = web::memory_bytes();
+    let after_all = WebPool::memory_bytes();
     let jobs = ROUNDS as f64 * (BUILT_IN + CLOSURES as f64 + 1.0);
     web_sys::console::log_1(
         &format!(
@@ -738,7 +738,7 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
     for event in events.chunks(FIELDS) {
         assert_eq!(
             event[VALUE],
-            web::cpu_checksum(event[JOB], 0.01) as f64,
+            WebPool::cpu_checksum(event[JOB], 0.01) as f64,
             "{strategy}: checksum of job {}",
             event[JOB]
         );

@@ -3,12 +3,12 @@
 //! poolscope only through its public API, from a page's main thread.
 //!
 //! ```js
-//! import init, { Pool, sumTiles, tileSums } from './pkg/poolscope_example_tiles.js';
+//! import init, { PoolscopePool as Pool, sumTiles, tileSums } from './pkg/poolscope_example_tiles.js';
 //! import { watchPool } from './watch.js'; // poolscope's views, from its www/
 //! await init();
 //! const { sums, workers } = await tileSums(256, 4); // 256 tiles on 4 workers
 //!
-//! const pool = new Pool(4);                // poolscope's pool, exported by this module too
+//! const pool = new Pool(4);                // poolscope's pool, exported by this module too (prefixed)
 //! watchPool(pool, document.querySelector('#views'));
 //! const sums = await sumTiles(pool, 64);   // "Job 7 (tile 6,0) is done by worker 2"
 //! ```
