@@ -45,9 +45,9 @@ async function benchScaling(context, origin) {
         const times = [];
         for (let i = 0; i < REPEATS; i++) {
           times.push(await page.evaluate(async ([kind, workers, executor]) => {
-            const { loadPoolscope } = await import('/api.js');
-            const api = await loadPoolscope('shared');
-            const pool = executor === 'rayon' ? api.Pool.withRayon(workers) : new api.Pool(workers);
+            const { loadPoolscope, loadRayon } = await import('/api.js');
+            // rayon's pool is the crate's `rayon` build: the same job code, a module of its own.
+            const pool = executor === 'rayon' ? (await loadRayon()).Pool.withRayon(workers) : new (await loadPoolscope('shared')).Pool(workers);
             await pool.ready();
             pool.submitCosts(kind, new Float64Array(workers * 2).fill(1)); // warm: threads up, code optimised
             await pool.done();

@@ -49,8 +49,8 @@ export async function measureStartup(context, origin, { sizes = SIZES, repeats =
       grow.push(ours[2]);
       await page.goto(`${origin}/`);
       rayon.push(await page.evaluate(async (n) => {
-        const { loadPoolscope } = await import('/poolscope.js');
-        const api = await loadPoolscope('shared');
+        const { loadRayon } = await import('/api.js');
+        const api = await loadRayon(); // wasm-bindgen-rayon is in the crate's `rayon` build
         const start = performance.now();
         await api.initThreadPool(n);
         return performance.now() - start;

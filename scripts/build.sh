@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Builds the wasm modules and their JS glue (no bundler needed):
-# - www/pkg: the shared-memory pool (atomics, see .cargo/config.toml), with
-#   the playground's features;
+# - www/pkg: the shared-memory pool (atomics, see .cargo/config.toml);
 # - www/pkg-fallback: the message-passing fallback's job runner, for pages
 #   without cross-origin isolation. RUSTFLAGS replaces the atomics flags
 #   (config arrays would merge with CARGO_TARGET_*_RUSTFLAGS); its own
@@ -10,9 +9,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-# The playground's build turns on `rayon` (its rayon strategy and the
-# benches' initThreadPool); a dependent of the crate gets neither unless asked.
-wasm-pack --quiet build --release --target web --out-dir www/pkg --no-pack "$@" -- --features rayon
+# wasm-pack leaves files of earlier builds in an out dir (snippets of a
+# dependency since dropped): start each from nothing.
+rm -rf www/pkg www/rayon-pkg www/pkg-fallback www/tiles-pkg www/tiles-pkg-fallback
+wasm-pack --quiet build --release --target web --out-dir www/pkg --no-pack "$@"
+# - www/rayon-pkg: the same crate with its opt-in feature `rayon`, for the
+#   playground's rayon strategy and the benches' initThreadPool. A module of
+#   its own, loaded only when rayon runs: rayon is 40% of a module's size,
+#   and the pool's module stays small (bench/size.mjs).
+wasm-pack --quiet build --release --target web --out-dir www/rayon-pkg --out-name poolscope_rayon --no-pack "$@" \
+  -- --features rayon
 CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
   wasm-pack --quiet build --release --target web --out-dir www/pkg-fallback --out-name poolscope_fallback --no-pack "$@" \
   -- --no-default-features
@@ -28,9 +34,9 @@ CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
 (cd examples/tiles && CARGO_TARGET_DIR=../../target/tiles-fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
   wasm-pack --quiet build --release --target web --out-dir ../../www/tiles-pkg-fallback --out-name poolscope_tiles_fallback --no-pack \
   -- --no-default-features)
-rm -f www/pkg/.gitignore www/pkg-fallback/.gitignore www/tiles-pkg/.gitignore www/tiles-pkg-fallback/.gitignore
+rm -f www/pkg/.gitignore www/rayon-pkg/.gitignore www/pkg-fallback/.gitignore www/tiles-pkg/.gitignore www/tiles-pkg-fallback/.gitignore
 
-# wasm-opt -O3 from npm's binaryen (Debian's breaks threaded modules, and
+# wasm-opt -O3 from npm's binaryen, on every module (Debian's breaks threaded modules, and
 # wasm-pack's own would be a download at build time): the pool's module is
 # about a third smaller, the fallback's half (bench/README.md, part 5).
 # The input is kept in target/wasm-opt so that an unchanged module is not
@@ -47,4 +53,7 @@ optimize() {
   cp "$kept.out" "$wasm"
 }
 optimize www/pkg/poolscope_bg.wasm
+optimize www/rayon-pkg/poolscope_rayon_bg.wasm
 optimize www/pkg-fallback/poolscope_fallback_bg.wasm
+optimize www/tiles-pkg/poolscope_example_tiles_bg.wasm
+optimize www/tiles-pkg-fallback/poolscope_tiles_fallback_bg.wasm

@@ -17,6 +17,10 @@ step "core on native threads (cargo test)"
 cargo test --release
 step "queue model-checked with loom"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib loom
+step "the crate as crates.io would take it (cargo publish --dry-run), and its docs without a warning (cargo doc)"
+cargo publish --dry-run --allow-dirty --quiet # --allow-dirty: a local run may have changes; CI's clone has none
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --target wasm32-unknown-unknown --features rayon
 step "pool on Web Workers in Chromium (wasm-pack test --headless --chrome)"
 wasm-pack test --headless --chrome
 step "pool on Web Workers in Firefox (wasm-pack test --headless --firefox)"
@@ -29,7 +33,7 @@ step "a crate that depends on poolscope (examples/tiles) natively, in Chromium a
 (cd examples/tiles && CARGO_TARGET_DIR=../../target cargo test --release --quiet)
 (cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --chrome)
 (cd examples/tiles && CARGO_TARGET_DIR=../../target wasm-pack test --headless --firefox)
-step "build www/pkg, and the drop-in folder dist/poolscope/ with its archive"
+step "build www/, the drop-in folder dist/poolscope/ with its archive, and the npm package (npm pack)"
 ./scripts/build.sh
 ./scripts/package.sh
 step "pages end to end in Chromium (node --test tests/e2e)"

@@ -38,6 +38,19 @@ export function shortNames(PoolscopePool) {
   return { Pool: PoolscopePool, ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])) };
 }
 
+/// Resolves to the rayon strategy's module, `{ Pool, initThreadPool, ... }`
+/// (`Pool.withRayon(size)`): the crate built with its `rayon` feature, a
+/// module of its own that only a rayon run loads (shared memory only).
+export function loadRayon() {
+  if (!loading.has('rayon')) {
+    loading.set('rayon', import('./rayon-pkg/poolscope_rayon.js').then(async (module) => {
+      await module.default();
+      return { ...module, ...shortNames(module.PoolscopePool), mode: 'shared' };
+    }));
+  }
+  return loading.get('rayon');
+}
+
 /// Resolves to `{ mode, Pool, eventFields, ... }` for `mode`. `work`
 /// other than `synthetic` loads examples/tiles' module, which exports the
 /// same `Pool` and the workloads (www/workloads.js).

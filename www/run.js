@@ -2,6 +2,7 @@
 // draws from. Events arrive in batches polled once a frame (one
 // Float64Array), never one message per job.
 
+import { loadRayon } from './api.js';
 import { jobCosts, failingJobs } from './jobs.js';
 import { UNBOUNDED_CAP, jobCount } from './settings.js';
 import { WORKLOADS } from './workloads.js';
@@ -166,7 +167,7 @@ export class Run {
   }
 
   /// A pool shaped for the run's strategy.
-  #makePool() {
+  async #makePool() {
     const { settings, api } = this;
     const options = {};
     if (settings.capacity > 0 && !this.workload) options.capacity = settings.capacity; // a synthetic setting: a workload's batch is queued whole
@@ -174,7 +175,7 @@ export class Run {
     switch (settings.strategy) {
       case 'rayon':
         if (settings.timeout > 0 || settings.capacity > 0) this.notes.push('rayon runs without a job timeout or queue capacity.');
-        return api.Pool.withRayon(settings.pool);
+        return (await loadRayon()).Pool.withRayon(settings.pool); // the same clock and events, its own module
       case 'unbounded': {
         const workers = Math.min(settings.jobs, UNBOUNDED_CAP);
         const perWorker = Math.ceil(settings.jobs / workers);
@@ -198,7 +199,12 @@ export class Run {
     if (workload) settings.jobs = jobCount(settings);
     const costs = workload ? [] : jobCosts(settings);
     const asked = performance.now();
-    this.pool = this.#makePool();
+    const pool = await this.#makePool();
+    if (this.stopped) { // disposed while rayon's module loaded
+      pool.free();
+      return;
+    }
+    this.pool = pool;
     await this.pool.ready();
     if (!this.pool) return; // disposed meanwhile
     this.startupMs = performance.now() - asked;

@@ -1,0 +1,91 @@
+// Types of the element entry (`import 'poolscope/element'`, poolscope.js):
+// it defines <worker-pool-playground> and <pool-playground> (the same
+// element) and exports the pool API like the package's main entry.
+export { chooseMode, loadPoolscope } from './index.js';
+
+/**
+ * Its attributes, each checked like a URL parameter: a bad one is named with its allowed range and nothing
+ * runs until it is fixed. Numbers are given as strings, as HTML attributes are.
+ */
+export interface PoolPlaygroundAttributes {
+  /** Workers, 1 to 64. Changing it resizes a running pool. */
+  pool?: string;
+  /** Jobs of a synthetic run, 1 to 200,000. */
+  jobs?: string;
+  kind?: 'cpu' | 'sleep';
+  /** Ms per job, 0 to 10,000. */
+  cost?: string;
+  dist?: 'equal' | 'random' | 'heavy' | 'increasing';
+  seed?: string;
+  strategy?: 'pool' | 'partition' | 'unbounded' | 'rayon';
+  /** Jobs that panic, e.g. `3,7`. */
+  fail?: string;
+  /** Job timeout in ms, 0 (none) to 60,000. */
+  timeout?: string;
+  /** Queue capacity, 0 (unbounded) to 200,000. */
+  capacity?: string;
+  mode?: 'auto' | 'shared' | 'fallback';
+  work?: 'synthetic' | 'mandelbrot' | 'primes';
+  view?: 'full' | 'seahorse' | 'spiral';
+  size?: '512x384' | '768x512' | '1024x768';
+  tile?: string;
+  limit?: string;
+  chunk?: string;
+  /** Present: runs once it scrolls into view. */
+  autorun?: '' | 'autorun';
+  layout?: 'log' | 'timeline' | 'compact' | 'full';
+  theme?: 'auto' | 'light' | 'dark';
+}
+
+/** `poolscope-state`: on each change of `data-state`. */
+export interface PoolscopeStateDetail {
+  state: 'idle' | 'running' | 'done' | 'error';
+}
+
+/** `poolscope-job`: one per finished job; times on `performance.timeOrigin + performance.now()`. */
+export interface PoolscopeJobDetail {
+  job: number;
+  worker: number;
+  label: string | null;
+  queuedMs: number;
+  startedMs: number;
+  finishedMs: number;
+  outcome: 'completed' | 'failed' | 'timed out' | 'cancelled';
+}
+
+/** `poolscope-run`: when a run ends. */
+export interface PoolscopeRunDetail {
+  summary: {
+    strategy: string;
+    work: string;
+    workers: number;
+    jobs: number;
+    ran: number;
+    completed: number;
+    failed: number;
+    cancelled: number;
+    duplicates: number;
+    missing: number;
+    wallMs: number;
+    speedup: number | null;
+    stopped: boolean;
+    resultMatches: boolean | null;
+  };
+}
+
+/** The playground element. Removed from the page, it stops its run and ends its workers. */
+export interface PoolPlayground extends HTMLElement {
+  readonly dataset: DOMStringMap & { state?: PoolscopeStateDetail['state'] };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'worker-pool-playground': PoolPlayground;
+    'pool-playground': PoolPlayground;
+  }
+  interface HTMLElementEventMap {
+    'poolscope-state': CustomEvent<PoolscopeStateDetail>;
+    'poolscope-job': CustomEvent<PoolscopeJobDetail>;
+    'poolscope-run': CustomEvent<PoolscopeRunDetail>;
+  }
+}

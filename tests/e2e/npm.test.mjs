@@ -1,0 +1,141 @@
+// The npm package as people install it: the tarball that `npm pack` made
+// (scripts/package.sh) installed into a fresh folder, then used (a) by a
+// plain ES-module page with an import map and (b) by an app built with Vite
+// (pinned in package.json) in a production build; each runs a pool and the
+// element in both modes. Its types are checked by tsc on a TypeScript file
+// that uses them, one line of which must be refused.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, openPage, startServer } from './harness.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const VERSION = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"$/m)[1];
+const TARBALL = join(ROOT, 'dist', 'npm', `poolscope-${VERSION}.tgz`);
+const JOBS = 20;
+
+// What both apps run: a pool of 2 in `mode`, 20 cpu jobs, every event back.
+const MAIN = (from) => `import { loadPoolscope } from '${from}';
+import '${from === 'poolscope' ? 'poolscope/element' : './node_modules/poolscope/poolscope.js'}';
+window.runPool = async (mode) => {
+  const api = await loadPoolscope(mode);
+  const pool = new api.Pool(2);
+  await pool.ready();
+  const first = pool.submit('cpu', ${JOBS}, 2);
+  await pool.done();
+  const events = Array.from(pool.takeEvents());
+  pool.free();
+  return { mode: api.mode, first, fields: api.eventFields(), events };
+};
+`;
+const BODY = `<worker-pool-playground id="embed" pool="2" jobs="6" cost="10" layout="log"></worker-pool-playground>`;
+const HEAD = '<meta charset="utf-8"><title>app</title><link rel="icon" href="/favicon.svg">';
+
+// Uses the package's types; the last line must be an error, so the check can fail.
+const CHECK_TS = `import { loadPoolscope, type PoolscopeApi } from 'poolscope';
+import 'poolscope/element';
+import { watchPool } from 'poolscope/watch';
+const api: PoolscopeApi = await loadPoolscope('shared');
+const pool = new api.Pool(2, { capacity: 10 });
+const first: number = pool.submit('cpu', 5, 10);
+const events: Float64Array = pool.takeEvents();
+watchPool(pool, document.body).stop();
+document.querySelector('worker-pool-playground')?.addEventListener('poolscope-run', (event) => {
+  const ran: number = event.detail.summary.ran;
+  console.log(first, events.length, ran);
+});
+// @ts-expect-error: a pool size is a number
+new api.Pool('2');
+`;
+
+let app;
+let browser;
+const servers = {};
+before(async () => {
+  assert.ok(existsSync(TARBALL), `${TARBALL} is there: ./scripts/package.sh packs it`);
+  app = mkdtempSync(join(tmpdir(), 'poolscope-npm-'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'poolscope-user', private: true, type: 'module' }));
+  // --offline: the tarball has no dependencies, nothing is downloaded.
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', TARBALL], { cwd: app, stdio: 'inherit' });
+  // The site's icon (the test fails on any console error, a missing icon's 404 too).
+  mkdirSync(join(app, 'public'));
+  for (const folder of ['', 'public']) cpSync(join(app, 'node_modules', 'poolscope', 'favicon.svg'), join(app, folder, 'favicon.svg'));
+  // (a) plain ES modules, no build: the page's script imports the package by
+  // path (an import map would do too, but it is an inline script, which
+  // the test server's CSP refuses, as strict docs sites do).
+  writeFileSync(join(app, 'plain.html'), `<!doctype html><html lang="en"><head>${HEAD}
+<script type="module" src="./plain.js"></script></head><body>${BODY}</body></html>`);
+  writeFileSync(join(app, 'plain.js'), MAIN('./node_modules/poolscope/index.js'));
+  writeFileSync(join(app, 'main.js'), MAIN('poolscope'));
+  // (b) Vite, importing by package name: workers as ES modules (npm/README.md says why).
+  writeFileSync(join(app, 'index.html'), `<!doctype html><html lang="en"><head>${HEAD}
+<script type="module" src="./main.js"></script></head><body>${BODY}</body></html>`);
+  writeFileSync(join(app, 'vite.config.js'), `export default { worker: { format: 'es' }, logLevel: 'warn' };\n`);
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: app, stdio: 'inherit' });
+  writeFileSync(join(app, 'check.ts'), CHECK_TS);
+  // The Vite build is served as its own site (base '/'), the plain page from the app folder.
+  for (const [site, root] of [['plain', app], ['vite', join(app, 'dist')]]) {
+    servers[`${site} isolated`] = await startServer({ root });
+    servers[`${site} plain`] = await startServer({ root, isolated: false });
+  }
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  for (const server of Object.values(servers)) server.stop();
+  if (app) rmSync(app, { recursive: true, force: true });
+});
+
+test("the package's types hold: tsc accepts their use and refuses a string for a pool size", () => {
+  const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
+  // lib esnext: wasm-bindgen's types name Symbol.dispose.
+  const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'esnext,dom'];
+  execFileSync(tsc, [...flags, 'check.ts'], { cwd: app, stdio: 'inherit' });
+  writeFileSync(join(app, 'check-wrong.ts'), CHECK_TS.replace('// @ts-expect-error: a pool size is a number\n', ''));
+  assert.throws(() => execFileSync(tsc, [...flags, 'check-wrong.ts'], { cwd: app, stdio: 'pipe' }),
+    (error) => /TS2345/.test(String(error.stdout)), 'tsc refuses new Pool("2") with TS2345');
+});
+
+/// Each job of the batch once, on worker 1 or 2, completed.
+function assertEachJobOnce({ first, fields, events }) {
+  const [JOB, WORKER, OUTCOME] = ['job', 'worker', 'outcome'].map((name) => fields.indexOf(name));
+  const seen = new Map();
+  for (let at = 0; at < events.length; at += fields.length) {
+    const job = events[at + JOB];
+    assert.ok(!seen.has(job), `job ${job} reported twice`);
+    assert.ok([1, 2].includes(events[at + WORKER]), `job ${job} on worker ${events[at + WORKER]}`);
+    assert.equal(events[at + OUTCOME], 0, `job ${job} completed`);
+    seen.set(job, events[at + WORKER]);
+  }
+  const jobs = [...seen.keys()].sort((a, b) => a - b);
+  assert.deepEqual(jobs, Array.from({ length: JOBS }, (_, i) => first + i), 'every job of the batch, each once');
+}
+
+for (const [name, site, path] of [['a plain ES-module page', 'plain', '/plain.html'], ['a Vite production build', 'vite', '/']]) {
+  for (const [mode, headers] of [['shared', 'isolated'], ['fallback', 'plain']]) {
+    test(`the installed package in ${name} runs a pool and the element (${mode} mode)`, async () => {
+      const errors = [];
+      const page = await openPage(browser.context, `${servers[`${site} ${headers}`].origin}${path}`, errors);
+      await page.waitForFunction(() => typeof window.runPool === 'function', null, { timeout: 30_000 })
+        .catch(() => assert.fail(`the app's module did not load in 30 s: ${errors.join('; ') || 'no error on the page'}`));
+      const run = await Promise.race([
+        page.evaluate((mode) => window.runPool(mode), mode),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`the pool did not finish ${JOBS} jobs in 30 s (${mode} mode): ${errors.join('; ') || 'no error'}`)), 30_000)),
+      ]);
+      assert.equal(run.mode, mode);
+      assertEachJobOnce(run);
+      const embed = page.locator('#embed');
+      await embed.getByRole('button', { name: 'Run' }).click();
+      await page.locator('#embed[data-state="done"]').waitFor({ timeout: 60_000 })
+        .catch(async () => assert.fail(`the element did not finish: data-state=${await embed.getAttribute('data-state')}, errors: ${errors.join('; ')}`));
+      assert.equal(await embed.getAttribute('data-mode'), mode);
+      assert.equal(await embed.locator('[role="log"] li').count(), 6, 'a log line per job');
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  }
+}
