@@ -1,4 +1,26 @@
-//! poolscope: a worker pool on WebAssembly threads.
+//! poolscope: a worker pool on WebAssembly threads. Jobs go into one
+//! shared queue and each is taken by exactly one worker; the pool keeps a
+//! trace of who ran what, counters, and named errors. The same core runs on
+//! std threads (`Pool`) and on Web Workers sharing one wasm memory
+//! (`web::WebPool`, exported to JS as `PoolscopePool`).
+//!
+//! ```
+//! let pool = poolscope::Pool::new(2)?;                       // 2 workers; 0 or 65 is InvalidSize
+//! let squares = pool.map_labeled(1..=4u64, |n| format!("square {n}"), |n| n * n)?;
+//! let jobs = squares.jobs();
+//! let values: Vec<u64> = squares.join_all()?.into_iter().map(Result::unwrap).collect();
+//! assert_eq!(values, [1, 4, 9, 16]);
+//! assert_eq!(pool.label(jobs[2]).as_deref(), Some("square 3"));
+//! pool.wait_idle();
+//! assert_eq!(pool.counters().completed, 4);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! On the web the calls are the same, from a page's main thread, and
+//! nothing blocks it: a job's handle is awaited (`handle.await`, or
+//! `into_promise()` for JS). Features: `threads` (default) is the
+//! shared-memory pool; `rayon` (opt-in) adds `withRayon` and
+//! wasm-bindgen-rayon's `init_thread_pool`.
 //!
 //! - `core`: the pool itself (queue, worker loop, trace, counters), free of
 //!   web types;
