@@ -7,6 +7,7 @@
 //! - `events`: the trace, a ring of the latest events, read without locks;
 //! - `pool`: `PoolCore`: submitting, cancelling, closing, the counters;
 //! - `workers`: worker slots, resizing, the worker loop, lost workers;
+//! - `remote`: the worker loop's decisions for workers driven by messages (the web fallback);
 //! - `failure`: panicking jobs and their messages;
 //! - `task`: closure jobs, and how their outcome reaches their handle;
 //! - `handle`: `JobHandle` and `Batch`, what a caller awaits or joins;
@@ -23,6 +24,7 @@ pub mod handle;
 pub mod job;
 pub mod pool;
 pub mod queue;
+pub mod remote;
 pub mod segmented;
 mod sync;
 #[cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(dead_code))]

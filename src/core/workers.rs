@@ -39,6 +39,28 @@ impl WorkerSlot {
         self.partition_next.store(begin, Ordering::Release);
     }
 
+    /// This worker runs `job` from `started_ms` on: the watchdog may time it out.
+    pub(super) fn begin_job(&self, job: u64, started_ms: f64) {
+        self.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
+        self.current_job.store(job, Ordering::Release);
+    }
+
+    /// This worker's `job` ended; false if the watchdog reported it first.
+    pub(super) fn end_job(&self, job: u64) -> bool {
+        self.current_job
+            .compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// The job this worker runs now, 0 for none.
+    pub(super) fn current_job(&self) -> u64 {
+        self.current_job.load(Ordering::Acquire)
+    }
+
+    pub(super) fn set_thread(&self, serial: u64) {
+        self.thread.store(serial, Ordering::Relaxed);
+    }
+
     /// The next job of this worker's slice, if any is left.
     fn take_partition_job(&self) -> Option<u64> {
         let end = self.partition_end.load(Ordering::Acquire);
@@ -59,6 +81,13 @@ pub struct WorkerStats {
     pub busy_ms: f64,
     /// Which thread runs this worker (see `current_thread_serial`).
     pub thread: u64,
+}
+
+/// What a worker does next (`PoolCore::turn`).
+pub(super) enum Turn {
+    End,
+    Run(std::ops::Range<u64>),
+    Wait,
 }
 
 /// How a worker loop ended. Either way the thread frees itself and ends.
@@ -95,8 +124,13 @@ pub fn current_thread_serial() -> u64 {
     THREAD_SERIAL.with(|s| *s)
 }
 
+/// A serial for a thread outside this process (a remote worker), from the same count.
+pub(super) fn new_thread_serial() -> u64 {
+    NEXT_THREAD_SERIAL.fetch_add(1, Ordering::Relaxed)
+}
+
 impl PoolCore {
-    fn slot(&self, id: u32) -> &WorkerSlot {
+    pub(super) fn slot(&self, id: u32) -> &WorkerSlot {
         &self.slots[id as usize - 1]
     }
 
@@ -182,6 +216,28 @@ impl PoolCore {
         let mut last_end = None;
         loop {
             let epoch = self.signal.load(Ordering::Acquire);
+            match self.turn(slot, self.most_per_claim()) {
+                Turn::End => break,
+                Turn::Run(jobs) => match self.run_jobs(id, jobs, last_end) {
+                    (WorkerExit::Abandoned, _) => return WorkerExit::Abandoned, // the watchdog reported this job and replaces us
+                    (WorkerExit::Retired, end) => last_end = Some(end),
+                },
+                Turn::Wait => {
+                    sys::wait(&self.signal, epoch, None);
+                    last_end = None;
+                }
+            }
+        }
+        self.thread_ended();
+        WorkerExit::Retired
+    }
+
+    /// One turn of a worker's loop, the same for the pool's threads and
+    /// for remote workers (`remote.rs`): end (retired, its quota of jobs
+    /// run, or the pool closed with nothing left), run the jobs it took
+    /// (counted as started), or wait for work.
+    pub(super) fn turn(&self, slot: &WorkerSlot, most: u64) -> Turn {
+        loop {
             if slot.state.load(Ordering::Acquire) == RETIRING {
                 // Fails only if a resize took this worker back meanwhile.
                 if slot
@@ -189,41 +245,34 @@ impl PoolCore {
                     .compare_exchange(RETIRING, VACANT, Ordering::AcqRel, Ordering::Acquire)
                     .is_ok()
                 {
-                    break;
+                    return Turn::End;
                 }
                 continue;
             }
-            let next = slot.take_partition_job().map(|job| job..job + 1).or_else(|| {
-                self.queue
-                    .claim_run(self.most_per_claim(), self.target.load(Ordering::Relaxed).into())
-            });
+            // With a quota (one job per worker: "a goroutine per job"), end after it.
+            if self
+                .options
+                .jobs_per_worker
+                .is_some_and(|quota| slot.jobs.load(Ordering::Relaxed) >= quota)
+            {
+                slot.state.store(VACANT, Ordering::Release);
+                return Turn::End;
+            }
+            let next = slot
+                .take_partition_job()
+                .map(|job| job..job + 1)
+                .or_else(|| self.queue.claim_run(most, self.target.load(Ordering::Relaxed).into()));
             if let Some(jobs) = next {
                 self.started.fetch_add(jobs.end - jobs.start, Ordering::AcqRel); // before making room: `waiting` stays within capacity
                 self.bump_room();
-                match self.run_jobs(id, jobs, last_end) {
-                    (WorkerExit::Abandoned, _) => return WorkerExit::Abandoned, // the watchdog reported this job and replaces us
-                    (WorkerExit::Retired, end) => last_end = Some(end),
-                }
-                // With a quota (one job per worker: "a goroutine per job"), end after it.
-                if self
-                    .options
-                    .jobs_per_worker
-                    .is_some_and(|quota| slot.jobs.load(Ordering::Relaxed) >= quota)
-                {
-                    slot.state.store(VACANT, Ordering::Release);
-                    break;
-                }
-                continue;
+                return Turn::Run(jobs);
             }
             if self.closed.load(Ordering::Acquire) {
                 slot.state.store(VACANT, Ordering::Release);
-                break;
+                return Turn::End;
             }
-            sys::wait(&self.signal, epoch, None);
-            last_end = None;
+            return Turn::Wait;
         }
-        self.thread_ended();
-        WorkerExit::Retired
     }
 
     /// How many jobs a worker may take with one claim. One where
@@ -379,6 +428,20 @@ impl PoolCore {
     /// Records a job that a worker did not finish itself (timed out or
     /// crashed), and counts it.
     fn finish_job(&self, id: u32, job: u64, outcome: Outcome, started_ms: f64, finished_ms: f64) {
+        self.record_job(id, job, outcome, 0, started_ms, finished_ms);
+    }
+
+    /// Records and counts one job taken alone: one a worker did not
+    /// finish itself, or one a remote worker finished (`remote.rs`).
+    pub(super) fn record_job(
+        &self,
+        id: u32,
+        job: u64,
+        outcome: Outcome,
+        value: u32,
+        started_ms: f64,
+        finished_ms: f64,
+    ) {
         let claimed = self.queue.get(job);
         let finished_ms = finished_ms.max(started_ms); // `started_ms` was read on the job's own thread
         let event = Event {
@@ -389,7 +452,7 @@ impl PoolCore {
             started_ms,
             finished_ms,
             outcome,
-            value: 0,
+            value,
         };
         // SAFETY: nobody else records this job, and we settle it last, below.
         let closure = unsafe { self.queue.group(job) };
