@@ -21,10 +21,19 @@ step "the crate as crates.io would take it (cargo publish --dry-run), and its do
 cargo publish --dry-run --allow-dirty --quiet # --allow-dirty: a local run may have changes; CI's clone has none
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --target wasm32-unknown-unknown --features rayon
+# The shared-memory suites cover rayon's strategy too: its opt-in feature on.
 step "pool on Web Workers in Chromium (wasm-pack test --headless --chrome)"
-wasm-pack test --headless --chrome
+wasm-pack test --headless --chrome --features rayon
 step "pool on Web Workers in Firefox (wasm-pack test --headless --firefox)"
-wasm-pack test --headless --firefox
+wasm-pack test --headless --firefox --features rayon
+# The message-passing build (no atomics, its own target dir as in build.sh).
+step "the message-passing pool on Web Workers in Chromium and Firefox (tests/fallback.rs: the same core, no shared memory)"
+fallback_suite() {
+  CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
+    wasm-pack test --headless "$1" --no-default-features --test fallback
+}
+fallback_suite --chrome
+fallback_suite --firefox
 step "pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb, optimised build)"
 ./scripts/webkit.sh suite browser
 ./scripts/webkit.sh suite worker

@@ -16,6 +16,6 @@ set -euo pipefail
 export PATH="$HOME/.cargo/bin:$PATH" JSC_useSharedArrayBuffer=1
 if [ "${1:-}" = suite ]; then
   export CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
-  exec xvfb-run -a wasm-pack test --release --headless --safari --safaridriver /usr/bin/WebKitWebDriver --test "${2:?suite: browser or worker}" ${3:+-- "$3"}
+  exec xvfb-run -a wasm-pack test --release --headless --safari --safaridriver /usr/bin/WebKitWebDriver --features rayon --test "${2:?suite: browser or worker}" ${3:+-- "$3"}
 fi
 exec xvfb-run -a "$@"

@@ -5,15 +5,16 @@
 //! (`web::WebPool`, exported to JS as `PoolscopePool`).
 //!
 //! ```
-//! let pool = poolscope::Pool::new(2)?;                       // 2 workers; 0 or 65 is InvalidSize
-//! let squares = pool.map_labeled(1..=4u64, |n| format!("square {n}"), |n| n * n)?;
+//! # #[cfg(not(target_arch = "wasm32"))] { // `Pool` is the std-threads pool
+//! let pool = poolscope::Pool::new(2).unwrap();                // 2 workers; 0 or 65 is InvalidSize
+//! let squares = pool.map_labeled(1..=4u64, |n| format!("square {n}"), |n| n * n).unwrap();
 //! let jobs = squares.jobs();
-//! let values: Vec<u64> = squares.join_all()?.into_iter().map(Result::unwrap).collect();
+//! let values: Vec<u64> = squares.join_all().unwrap().into_iter().map(Result::unwrap).collect();
 //! assert_eq!(values, [1, 4, 9, 16]);
 //! assert_eq!(pool.label(jobs[2]).as_deref(), Some("square 3"));
 //! pool.wait_idle();
 //! assert_eq!(pool.counters().completed, 4);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }
 //! ```
 //!
 //! On the web the calls are the same, from a page's main thread, and
@@ -26,9 +27,10 @@
 //!   web types;
 //! - `sys`: clock, sleep and futex for each platform;
 //! - `native`: `Pool` on std threads;
-//! - `web`: `Pool` on Web Workers sharing one wasm memory, exported to JS;
-//! - `web_fallback`: the job runner of the message-passing fallback, for
-//!   pages without cross-origin isolation (a build without shared memory).
+//! - `web`: `Pool` on Web Workers, exported to JS: sharing one wasm memory
+//!   (feature `threads`), or, for pages without cross-origin isolation, a
+//!   build without shared memory whose workers are driven by messages by
+//!   the same core.
 
 #![cfg_attr(all(target_arch = "wasm32", feature = "threads"), feature(stdarch_wasm_atomic_wait))]
 
@@ -40,10 +42,8 @@ pub mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::Pool;
 
-#[cfg(all(target_arch = "wasm32", feature = "threads"))]
+#[cfg(target_arch = "wasm32")]
 pub mod web;
-#[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
-pub mod web_fallback;
 
 pub use crate::core::error::{JobError, PoolError};
 pub use crate::core::events::{Event, TraceRead, DEFAULT_TRACE_CAPACITY, EVENT_FIELDS, MAX_TRACE_CAPACITY};

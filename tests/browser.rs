@@ -1,5 +1,8 @@
 //! The pool driven from a page's main thread, which must never block.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "threads"))]
+
+#[cfg(not(feature = "rayon"))]
+compile_error!("the shared-memory suites test rayon's strategy too: run them with `--features rayon`");
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! The pool driven from a dedicated worker, as in an app that keeps its
 //! main thread free.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "threads"))]
+
+#[cfg(not(feature = "rayon"))]
+compile_error!("the shared-memory suites test rayon's strategy too: run them with `--features rayon`");
 
 mod common;
 

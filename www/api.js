@@ -2,7 +2,8 @@
 // - `shared`: Web Workers sharing one wasm memory (pkg/), which needs a
 //   cross-origin isolated page (COOP `same-origin`, COEP `require-corp`);
 // - `fallback`: message-passing Web Workers, each with its own instance of
-//   a build without shared memory (pkg-fallback/, see fallback.js).
+//   a build without shared memory (pkg-fallback/): the page's instance
+//   owns the pool's core, each worker runs jobs in an instance of its own.
 
 const loading = new Map();
 
@@ -63,8 +64,11 @@ export function loadPoolscope(mode = chooseMode().mode, work = 'synthetic') {
         await module.default();
         return { ...module, ...shortNames(module.PoolscopePool), mode };
       })
-      : Promise.all([import('./fallback.js'), work === 'synthetic' ? {} : import('./fallback-workloads.js')])
-        .then(([{ FallbackPool, FIELDS, nowMs }, workloads]) => ({ ...workloads, mode, Pool: FallbackPool, eventFields: () => FIELDS, nowMs })));
+      : Promise.all([import('./pkg-fallback/poolscope_fallback.js'), work === 'synthetic' ? {} : import('./fallback-workloads.js')])
+        .then(async ([module, workloads]) => {
+          await module.default();
+          return { ...module, ...workloads, ...shortNames(module.PoolscopePool), mode };
+        }));
   }
   return loading.get(key);
 }

@@ -1,8 +1,10 @@
 // examples/tiles' exports for the message-passing fallback: the same
 // functions as www/tiles-pkg (`renderMandelbrot`, `countPrimes`, ...), with
-// the same labels and results, on a `FallbackPool`. Each job is a call of
-// the crate's kernels in a worker's own instance (tiles-pkg-fallback); its
-// value comes back in the reply message.
+// the same labels and results, on the fallback's pool. Each job is a call
+// of the crate's kernels in a worker's own instance (tiles-pkg-fallback,
+// `submitCalls`); its value comes back in the reply message.
+
+const KERNELS = new URL('./tiles-pkg-fallback/poolscope_tiles_fallback.js', import.meta.url).href;
 
 import { CANCELLED, COMPLETED, TIMED_OUT } from './run.js';
 
@@ -32,7 +34,7 @@ function callEach(pool, work, calls, labels, partition, each) {
       each(job - first, value, worker, job);
       if (--left === 0) resolve();
     };
-    first = pool.submitWork(work, calls, labels, partition, settle);
+    first = pool.submitCalls(KERNELS, work, calls, labels, partition, settle);
     if (calls.length === 0) resolve();
   });
 }

@@ -247,7 +247,12 @@ impl PoolCore {
     /// lock: the pool is open, every cost is in range, and there is room.
     /// Returns how many of the `requested` jobs to queue: all of them, or
     /// with `partial` as many as fit (maybe 0, to wait for room).
-    fn admit(&self, mut specs: impl Iterator<Item = JobSpec>, requested: u64, partial: bool) -> Result<u64, PoolError> {
+    pub(super) fn admit(
+        &self,
+        mut specs: impl Iterator<Item = JobSpec>,
+        requested: u64,
+        partial: bool,
+    ) -> Result<u64, PoolError> {
         if self.closed.load(Ordering::Relaxed) {
             return Err(PoolError::PoolStopped);
         }
@@ -325,7 +330,7 @@ impl PoolCore {
 
     /// Keeps the labels of jobs `first..` for the trace's readers, past
     /// their group, which is let go once its jobs finish.
-    fn keep_labels(&self, first: u64, new: Vec<Box<str>>) {
+    pub(super) fn keep_labels(&self, first: u64, new: Vec<Box<str>>) {
         let limit = self.events.capacity() as usize;
         self.labels.with(|labels| {
             for (job, label) in (first..).zip(new) {
@@ -363,7 +368,7 @@ impl PoolCore {
 
     /// A partitioned batch needs an idle shared queue and no slices left
     /// (`PartitionBusy`). Under the driver lock.
-    fn refuse_partition_while_busy(&self) -> Result<(), PoolError> {
+    pub(super) fn refuse_partition_while_busy(&self) -> Result<(), PoolError> {
         if self.queue.claimed() != self.queue.published() || self.partitions_pending() {
             return Err(PoolError::PartitionBusy);
         }
@@ -372,7 +377,7 @@ impl PoolCore {
 
     /// Gives jobs `first..first + count`, published and reserved, to the
     /// pool's workers in contiguous slices of `ceil(count / workers)`.
-    fn assign_slices(&self, first: u64, count: u64) {
+    pub(super) fn assign_slices(&self, first: u64, count: u64) {
         let workers = self.target.load(Ordering::Relaxed) as u64;
         let slice = count.div_ceil(workers.max(1));
         for (worker, slot) in self.slots.iter().enumerate().take(workers as usize) {

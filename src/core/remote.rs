@@ -13,9 +13,11 @@
 //! result; `remote_crashed` if its instance trapped. A worker told `End`
 //! is no longer counted live: the platform ends it.
 
+use super::error::PoolError;
 use super::failure::Failure;
 use super::job::{JobSpec, Outcome};
 use super::pool::PoolCore;
+use super::task::MAX_LABEL_BYTES;
 use super::workers::{new_thread_serial, Loss, Turn};
 use crate::sys;
 
@@ -78,6 +80,41 @@ impl PoolCore {
             finished_ms.max(started_ms),
         );
         true
+    }
+
+    /// Queues `count` jobs whose work the platform keeps (calls of a
+    /// module's functions, which workers with their own memory can make:
+    /// the fallback's stand-in for closures), all or none like `submit`,
+    /// labelled (none, or one label per job), on the shared queue or in
+    /// fixed slices like `submit_partitioned`. They are reported as kind
+    /// `Closure`. Returns the first job's number.
+    pub fn submit_remote_calls(&self, count: u64, labels: Vec<Box<str>>, partitioned: bool) -> Result<u64, PoolError> {
+        if let Some(long) = labels.iter().find(|label| label.len() > MAX_LABEL_BYTES) {
+            return Err(PoolError::LabelTooLong {
+                len: long.len(),
+                max: MAX_LABEL_BYTES,
+            });
+        }
+        let specs = std::iter::repeat_n(JobSpec::closure(), count as usize);
+        let first = self.driver.with(|_| {
+            self.admit(specs.clone(), count, false)?;
+            if partitioned {
+                self.refuse_partition_while_busy()?;
+            }
+            self.events.prepare(self.queue.published() + count);
+            if !labels.is_empty() {
+                self.keep_labels(self.queue.published() + 1, labels);
+            }
+            if partitioned {
+                self.queue.reserve(count); // taken from the shared queue before anyone can see them
+            }
+            let first = self.queue.publish(specs, sys::now_ms());
+            if partitioned {
+                self.assign_slices(first, count);
+            }
+            Ok(first)
+        })?;
+        Ok(first)
     }
 
     /// Remote worker `id`'s instance trapped (a panicking job aborts wasm),

@@ -1,4 +1,8 @@
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicU32, AtomicU64};
+
+/// How often a thread that must not block asked to: never here, where
+/// nothing waits on another thread.
+pub static REFUSED_WAITS: AtomicU64 = AtomicU64::new(0);
 
 /// Ms since the Unix epoch: `timeOrigin` (read once) plus `performance.now()`.
 pub fn now_ms() -> f64 {

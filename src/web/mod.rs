@@ -1,14 +1,23 @@
-//! The web glue: `Pool` on Web Workers that share this module's memory,
-//! exported to JavaScript. All pool logic lives in `crate::core`;
-//! `worker_host.js` starts, watches and replaces the Web Workers.
+//! The web glue: `WebPool`, exported to JavaScript as `PoolscopePool`, on
+//! Web Workers. All pool logic lives in `crate::core`; one pool type and
+//! one JS API for both builds, each with a host of its own:
+//!
+//! - `shared_host` (feature `threads`): Web Workers that share this
+//!   module's memory and run the core's worker loop themselves
+//!   (`worker_host.js` starts, watches and replaces them);
+//! - `remote_host` (without it, for pages without cross-origin isolation):
+//!   Web Workers with an instance each, driven by messages; this instance's
+//!   core decides for them (`core::remote`, `remote_host.js`);
+//! - `rayon_pool` (feature `rayon`): the playground's rayon strategy;
+//! - `labels.js`: labels across the boundary in one call.
 
 use crate::core::error::{JobError, PoolError};
 use crate::core::events::EVENT_FIELDS;
 use crate::core::events::MAX_TRACE_CAPACITY;
+#[cfg(feature = "threads")]
 use crate::core::handle::{Batch, JobHandle};
 use crate::core::job::{self, JobKind, JobSpec};
 use crate::core::pool::{self, Counters, PoolCore, PoolOptions, MAX_JOBS, MAX_WORKERS};
-use crate::core::workers::Loss;
 use js_sys::{Array, Float64Array, Object, Promise, Reflect};
 use std::cell::Cell;
 use std::sync::Arc;
@@ -20,38 +29,21 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 mod rayon_pool;
 use rayon_pool::RayonThreads;
 
-#[wasm_bindgen(module = "/src/web/worker_host.js")]
+// Both builds' pools: the same core and the same JS API; the host differs.
+#[cfg(feature = "threads")]
+mod shared_host;
+#[cfg(feature = "threads")]
+use shared_host as host;
+#[cfg(not(feature = "threads"))]
+mod remote_host;
+use host::Host;
+#[cfg(not(feature = "threads"))]
+use remote_host as host;
+
+#[wasm_bindgen(module = "/src/web/labels.js")]
 extern "C" {
-    type WorkerHost;
-    #[wasm_bindgen(constructor)]
-    fn new(glue_url: &str, module: JsValue, memory: JsValue, pool: &Object, job_timeout_ms: f64) -> WorkerHost;
-    #[wasm_bindgen(method)]
-    fn spawn(this: &WorkerHost, core_pointers: Vec<u32>, ids: Vec<u32>) -> Promise;
-    #[wasm_bindgen(method)]
-    fn ready(this: &WorkerHost) -> Promise;
-    #[wasm_bindgen(method)]
-    fn dispose(this: &WorkerHost);
-    #[wasm_bindgen(method, getter, js_name = liveCount)]
-    fn live_count(this: &WorkerHost) -> u32;
-    #[wasm_bindgen(method, getter, js_name = lostThreads)]
-    fn lost_threads(this: &WorkerHost) -> u32;
-    #[wasm_bindgen(method, getter, js_name = stalledStarts)]
-    fn stalled_starts(this: &WorkerHost) -> u32;
-    #[wasm_bindgen(js_name = announceReady)]
-    fn announce_ready();
-    #[wasm_bindgen(js_name = waitUntil)]
-    fn wait_until(memory: JsValue, word_address: u32, is_done: &JsValue) -> Promise;
-    #[wasm_bindgen(js_name = submitAsRoomFrees)]
-    fn submit_as_room_frees(memory: JsValue, room_address: u32, total: u32, try_submit: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = unpackLabels)]
     fn unpack_labels(jobs: &[f64], text: &str, ends: &[u32]) -> Array;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    // Read in the glue module itself, so this is the URL workers import.
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: String;
 }
 
 /// A JS `Error` whose `name` is the `PoolError` variant (`QueueFull`,
@@ -170,11 +162,9 @@ fn specs(kind: JobKind, costs: &[f64], failing: Option<Vec<u8>>) -> Vec<JobSpec>
 #[wasm_bindgen(js_name = PoolscopePool)]
 pub struct WebPool {
     core: Arc<PoolCore>,
-    host: WorkerHost,
+    host: Host,
     /// Set for a pool whose jobs rayon runs (`withRayon`, feature `rayon`).
     rayon: Option<RayonThreads>,
-    // The host calls back into Rust through these; they live as long as the pool.
-    _callbacks: [Box<dyn std::any::Any>; 3],
     cursor: Cell<u64>,
     missed: Cell<u64>,
     label_cursor: Cell<u64>,
@@ -195,52 +185,11 @@ impl WebPool {
     /// A rayon-run pool (see `withRayon`) or one about to be resized.
     fn without_workers(options: PoolOptions) -> Result<WebPool, JsError> {
         let core = Arc::new(PoolCore::new(options).map_err(js_error)?);
-        let start_failed = {
-            let core = Arc::clone(&core);
-            Closure::<dyn Fn(u32, u32)>::new(move |pointer: u32, id: u32| {
-                core.abandon_worker(id);
-                // SAFETY: the worker never started: the reference it was handed is still ours.
-                drop(unsafe { Arc::from_raw(pointer as *const PoolCore) });
-            })
-        };
-        let lost = {
-            let core = Arc::clone(&core);
-            Closure::<dyn Fn(u32, u32, bool) -> u32>::new(move |pointer: u32, id: u32, crashed: bool| {
-                let respawn = core.worker_lost(id, if crashed { Loss::Crashed } else { Loss::TimedOut });
-                if crashed {
-                    // SAFETY: a trapped thread will never drop the reference it was handed.
-                    // (A timed-out one ends by itself and drops its own.)
-                    drop(unsafe { Arc::from_raw(pointer as *const PoolCore) });
-                }
-                if respawn {
-                    Arc::into_raw(Arc::clone(&core)) as u32
-                } else {
-                    0
-                }
-            })
-        };
-        let overdue = {
-            let core = Arc::clone(&core);
-            Closure::<dyn Fn() -> Vec<u32>>::new(move || core.overdue_workers())
-        };
-        let callbacks = Object::new();
-        set(&callbacks, "startFailed", start_failed.as_ref().clone());
-        set(&callbacks, "lost", lost.as_ref().clone());
-        set(&callbacks, "overdue", overdue.as_ref().clone());
-        let glue_url = GLUE_URL.with(String::clone);
-        let timeout = options.job_timeout_ms.unwrap_or(0.0);
-        let host = WorkerHost::new(
-            &glue_url,
-            wasm_bindgen::module(),
-            wasm_bindgen::memory(),
-            &callbacks,
-            timeout,
-        );
+        let host = Host::new(&core, &options);
         let pool = WebPool {
             core,
             host,
             rayon: None,
-            _callbacks: [Box::new(start_failed), Box::new(lost), Box::new(overdue)],
             cursor: Cell::new(0),
             missed: Cell::new(0),
             label_cursor: Cell::new(0),
@@ -269,11 +218,9 @@ impl WebPool {
         }
         let size = pool_size(size)?;
         let ids = self.core.resize(size as usize).map_err(js_error)?;
-        let pointers = ids
-            .iter()
-            .map(|_| Arc::into_raw(Arc::clone(&self.core)) as u32)
-            .collect();
-        Ok(self.host.spawn(pointers, ids))
+        let started = self.host.spawn(&self.core, ids);
+        self.host.changed(); // a worker told to retire may be idle
+        Ok(started)
     }
 
     /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
@@ -289,6 +236,7 @@ impl WebPool {
             .core
             .submit(std::iter::repeat_n(spec, count as usize))
             .map_err(js_error)?;
+        self.host.changed();
         Ok(first as f64)
     }
 
@@ -300,7 +248,11 @@ impl WebPool {
         let specs = specs(parse_kind(kind)?, costs, failing);
         match &self.rayon {
             Some(threads) => self.submit_to_rayon(threads, specs),
-            None => Ok(self.core.submit(specs).map_err(js_error)? as f64),
+            None => {
+                let first = self.core.submit(specs).map_err(js_error)?;
+                self.host.changed();
+                Ok(first as f64)
+            }
         }
     }
 
@@ -311,7 +263,9 @@ impl WebPool {
     pub fn submit_partitioned(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
         self.refuse_on_rayon().map_err(js_error)?;
         let specs = specs(parse_kind(kind)?, costs, failing);
-        Ok(self.core.submit_partitioned(&specs).map_err(js_error)? as f64)
+        let first = self.core.submit_partitioned(&specs).map_err(js_error)?;
+        self.host.changed();
+        Ok(first as f64)
     }
 
     /// Like `submitCosts`, but when a bounded queue is full it waits for
@@ -322,16 +276,17 @@ impl WebPool {
         self.refuse_on_rayon().map_err(js_error)?;
         let specs = specs(parse_kind(kind)?, costs, failing);
         let total = specs.len() as u32;
-        let core = Arc::clone(&self.core);
+        // Weak: a pool freed meanwhile goes now, not when JS collects this closure.
+        let core = Arc::downgrade(&self.core);
         let try_submit = Closure::<dyn Fn(u32) -> Result<Vec<f64>, JsError>>::new(move |offset: u32| {
+            let core = core.upgrade().ok_or_else(|| js_error(PoolError::PoolStopped))?;
             let (first, queued) = core
                 .submit_some(specs[offset as usize..].iter().copied())
                 .map_err(js_error)?;
             Ok(vec![first as f64, queued as f64])
         })
         .into_js_value();
-        let room = self.core.room_epoch().as_ptr() as u32;
-        Ok(submit_as_room_frees(wasm_bindgen::memory(), room, total, &try_submit))
+        Ok(self.host.submit_as_room_frees(&self.core, total, try_submit))
     }
 
     /// A rayon pool's threads run only what `submit` and `submitCosts` hand
@@ -492,21 +447,30 @@ impl WebPool {
 
     /// Resolves once every job queued so far has finished: Go's `wg.Wait()`.
     pub fn done(&self) -> Promise {
-        let core = Arc::clone(&self.core);
-        let is_idle = Closure::<dyn Fn() -> bool>::new(move || core.is_idle()).into_js_value();
-        wait_until(wasm_bindgen::memory(), self.core.idle_epoch().as_ptr() as u32, &is_idle)
+        // Weak, so that the closure, which JS frees only when it collects
+        // it, does not keep a freed pool's memory (its trace is megabytes):
+        // a freed pool counts as done.
+        let core = Arc::downgrade(&self.core);
+        self.host.when(self.core.idle_epoch(), move || {
+            core.upgrade().is_none_or(|core| core.is_idle())
+        })
     }
 
     /// Drops the jobs still waiting (each reported with outcome
     /// `cancelled`); running jobs finish. Returns how many were dropped.
     pub fn cancel(&self) -> f64 {
-        self.core.cancel() as f64
+        let cancelled = self.core.cancel();
+        self.host.cancelled();
+        self.host.changed();
+        cancelled as f64
     }
 
     /// Cancels the waiting jobs and takes no more (`PoolStopped`); resolves
     /// once the running ones finished.
     pub fn stop(&self) -> Promise {
         self.core.stop();
+        self.host.cancelled();
+        self.host.changed(); // idle workers end
         self.done()
     }
 
@@ -514,14 +478,61 @@ impl WebPool {
     /// has finished: Go's `close(jobs); wg.Wait()`.
     pub fn drain(&self) -> Promise {
         self.core.close();
+        self.host.changed();
         self.done()
     }
 }
 
-/// Closures on the pool, from Rust: the same jobs as `submit` (events,
+/// The message-passing build's stand-in for closures: a closure cannot
+/// travel to a worker with a memory of its own, a call of a module's
+/// function can.
+#[cfg(not(feature = "threads"))]
+#[wasm_bindgen(js_class = PoolscopePool)]
+impl WebPool {
+    /// Queues one job per entry of `calls`: a call of `exportName` of the
+    /// wasm-bindgen module at `moduleUrl` (built without shared memory;
+    /// each worker loads it once) with that entry's arguments, labelled
+    /// `labels[i]` (or none), on the shared queue or in fixed slices
+    /// (`partition`, as `submitPartitioned`). `settle(outcome, value, job,
+    /// worker)` hears of each job once: the call's value when it completed
+    /// (a typed array moves rather than being copied), the panic message
+    /// when it failed. Returns the first job's number; refuses as
+    /// `submitCosts` does (`QueueFull`, `PoolStopped`, `PartitionBusy`,
+    /// `LabelTooLong`), queuing nothing.
+    ///
+    /// ```js
+    /// const url = new URL('./tiles-pkg-fallback/poolscope_tiles_fallback.js', import.meta.url).href;
+    /// pool.submitCalls(url, 'primesInRange', [[1000, 100, 0], [1000, 100, 1]], [], false,
+    ///   (outcome, count, job, worker) => console.log(`job ${job}: ${count} primes, worker ${worker}`));
+    /// ```
+    #[wasm_bindgen(js_name = submitCalls)]
+    pub fn submit_calls(
+        &self,
+        module_url: &str,
+        export_name: &str,
+        calls: Array,
+        labels: Vec<String>,
+        partition: bool,
+        settle: js_sys::Function,
+    ) -> Result<f64, JsError> {
+        self.refuse_on_rayon().map_err(js_error)?;
+        let labels = labels.into_iter().map(String::into_boxed_str).collect();
+        let first = self
+            .core
+            .submit_remote_calls(calls.length() as u64, labels, partition)
+            .map_err(js_error)?;
+        self.host.keep_calls(first, module_url, export_name, &calls, &settle);
+        self.host.changed();
+        Ok(first as f64)
+    }
+}
+
+/// Closures on the pool, from Rust (the shared-memory build: a closure
+/// cannot travel to a worker with a memory of its own): the same jobs as `submit` (events,
 /// counters, resizes, timeouts, cancel/stop) with results. Nothing here
 /// blocks: await the handles (wasm-bindgen-futures), or turn one into a
 /// JS `Promise` with `JobHandle::into_promise`.
+#[cfg(feature = "threads")]
 impl WebPool {
     /// Runs closure `f` on a worker; see `poolscope::Pool::spawn` for the
     /// errors. On wasm a panicking closure traps its thread: its message
@@ -631,6 +642,7 @@ impl WebPool {
     }
 }
 
+#[cfg(feature = "threads")]
 impl<T: Into<JsValue> + Send + 'static> JobHandle<T> {
     /// A JS `Promise` of the job's value; it rejects with an `Error` whose
     /// `name` is the `JobError` variant (`Panicked`, `TimedOut`,
@@ -720,24 +732,10 @@ impl WebPool {
         crate::sys::REFUSED_WAITS.load(std::sync::atomic::Ordering::Relaxed) as f64
     }
 
-    /// The size of the shared wasm memory in bytes: it only ever grows.
+    /// The size of the wasm memory in bytes (the page's instance in the
+    /// fallback): it only ever grows.
     #[wasm_bindgen(js_name = memoryBytes)]
     pub fn memory_bytes() -> f64 {
-        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-        memory
-            .buffer()
-            .unchecked_into::<js_sys::SharedArrayBuffer>()
-            .byte_length() as f64
+        host::memory_bytes()
     }
-}
-
-/// The entry point of each pool worker (see `worker_host.js`). Returns
-/// when the worker retires, or when its job timed out and stopped (another
-/// thread then has its id); either way the thread then frees itself.
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __poolscopeWorkerMain)]
-pub fn worker_main(core_pointer: u32, id: u32) {
-    // SAFETY: `resize` (or `lost`) leaked one reference for exactly this worker.
-    let core = unsafe { Arc::from_raw(core_pointer as *const PoolCore) };
-    let _exit = core.run_worker(id, announce_ready);
 }

@@ -32,7 +32,8 @@ mod without_feature {
 
 #[cfg(feature = "rayon")]
 mod with_feature {
-    use super::super::{js_error, named_error, pool_size, wait_until, WebPool, GLUE_URL};
+    use super::super::shared_host::{wait_until, GLUE_URL};
+    use super::super::{js_error, named_error, pool_size, WebPool};
     use crate::core::job::JobSpec;
     use crate::core::pool::PoolOptions;
     use js_sys::Promise;
@@ -90,10 +91,12 @@ mod with_feature {
     impl WebPool {
         /// Resolves once all of the rayon pool's threads run.
         pub(in crate::web) fn rayon_ready(&self, threads: &RayonThreads) -> Promise {
-            let (core, size) = (Arc::clone(&self.core), threads.current_num_threads() as u64);
+            let (core, size) = (Arc::downgrade(&self.core), threads.current_num_threads() as u64);
             // A rayon thread announces its start on the idle futex (`thread_started`).
-            let all_running =
-                Closure::<dyn Fn() -> bool>::new(move || core.counters().live_workers >= size).into_js_value();
+            let all_running = Closure::<dyn Fn() -> bool>::new(move || {
+                core.upgrade().is_none_or(|core| core.counters().live_workers >= size)
+            })
+            .into_js_value();
             wait_until(
                 wasm_bindgen::memory(),
                 self.core.idle_epoch().as_ptr() as u32,

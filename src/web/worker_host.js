@@ -178,15 +178,6 @@ export async function submitAsRoomFrees(memory, roomAddress, total, trySubmit) {
   return first;
 }
 
-/// `takeLabels`' array, `[[job, label], ...]`, built here from one string
-/// and the labels' ends in it (Rust's side sends three values, not a pair
-/// per label: the calls across the boundary were the cost).
-export function unpackLabels(jobs, text, ends) {
-  const labels = new Array(jobs.length);
-  for (let i = 0, start = 0; i < jobs.length; start = ends[i], i++) labels[i] = [jobs[i], text.slice(start, ends[i])];
-  return labels;
-}
-
 // Threads of rayon pools (`Pool.withRayon`): held until they end.
 const rayonThreads = new Set();
 

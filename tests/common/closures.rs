@@ -2,11 +2,10 @@
 //! thread and from a dedicated worker: results, their order, every way a
 //! job can end, and what a panic on wasm costs.
 
-use super::{counter, options, pause, settle, state, within, DEADLINE_MS};
-use js_sys::{Promise, Reflect};
+use super::{before_deadline, counter, options, pause, running, settle, within};
+use js_sys::Reflect;
 use poolscope::web::WebPool;
 use poolscope::{JobError, PoolError};
-use std::future::Future;
 use wasm_bindgen_futures::JsFuture;
 
 /// Holds closures until the test opens it: the test, not the machine's
@@ -31,48 +30,9 @@ impl Gate {
     }
 }
 
-/// Waits until `jobs` jobs are running; fails after `DEADLINE_MS`.
-pub(super) async fn running(pool: &WebPool, jobs: f64) {
-    let deadline = poolscope::sys::now_ms() + DEADLINE_MS;
-    while counter(pool, "running") != jobs {
-        assert!(
-            poolscope::sys::now_ms() < deadline,
-            "waited {DEADLINE_MS} ms for {jobs} running jobs in vain; {}",
-            state(pool)
-        );
-        pause(2.0).await;
-    }
-}
-
 /// Sleeps on a worker without using the CPU.
 fn sleep(ms: f64) {
     poolscope::sys::sleep_ms_until(ms, None);
-}
-
-/// Awaits `future` or fails after `DEADLINE_MS` with the pool's state.
-pub(super) async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl Future<Output = T>) -> T {
-    let global = js_sys::global();
-    let mut timer = wasm_bindgen::JsValue::UNDEFINED;
-    let deadline = Promise::new(&mut |resolve, _| {
-        let set_timeout: js_sys::Function = Reflect::get(&global, &"setTimeout".into()).unwrap().into();
-        timer = set_timeout.call2(&global, &resolve, &DEADLINE_MS.into()).unwrap();
-    });
-    let mut deadline = std::pin::pin!(JsFuture::from(deadline));
-    let mut future = std::pin::pin!(future);
-    let value = std::future::poll_fn(|cx| {
-        if let std::task::Poll::Ready(value) = future.as_mut().poll(cx) {
-            return std::task::Poll::Ready(value);
-        }
-        if deadline.as_mut().poll(cx).is_ready() {
-            panic!("waited {DEADLINE_MS} ms for {what} in vain; {}", state(pool));
-        }
-        std::task::Poll::Pending
-    })
-    .await;
-    // A pending timer would keep its callbacks (and their wasm memory) for 30 s.
-    let clear_timeout: js_sys::Function = Reflect::get(&global, &"clearTimeout".into()).unwrap().into();
-    clear_timeout.call1(&global, &timer).unwrap();
-    value
 }
 
 pub async fn closures_give_their_results_in_input_order() {

@@ -2,12 +2,34 @@
 //! `worker.rs` (a dedicated worker): the same checks in both places a pool
 //! can be driven from.
 
-/// Declares every test of this module as a `#[wasm_bindgen_test]` in the
-/// including binary, which picks the mode with `wasm_bindgen_test_configure!`.
+/// Declares the tests of this module as `#[wasm_bindgen_test]`s in the
+/// including binary, which picks where they run with
+/// `wasm_bindgen_test_configure!`: `suite!()` every test, for the
+/// shared-memory build (`browser.rs`, `worker.rs`; with the `rayon`
+/// feature); `suite!(fallback)` those that need no shared memory, for the
+/// message-passing build (`fallback.rs`), whose pool runs the same core.
 #[macro_export]
 macro_rules! suite {
     () => {
+        $crate::suite!(fallback);
         $crate::suite!(
+            @each
+            ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand,
+            rayon_numbers_its_workers_within_its_pool_size,
+            closures_give_their_results_in_input_order,
+            closures_give_their_results_as_they_finish,
+            a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced,
+            a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_working,
+            cancel_and_stop_tell_each_waiting_closure,
+            closures_stay_exactly_once_across_resizes_during_a_batch,
+            a_closure_captures_a_large_vec_and_returns_another,
+            joins_labels_and_bad_input_are_named,
+            what_panicking_closures_that_capture_a_megabyte_leak,
+        );
+    };
+    (fallback) => {
+        $crate::suite!(
+            @each
             four_workers_are_four_web_workers_running_jobs_at_once,
             ten_thousand_jobs_each_finish_exactly_once,
             done_resolves_only_after_the_last_job_finished,
@@ -22,24 +44,13 @@ macro_rules! suite {
             stop_lets_running_jobs_finish_then_refuses_jobs,
             drain_runs_everything_queued_then_refuses_jobs,
             memory_stops_growing_across_resize_cycles_and_panics,
-            ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand,
             each_strategy_runs_a_thousand_jobs_exactly_once,
             partition_assigns_exactly_the_planned_slices,
             unbounded_uses_a_worker_per_job,
-            rayon_numbers_its_workers_within_its_pool_size,
             event_times_are_monotonic_per_job_and_ordered_across_workers,
-            closures_give_their_results_in_input_order,
-            closures_give_their_results_as_they_finish,
-            a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced,
-            a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_working,
-            cancel_and_stop_tell_each_waiting_closure,
-            closures_stay_exactly_once_across_resizes_during_a_batch,
-            a_closure_captures_a_large_vec_and_returns_another,
-            joins_labels_and_bad_input_are_named,
-            what_panicking_closures_that_capture_a_megabyte_leak,
         );
     };
-    ($($name:ident),+ $(,)?) => {
+    (@each $($name:ident),+ $(,)?) => {
         $(
             #[wasm_bindgen_test::wasm_bindgen_test]
             async fn $name() {
@@ -49,12 +60,16 @@ macro_rules! suite {
     };
 }
 
+// Closures live in one memory: the shared-memory build's alone.
+#[cfg(feature = "threads")]
 mod closures;
+#[cfg(feature = "threads")]
 pub use closures::*;
 
 use js_sys::{Float64Array, Function, Promise, Reflect};
 use poolscope::web::WebPool;
 use std::collections::HashSet;
+use std::future::Future;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -115,6 +130,45 @@ pub async fn pause(ms: f64) {
     let timer = Function::new_with_args("ms", "return new Promise((resolve) => setTimeout(resolve, ms))");
     let promise: Promise = timer.call1(&JsValue::NULL, &ms.into()).unwrap().unchecked_into();
     JsFuture::from(promise).await.expect("a timer never rejects");
+}
+
+/// Waits until `jobs` jobs are running; fails after `DEADLINE_MS`.
+async fn running(pool: &WebPool, jobs: f64) {
+    let deadline = poolscope::sys::now_ms() + DEADLINE_MS;
+    while counter(pool, "running") != jobs {
+        assert!(
+            poolscope::sys::now_ms() < deadline,
+            "waited {DEADLINE_MS} ms for {jobs} running jobs in vain; {}",
+            state(pool)
+        );
+        pause(2.0).await;
+    }
+}
+
+/// Awaits `future` or fails after `DEADLINE_MS` with the pool's state.
+async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl Future<Output = T>) -> T {
+    let global = js_sys::global();
+    let mut timer = wasm_bindgen::JsValue::UNDEFINED;
+    let deadline = Promise::new(&mut |resolve, _| {
+        let set_timeout: js_sys::Function = Reflect::get(&global, &"setTimeout".into()).unwrap().into();
+        timer = set_timeout.call2(&global, &resolve, &DEADLINE_MS.into()).unwrap();
+    });
+    let mut deadline = std::pin::pin!(JsFuture::from(deadline));
+    let mut future = std::pin::pin!(future);
+    let value = std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(value) = future.as_mut().poll(cx) {
+            return std::task::Poll::Ready(value);
+        }
+        if deadline.as_mut().poll(cx).is_ready() {
+            panic!("waited {DEADLINE_MS} ms for {what} in vain; {}", state(pool));
+        }
+        std::task::Poll::Pending
+    })
+    .await;
+    // A pending timer would keep its callbacks (and their wasm memory) for 30 s.
+    let clear_timeout: js_sys::Function = Reflect::get(&global, &"clearTimeout".into()).unwrap().into();
+    clear_timeout.call1(&global, &timer).unwrap();
+    value
 }
 
 fn counter(pool: &WebPool, name: &str) -> f64 {
@@ -196,7 +250,7 @@ fn error_message(error: wasm_bindgen::JsError) -> String {
 }
 
 async fn rejection_message(pool: &WebPool, promise: Promise) -> String {
-    let error = closures::before_deadline(pool, "a rejection", JsFuture::from(promise))
+    let error = before_deadline(pool, "a rejection", JsFuture::from(promise))
         .await
         .expect_err("the promise resolved");
     Reflect::get(&error, &"message".into())
@@ -547,7 +601,7 @@ pub async fn cancel_reports_every_waiting_job_as_cancelled() {
     within(&pool, "ready", pool.ready()).await;
     // Jobs long enough that none ends between seeing two run and cancelling.
     pool.submit("sleep", 20.0, 300.0).unwrap();
-    closures::running(&pool, 2.0).await; // jobs 1 and 2
+    running(&pool, 2.0).await; // jobs 1 and 2
     assert_eq!(pool.cancel(), 18.0);
     within(&pool, "done", pool.done()).await;
     let (_, outcomes) = check_events(&take_all(&pool), 20, 2);
@@ -565,7 +619,7 @@ pub async fn stop_lets_running_jobs_finish_then_refuses_jobs() {
     let pool = WebPool::new(2.0, None).unwrap();
     within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 10.0, 300.0).unwrap();
-    closures::running(&pool, 2.0).await; // jobs 1 and 2
+    running(&pool, 2.0).await; // jobs 1 and 2
     within(&pool, "stop", pool.stop()).await;
     assert_eq!(
         (
@@ -639,6 +693,7 @@ pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
 /// as many as the first), built-in ones and closures, one labelled, and
 /// reads the trace once, late: a reader that falls behind is told how
 /// many events it missed, and what it is given is whole.
+#[cfg(feature = "threads")] // closures, and 10 million messages would take minutes
 pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
     const ROUNDS: usize = 102;
     const CLOSURES: usize = 1_000;
@@ -652,15 +707,12 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
         let label = format!("round {round}");
         let labelled = pool.spawn_labeled(&label, move || round).unwrap();
         let labelled_job = labelled.job();
-        let results = closures::before_deadline(&pool, &format!("closures of round {round}"), batch.in_order()).await;
+        let results = before_deadline(&pool, &format!("closures of round {round}"), batch.in_order()).await;
         assert!(
             results.into_iter().enumerate().all(|(i, r)| r == Ok(i + round)),
             "round {round}'s results"
         );
-        assert_eq!(
-            closures::before_deadline(&pool, "a labelled closure", labelled).await,
-            Ok(round)
-        );
+        assert_eq!(before_deadline(&pool, "a labelled closure", labelled).await, Ok(round));
         within(&pool, &format!("done, round {round}"), pool.done()).await;
         let events = pool.take_events(None).to_vec();
         for event in events.chunks(FIELDS) {
@@ -718,6 +770,7 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
             options(&format!(r#"{{"jobsPerWorker":{}}}"#, jobs.div_ceil(64))),
         )
         .unwrap(),
+        #[cfg(feature = "rayon")]
         "rayon" => WebPool::with_rayon(size as f64).unwrap(),
         _ => WebPool::new(size as f64, None).unwrap(),
     };
@@ -756,7 +809,13 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
 }
 
 pub async fn each_strategy_runs_a_thousand_jobs_exactly_once() {
-    for strategy in ["pool", "partition", "unbounded", "rayon"] {
+    // rayon needs shared memory: the message-passing build runs the other three.
+    let strategies: &[&str] = if cfg!(feature = "rayon") {
+        &["pool", "partition", "unbounded", "rayon"]
+    } else {
+        &["pool", "partition", "unbounded"]
+    };
+    for &strategy in strategies {
         let events = run_strategy(strategy, 3, 1_000).await;
         assert_exactly_once(&events, 1_000, 64);
     }
@@ -787,6 +846,7 @@ pub async fn unbounded_uses_a_worker_per_job() {
     );
 }
 
+#[cfg(feature = "rayon")]
 pub async fn rayon_numbers_its_workers_within_its_pool_size() {
     let events = run_strategy("rayon", 2, 1_000).await;
     assert_exactly_once(&events, 1_000, 2);

@@ -1,0 +1,244 @@
+// The message-passing build's host (remote_host.rs): starts and ends the
+// Web Workers of one pool, each with an instance of this module of its own
+// (no shared memory), and carries jobs to them and results back. It
+// decides nothing: the page's instance of the core says what each worker
+// does next and records what each job did. This file is also each
+// worker's script: a module worker imports the glue by URL.
+
+const ROLE = 'poolscope-remote';
+const [RUN, WAIT, END] = [0, 1, 2]; // the core's answer to `next` (remote_host.rs)
+const [CPU, SLEEP, NOOP, CALL] = [0, 1, 2, 3]; // JobKind; a call is a `Closure` job here
+const [COMPLETED, FAILED, TIMED_OUT, CANCELLED] = [0, 1, 2, 3]; // Outcome, for a call's `settle`
+
+// `timeOrigin` read once: WebKit recomputes it on every read (src/sys/README.md).
+const ORIGIN = performance.timeOrigin;
+const now = () => ORIGIN + performance.now();
+
+export class RemoteHost {
+  /// `pool` holds the core's side: `started(id)`, `next(id)`,
+  /// `finished(id, job, value, started, finished)`, `crashed(id, message)`,
+  /// `overdue()`, `timedOut(id)`, `startFailed(id)`, `isIdle()`.
+  constructor(glueUrl, module, pool, jobTimeoutMs) {
+    Object.assign(this, { glueUrl, module, pool });
+    this.workers = new Map(); // id -> { worker, ready, job (or null) }
+    this.calls = new Map(); // job -> { moduleUrl, exportName, args, settle }, until it settles
+    this.waiters = []; // [isDone, resolve]
+    this.roomWaiters = [];
+    this.starting = [];
+    this.lostThreads = 0;
+    this.stalledStarts = 0;
+    this.scheduled = false;
+    if (jobTimeoutMs > 0) {
+      this.watchdog = setInterval(() => this.#timeOut(), Math.min(50, Math.max(5, jobTimeoutMs / 4)));
+    }
+  }
+
+  /// Starts one worker per id; resolves once they all run, or rejects
+  /// with the first that cannot start.
+  spawn(ids) {
+    const started = Array.from(ids, (id) => this.#start(id));
+    this.starting.push(...started);
+    return Promise.all(started).then(() => undefined);
+  }
+
+  ready() {
+    return Promise.all(this.starting).then(() => undefined);
+  }
+
+  get liveCount() {
+    return this.workers.size;
+  }
+
+  /// The pool changed (a submit, a resize, a stop): once the caller's Rust
+  /// frame has returned, idle workers ask the core for their next step.
+  changed() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.#handOut();
+    });
+  }
+
+  /// Waiting jobs were cancelled: their calls are settled so. The calls
+  /// left are exactly the jobs that were waiting or running, and the
+  /// running ones are on a worker.
+  cancelled() {
+    const running = new Set([...this.workers.values()].map((slot) => slot.job));
+    for (const [job, call] of this.calls) {
+      if (running.has(job)) continue;
+      this.calls.delete(job);
+      call.settle(CANCELLED, undefined, job, 0);
+    }
+  }
+
+  /// Resolves once `isDone()` holds, checked after every change and reply.
+  when(isDone) {
+    if (isDone()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push([isDone, resolve]));
+  }
+
+  /// Queues a batch as room frees up in a bounded queue. `trySubmit(offset)`
+  /// queues what fits from `offset` on and returns `[firstJob, queued]`.
+  async submitAsRoomFrees(total, trySubmit) {
+    let first = 0;
+    for (let offset = 0; offset < total;) {
+      const [start, queued] = trySubmit(offset);
+      if (offset === 0) first = start;
+      offset += queued;
+      this.changed();
+      if (queued === 0) await new Promise((resolve) => this.roomWaiters.push(resolve)); // a worker takes a job
+    }
+    return first;
+  }
+
+  /// Keeps the calls of jobs `first`, `first + 1`, ... for the workers.
+  keepCalls(first, moduleUrl, exportName, calls, settle) {
+    calls.forEach((args, i) => this.calls.set(first + i, { moduleUrl, exportName, args, settle }));
+  }
+
+  dispose() {
+    this.disposed = true; // the core's callbacks go with the pool
+    clearInterval(this.watchdog);
+    for (const id of [...this.workers.keys()]) this.#forget(id);
+  }
+
+  #start(id) {
+    const worker = new Worker(new URL(import.meta.url), { type: 'module', name: `${ROLE} ${id}` });
+    const slot = { worker, ready: false, job: null };
+    this.workers.set(id, slot);
+    return new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => {
+        if (this.disposed || this.workers.get(id) !== slot) return; // ended meanwhile
+        if (data.type === 'ready') {
+          slot.ready = true;
+          this.pool.started(id);
+          resolve();
+          this.#handOut();
+        } else {
+          this.#replied(id, slot, data);
+        }
+      };
+      worker.onerror = (event) => {
+        if (slot.ready || this.disposed) return; // a running worker reports through its messages
+        this.#forget(id);
+        this.pool.startFailed(id);
+        reject(new Error(`worker ${id} failed to start: ${event.message || 'script error'}`));
+      };
+      worker.postMessage({ glueUrl: this.glueUrl, module: this.module }); // compiled once, by the page
+    });
+  }
+
+  /// Asks the core what each idle worker is to do, and does it.
+  #handOut() {
+    if (this.disposed) return;
+    let took = false;
+    for (const [id, slot] of this.workers) {
+      if (!slot.ready || slot.job !== null) continue;
+      const [step, job, kind, costMs, fail, iterations] = this.pool.next(id);
+      if (step === WAIT) continue;
+      if (step === END) {
+        this.#forget(id);
+        continue;
+      }
+      slot.job = job;
+      took = true;
+      const message = { job, kind, costMs, fail: fail === 1, iterations };
+      if (kind === CALL) {
+        const { moduleUrl, exportName, args } = this.calls.get(job);
+        Object.assign(message, { moduleUrl, exportName, args });
+      }
+      slot.worker.postMessage(message);
+    }
+    if (took) for (const resolve of this.roomWaiters.splice(0)) resolve();
+    this.#settleWaiters();
+  }
+
+  #settleWaiters() {
+    this.waiters = this.waiters.filter(([isDone, resolve]) => (isDone() ? (resolve(), false) : true));
+  }
+
+  #replied(id, slot, data) {
+    if (slot.job !== data.job) return; // a job the watchdog reported already
+    slot.job = null;
+    const call = this.calls.get(data.job);
+    this.calls.delete(data.job);
+    if (data.type === 'crashed') {
+      // Its instance trapped (a panicking job aborts wasm): the core fails
+      // the job with the message, and a new worker takes the id.
+      this.#forget(id);
+      this.lostThreads++;
+      if (this.pool.crashed(id, data.message)) this.spawn([id]).catch(() => {});
+      call?.settle(FAILED, data.message, data.job, id);
+    } else {
+      const value = typeof data.value === 'number' ? data.value >>> 0 : 0; // a call's value reaches `settle`, not the trace
+      if (this.pool.finished(id, data.job, value, data.started, data.finished)) call?.settle(COMPLETED, data.value, data.job, id);
+    }
+    this.#handOut();
+  }
+
+  /// Jobs past the timeout: the core reported them. A worker with an
+  /// instance of its own may be ended at once (a shared-memory thread may
+  /// not: see worker_host.js); a new one takes its id.
+  #timeOut() {
+    if (this.disposed) return;
+    for (const id of this.pool.overdue()) {
+      const slot = this.workers.get(id);
+      const call = slot && this.calls.get(slot.job);
+      if (call) {
+        this.calls.delete(slot.job);
+        call.settle(TIMED_OUT, undefined, slot.job, id);
+      }
+      this.#forget(id);
+      this.lostThreads++;
+      if (this.pool.timedOut(id)) this.spawn([id]).catch(() => {});
+    }
+    this.#handOut();
+  }
+
+  #forget(id) {
+    const slot = this.workers.get(id);
+    if (!slot) return;
+    this.workers.delete(id);
+    slot.worker.onmessage = slot.worker.onerror = null;
+    slot.worker.terminate();
+  }
+}
+
+// A worker: loads its own instance of the glue, then runs one job per
+// message and replies with its value and its times on the shared clock.
+async function runWorker() {
+  let glue;
+  let panicMessage = null;
+  globalThis.__poolscopePanic = (message) => { panicMessage = message; };
+  const modules = new Map(); // a call's module, loaded before its job's clock starts
+  const load = (url) => {
+    if (!modules.has(url)) modules.set(url, import(url).then(async (module) => { await module.default(); return module; }));
+    return modules.get(url);
+  };
+  self.onmessage = async ({ data }) => {
+    if (data.glueUrl) {
+      glue = await import(data.glueUrl);
+      glue.initSync({ module: data.module }); // an instance, and a memory, of its own
+      postMessage({ type: 'ready' });
+      return;
+    }
+    const module = data.kind === CALL ? await load(data.moduleUrl) : null;
+    const started = now();
+    let value = 0;
+    try {
+      if (data.kind === CPU) value = glue.__poolscopeCpuWork(data.job, data.iterations);
+      else if (data.kind === SLEEP) await new Promise((resolve) => setTimeout(resolve, data.costMs));
+      else if (data.kind === NOOP) value = data.job;
+      else value = module[data.exportName](...data.args);
+      if (data.fail) glue.__poolscopeFailJob(data.job); // panics: wasm32 aborts, as in the shared-memory pool
+    } catch (error) {
+      postMessage({ type: 'crashed', job: data.job, message: panicMessage ?? String(error?.message ?? error) });
+      return; // this instance is spent: the page ends this worker and starts another
+    }
+    // A picture's pixels move to the page rather than being copied.
+    postMessage({ type: 'done', job: data.job, started, finished: now(), value }, ArrayBuffer.isView(value) ? [value.buffer] : []);
+  };
+}
+
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope && self.name.startsWith(ROLE)) runWorker();
