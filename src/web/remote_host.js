@@ -133,29 +133,33 @@ export class RemoteHost {
   #handOut() {
     if (this.disposed) return;
     let took = false;
-    for (const [id, slot] of this.workers) {
-      if (!slot.ready || slot.job !== null) continue;
-      const [step, job, kind, costMs, fail, iterations] = this.pool.next(id);
-      if (step === WAIT) continue;
-      if (step === END) {
-        this.#forget(id);
-        continue;
-      }
-      slot.job = job;
-      took = true;
-      const message = { job, kind, costMs, fail: fail === 1, iterations };
-      if (kind === CALL) {
-        const { moduleUrl, exportName, args } = this.calls.get(job);
-        Object.assign(message, { moduleUrl, exportName, args });
-      }
-      slot.worker.postMessage(message);
-    }
-    if (took) for (const resolve of this.roomWaiters.splice(0)) resolve();
-    this.#settleWaiters();
+    for (const [id, slot] of this.workers) took = this.#handOutTo(id, slot) || took;
+    this.#settle(took);
   }
 
-  #settleWaiters() {
-    this.waiters = this.waiters.filter(([isDone, resolve]) => (isDone() ? (resolve(), false) : true));
+  /// The same for one worker; true if it took a job.
+  #handOutTo(id, slot) {
+    if (!slot.ready || slot.job !== null) return false;
+    const [step, job, kind, costMs, fail, iterations] = this.pool.next(id);
+    if (step === WAIT) return false;
+    if (step === END) {
+      this.#forget(id);
+      return false;
+    }
+    slot.job = job;
+    const message = { job, kind, costMs, fail: fail === 1, iterations };
+    if (kind === CALL) {
+      const { moduleUrl, exportName, args } = this.calls.get(job);
+      Object.assign(message, { moduleUrl, exportName, args });
+    }
+    slot.worker.postMessage(message);
+    return true;
+  }
+
+  /// Room was made (`took`), or a job ended: wake who waits for either.
+  #settle(took) {
+    if (took) for (const resolve of this.roomWaiters.splice(0)) resolve();
+    if (this.waiters.length > 0) this.waiters = this.waiters.filter(([isDone, resolve]) => (isDone() ? (resolve(), false) : true));
   }
 
   #replied(id, slot, data) {
@@ -173,6 +177,9 @@ export class RemoteHost {
     } else {
       const value = typeof data.value === 'number' ? data.value >>> 0 : 0; // a call's value reaches `settle`, not the trace
       if (this.pool.finished(id, data.job, value, data.started, data.finished)) call?.settle(COMPLETED, data.value, data.job, id);
+      // Only this worker turned idle: the others' steps stand.
+      if (!this.disposed) this.#settle(this.#handOutTo(id, slot));
+      return;
     }
     this.#handOut();
   }
