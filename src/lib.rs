@@ -33,6 +33,8 @@
 //!   the same core.
 
 #![cfg_attr(all(target_arch = "wasm32", feature = "threads"), feature(stdarch_wasm_atomic_wait))]
+// Every public item says what it is (cargo doc runs with -D warnings in scripts/test.sh).
+#![warn(missing_docs)]
 
 pub mod core;
 pub mod sys;

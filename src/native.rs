@@ -12,6 +12,15 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// A pool of std threads: the same core as on the web, for native apps and
+/// for the stress tests. Dropping it cancels what waits and ends its threads.
+///
+/// ```
+/// let pool = poolscope::Pool::new(2).unwrap();
+/// pool.submit(&[poolscope::JobSpec::new(poolscope::JobKind::Noop, 0.0); 10]).unwrap();
+/// pool.wait_idle();
+/// assert_eq!(pool.counters().completed, 10);
+/// ```
 pub struct Pool {
     core: Arc<PoolCore>,
     threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
@@ -275,10 +284,12 @@ impl Pool {
         }
     }
 
+    /// The counters now (see `Counters`).
     pub fn counters(&self) -> Counters {
         self.core.counters()
     }
 
+    /// Each worker that ever ran, with what it did.
     pub fn worker_stats(&self) -> Vec<WorkerStats> {
         self.core.worker_stats()
     }

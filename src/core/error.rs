@@ -3,23 +3,62 @@
 
 use std::fmt;
 
+/// Why the pool refused a call: each variant names the bad value and what
+/// is allowed. From JS the same name is the `Error`'s `name`.
+///
+/// ```
+/// assert_eq!(poolscope::PoolError::PoolStopped.name(), "PoolStopped");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum PoolError {
     /// A pool size outside `1..=max`.
-    InvalidSize { value: usize, max: usize },
+    InvalidSize {
+        /// The size asked for.
+        value: usize,
+        /// The largest pool size (`MAX_WORKERS`).
+        max: usize,
+    },
     /// A queue capacity outside `1..=max`.
-    InvalidCapacity { value: u64, max: u64 },
+    InvalidCapacity {
+        /// The capacity asked for.
+        value: u64,
+        /// The largest capacity (`MAX_JOBS`).
+        max: u64,
+    },
     /// A trace capacity (events kept) outside `1..=max`.
-    InvalidTraceCapacity { value: u64, max: u64 },
+    InvalidTraceCapacity {
+        /// The trace capacity asked for.
+        value: u64,
+        /// The largest trace capacity.
+        max: u64,
+    },
     /// A job timeout that is not positive or over `max_ms`.
-    InvalidTimeout { value: f64, max_ms: f64 },
+    InvalidTimeout {
+        /// The timeout asked for, in ms.
+        value: f64,
+        /// The longest timeout, in ms.
+        max_ms: f64,
+    },
     /// A job cost that is negative, not a number, or over `max_ms`.
-    InvalidCost { value: f64, max_ms: f64 },
+    InvalidCost {
+        /// The cost asked for, in ms.
+        value: f64,
+        /// The largest cost, in ms.
+        max_ms: f64,
+    },
     /// A job kind that is not one of `JobKind::ALL`.
-    UnknownKind { value: String },
+    UnknownKind {
+        /// The kind asked for.
+        value: String,
+    },
     /// More jobs than the queue has room for now: its capacity, or
     /// `MAX_JOBS` waiting at once.
-    QueueFull { requested: u64, room: u64 },
+    QueueFull {
+        /// How many jobs the batch had (none of them was queued).
+        requested: u64,
+        /// How many more the queue had room for.
+        room: u64,
+    },
     /// `jobs_per_worker` of 0: no worker could take a job.
     InvalidJobsPerWorker,
     /// A partitioned batch needs an idle shared queue and no slices left.
@@ -29,7 +68,12 @@ pub enum PoolError {
     /// The pool was closed: it takes no new jobs.
     PoolStopped,
     /// A job label longer than `max` bytes (`task::MAX_LABEL_BYTES`).
-    LabelTooLong { len: usize, max: usize },
+    LabelTooLong {
+        /// The label's length in bytes.
+        len: usize,
+        /// The longest label, in bytes.
+        max: usize,
+    },
     /// A rayon pool (`Pool.withRayon`) runs only built-in jobs handed to
     /// its threads by `submit` and `submitCosts`: anything else queued
     /// there would wait for good.
@@ -108,16 +152,35 @@ impl std::error::Error for PoolError {}
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobError {
     /// The closure panicked; `message` is what it said.
-    Panicked { job: u64, message: String },
+    Panicked {
+        /// The job's number.
+        job: u64,
+        /// What the panic said.
+        message: String,
+    },
     /// The job ran past the pool's job timeout and was reported at once;
     /// its closure runs on to its end on the old thread, and its value is dropped.
-    TimedOut { job: u64, after_ms: f64 },
+    TimedOut {
+        /// The job's number.
+        job: u64,
+        /// How long it had run when it was reported, in ms.
+        after_ms: f64,
+    },
     /// `cancel` dropped the job before any worker took it.
-    Cancelled { job: u64 },
+    Cancelled {
+        /// The job's number.
+        job: u64,
+    },
     /// The pool was stopped (or dropped) before any worker took the job.
-    PoolStopped { job: u64 },
+    PoolStopped {
+        /// The job's number.
+        job: u64,
+    },
     /// The result was already taken from this handle.
-    ResultTaken { job: u64 },
+    ResultTaken {
+        /// The job's number.
+        job: u64,
+    },
     /// Waiting here would block a thread that must never block (a
     /// browser's main thread): await the handle instead.
     WouldBlock,

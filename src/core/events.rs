@@ -25,13 +25,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// One finished job. Times are ms on the clock all threads share.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Event {
+    /// The job's number (from 1, in submission order).
     pub job: u64,
+    /// The worker that ran it (from 1); 0 for a cancelled job.
     pub worker: u32,
+    /// What the job was.
     pub kind: JobKind,
+    /// When it was queued.
     pub queued_ms: f64,
+    /// When a worker started it.
     pub started_ms: f64,
+    /// When it ended.
     pub finished_ms: f64,
+    /// How it ended.
     pub outcome: Outcome,
+    /// What it returned: a `cpu` job's checksum, a `noop` job's number, else 0.
     pub value: u32,
 }
 
@@ -75,6 +83,8 @@ pub struct TraceRead {
     pub missed: u64,
 }
 
+/// The trace: a ring of the latest events, written by workers without
+/// waiting for each other and read without locks (`read_flat`).
 pub struct EventLog {
     slots: Segmented<EventSlot>,
     capacity: u64,

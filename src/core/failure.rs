@@ -11,8 +11,11 @@ use std::sync::Once;
 /// A job that panicked, with what it said.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
+    /// The job that panicked.
     pub job: u64,
+    /// The worker it ran on.
     pub worker: u32,
+    /// What the panic said.
     pub message: String,
 }
 

@@ -22,6 +22,7 @@ impl JobKind {
     /// The built-in kinds, which can be queued by name.
     pub const ALL: [JobKind; 3] = [JobKind::Cpu, JobKind::Sleep, JobKind::Noop];
 
+    /// The name JS and the playground use: `cpu`, `sleep`, `noop`, `closure`.
     pub fn name(self) -> &'static str {
         match self {
             JobKind::Cpu => "cpu",
@@ -31,6 +32,11 @@ impl JobKind {
         }
     }
 
+    /// The built-in kind of that name, if any.
+    ///
+    /// ```
+    /// assert_eq!(poolscope::JobKind::from_name("cpu"), Some(poolscope::JobKind::Cpu));
+    /// ```
     pub fn from_name(name: &str) -> Option<JobKind> {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
@@ -50,6 +56,7 @@ impl JobKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Outcome {
+    /// It ran to its end.
     Completed = 0,
     /// The job panicked; `PoolCore::take_failures` has the message.
     Failed = 1,
@@ -62,9 +69,17 @@ pub enum Outcome {
 /// The longest job cost: one hour.
 pub const MAX_COST_MS: f64 = 3_600_000.0;
 
+/// A built-in job: its kind, its cost and whether it fails.
+///
+/// ```
+/// let spec = poolscope::JobSpec::new(poolscope::JobKind::Sleep, 20.0).failing();
+/// assert!(spec.fail && spec.cost_ms == 20.0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct JobSpec {
+    /// What it does with its cost.
     pub kind: JobKind,
+    /// About how long it takes, in ms (0 to `MAX_COST_MS`).
     pub cost_ms: f64,
     /// The job panics after its work: for showing and testing failures.
     pub fail: bool,
@@ -74,6 +89,7 @@ const FAIL_BIT: u64 = 1 << 55;
 const MICROS_MASK: u64 = FAIL_BIT - 1;
 
 impl JobSpec {
+    /// A job of `kind` costing `cost_ms`, which does not fail.
     pub fn new(kind: JobKind, cost_ms: f64) -> JobSpec {
         JobSpec {
             kind,
@@ -82,6 +98,7 @@ impl JobSpec {
         }
     }
 
+    /// The same job, set to panic after its work.
     pub fn failing(self) -> JobSpec {
         JobSpec { fail: true, ..self }
     }

@@ -23,6 +23,9 @@ pub const MAX_WORKERS: usize = 64;
 /// life a pool takes any number of jobs: slots are used again.
 #[cfg(target_arch = "wasm32")]
 pub const MAX_JOBS: u64 = 2_000_000;
+/// The most jobs a pool holds waiting at once (and so the largest batch):
+/// each waits in a 24-byte slot (2,000,000 on wasm, whose memory stops at
+/// 1 GiB). Over its life a pool takes any number of jobs: slots are used again.
 #[cfg(not(target_arch = "wasm32"))]
 pub const MAX_JOBS: u64 = 16_000_000;
 
@@ -47,6 +50,7 @@ pub struct PoolOptions {
 }
 
 impl PoolOptions {
+    /// Refuses options out of range, by name (`InvalidCapacity`, ...).
     pub fn check(&self) -> Result<(), PoolError> {
         if let Some(capacity) = self.capacity {
             if !(1..=MAX_JOBS).contains(&capacity) {
@@ -106,6 +110,7 @@ pub struct Counters {
     pub live_workers: u64,
 }
 
+/// Refuses a pool size outside `1..=MAX_WORKERS` (`InvalidSize`).
 pub fn check_size(size: usize) -> Result<(), PoolError> {
     if (1..=MAX_WORKERS).contains(&size) {
         Ok(())
@@ -117,6 +122,10 @@ pub fn check_size(size: usize) -> Result<(), PoolError> {
     }
 }
 
+/// The pool itself, shared by its workers and whoever drives it: the
+/// queue, the trace, the worker slots and the counters. The platforms
+/// (`Pool` on std threads, `web::WebPool` on Web Workers) start and end
+/// threads where it says.
 pub struct PoolCore {
     pub(super) options: PoolOptions,
     pub(super) queue: JobQueue,
@@ -187,6 +196,7 @@ impl PoolCore {
         })
     }
 
+    /// The options the pool was made with.
     pub fn options(&self) -> PoolOptions {
         self.options
     }
@@ -447,6 +457,7 @@ impl PoolCore {
         self.cancel()
     }
 
+    /// Whether `close` or `stop` was called: no new jobs are taken.
     pub fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Acquire)
     }
@@ -510,6 +521,7 @@ impl PoolCore {
         &self.room_epoch
     }
 
+    /// The counters now (see `Counters`).
     pub fn counters(&self) -> Counters {
         // Read what finished before what started before what was queued:
         // no count goes negative.

@@ -32,8 +32,11 @@ unsafe impl ZeroIsDefault for JobSlot {}
 /// A job taken from the queue.
 #[derive(Clone, Copy, Debug)]
 pub struct Claimed {
+    /// Its number.
     pub job: u64,
+    /// What it is to do.
     pub spec: JobSpec,
+    /// When it was queued.
     pub queued_ms: f64,
 }
 
@@ -51,6 +54,8 @@ const TABLE_SEGMENTS: usize = 8192;
 #[cfg(loom)]
 const TABLE_SEGMENTS: usize = 2;
 
+/// The shared queue: jobs are published in order and claimed by one CAS
+/// each (or per run of trivial jobs); `README.md` says how.
 pub struct JobQueue {
     slots: Segmented<JobSlot>,
     published: OwnLine<AtomicU64>,
@@ -58,6 +63,7 @@ pub struct JobQueue {
 }
 
 impl JobQueue {
+    /// An empty queue.
     pub fn new() -> JobQueue {
         JobQueue {
             slots: Segmented::new(TABLE_SEGMENTS),
@@ -66,10 +72,12 @@ impl JobQueue {
         }
     }
 
+    /// How many jobs were queued so far.
     pub fn published(&self) -> u64 {
         self.published.load(Ordering::Acquire)
     }
 
+    /// How many of them workers took (or `cancel` dropped).
     pub fn claimed(&self) -> u64 {
         self.claimed.load(Ordering::Acquire)
     }

@@ -25,7 +25,12 @@ use crate::sys;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Next {
     /// Run this job and report it with `remote_finished`.
-    Run { job: u64, spec: JobSpec },
+    Run {
+        /// Its number.
+        job: u64,
+        /// What it is to do.
+        spec: JobSpec,
+    },
     /// Nothing to do yet: ask again when the pool may have work for it.
     Wait,
     /// It retired, ran its quota, or the pool closed: end it.

@@ -74,6 +74,8 @@ struct Entry<T> {
     retired: AtomicUsize,
 }
 
+/// Slots in segments of `SEGMENT` that never move once made, used again
+/// once every slot of theirs is retired: the queue's and the trace's storage.
 pub struct Segmented<T> {
     table: Box<[Entry<T>]>,
     /// Segments out of the table, for reuse. Taken by `prepare` (the

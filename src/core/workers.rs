@@ -75,9 +75,13 @@ impl WorkerSlot {
 /// One worker's share of the work so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct WorkerStats {
+    /// The worker's id (from 1).
     pub id: u32,
+    /// Whether it is part of the pool now (not retired).
     pub active: bool,
+    /// Jobs it ran.
     pub jobs: u64,
+    /// Time it spent running them, in ms.
     pub busy_ms: f64,
     /// Which thread runs this worker (see `current_thread_serial`).
     pub thread: u64,

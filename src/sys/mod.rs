@@ -35,10 +35,12 @@ pub struct RunClock;
 
 #[cfg(target_arch = "wasm32")]
 impl RunClock {
+    /// A clock that starts now.
     pub fn start() -> RunClock {
         RunClock
     }
 
+    /// Ms since the Unix epoch, as `now_ms`.
     pub fn now_ms(&self) -> f64 {
         now_ms()
     }

@@ -33,6 +33,7 @@ pub struct RunClock {
 }
 
 impl RunClock {
+    /// A clock that starts now.
     pub fn start() -> RunClock {
         let ms_per_tick = ms_per_tick();
         RunClock {
@@ -158,6 +159,7 @@ pub fn may_block() -> bool {
     true
 }
 
+/// Native threads may always block: nothing to allow.
 pub fn allow_blocking_on_this_thread() {}
 
 #[cfg(test)]

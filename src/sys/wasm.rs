@@ -32,10 +32,12 @@ pub fn share_time(ms: f64) {
     }
 }
 
+/// Whether this thread may block: a worker may, a page's main thread never.
 pub fn may_block() -> bool {
     MAY_BLOCK.with(Cell::get)
 }
 
+/// Marks this thread as a worker, which may block.
 pub fn allow_blocking_on_this_thread() {
     MAY_BLOCK.with(|b| b.set(true));
 }

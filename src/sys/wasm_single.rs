@@ -20,8 +20,11 @@ pub fn sleep_ms_until(_ms: f64, _stop: Option<&dyn Fn() -> bool>) {
 
 /// One thread per instance: no waiting on another.
 pub fn wait(_word: &AtomicU32, _expected: u32, _timeout_ms: Option<f64>) {}
+/// Nobody else waits in this instance.
 pub fn wake_all(_word: &AtomicU32) {}
+/// Never: there is nothing to wait for.
 pub fn may_block() -> bool {
     false
 }
+/// Nothing to allow (see `may_block`).
 pub fn allow_blocking_on_this_thread() {}
