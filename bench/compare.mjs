@@ -24,7 +24,7 @@ try {
       await page.getByRole('button', { name: 'Compare strategies' }).click();
       await page.locator('.compare[data-results="4"]').waitFor({ timeout: 120_000 });
       await page.locator('pool-playground[data-state="done"]').waitFor();
-      runs.push(await page.evaluate(() => [...document.querySelector('pool-playground').shadowRoot.querySelectorAll('.compare-table tbody tr')].map((tr) => {
+      runs.push(await page.evaluate(() => [...document.querySelector('pool-playground').shadowRoot.querySelectorAll('.compare-table tbody tr')].map((/** @type {HTMLElement} */ tr) => {
         const cells = [...tr.querySelectorAll('td')].map((td) => parseFloat(td.textContent));
         return { strategy: tr.dataset.strategy, wallMs: cells[0], startupMs: cells[1], workers: cells[2], idlePercent: cells[3] };
       })));

@@ -30,7 +30,7 @@ try {
     await page.selectOption('#workers', '2');
     await page.locator('#picture').scrollIntoViewIfNeeded();
     const measured = await page.evaluate(() => window.__measure(async () => {
-      document.querySelector('#render').click();
+      /** @type {HTMLElement} */ (document.querySelector('#render')).click();
       while (document.body.dataset.state !== 'done') await new Promise((resolve) => setTimeout(resolve, 20));
     }));
     if (await page.getAttribute('#check', 'data-matches') !== 'true') throw new Error('the render did not match one thread');

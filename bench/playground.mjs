@@ -23,7 +23,7 @@ async function measureRun(page, origin, query) {
   await page.locator('canvas.timeline').scrollIntoViewIfNeeded();
   return page.evaluate(() => window.__measure(async () => {
     const playground = document.querySelector('pool-playground');
-    playground.shadowRoot.querySelector('button[type="submit"]').click();
+    /** @type {HTMLElement} */ (playground.shadowRoot.querySelector('button[type="submit"]')).click();
     while (playground.dataset.state !== 'done') await new Promise((resolve) => setTimeout(resolve, 20));
   }));
 }

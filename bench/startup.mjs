@@ -18,7 +18,7 @@ const REPEATS = 7;
 /// one worker, and wasm-bindgen-rayon's `initThreadPool` of the same size
 /// on a fresh page (it runs once per page). The server must let `blob:`
 /// workers through (initThreadPool's). `bench/all.mjs` uses it too.
-export async function measureStartup(context, origin, { sizes = SIZES, repeats = REPEATS, onStep = () => {} } = {}) {
+export async function measureStartup(context, origin, { sizes = SIZES, repeats = REPEATS, onStep = (/** @type {string} */ _step) => {} } = {}) {
   const results = [];
   for (const size of sizes) {
     const [first, next, grow, rayon] = [[], [], [], []];

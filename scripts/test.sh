@@ -15,6 +15,15 @@ step "front-end modules without a browser (node --test tests/unit)"
 node --test tests/unit/
 step "core on native threads (cargo test)"
 cargo test --release
+step "lints: cargo fmt --check, cargo clippy -D warnings (native and wasm32, both builds, examples/tiles)"
+cargo fmt --all -- --check
+(cd examples/tiles && cargo fmt -- --check)
+(cd bench/closures && cargo fmt -- --check)
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --tests --features rayon --quiet -- -D warnings
+CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
+  cargo clippy --target wasm32-unknown-unknown --lib --tests --no-default-features --quiet -- -D warnings
+(cd examples/tiles && CARGO_TARGET_DIR=../../target cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings)
 step "queue model-checked with loom"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib loom
 step "the crate as crates.io would take it (cargo publish --dry-run), and its docs without a warning (cargo doc)"
@@ -45,6 +54,10 @@ step "a crate that depends on poolscope (examples/tiles) natively, in Chromium a
 step "build www/, the drop-in folder dist/poolscope/ with its archive, and the npm package (npm pack)"
 ./scripts/build.sh
 ./scripts/package.sh
+step "JS types (tsc: JSDoc of www/, its service worker and bench/, against the built modules' declarations)"
+node_modules/.bin/tsc -p .
+node_modules/.bin/tsc -p tsconfig.sw.json
+node_modules/.bin/tsc -p bench
 step "pages end to end in Chromium (node --test tests/e2e)"
 node --test --test-concurrency=1 tests/e2e/
 step "the example page end to end in Firefox (node --test tests/firefox, WebDriver, headless)"

@@ -12,6 +12,7 @@
 const playground = document.querySelector('pool-playground');
 playground.setAttribute('layout', new URLSearchParams(location.search).get('layout') ?? 'compact');
 await import('./playground.js');
+export {}; // a module (it awaits at the top), for type checkers as for the page
 
 if (parent !== window) {
   let sent = 0;

@@ -20,7 +20,7 @@ function jobError(outcome, job, message) {
 /// worker, job)` as each completes. Resolves once all have; rejects with the
 /// first job that did not complete.
 function callEach(pool, work, calls, labels, partition, each) {
-  return new Promise((resolve, reject) => {
+  return /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
     let left = calls.length;
     let first = 0;
     let failed = false;
@@ -36,7 +36,7 @@ function callEach(pool, work, calls, labels, partition, each) {
     };
     first = pool.submitCalls(KERNELS, work, calls, labels, partition, settle);
     if (calls.length === 0) resolve();
-  });
+  }));
 }
 
 export function renderMandelbrot(pool, width, height, tile, view, onTile, partition = false) {

@@ -12,14 +12,15 @@
 // then load without credentials instead of needing a CORP header. Chromium
 // and Firefox honour it; Safari does not isolate with it.
 
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const COEP = new URL(self.location.href).searchParams.get('coep') === 'credentialless' ? 'credentialless' : 'require-corp';
 
 // Take over at once, the page that registered us included: isolation.js
 // then reloads it once, and that load comes through here.
-self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+worker.addEventListener('install', () => worker.skipWaiting());
+worker.addEventListener('activate', (event) => event.waitUntil(worker.clients.claim()));
 
-self.addEventListener('fetch', (event) => {
+worker.addEventListener('fetch', (event) => {
   const { request } = event;
   // Not calling respondWith leaves a request to the browser, as if there
   // were no service worker. Left alone:

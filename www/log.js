@@ -66,7 +66,9 @@ export function jobDetails(model, index) {
 /// `readEachUpTo` jobs are not read out line by line (`aria-live` off).
 export class LogView {
   constructor({ keepAllUpTo = 2_000, tail = 1_000, readEachUpTo = 36 } = {}) {
-    Object.assign(this, { keepAllUpTo, tail, readEachUpTo });
+    this.keepAllUpTo = keepAllUpTo;
+    this.tail = tail;
+    this.readEachUpTo = readEachUpTo;
     this.list = element('ol', { class: 'log-lines' });
     this.box = element('div', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' }, this.list);
     this.note = element('p', { class: 'note' });

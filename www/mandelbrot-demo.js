@@ -109,7 +109,7 @@ try {
   const picture = new TiledPicture(canvas);
   const watch = watchPool(pool, $('#views'), { clock: nowMs });
   const demo = { pool, watch, picture };
-  window.poolscopeMandelbrot = demo;
+  Object.assign(window, { poolscopeMandelbrot: demo }); // for the tests
   $('#controls').addEventListener('submit', (event) => {
     event.preventDefault();
     draw(demo);

@@ -427,7 +427,7 @@ class PoolPlayground extends HTMLElement {
       }
       this.status.textContent = this.settings.work === 'synthetic'
         ? `Compared ${results.length} strategies on the same ${this.settings.jobs} jobs (seed ${this.settings.seed}).`
-        : `Compared ${results.length} strategies on ${WORKLOADS[this.settings.work].describe(this.settings)}.`;
+        : `Compared ${results.length} strategies on ${WORKLOADS[/** @type {string} */ (this.settings.work)].describe(this.settings)}.`;
       this.#setState('done');
     } catch (error) {
       this.#fail(`The comparison failed: ${error.message ?? error}`);

@@ -35,6 +35,7 @@ export function watchPageTheme(onChange) {
   };
 }
 
+/** @returns {[number, number, number, number] | null} red, green, blue (0-255), alpha (0-1) */
 function parseColour(text) {
   const match = text.match(/rgba?\(([^)]+)\)/);
   if (!match) return null;
@@ -43,6 +44,7 @@ function parseColour(text) {
 }
 
 /// Relative luminance (WCAG), 0 for black to 1 for white.
+/** @param {number[]} rgb red, green, blue (0-255); more entries are ignored */
 function luminance([r, g, b]) {
   const linear = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
   return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);

@@ -14,7 +14,7 @@ try {
   await pool.ready();
   const watch = watchPool(pool, document.querySelector('#views'), { clock: nowMs });
   const demo = { pool, watch, sums: null };
-  window.poolscopeTilesDemo = demo;
+  Object.assign(window, { poolscopeTilesDemo: demo }); // for the tests
   document.querySelector('#run').addEventListener('click', async () => {
     status.textContent = 'Summing 64 tiles on 4 workers…';
     demo.sums = await sumTiles(pool, 64);

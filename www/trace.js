@@ -9,6 +9,7 @@ const KIND_NAMES = ['cpu', 'sleep', 'noop', 'closure']; // as the core numbers J
 
 export function chromeTrace(model) {
   const micros = (atMs) => Math.round((atMs - model.startedMs) * 1000);
+  /** @type {Array<Record<string, unknown>>} */
   const traceEvents = [{ ph: 'M', pid: 1, tid: 0, name: 'process_name', args: { name: 'poolscope' } }];
   for (const worker of [...model.jobsByWorker.keys()].sort((a, b) => a - b)) {
     traceEvents.push({ ph: 'M', pid: 1, tid: worker, name: 'thread_name', args: { name: `worker ${worker}` } });

@@ -10,7 +10,7 @@ try {
   const pool = new api.Pool(2);
   await pool.ready();
   const watch = watchPool(pool, document.querySelector('#views'), { clock: api.nowMs });
-  window.poolscopeWatchDemo = { api, pool, watch };
+  Object.assign(window, { poolscopeWatchDemo: { api, pool, watch } }); // for the tests
   document.querySelector('#queue').addEventListener('click', () => pool.submit('cpu', 40, 5));
   document.querySelector('#grow').addEventListener('click', () => {
     const size = Math.min(pool.counters().workers + 1, 64);

@@ -28,7 +28,7 @@ const STATS_INTERVAL_MS = 100;
 /// frame until `stop()`. Options: `keep`, the most events the views hold
 /// (100,000; older ones are dropped, the counts stay whole); `logLines`,
 /// the lines the log shows (500); `clock`, ms on the pool's clock
-/// (`nowMs` from pkg/poolscope.js; the page's by default).
+/// (`PoolscopePool.nowMs`; the page's by default).
 ///
 /// The views read the pool's events (`takeEvents`), panic messages
 /// (`takeFailures`) and labels (`takeLabels`): they are the pool's one
@@ -38,7 +38,12 @@ export function watchPool(pool, container, options = {}) {
 }
 
 export class PoolWatch {
-  constructor(pool, container, { keep = 100_000, logLines = 500, clock } = {}) {
+  /**
+   * @param {any} pool
+   * @param {Element} container
+   * @param {{ keep?: number, logLines?: number, clock?: () => number }} [options]
+   */
+  constructor(pool, container, { keep = 100_000, logLines = 500, clock = undefined } = {}) {
     if (!pool || typeof pool.takeEvents !== 'function' || typeof pool.counters !== 'function') {
       throw Object.assign(new TypeError(`watchPool needs a poolscope Pool (with takeEvents and counters), not ${pool}`), { name: 'NotAPool' });
     }

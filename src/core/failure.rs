@@ -19,8 +19,12 @@ pub struct Failure {
     pub message: String,
 }
 
+/// What this thread runs now: its pool, job, worker id, and a closure
+/// job's group and index (null and 0 for a built-in job).
+type Running = (*const PoolCore, u64, u32, *const Group, usize);
+
 std::thread_local! {
-    static RUNNING: Cell<Option<(*const PoolCore, u64, u32, *const Group, usize)>> = const { Cell::new(None) };
+    static RUNNING: Cell<Option<Running>> = const { Cell::new(None) };
 }
 
 /// Marks this thread as running `job` of `core` (a closure job: its group

@@ -459,6 +459,7 @@ impl<T: Send> Batch<T> {
 
     /// Like `next_finished`, blocking: `Err(WouldBlock)` on a thread that
     /// must not block.
+    #[allow(clippy::type_complexity)] // the item's index and its own result: named in the doc above
     pub fn join_next(&mut self) -> Result<Option<(usize, Result<T, JobError>)>, JobError> {
         if !sys::may_block() {
             return Err(JobError::WouldBlock);

@@ -62,6 +62,12 @@ pub struct JobQueue {
     claimed: OwnLine<AtomicU64>,
 }
 
+impl Default for JobQueue {
+    fn default() -> JobQueue {
+        JobQueue::new()
+    }
+}
+
 impl JobQueue {
     /// An empty queue.
     pub fn new() -> JobQueue {

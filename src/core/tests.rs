@@ -512,7 +512,7 @@ fn a_partitioned_batch_runs_each_slice_on_its_own_worker() {
         assert_eq!(event[WORKER], expected, "job {} ran on its slice's worker", event[JOB]);
     }
     pool.resize(3).unwrap(); // all taken: the pool is free again
-    assert_eq!(pool.submit_partitioned(&vec![noop(); 7]).unwrap(), 7);
+    assert_eq!(pool.submit_partitioned(&[noop(); 7]).unwrap(), 7);
     idle(&pool);
     let events = all_events(&pool);
     let late: Vec<(f64, f64)> = events

@@ -44,7 +44,7 @@ pub fn rayon_closures(host: &WebPool, n: u32) -> Result<Promise, JsValue> {
 }
 
 fn frame(width: u32, height: u32, tile: u32) -> Result<Frame, JsValue> {
-    Frame::new(width, height, tile, View::named("full").expect("a view")).map_err(|message| JsValue::from(message))
+    Frame::new(width, height, tile, View::named("full").expect("a view")).map_err(JsValue::from)
 }
 
 /// A checksum of an image's bytes, on the page: each side delivers every

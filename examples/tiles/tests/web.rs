@@ -113,7 +113,7 @@ async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_dre
         "the tiles put together are the one-thread image"
     );
     // Each tile once, and the worker it names is the one the events name for its job.
-    let seen = seen.borrow();
+    let seen = seen.borrow().clone(); // not held across the await below
     let mut indices: Vec<u32> = seen.iter().map(|&(index, _, _)| index).collect();
     indices.sort();
     assert_eq!(indices, (0..frame.tiles()).collect::<Vec<_>>());
