@@ -5,6 +5,7 @@
 // bar. `model` (and the canvas's data attributes) say what is drawn, for
 // tests and assistive tech.
 
+import { FAILED, TIMED_OUT } from './run.js';
 import { workerColour } from './worker-colours.js';
 
 const BAR_LIMIT = 4000;
@@ -156,9 +157,9 @@ export class Timeline {
       const barWidth = Math.max(1, x(model.get(i, 'finished')) - left);
       const job = model.get(i, 'job');
       const outcome = model.get(i, 'outcome');
-      g.fillStyle = outcome === 1 ? this.colors.failed : outcome === 2 ? this.colors.timedOut : job % 2 ? this.colors.bar : this.colors.barAlt;
+      g.fillStyle = outcome === FAILED ? this.colors.failed : outcome === TIMED_OUT ? this.colors.timedOut : job % 2 ? this.colors.bar : this.colors.barAlt;
       g.fillRect(left, y + 3, barWidth, LANE_HEIGHT - 7);
-      if (outcome === 1 || outcome === 2) { // failed: a cross-hatch, not colour alone
+      if (outcome === FAILED || outcome === TIMED_OUT) { // failed: a cross-hatch, not colour alone
         g.fillStyle = this.colors.barText;
         for (let hatch = left; hatch < left + barWidth; hatch += 6) g.fillRect(hatch, y + 3, 1.5, LANE_HEIGHT - 7);
       }
