@@ -10,7 +10,7 @@
 
 import { element } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { DISTRIBUTIONS, MAX_POOL, RULES, SIZES, STRATEGIES, VIEWS, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { CHOICES, DISTRIBUTIONS, MAX_POOL, RULES, SIZES, STRATEGIES, VIEWS, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
 import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
@@ -217,16 +217,15 @@ class PoolPlayground extends HTMLElement {
         number('pool', 'Workers', { min: '1', max: String(MAX_POOL), title: `1 to ${MAX_POOL}; change it while jobs run` }),
         button('−', { 'aria-label': 'One worker less' }, () => this.#stepPool(-1)),
         button('+', { 'aria-label': 'One worker more' }, () => this.#stepPool(+1))),
-      choice('work', 'Work', [['synthetic', 'synthetic: busy loops, sleeps'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']]),
+      choice('work', 'Work', CHOICES.work),
       number('jobs', 'Jobs', { min: '1' }),
       choice('view', 'View', VIEWS.map((v) => [v, v])),
       choice('size', 'Size', SIZES.map((v) => [v, v.replace('x', ' × ')])),
       choice('tile', 'Tile', [8, 16, 32, 64, 128, 256].map((px) => [String(px), `${px} px`])),
       number('limit', 'Primes below', { min: '1' }),
       number('chunk', 'Range size', { min: '1000' }),
-      choice('strategy', 'Strategy', [['pool', 'pool: shared queue'], ['partition', 'partition: fixed slices'],
-        ['unbounded', 'a worker per job'], ['rayon', 'rayon: work stealing']]),
-      choice('kind', 'Kind', [['cpu', 'cpu: busy work'], ['sleep', 'sleep: waits, like I/O']]),
+      choice('strategy', 'Strategy', CHOICES.strategy),
+      choice('kind', 'Kind', CHOICES.kind),
       number('cost', 'Cost (ms)', { min: '0', step: 'any' }),
       choice('dist', 'Costs', DISTRIBUTIONS.map((d) => [d, d])),
       number('seed', 'Seed', { min: '0' }),

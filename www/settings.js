@@ -13,15 +13,24 @@ export const MAX_TIMEOUT_MS = 60_000;
 /// The most jobs a `fail` list names.
 export const MAX_FAILING = 100;
 
-export const KINDS = ['cpu', 'sleep'];
-/// How the jobs reach the workers: the article's three ways, and rayon.
-export const STRATEGIES = ['pool', 'partition', 'unbounded', 'rayon'];
+/// The settings chosen from a list: each value with the words the
+/// playground's menus show for it. The lists of values below come from here.
+export const CHOICES = Object.freeze({
+  kind: [['cpu', 'cpu: busy work'], ['sleep', 'sleep: waits, like I/O']],
+  /// How the jobs reach the workers: the article's three ways, and rayon.
+  strategy: [['pool', 'pool: shared queue'], ['partition', 'partition: fixed slices'],
+    ['unbounded', 'a worker per job'], ['rayon', 'rayon: work stealing']],
+  /// What the jobs compute: the built-in busy loops and sleeps, or a real
+  /// workload from examples/tiles (www/workloads.js).
+  work: [['synthetic', 'synthetic: busy loops, sleeps'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']],
+});
+const values = (choices) => choices.map(([value]) => value);
+export const KINDS = values(CHOICES.kind);
+export const STRATEGIES = values(CHOICES.strategy);
 /// "A worker per job" stops at this many workers.
 export const UNBOUNDED_CAP = 64;
 export const DISTRIBUTIONS = ['equal', 'random', 'heavy', 'increasing'];
-/// What the jobs compute: the built-in busy loops and sleeps, or a real
-/// workload from examples/tiles (www/workloads.js).
-export const WORKS = ['synthetic', 'mandelbrot', 'primes'];
+export const WORKS = values(CHOICES.work);
 /// The Mandelbrot's views and picture sizes (examples/tiles/src/mandelbrot.rs).
 export const VIEWS = ['full', 'seahorse', 'spiral'];
 export const SIZES = ['512x384', '768x512', '1024x768'];
