@@ -2,7 +2,7 @@
 //! does next: a native worker unwinds and goes on; a wasm thread traps
 //! (wasm32 aborts on panic) and the platform replaces the worker.
 
-use super::pool::PoolCore;
+use super::failure_log::FailureLog;
 use super::task::Group;
 use std::cell::Cell;
 use std::panic::PanicHookInfo;
@@ -19,27 +19,33 @@ pub struct Failure {
     pub message: String,
 }
 
-/// What this thread runs now: its pool, job, worker id, and a closure
-/// job's group and index (null and 0 for a built-in job).
-type Running = (*const PoolCore, u64, u32, *const Group, usize);
+/// What this thread runs now: its pool's failure log, job, worker id, and
+/// a closure job's group and index (null and 0 for a built-in job).
+///
+/// Pointers, borrowed for the job's span by `RunningJob`: the hook runs on
+/// the panicking thread, which on wasm traps right after, so it must file
+/// the failure into the shared log itself, and a thread-local cannot hold
+/// a borrow. (An `Arc` instead would cost every job a count on a line all
+/// workers share, and a trapped thread would never let go of it.)
+type Running = (*const FailureLog, u64, u32, *const Group, usize);
 
 std::thread_local! {
     static RUNNING: Cell<Option<Running>> = const { Cell::new(None) };
 }
 
-/// Marks this thread as running `job` of `core` (a closure job: its group
-/// and index) while it lives, so that a panic is filed under that job.
-pub(crate) struct RunningJob<'a>(std::marker::PhantomData<&'a Group>);
+/// Marks this thread as running `job` (a closure job: its group and index)
+/// while it lives, so that a panic is filed under that job in `log`.
+pub(super) struct RunningJob<'a>(std::marker::PhantomData<&'a Group>);
 
 impl<'a> RunningJob<'a> {
-    pub(crate) fn enter(
-        core: &'a PoolCore,
+    pub(super) fn enter(
+        log: &'a FailureLog,
         job: u64,
         worker: u32,
         closure: Option<(&'a Group, usize)>,
     ) -> RunningJob<'a> {
         let (group, index) = closure.map_or((std::ptr::null(), 0), |(group, index)| (group as *const Group, index));
-        RUNNING.with(|r| r.set(Some((core as *const PoolCore, job, worker, group, index))));
+        RUNNING.with(|r| r.set(Some((log as *const FailureLog, job, worker, group, index))));
         RunningJob(std::marker::PhantomData)
     }
 }
@@ -82,8 +88,8 @@ pub(crate) fn install_hook() {
     INSTALL.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| match RUNNING.with(Cell::get) {
-            // SAFETY: `RunningJob` sets these only while the worker holds the core and the group.
-            Some((core, job, worker, group, index)) => unsafe { &*core }.record_failure(
+            // SAFETY: `RunningJob` sets these only while the worker holds the log and the group.
+            Some((log, job, worker, group, index)) => unsafe { &*log }.record(
                 Failure {
                     job,
                     worker,

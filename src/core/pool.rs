@@ -1,19 +1,28 @@
-//! `PoolCore`: the queue, the trace and the counters, shared by the thread
-//! that drives the pool and by its workers. `workers.rs` adds the worker
-//! side (slots, resizing, the worker loop, lost workers); `README.md`
-//! beside this file explains why every job runs exactly once.
+//! `PoolCore`: the pool that its driver and its workers share, made of the
+//! queue, the trace, the worker slots, the counts, the failure log and the
+//! labels, each a type of its own. This file is the driving side
+//! (submitting, cancelling, closing, the counters); `pool/workers.rs` the
+//! worker side (resizing, the worker loop, lost workers) and
+//! `pool/remote.rs` the same loop for workers driven by messages: child
+//! modules, so that the fields stay private to the three. `README.md` in
+//! `src/core` explains why every job runs exactly once.
 
+use super::counts::JobCounts;
 use super::error::{JobError, PoolError};
 use super::events::{Event, EventLog, TraceRead, DEFAULT_TRACE_CAPACITY, MAX_TRACE_CAPACITY};
 use super::failure::{self, Failure};
+use super::failure_log::FailureLog;
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
+use super::labels::JobLabels;
 use super::queue::JobQueue;
-use super::sync::{OwnLine, SpinLock};
+use super::sync::SpinLock;
 use super::task::Group;
-use super::workers::WorkerSlot;
+use super::worker_slots::WorkerSlots;
 use crate::sys;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+pub mod remote;
+pub mod workers;
 
 /// The largest pool.
 pub const MAX_WORKERS: usize = 64;
@@ -127,43 +136,22 @@ pub fn check_size(size: usize) -> Result<(), PoolError> {
 /// (`Pool` on std threads, `web::WebPool` on Web Workers) start and end
 /// threads where it says.
 pub struct PoolCore {
-    pub(super) options: PoolOptions,
-    pub(super) queue: JobQueue,
-    pub(super) events: EventLog,
-    pub(super) slots: [WorkerSlot; MAX_WORKERS],
-    /// Bumped, then woken, whenever idle workers may have something to do.
-    pub(super) signal: OwnLine<AtomicU32>,
+    options: PoolOptions,
+    queue: JobQueue,
+    events: EventLog,
+    workers: WorkerSlots,
+    counts: JobCounts,
     /// Bumped, then woken, whenever the last queued job finishes or a
     /// worker thread starts or ends.
-    pub(super) idle_epoch: AtomicU32,
+    idle_epoch: AtomicU32,
     /// Bumped, then woken, whenever a bounded queue makes room.
-    pub(super) room_epoch: AtomicU32,
-    /// Jobs a worker has begun (shared queue, a partition, or rayon).
-    pub(super) started: OwnLine<AtomicU64>,
-    pub(super) completed: OwnLine<AtomicU64>,
-    pub(super) failed: AtomicU64,
-    pub(super) timed_out: AtomicU64,
-    pub(super) cancelled: AtomicU64,
-    pub(super) rejected: AtomicU64,
-    pub(super) target: AtomicU32,
-    pub(super) live: AtomicU32,
-    pub(super) closed: AtomicBool,
+    room_epoch: AtomicU32,
+    closed: AtomicBool,
     /// Serialises the driving side (submit, resize, close). Workers never
     /// take it, so the browser's main thread never waits on a worker here.
-    pub(super) driver: SpinLock<()>,
-    /// Panic messages not yet taken. Workers lock it only while panicking;
-    /// the driver only ever `try_lock`s it.
-    failures: Mutex<Vec<Failure>>,
-    /// The labels of the latest labelled jobs queued: a job's task is let
-    /// go once the job is recorded, its label is read on with the trace.
-    labels: SpinLock<Labels>,
-}
-
-/// Job labels, as many kept as the trace keeps events.
-#[derive(Default)]
-struct Labels {
-    by_job: std::collections::HashMap<u64, Box<str>>,
-    order: std::collections::VecDeque<u64>,
+    driver: SpinLock<()>,
+    failures: FailureLog,
+    labels: JobLabels,
 }
 
 impl PoolCore {
@@ -177,33 +165,20 @@ impl PoolCore {
             options,
             queue: JobQueue::new(),
             events: EventLog::new(options.trace_capacity.unwrap_or(DEFAULT_TRACE_CAPACITY)),
-            slots: std::array::from_fn(|_| WorkerSlot::default()),
-            signal: OwnLine(AtomicU32::new(0)),
+            workers: WorkerSlots::new(),
+            counts: JobCounts::new(),
             idle_epoch: AtomicU32::new(0),
             room_epoch: AtomicU32::new(0),
-            started: OwnLine(AtomicU64::new(0)),
-            completed: OwnLine(AtomicU64::new(0)),
-            failed: AtomicU64::new(0),
-            timed_out: AtomicU64::new(0),
-            cancelled: AtomicU64::new(0),
-            rejected: AtomicU64::new(0),
-            target: AtomicU32::new(0),
-            live: AtomicU32::new(0),
             closed: AtomicBool::new(false),
             driver: SpinLock::new(()),
-            failures: Mutex::new(Vec::new()),
-            labels: SpinLock::new(Labels::default()),
+            failures: FailureLog::default(),
+            labels: JobLabels::new(),
         })
     }
 
     /// The options the pool was made with.
     pub fn options(&self) -> PoolOptions {
         self.options
-    }
-
-    pub(super) fn wake_workers(&self) {
-        self.signal.fetch_add(1, Ordering::Release);
-        sys::wake_all(&self.signal);
     }
 
     /// Jobs that may still be queued before the queue is full: its
@@ -248,7 +223,7 @@ impl PoolCore {
             Ok((self.queue.publish(specs.take(count as usize), sys::now_ms()), count))
         })?;
         if queued.1 > 0 {
-            self.wake_workers();
+            self.workers.wake_all();
         }
         Ok(queued)
     }
@@ -257,12 +232,7 @@ impl PoolCore {
     /// lock: the pool is open, every cost is in range, and there is room.
     /// Returns how many of the `requested` jobs to queue: all of them, or
     /// with `partial` as many as fit (maybe 0, to wait for room).
-    pub(super) fn admit(
-        &self,
-        mut specs: impl Iterator<Item = JobSpec>,
-        requested: u64,
-        partial: bool,
-    ) -> Result<u64, PoolError> {
+    fn admit(&self, mut specs: impl Iterator<Item = JobSpec>, requested: u64, partial: bool) -> Result<u64, PoolError> {
         if self.closed.load(Ordering::Relaxed) {
             return Err(PoolError::PoolStopped);
         }
@@ -276,7 +246,7 @@ impl PoolCore {
         let count = if partial { requested.min(room) } else { requested };
         // Also full if one job has been running since 33 million were queued after it.
         if count > room || !self.queue.has_room_for(count) {
-            self.rejected.fetch_add(requested, Ordering::Relaxed);
+            self.counts.add_rejected(requested);
             return Err(PoolError::QueueFull { requested, room });
         }
         Ok(count)
@@ -307,11 +277,11 @@ impl PoolCore {
             }
             self.queue.reserve(count);
             let first = self.queue.publish_group(group, sys::now_ms());
-            self.assign_slices(first, count);
+            self.workers.assign_slices(first, count);
             Ok(first)
         })?;
         if count > 0 {
-            self.wake_workers();
+            self.workers.wake_all();
         }
         Ok(first)
     }
@@ -319,39 +289,20 @@ impl PoolCore {
     /// The label a closure job was given, if any: kept from when it is
     /// queued for the latest `trace_capacity` labelled jobs.
     pub fn label(&self, job: u64) -> Option<String> {
-        self.labels
-            .with(|labels| labels.by_job.get(&job).map(|label| label.to_string()))
+        self.labels.get(job)
     }
 
     /// Calls `each(job, label)` for the labels kept for jobs after `job`,
     /// in job order; returns the last such job (a cursor for the next call).
     /// `each` runs under the labels' lock: it should only copy.
-    pub fn labels_after(&self, job: u64, mut each: impl FnMut(u64, &str)) -> u64 {
-        self.labels.with(|labels| {
-            let start = labels.order.partition_point(|&queued| queued <= job);
-            let mut cursor = job;
-            for &queued in labels.order.range(start..) {
-                each(queued, &labels.by_job[&queued]);
-                cursor = queued;
-            }
-            cursor
-        })
+    pub fn labels_after(&self, job: u64, each: impl FnMut(u64, &str)) -> u64 {
+        self.labels.after(job, each)
     }
 
     /// Keeps the labels of jobs `first..` for the trace's readers, past
     /// their group, which is let go once its jobs finish.
-    pub(super) fn keep_labels(&self, first: u64, new: Vec<Box<str>>) {
-        let limit = self.events.capacity() as usize;
-        self.labels.with(|labels| {
-            for (job, label) in (first..).zip(new) {
-                labels.by_job.insert(job, label);
-                labels.order.push_back(job);
-            }
-            while labels.order.len() > limit {
-                let oldest = labels.order.pop_front().expect("not empty");
-                labels.by_job.remove(&oldest);
-            }
-        });
+    fn keep_labels(&self, first: u64, new: Vec<Box<str>>) {
+        self.labels.keep(first, new, self.events.capacity() as usize);
     }
 
     /// The article's manual partitioning: splits the batch into contiguous
@@ -369,38 +320,27 @@ impl PoolCore {
             // written before any worker is given its slice.
             self.queue.reserve(count);
             let first = self.queue.publish(specs.iter().copied(), sys::now_ms());
-            self.assign_slices(first, count);
+            self.workers.assign_slices(first, count);
             Ok(first)
         })?;
-        self.wake_workers();
+        self.workers.wake_all();
         Ok(first)
     }
 
     /// A partitioned batch needs an idle shared queue and no slices left
     /// (`PartitionBusy`). Under the driver lock.
-    pub(super) fn refuse_partition_while_busy(&self) -> Result<(), PoolError> {
-        if self.queue.claimed() != self.queue.published() || self.partitions_pending() {
+    fn refuse_partition_while_busy(&self) -> Result<(), PoolError> {
+        if self.queue.claimed() != self.queue.published() || self.workers.partitions_pending() {
             return Err(PoolError::PartitionBusy);
         }
         Ok(())
-    }
-
-    /// Gives jobs `first..first + count`, published and reserved, to the
-    /// pool's workers in contiguous slices of `ceil(count / workers)`.
-    pub(super) fn assign_slices(&self, first: u64, count: u64) {
-        let workers = self.target.load(Ordering::Relaxed) as u64;
-        let slice = count.div_ceil(workers.max(1));
-        for (worker, slot) in self.slots.iter().enumerate().take(workers as usize) {
-            let begin = (first + worker as u64 * slice).min(first + count);
-            slot.assign_partition(begin, (begin + slice).min(first + count));
-        }
     }
 
     /// Drops every job still waiting; each is reported with an event whose
     /// outcome is `Cancelled`. Running jobs finish. Returns how many.
     pub fn cancel(&self) -> u64 {
         let mut dropped: Vec<std::ops::Range<u64>> = vec![self.queue.claim_all()];
-        dropped.extend(self.cancel_partitions());
+        dropped.extend(self.workers.cancel_partitions());
         let jobs = || dropped.iter().flat_map(|range| range.clone());
         // SAFETY: these jobs are ours alone and not settled yet.
         let groups: Vec<_> = jobs().map(|job| unsafe { self.queue.group(job) }).collect();
@@ -422,7 +362,7 @@ impl PoolCore {
         dropped.iter().for_each(|range| self.queue.retire(range.clone()));
         let count = dropped.iter().map(|range| range.end - range.start).sum();
         sys::share_time(now);
-        self.cancelled.fetch_add(count, Ordering::AcqRel);
+        self.counts.add_cancelled(count);
         self.bump_room();
         self.announce_if_idle();
         // Their handles learn it after the counts do, as for every other outcome.
@@ -448,7 +388,7 @@ impl PoolCore {
     /// empty: Go's `close(jobs)`. Wait with the idle futex for the drain.
     pub fn close(&self) {
         self.driver.with(|_| self.closed.store(true, Ordering::Relaxed));
-        self.wake_workers();
+        self.workers.wake_all();
     }
 
     /// `cancel`, then `close`: running jobs finish, nothing else runs.
@@ -462,52 +402,33 @@ impl PoolCore {
         self.closed.load(Ordering::Acquire)
     }
 
-    /// Files a panic of a running job; a closure job's group keeps the
-    /// message for its handle.
-    pub(super) fn record_failure(&self, failure: Failure, closure: Option<(&Group, usize)>) {
-        if let Some((group, index)) = closure {
-            group.note_panic(index, &failure.message);
-        }
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).push(failure);
-    }
-
     /// The panic messages not taken yet. Never blocks: if a worker is
     /// filing one right now, they come with a later call.
     pub fn take_failures(&self) -> Vec<Failure> {
-        match self.failures.try_lock() {
-            Ok(mut failures) => std::mem::take(&mut *failures),
-            Err(std::sync::TryLockError::Poisoned(e)) => std::mem::take(&mut *e.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => Vec::new(),
-        }
+        self.failures.take()
     }
 
-    pub(super) fn bump_room(&self) {
+    fn bump_room(&self) {
         if self.options.capacity.is_some() {
             self.room_epoch.fetch_add(1, Ordering::Release);
             sys::wake_all(&self.room_epoch);
         }
     }
 
-    pub(super) fn announce_if_idle(&self) {
+    fn announce_if_idle(&self) {
         if self.is_idle() {
             self.announce_idle_change();
         }
     }
 
-    pub(super) fn announce_idle_change(&self) {
+    fn announce_idle_change(&self) {
         self.idle_epoch.fetch_add(1, Ordering::Release);
         sys::wake_all(&self.idle_epoch);
     }
 
-    fn finished(&self) -> u64 {
-        self.completed.load(Ordering::Acquire)
-            + self.failed.load(Ordering::Acquire)
-            + self.cancelled.load(Ordering::Acquire)
-    }
-
     /// Every job queued so far has finished or was cancelled.
     pub fn is_idle(&self) -> bool {
-        self.finished() == self.queue.published()
+        self.counts.finished() == self.queue.published()
     }
 
     /// Changes whenever the pool turns idle or a worker starts or ends: a futex word
@@ -523,25 +444,8 @@ impl PoolCore {
 
     /// The counters now (see `Counters`).
     pub fn counters(&self) -> Counters {
-        // Read what finished before what started before what was queued:
-        // no count goes negative.
-        let completed = self.completed.load(Ordering::Acquire);
-        let failed = self.failed.load(Ordering::Acquire);
-        let cancelled = self.cancelled.load(Ordering::Acquire);
-        let started = self.started.load(Ordering::Acquire);
-        let submitted = self.queue.published();
-        Counters {
-            running: started.saturating_sub(completed + failed),
-            waiting: submitted.saturating_sub(started + cancelled),
-            submitted,
-            completed,
-            failed,
-            timed_out: self.timed_out.load(Ordering::Relaxed),
-            cancelled,
-            rejected: self.rejected.load(Ordering::Relaxed),
-            workers: self.target.load(Ordering::Relaxed) as u64,
-            live_workers: self.live.load(Ordering::Acquire) as u64,
-        }
+        self.counts
+            .counters(|| self.queue.published(), self.workers.target(), self.workers.live())
     }
 
     /// See `EventLog::read_flat`.

@@ -1,76 +1,18 @@
-//! The worker side of `PoolCore`: one slot per worker id, resizing, the
-//! worker loop, and what happens when a worker is lost (a wasm thread that
-//! trapped on a panic, or one terminated for running past the job timeout).
+//! The worker side of `PoolCore`: resizing, the worker loop, and what
+//! happens when a worker is lost (a wasm thread that trapped on a panic, or
+//! one left behind for running past the job timeout). The slots it moves
+//! between states are `WorkerSlots` (`worker_slots.rs`).
 
-use super::error::{JobError, PoolError};
-use super::events::Event;
-use super::failure::RunningJob;
-use super::job::{self, Outcome};
-use super::pool::{check_size, PoolCore, MAX_WORKERS};
-use super::task::Group;
+use super::{check_size, PoolCore};
+use crate::core::counts::Tally;
+use crate::core::error::{JobError, PoolError};
+use crate::core::events::Event;
+use crate::core::failure::RunningJob;
+use crate::core::job::{self, Outcome};
+use crate::core::task::Group;
+use crate::core::worker_slots::WorkerSlot;
 use crate::sys;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-
-const VACANT: u32 = 0;
-const ACTIVE: u32 = 1;
-const RETIRING: u32 = 2;
-
-/// Workers write their own slot after every claim: one cache line each.
-#[derive(Default)]
-#[repr(align(64))]
-pub(super) struct WorkerSlot {
-    state: AtomicU32,
-    jobs: AtomicU64,
-    busy_ms: AtomicU64,
-    thread: AtomicU64,
-    /// The job this worker runs now, 0 for none. Whoever moves it back to 0
-    /// (the worker when the job ends, or the watchdog when it times out)
-    /// reports the job: it is reported once.
-    current_job: AtomicU64,
-    current_started_ms: AtomicU64,
-    /// This worker's own slice of a partitioned batch: jobs `next..end`.
-    partition_next: AtomicU64,
-    partition_end: AtomicU64,
-}
-
-impl WorkerSlot {
-    pub(super) fn assign_partition(&self, begin: u64, end: u64) {
-        self.partition_end.store(end, Ordering::Relaxed);
-        self.partition_next.store(begin, Ordering::Release);
-    }
-
-    /// This worker runs `job` from `started_ms` on: the watchdog may time it out.
-    pub(super) fn begin_job(&self, job: u64, started_ms: f64) {
-        self.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
-        self.current_job.store(job, Ordering::Release);
-    }
-
-    /// This worker's `job` ended; false if the watchdog reported it first.
-    pub(super) fn end_job(&self, job: u64) -> bool {
-        self.current_job
-            .compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-    }
-
-    /// The job this worker runs now, 0 for none.
-    pub(super) fn current_job(&self) -> u64 {
-        self.current_job.load(Ordering::Acquire)
-    }
-
-    pub(super) fn set_thread(&self, serial: u64) {
-        self.thread.store(serial, Ordering::Relaxed);
-    }
-
-    /// The next job of this worker's slice, if any is left.
-    fn take_partition_job(&self) -> Option<u64> {
-        let end = self.partition_end.load(Ordering::Acquire);
-        if self.partition_next.load(Ordering::Acquire) >= end {
-            return None;
-        }
-        let job = self.partition_next.fetch_add(1, Ordering::AcqRel);
-        (job < end).then_some(job)
-    }
-}
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One worker's share of the work so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -134,76 +76,21 @@ pub(super) fn new_thread_serial() -> u64 {
 }
 
 impl PoolCore {
-    pub(super) fn slot(&self, id: u32) -> &WorkerSlot {
-        &self.slots[id as usize - 1]
-    }
-
-    /// Whether some worker's slice of a partitioned batch has jobs left.
-    pub(super) fn partitions_pending(&self) -> bool {
-        self.slots
-            .iter()
-            .any(|slot| slot.partition_next.load(Ordering::Acquire) < slot.partition_end.load(Ordering::Acquire))
-    }
-
-    /// Empties every slice; returns the jobs that were left in them.
-    pub(super) fn cancel_partitions(&self) -> Vec<std::ops::Range<u64>> {
-        self.slots
-            .iter()
-            .filter_map(|slot| {
-                let end = slot.partition_end.load(Ordering::Acquire);
-                let next = slot.partition_next.swap(end, Ordering::AcqRel);
-                (next < end).then_some(next..end)
-            })
-            .collect()
-    }
-
     /// Sets the pool size. Returns the worker ids the platform must start a
     /// thread for; retiring workers finish their current job, then end.
     pub fn resize(&self, size: usize) -> Result<Vec<u32>, PoolError> {
         check_size(size)?;
-        if self.partitions_pending() {
+        if self.workers.partitions_pending() {
             return Err(PoolError::PartitionFixed);
         }
-        let to_start = self.driver.with(|_| {
-            let active: Vec<usize> = (0..MAX_WORKERS)
-                .filter(|&i| self.slots[i].state.load(Ordering::Acquire) == ACTIVE)
-                .collect();
-            let mut to_start = Vec::new();
-            if size > active.len() {
-                let mut needed = size - active.len();
-                // A retiring worker that has not ended yet simply stays.
-                for slot in self.slots.iter() {
-                    if needed > 0
-                        && slot
-                            .state
-                            .compare_exchange(RETIRING, ACTIVE, Ordering::AcqRel, Ordering::Acquire)
-                            .is_ok()
-                    {
-                        needed -= 1;
-                    }
-                }
-                for (i, slot) in self.slots.iter().enumerate() {
-                    if needed > 0 && slot.state.load(Ordering::Acquire) == VACANT {
-                        slot.state.store(ACTIVE, Ordering::Release);
-                        to_start.push(i as u32 + 1);
-                        needed -= 1;
-                    }
-                }
-            } else {
-                for &i in active.iter().rev().take(active.len() - size) {
-                    self.slots[i].state.store(RETIRING, Ordering::Release);
-                }
-            }
-            self.target.store(size as u32, Ordering::Relaxed);
-            to_start
-        });
-        self.wake_workers();
+        let to_start = self.driver.with(|_| self.workers.resize(size));
+        self.workers.wake_all();
         Ok(to_start)
     }
 
     /// For a platform that could not start worker `id` after `resize` asked.
     pub fn abandon_worker(&self, id: u32) {
-        self.slot(id).state.store(VACANT, Ordering::Release);
+        self.workers.vacate(id);
     }
 
     /// The worker loop: takes jobs until this worker retires or the pool
@@ -211,15 +98,15 @@ impl PoolCore {
     /// `on_started` runs once the worker counts as live.
     pub fn run_worker(&self, id: u32, on_started: impl FnOnce()) -> WorkerExit {
         sys::allow_blocking_on_this_thread();
-        let slot = self.slot(id);
-        slot.thread.store(current_thread_serial(), Ordering::Relaxed);
+        let slot = self.workers.get(id);
+        slot.set_thread(current_thread_serial());
         self.thread_started();
         on_started();
         // When the last job ended, if this worker took the next one at once:
         // that job starts then (one clock reading per job, not two).
         let mut last_end = None;
         loop {
-            let epoch = self.signal.load(Ordering::Acquire);
+            let epoch = self.workers.signal_epoch();
             match self.turn(slot, self.most_per_claim()) {
                 Turn::End => break,
                 Turn::Run(jobs) => match self.run_jobs(id, jobs, last_end) {
@@ -227,7 +114,7 @@ impl PoolCore {
                     (WorkerExit::Retired, end) => last_end = Some(end),
                 },
                 Turn::Wait => {
-                    sys::wait(&self.signal, epoch, None);
+                    self.workers.wait_for_work(epoch);
                     last_end = None;
                 }
             }
@@ -241,42 +128,28 @@ impl PoolCore {
     /// run, or the pool closed with nothing left), run the jobs it took
     /// (counted as started), or wait for work.
     pub(super) fn turn(&self, slot: &WorkerSlot, most: u64) -> Turn {
-        loop {
-            if slot.state.load(Ordering::Acquire) == RETIRING {
-                // Fails only if a resize took this worker back meanwhile.
-                if slot
-                    .state
-                    .compare_exchange(RETIRING, VACANT, Ordering::AcqRel, Ordering::Acquire)
-                    .is_ok()
-                {
-                    return Turn::End;
-                }
-                continue;
-            }
-            // With a quota (one job per worker: "a goroutine per job"), end after it.
-            if self
-                .options
-                .jobs_per_worker
-                .is_some_and(|quota| slot.jobs.load(Ordering::Relaxed) >= quota)
-            {
-                slot.state.store(VACANT, Ordering::Release);
-                return Turn::End;
-            }
-            let next = slot
-                .take_partition_job()
-                .map(|job| job..job + 1)
-                .or_else(|| self.queue.claim_run(most, self.target.load(Ordering::Relaxed).into()));
-            if let Some(jobs) = next {
-                self.started.fetch_add(jobs.end - jobs.start, Ordering::AcqRel); // before making room: `waiting` stays within capacity
-                self.bump_room();
-                return Turn::Run(jobs);
-            }
-            if self.closed.load(Ordering::Acquire) {
-                slot.state.store(VACANT, Ordering::Release);
-                return Turn::End;
-            }
-            return Turn::Wait;
+        if slot.retire_if_asked() {
+            return Turn::End;
         }
+        // With a quota (one job per worker: "a goroutine per job"), end after it.
+        if self.options.jobs_per_worker.is_some_and(|quota| slot.jobs() >= quota) {
+            slot.leave();
+            return Turn::End;
+        }
+        let next = slot
+            .take_partition_job()
+            .map(|job| job..job + 1)
+            .or_else(|| self.queue.claim_run(most, self.workers.target().into()));
+        if let Some(jobs) = next {
+            self.counts.add_started(jobs.end - jobs.start); // before making room: `waiting` stays within capacity
+            self.bump_room();
+            return Turn::Run(jobs);
+        }
+        if self.closed.load(Ordering::Acquire) {
+            slot.leave();
+            return Turn::End;
+        }
+        Turn::Wait
     }
 
     /// How many jobs a worker may take with one claim. One where
@@ -298,7 +171,7 @@ impl PoolCore {
     /// when this worker's previous job ended, if it took these right
     /// after. Returns when the last job ended.
     fn run_jobs(&self, id: u32, jobs: std::ops::Range<u64>, since: Option<f64>) -> (WorkerExit, f64) {
-        let slot = self.slot(id);
+        let slot = self.workers.get(id);
         let watched = self.options.job_timeout_ms.is_some();
         let mut events = None;
         let mut tally = Tally::default();
@@ -314,19 +187,14 @@ impl PoolCore {
             let closure = unsafe { self.queue.group(job) };
             // Taken before the watchdog can see the job: it may settle it, and so let go of the group, while the closure runs.
             let _held = closure.filter(|_| watched).map(|(group, _)| unsafe { group.hold() });
-            slot.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
-            slot.current_job.store(job, Ordering::Release);
+            slot.begin_job(job, started_ms);
             let result = {
-                let _running = RunningJob::enter(self, job, id, closure);
+                let _running = RunningJob::enter(&self.failures, job, id, closure);
                 if let Some((group, index)) = closure {
                     run_closure(|| unsafe { group.run(index) }) // SAFETY: this worker claimed the job
                 } else if watched {
                     // The watchdog took the job back: stop at the next safe point.
-                    run_catching_panics(
-                        job,
-                        claimed.spec,
-                        Some(&|| slot.current_job.load(Ordering::Relaxed) != job),
-                    )
+                    run_catching_panics(job, claimed.spec, Some(&|| slot.lost_job(job)))
                 } else {
                     run_catching_panics(job, claimed.spec, None)
                 }
@@ -338,15 +206,11 @@ impl PoolCore {
             .max(started_ms);
             // Only a watchdog races us for `current_job`; without one a plain store does.
             if watched {
-                if slot
-                    .current_job
-                    .compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire)
-                    .is_err()
-                {
+                if !slot.end_job(job) {
                     return (WorkerExit::Abandoned, clock);
                 }
             } else {
-                slot.current_job.store(0, Ordering::Relaxed);
+                slot.end_unwatched_job();
             }
             // Reserved once the first job is safely ours: an abandoned job leaves no gap.
             let first_event = *events.get_or_insert_with(|| self.events.reserve(jobs.end - jobs.start));
@@ -387,12 +251,7 @@ impl PoolCore {
     /// no thread of the pool's own is started for them.
     pub fn adopt_external_workers(&self, count: usize) -> Result<(), PoolError> {
         check_size(count)?;
-        self.driver.with(|_| {
-            for slot in &self.slots[..count] {
-                slot.state.store(ACTIVE, Ordering::Release);
-            }
-            self.target.store(count as u32, Ordering::Relaxed);
-        });
+        self.driver.with(|_| self.workers.adopt(count));
         Ok(())
     }
 
@@ -400,13 +259,13 @@ impl PoolCore {
     /// starts taking jobs: it counts in `live_workers`, announced on the
     /// idle futex (a rayon pool's `ready()` waits there).
     pub fn thread_started(&self) {
-        self.live.fetch_add(1, Ordering::AcqRel);
+        self.workers.thread_started();
         self.announce_idle_change();
     }
 
     /// A worker thread ended (see `thread_started`).
     pub fn thread_ended(&self) {
-        self.live.fetch_sub(1, Ordering::AcqRel);
+        self.workers.thread_ended();
         self.announce_idle_change();
     }
 
@@ -420,12 +279,11 @@ impl PoolCore {
     /// thread, reported as worker `worker`.
     pub fn run_external(&self, job: u64, worker: u32) {
         sys::allow_blocking_on_this_thread(); // an executor's threads are workers: `sleep` jobs may block
-        let slot = self.slot(worker);
-        slot.thread.store(current_thread_serial(), Ordering::Relaxed);
+        self.workers.get(worker).set_thread(current_thread_serial());
         // An outside executor's threads may run several jobs as one worker
         // id at once only if it numbers them wrongly; rayon numbers its
         // threads 0..n, one job at a time each.
-        self.started.fetch_add(1, Ordering::AcqRel);
+        self.counts.add_started(1);
         let _ = self.run_jobs(worker, job..job + 1, None);
     }
 
@@ -477,21 +335,8 @@ impl PoolCore {
     /// Counts finished jobs of worker `id`, and wakes whoever waits for
     /// the pool to turn idle.
     fn count_finished(&self, id: u32, tally: Tally) {
-        let slot = self.slot(id);
-        // One writer at a time: the worker, or after it the watchdog or the platform.
-        slot.jobs
-            .store(slot.jobs.load(Ordering::Relaxed) + tally.jobs, Ordering::Relaxed);
-        let busy = f64::from_bits(slot.busy_ms.load(Ordering::Relaxed)) + tally.busy_ms;
-        slot.busy_ms.store(busy.to_bits(), Ordering::Relaxed);
-        if tally.timed_out > 0 {
-            self.timed_out.fetch_add(tally.timed_out, Ordering::Relaxed);
-        }
-        if tally.failed > 0 {
-            self.failed.fetch_add(tally.failed, Ordering::AcqRel);
-        }
-        if tally.completed > 0 {
-            self.completed.fetch_add(tally.completed, Ordering::AcqRel);
-        }
+        self.workers.get(id).add_finished(tally.jobs(), tally.busy_ms());
+        self.counts.add_finished(&tally);
         self.announce_if_idle();
     }
 
@@ -505,32 +350,18 @@ impl PoolCore {
             return Vec::new();
         };
         let now = sys::now_ms();
-        let mut overdue = Vec::new();
-        for (i, slot) in self.slots.iter().enumerate() {
-            let job = slot.current_job.load(Ordering::Acquire);
-            let started = f64::from_bits(slot.current_started_ms.load(Ordering::Relaxed));
-            if job == 0 || now - started <= timeout {
-                continue;
-            }
-            if slot
-                .current_job
-                .compare_exchange(job, 0, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok()
-            {
-                let id = i as u32 + 1;
-                self.finish_job(id, job, Outcome::TimedOut, started, now);
-                overdue.push(id);
-            }
+        let overdue = self.workers.take_overdue(timeout, now);
+        for &(id, job, started) in &overdue {
+            self.finish_job(id, job, Outcome::TimedOut, started, now);
         }
-        overdue
+        overdue.into_iter().map(|(id, _, _)| id).collect()
     }
 
     /// The platform lost worker `id`'s thread. A job it was running is
     /// reported `Failed` (its panic message, if any, is in `take_failures`).
     /// Returns whether the platform must start a new thread for `id`.
     pub fn worker_lost(&self, id: u32, loss: Loss) -> bool {
-        let slot = self.slot(id);
-        let job = slot.current_job.swap(0, Ordering::AcqRel);
+        let (job, started) = self.workers.get(id).take_job();
         if job != 0 && loss == Loss::Crashed {
             // With a job timeout the dead thread held a count of its closure's
             // group (see `run_jobs`), which it will never let go of.
@@ -540,70 +371,23 @@ impl PoolCore {
                 .job_timeout_ms
                 .and(unsafe { self.queue.group(job) })
                 .map(|(group, _)| group as *const Group);
-            let started = f64::from_bits(slot.current_started_ms.load(Ordering::Relaxed));
             self.finish_job(id, job, Outcome::Failed, started, sys::now_ms());
             if let Some(group) = held {
                 // SAFETY: that count kept the group alive through `finish_job`; it is the dead thread's to drop.
                 unsafe { std::sync::Arc::decrement_strong_count(group) };
             }
         }
-        self.live.fetch_sub(1, Ordering::AcqRel);
-        let respawn = self.driver.with(|_| {
-            let keep = slot.state.load(Ordering::Acquire) == ACTIVE && !self.closed.load(Ordering::Acquire);
-            if !keep {
-                slot.state.store(VACANT, Ordering::Release);
-            }
-            keep
-        });
+        self.workers.thread_ended();
+        let respawn = self
+            .driver
+            .with(|_| self.workers.keep_after_loss(id, self.closed.load(Ordering::Acquire)));
         self.announce_idle_change();
         respawn
     }
 
     /// The workers that ever ran, with what they did.
     pub fn worker_stats(&self) -> Vec<WorkerStats> {
-        (0..MAX_WORKERS)
-            .filter(|&i| {
-                self.slots[i].thread.load(Ordering::Relaxed) != 0
-                    || self.slots[i].state.load(Ordering::Relaxed) != VACANT
-            })
-            .map(|i| {
-                let slot = &self.slots[i];
-                WorkerStats {
-                    id: i as u32 + 1,
-                    active: slot.state.load(Ordering::Acquire) == ACTIVE,
-                    jobs: slot.jobs.load(Ordering::Relaxed),
-                    busy_ms: f64::from_bits(slot.busy_ms.load(Ordering::Relaxed)),
-                    thread: slot.thread.load(Ordering::Relaxed),
-                }
-            })
-            .collect()
-    }
-}
-
-/// What a worker finished in one claim.
-#[derive(Default)]
-struct Tally {
-    jobs: u64,
-    completed: u64,
-    failed: u64,
-    timed_out: u64,
-    busy_ms: f64,
-}
-
-impl Tally {
-    fn add(&mut self, event: &Event) {
-        self.jobs += 1;
-        self.busy_ms += event.finished_ms - event.started_ms;
-        match event.outcome {
-            Outcome::Completed => self.completed += 1,
-            Outcome::TimedOut => {
-                self.timed_out += 1;
-                self.failed += 1
-            }
-            Outcome::Failed => self.failed += 1,
-            // Never a worker's: `cancel` reports dropped jobs and counts them itself.
-            Outcome::Cancelled => debug_assert!(false, "a worker finished a cancelled job"),
-        }
+        self.workers.stats()
     }
 }
 

@@ -13,12 +13,12 @@
 //! result; `remote_crashed` if its instance trapped. A worker told `End`
 //! is no longer counted live: the platform ends it.
 
-use super::error::PoolError;
-use super::failure::Failure;
-use super::job::{JobSpec, Outcome};
-use super::pool::PoolCore;
-use super::task::MAX_LABEL_BYTES;
 use super::workers::{new_thread_serial, Loss, Turn};
+use super::PoolCore;
+use crate::core::error::PoolError;
+use crate::core::failure::Failure;
+use crate::core::job::{JobSpec, Outcome};
+use crate::core::task::MAX_LABEL_BYTES;
 use crate::sys;
 
 /// What a remote worker is to do next.
@@ -40,14 +40,14 @@ pub enum Next {
 impl PoolCore {
     /// Remote worker `id` (one `resize` asked for) runs: it counts live.
     pub fn remote_started(&self, id: u32) {
-        self.slot(id).set_thread(new_thread_serial());
+        self.workers.get(id).set_thread(new_thread_serial());
         self.thread_started();
     }
 
     /// The next step of idle remote worker `id`: one turn of the worker
     /// loop, taking at most one job (one message each way per job).
     pub fn remote_next(&self, id: u32) -> Next {
-        let slot = self.slot(id);
+        let slot = self.workers.get(id);
         match self.turn(slot, 1) {
             Turn::End => {
                 self.thread_ended();
@@ -71,7 +71,7 @@ impl PoolCore {
     /// threads share). Records it, unless the watchdog reported it first
     /// (`overdue_workers`): then returns false and nothing changes.
     pub fn remote_finished(&self, id: u32, job: u64, value: u32, started_ms: f64, finished_ms: f64) -> bool {
-        if !self.slot(id).end_job(job) {
+        if !self.workers.get(id).end_job(job) {
             return false;
         }
         // A reading on another instance's clock: keep queued <= started <= finished.
@@ -115,7 +115,7 @@ impl PoolCore {
             }
             let first = self.queue.publish(specs, sys::now_ms());
             if partitioned {
-                self.assign_slices(first, count);
+                self.workers.assign_slices(first, count);
             }
             Ok(first)
         })?;
@@ -126,14 +126,14 @@ impl PoolCore {
     /// saying `message`: its job is reported failed with that message.
     /// Returns whether the platform must start a new worker for `id`.
     pub fn remote_crashed(&self, id: u32, message: &str) -> bool {
-        let job = self.slot(id).current_job();
+        let job = self.workers.get(id).current_job();
         if job != 0 {
             let failure = Failure {
                 job,
                 worker: id,
                 message: message.to_string(),
             };
-            self.record_failure(failure, None);
+            self.failures.record(failure, None);
         }
         self.worker_lost(id, Loss::Crashed)
     }
