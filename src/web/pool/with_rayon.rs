@@ -11,8 +11,8 @@ pub(super) use without_feature::RayonThreads;
 
 #[cfg(not(feature = "rayon"))]
 mod without_feature {
-    use super::super::WebPool;
     use crate::core::job::JobSpec;
+    use crate::web::WebPool;
     use js_sys::Promise;
     use wasm_bindgen::JsError;
 
@@ -32,10 +32,12 @@ mod without_feature {
 
 #[cfg(feature = "rayon")]
 mod with_feature {
-    use super::super::shared_host::{wait_until, GLUE_URL};
-    use super::super::{js_error, named_error, pool_size, WebPool};
     use crate::core::job::JobSpec;
     use crate::core::pool::PoolOptions;
+    use crate::web::errors::{js_error, named_error};
+    use crate::web::options::pool_size;
+    use crate::web::shared_host::{wait_until, GLUE_URL};
+    use crate::web::WebPool;
     use js_sys::Promise;
     use std::sync::Arc;
     use wasm_bindgen::prelude::*;

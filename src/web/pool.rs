@@ -1,0 +1,363 @@
+//! `WebPool`, the JS class `PoolscopePool`: the pool's methods for JS, on
+//! the core and the build's host. Its child modules add what only some
+//! builds have, with access to its fields: `closures` (Rust closures,
+//! shared memory), `calls` (calls of a module's functions, the
+//! message-passing build) and `with_rayon` (feature `rayon`).
+
+use super::errors::{js_error, named_error};
+use super::host::Host;
+use super::options::{parse_kind, parse_options, pool_size, specs, whole_number};
+use super::set;
+use crate::core::error::PoolError;
+use crate::core::job::JobSpec;
+use crate::core::pool::{Counters, PoolCore, PoolOptions, MAX_JOBS};
+use js_sys::{Array, Float64Array, Object, Promise};
+use std::cell::Cell;
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+use with_rayon::RayonThreads;
+
+#[cfg(not(feature = "threads"))]
+mod calls;
+#[cfg(feature = "threads")]
+mod closures;
+mod with_rayon;
+
+#[wasm_bindgen(module = "/src/web/labels.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = unpackLabels)]
+    fn unpack_labels(jobs: &[f64], text: &str, ends: &[u32]) -> Array;
+}
+
+/// A pool of Web Workers sharing this module's memory. Every method returns
+/// at once: the thread that drives the pool (a page's main thread) never waits.
+#[wasm_bindgen(js_name = PoolscopePool)]
+pub struct WebPool {
+    core: Arc<PoolCore>,
+    host: Host,
+    /// Set for a pool whose jobs rayon runs (`withRayon`, feature `rayon`).
+    rayon: Option<RayonThreads>,
+    cursor: Cell<u64>,
+    missed: Cell<u64>,
+    label_cursor: Cell<u64>,
+}
+
+#[wasm_bindgen(js_class = PoolscopePool)]
+impl WebPool {
+    /// A pool of `size` workers (1 to `maxWorkers()`); `ready()` tells when
+    /// they run. `options`: `{ capacity, jobTimeoutMs }`, both optional.
+    #[wasm_bindgen(constructor)]
+    pub fn new(size: f64, options: Option<Object>) -> Result<WebPool, JsError> {
+        let size = pool_size(size)?;
+        let pool = WebPool::without_workers(parse_options(options)?)?;
+        let _started = pool.resize(size)?; // `ready()` reports it
+        Ok(pool)
+    }
+
+    /// A rayon-run pool (see `withRayon`) or one about to be resized.
+    fn without_workers(options: PoolOptions) -> Result<WebPool, JsError> {
+        let core = Arc::new(PoolCore::new(options).map_err(js_error)?);
+        let host = Host::new(&core, &options);
+        let pool = WebPool {
+            core,
+            host,
+            rayon: None,
+            cursor: Cell::new(0),
+            missed: Cell::new(0),
+            label_cursor: Cell::new(0),
+        };
+        Ok(pool)
+    }
+
+    /// Resolves once every worker started so far runs its loop (for a
+    /// rayon pool: once all its threads run).
+    pub fn ready(&self) -> Promise {
+        match &self.rayon {
+            Some(threads) => self.rayon_ready(threads),
+            None => self.host.ready(),
+        }
+    }
+
+    /// Grows or shrinks the pool now: new workers take jobs as soon as they
+    /// start; a retiring worker finishes its current job, then ends.
+    /// Resolves once the new workers run.
+    pub fn resize(&self, size: f64) -> Result<Promise, JsError> {
+        if self.rayon.is_some() {
+            return Err(named_error(
+                "RayonSizeFixed",
+                "a rayon pool's size is fixed when it is made: make a new one",
+            ));
+        }
+        let size = pool_size(size)?;
+        let ids = self.core.resize(size as usize).map_err(js_error)?;
+        let started = self.host.spawn(&self.core, ids);
+        self.host.changed(); // a worker told to retire may be idle
+        Ok(started)
+    }
+
+    /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
+    /// `costMs` each; returns the first job's number. Throws `QueueFull`
+    /// (queuing nothing) if a bounded queue has no room for them all.
+    pub fn submit(&self, kind: &str, count: f64, cost_ms: f64) -> Result<f64, JsError> {
+        let count = whole_number("job count", count, 0.0, MAX_JOBS as f64)?;
+        let spec = JobSpec::new(parse_kind(kind)?, cost_ms);
+        if let Some(threads) = &self.rayon {
+            return self.submit_to_rayon(threads, vec![spec; count as usize]); // its threads take jobs only when handed them
+        }
+        let first = self
+            .core
+            .submit(std::iter::repeat_n(spec, count as usize))
+            .map_err(js_error)?;
+        self.host.changed();
+        Ok(first as f64)
+    }
+
+    /// Queues one job of `kind` per entry of `costs` (ms); `failing[i]`
+    /// non-zero makes job `i` panic. Returns the first job's number; throws
+    /// `QueueFull` like `submit`.
+    #[wasm_bindgen(js_name = submitCosts)]
+    pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        match &self.rayon {
+            Some(threads) => self.submit_to_rayon(threads, specs),
+            None => {
+                let first = self.core.submit(specs).map_err(js_error)?;
+                self.host.changed();
+                Ok(first as f64)
+            }
+        }
+    }
+
+    /// The article's manual partitioning: one contiguous slice of
+    /// `ceil(jobs / size)` jobs per worker, fixed before the run starts (no
+    /// resizing until every slice is taken). Returns the first job's number.
+    #[wasm_bindgen(js_name = submitPartitioned)]
+    pub fn submit_partitioned(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        self.refuse_on_rayon().map_err(js_error)?;
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        let first = self.core.submit_partitioned(&specs).map_err(js_error)?;
+        self.host.changed();
+        Ok(first as f64)
+    }
+
+    /// Like `submitCosts`, but when a bounded queue is full it waits for
+    /// room (without blocking) and resolves with the first job's number
+    /// once the whole batch is queued.
+    #[wasm_bindgen(js_name = submitWait)]
+    pub fn submit_wait(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
+        self.refuse_on_rayon().map_err(js_error)?;
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        let total = specs.len() as u32;
+        // Weak: a pool freed meanwhile goes now, not when JS collects this closure.
+        let core = Arc::downgrade(&self.core);
+        let try_submit = Closure::<dyn Fn(u32) -> Result<Vec<f64>, JsError>>::new(move |offset: u32| {
+            let core = core.upgrade().ok_or_else(|| js_error(PoolError::PoolStopped))?;
+            let (first, queued) = core
+                .submit_some(specs[offset as usize..].iter().copied())
+                .map_err(js_error)?;
+            Ok(vec![first as f64, queued as f64])
+        })
+        .into_js_value();
+        Ok(self.host.submit_as_room_frees(&self.core, total, try_submit))
+    }
+
+    /// A rayon pool's threads run only what `submit` and `submitCosts` hand
+    /// them: the other ways of queuing, closures included, would leave jobs
+    /// nobody takes.
+    fn refuse_on_rayon(&self) -> Result<(), PoolError> {
+        match self.rayon {
+            Some(_) => Err(PoolError::RayonSubmitOnly),
+            None => Ok(()),
+        }
+    }
+
+    /// The events new since the last call, at most `limit` of them:
+    /// `eventFields().length` numbers per job, in that order. The trace
+    /// keeps the latest `traceCapacity` events; those written again before
+    /// a call came to them are skipped and counted in `missedEvents`.
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&self, limit: Option<u32>) -> Float64Array {
+        let mut flat = Vec::new();
+        let read = self
+            .core
+            .read_events(self.cursor.get(), limit.map_or(u64::MAX, u64::from), &mut flat);
+        self.cursor.set(read.cursor);
+        self.missed.set(self.missed.get() + read.missed);
+        Float64Array::from(&flat[..])
+    }
+
+    /// Events `takeEvents` skipped so far because the trace had written
+    /// them again before it was called: 0 for a reader that keeps up.
+    #[wasm_bindgen(getter = missedEvents)]
+    pub fn missed_events(&self) -> f64 {
+        self.missed.get() as f64
+    }
+
+    /// Bytes the queue's slots and the trace hold: they grow with the jobs
+    /// in flight and up to `traceCapacity`, never with the jobs run.
+    #[wasm_bindgen(getter = storageBytes)]
+    pub fn storage_bytes(&self) -> f64 {
+        self.core.storage_bytes() as f64
+    }
+
+    /// How many of the latest events the trace keeps (the `traceCapacity`
+    /// option, rounded up to a multiple of 4,096; 65,536 by default).
+    #[wasm_bindgen(getter = traceCapacity)]
+    pub fn trace_capacity(&self) -> f64 {
+        self.core.trace_capacity() as f64
+    }
+
+    /// The panic messages new since the last call: `[{ job, worker, message }]`.
+    #[wasm_bindgen(js_name = takeFailures)]
+    pub fn take_failures(&self) -> Array {
+        self.core
+            .take_failures()
+            .into_iter()
+            .map(|failure| {
+                let object = Object::new();
+                set(&object, "job", failure.job as f64);
+                set(&object, "worker", failure.worker);
+                set(&object, "message", failure.message);
+                JsValue::from(object)
+            })
+            .collect()
+    }
+
+    /// `{ running, waiting, submitted, completed, failed, timedOut,
+    /// cancelled, rejected, workers, liveWorkers }`.
+    pub fn counters(&self) -> Object {
+        let Counters {
+            running,
+            waiting,
+            submitted,
+            completed,
+            failed,
+            timed_out,
+            cancelled,
+            rejected,
+            workers,
+            live_workers,
+        } = self.core.counters();
+        let object = Object::new();
+        for (key, value) in [
+            ("running", running),
+            ("waiting", waiting),
+            ("submitted", submitted),
+            ("completed", completed),
+            ("failed", failed),
+            ("timedOut", timed_out),
+            ("cancelled", cancelled),
+            ("rejected", rejected),
+            ("workers", workers),
+            ("liveWorkers", live_workers),
+        ] {
+            set(&object, key, value as f64);
+        }
+        object
+    }
+
+    /// One `{ id, active, jobs, busyMs, thread }` per worker that ever ran.
+    pub fn workers(&self) -> Array {
+        self.core
+            .worker_stats()
+            .into_iter()
+            .map(|stats| {
+                let object = Object::new();
+                set(&object, "id", stats.id);
+                set(&object, "active", stats.active);
+                set(&object, "jobs", stats.jobs as f64);
+                set(&object, "busyMs", stats.busy_ms);
+                set(&object, "thread", stats.thread as f64);
+                JsValue::from(object)
+            })
+            .collect()
+    }
+
+    /// The labels given to jobs queued since the last call
+    /// (`spawn_labeled`): `[[job, label], ...]` in job order. The views
+    /// (`www/watch.js`) take them once a frame with the events.
+    #[wasm_bindgen(js_name = takeLabels)]
+    pub fn take_labels(&self) -> Array {
+        // One string and two arrays cross to JS, which splits them: a call
+        // per label cost 68 ms for a 6,144-tile render, a long task.
+        let (mut text, mut jobs, mut ends) = (String::new(), Vec::new(), Vec::new());
+        let cursor = self.core.labels_after(self.label_cursor.get(), |job, label| {
+            text.push_str(label);
+            jobs.push(job as f64);
+            ends.push(label.encode_utf16().count() as u32 + ends.last().copied().unwrap_or(0));
+            // JS strings count UTF-16 units
+        });
+        self.label_cursor.set(cursor);
+        unpack_labels(&jobs, &text, &ends)
+    }
+
+    /// The label a closure job was given (`spawn_labeled`), if any; kept
+    /// for the latest `traceCapacity` labelled jobs.
+    #[wasm_bindgen(js_name = labelOf)]
+    pub fn label_of(&self, job: f64) -> Option<String> {
+        self.core.label(job as u64)
+    }
+
+    /// Web Workers started and not yet ended.
+    #[wasm_bindgen(getter, js_name = liveWebWorkers)]
+    pub fn live_web_workers(&self) -> u32 {
+        self.host.live_count()
+    }
+
+    /// Worker threads lost so far (to a panic or a timeout) and replaced.
+    #[wasm_bindgen(getter, js_name = lostWorkers)]
+    pub fn lost_workers(&self) -> u32 {
+        self.host.lost_threads()
+    }
+
+    /// Web Workers ended and started again because their module did not
+    /// load within 10 s (seen in WebKitGTK under load; see worker_host.js).
+    #[wasm_bindgen(getter, js_name = stalledWorkerStarts)]
+    pub fn stalled_worker_starts(&self) -> u32 {
+        self.host.stalled_starts()
+    }
+
+    /// Resolves once every job queued so far has finished: Go's `wg.Wait()`.
+    pub fn done(&self) -> Promise {
+        // Weak, so that the closure, which JS frees only when it collects
+        // it, does not keep a freed pool's memory (its trace is megabytes):
+        // a freed pool counts as done.
+        let core = Arc::downgrade(&self.core);
+        self.host.when(self.core.idle_epoch(), move || {
+            core.upgrade().is_none_or(|core| core.is_idle())
+        })
+    }
+
+    /// Drops the jobs still waiting (each reported with outcome
+    /// `cancelled`); running jobs finish. Returns how many were dropped.
+    pub fn cancel(&self) -> f64 {
+        let cancelled = self.core.cancel();
+        self.host.cancelled();
+        self.host.changed();
+        cancelled as f64
+    }
+
+    /// Cancels the waiting jobs and takes no more (`PoolStopped`); resolves
+    /// once the running ones finished.
+    pub fn stop(&self) -> Promise {
+        self.core.stop();
+        self.host.cancelled();
+        self.host.changed(); // idle workers end
+        self.done()
+    }
+
+    /// Takes no more jobs (`PoolStopped`); resolves once everything queued
+    /// has finished: Go's `close(jobs); wg.Wait()`.
+    pub fn drain(&self) -> Promise {
+        self.core.close();
+        self.host.changed();
+        self.done()
+    }
+}
+
+impl Drop for WebPool {
+    fn drop(&mut self) {
+        self.core.close();
+        self.host.dispose();
+    }
+}
