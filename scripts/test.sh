@@ -10,20 +10,24 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-240}" # as .cargo/config.toml says
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Each step says how long the command has run so far (CI must stay well
+# under 30 minutes: the slow steps are the ones to look at).
+step() { printf '\n\033[1m== [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 step "front-end modules without a browser (node --test tests/unit)"
 node --test tests/unit/
 step "core on native threads (cargo test)"
 cargo test --release
-step "lints: cargo fmt --check, cargo clippy -D warnings (native and wasm32, both builds, examples/tiles)"
+step "lints: cargo fmt --check, cargo clippy -D warnings (native and wasm32, both builds, examples/tiles, bench/closures)"
 cargo fmt --all -- --check
 (cd examples/tiles && cargo fmt -- --check)
 (cd bench/closures && cargo fmt -- --check)
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --features rayon --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings # www/pkg's build: threads without rayon
 CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory" \
   cargo clippy --target wasm32-unknown-unknown --lib --tests --no-default-features --quiet -- -D warnings
 (cd examples/tiles && CARGO_TARGET_DIR=../../target cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings)
+(cd bench/closures && CARGO_TARGET_DIR=../../target cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings)
 step "queue model-checked with loom"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib loom
 step "the crate as crates.io would take it (cargo publish --dry-run), and its docs without a warning (cargo doc)"
@@ -64,3 +68,4 @@ step "the example page end to end in Firefox (node --test tests/firefox, WebDriv
 node --test --test-concurrency=1 tests/firefox/
 step "pages end to end in WebKit (node --test tests/webkit, WebDriver)"
 ./scripts/webkit.sh node --test --test-concurrency=1 tests/webkit/
+step "every test passed"

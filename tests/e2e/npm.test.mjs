@@ -92,11 +92,17 @@ after(async () => {
 
 test("the package's types hold: tsc accepts their use and refuses a string for a pool size", () => {
   const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
+  // A config of the app's own, so that no tsconfig.json in a folder above it counts.
   // lib esnext: wasm-bindgen's types name Symbol.dispose.
-  const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'esnext,dom'];
-  execFileSync(tsc, [...flags, 'check.ts'], { cwd: app, stdio: 'inherit' });
+  const config = (file) => JSON.stringify({
+    compilerOptions: { noEmit: true, strict: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['esnext', 'dom'] },
+    files: [file],
+  });
+  writeFileSync(join(app, 'tsconfig.json'), config('check.ts'));
+  execFileSync(tsc, ['-p', 'tsconfig.json'], { cwd: app, stdio: 'inherit' });
   writeFileSync(join(app, 'check-wrong.ts'), CHECK_TS.replace('// @ts-expect-error: a pool size is a number\n', ''));
-  assert.throws(() => execFileSync(tsc, [...flags, 'check-wrong.ts'], { cwd: app, stdio: 'pipe' }),
+  writeFileSync(join(app, 'tsconfig.wrong.json'), config('check-wrong.ts'));
+  assert.throws(() => execFileSync(tsc, ['-p', 'tsconfig.wrong.json'], { cwd: app, stdio: 'pipe' }),
     (error) => /TS2345/.test(String(error.stdout)), 'tsc refuses new Pool("2") with TS2345');
 });
 
