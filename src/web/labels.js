@@ -1,4 +1,4 @@
-// Used by both builds' pools (src/web/mod.rs).
+// Used by both builds' pools (src/web/pool.rs).
 
 /// `takeLabels`' array, `[[job, label], ...]`, built here from one string
 /// and the labels' ends in it (Rust's side sends three values, not a pair
