@@ -1,3 +1,4 @@
+// @ts-check
 // Every benchmark of bench/README.md in one go: prints the tables, writes
 // bench/results.json and bench/chart.svg. Run through bench/run.sh, which
 // builds the release first. Medians of at least 5 runs; every comparison is

@@ -1,3 +1,4 @@
+// @ts-check
 // Closures that return a value, 200,000 of them, at 1, 2 and 4 workers,
 // every result delivered to the page's main thread (summed there), in one
 // headless Chromium session per size (wasm-bindgen-rayon's pool can be

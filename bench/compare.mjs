@@ -1,3 +1,4 @@
+// @ts-check
 // The compare view's figures, from the page itself: the same seeded job set
 // run with each strategy at pool 2, for equal, heavy and increasing costs.
 // Median of 3.
@@ -24,9 +25,9 @@ try {
       await page.getByRole('button', { name: 'Compare strategies' }).click();
       await page.locator('.compare[data-results="4"]').waitFor({ timeout: 120_000 });
       await page.locator('pool-playground[data-state="done"]').waitFor();
-      runs.push(await page.evaluate(() => [...document.querySelector('pool-playground').shadowRoot.querySelectorAll('.compare-table tbody tr')].map((/** @type {HTMLElement} */ tr) => {
+      runs.push(await page.evaluate(() => [...document.querySelector('pool-playground').shadowRoot.querySelectorAll('.compare-table tbody tr')].map((tr) => {
         const cells = [...tr.querySelectorAll('td')].map((td) => parseFloat(td.textContent));
-        return { strategy: tr.dataset.strategy, wallMs: cells[0], startupMs: cells[1], workers: cells[2], idlePercent: cells[3] };
+        return { strategy: tr.getAttribute('data-strategy'), wallMs: cells[0], startupMs: cells[1], workers: cells[2], idlePercent: cells[3] };
       })));
     }
     for (const strategy of ['pool', 'partition', 'unbounded', 'rayon']) {

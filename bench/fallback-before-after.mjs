@@ -1,3 +1,4 @@
+// @ts-check
 // The message-passing pool of two builds in one browser session: another
 // build's www/ (say, a commit before a change, built in a git worktree)
 // against this one, 200,000 empty jobs at 1, 2 and 4 workers, alternating

@@ -1,3 +1,4 @@
+// @ts-check
 // How www/mandelbrot.html holds up while thousands of tiles stream in: the
 // longest main-thread task and the frame rate during a render of 6,144
 // tiles (8 px, seahorse valley, 2 workers), beside the same page idle for

@@ -1,3 +1,4 @@
+// @ts-check
 // The Mandelbrot set at 1024x768 (the whole set, 256 iterations at most,
 // `examples/tiles/src/mandelbrot.rs`), drawn as tiles at 1, 2 and 4 workers
 // in one headless Chromium page per size:

@@ -1,3 +1,4 @@
+// @ts-check
 // How the page holds up while jobs run: the longest main-thread task
 // (PerformanceObserver "longtask") and the frame rate, during runs with the
 // timeline visible, each beside the same page idle in the same browser.

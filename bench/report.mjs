@@ -1,3 +1,4 @@
+// @ts-check
 // Turns bench/results.json into the README's Performance tables, so the
 // README never shows a number the last run did not produce. all.mjs calls
 // it after a run; `node bench/report.mjs` redoes it from results.json.

@@ -1,3 +1,4 @@
+// @ts-check
 // How responsive a page stays: installed before the page's own scripts
 // (`context.addInitScript(instrument)`), it records long tasks
 // (PerformanceObserver "longtask") and counts frames while

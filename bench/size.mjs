@@ -1,3 +1,4 @@
+// @ts-check
 // Part 5: the sizes of what a page downloads, raw and gzipped. The wasm
 // modules ship through `wasm-opt -O3` (scripts/build.sh); the module before
 // it (kept in target/wasm-opt) is run beside the shipped one in the same

@@ -1,3 +1,4 @@
+// @ts-check
 // Time until a pool is ready (every worker runs its loop), in headless
 // Chromium: the first pool on a fresh page (which also measures the cpu
 // job calibration), a second pool on the same page, and, as the baseline

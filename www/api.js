@@ -1,3 +1,4 @@
+// @ts-check
 // Loads the pool API once per mode. Two modes, one API:
 // - `shared`: Web Workers sharing one wasm memory (pkg/), which needs a
 //   cross-origin isolated page (COOP `same-origin`, COEP `require-corp`);

@@ -1,3 +1,4 @@
+// @ts-check
 // One budget of workers for every playground on a page, so that three
 // embeds don't each claim every core: a run waits until its workers fit.
 // The budget is twice the core count (at least 4): cpu jobs can't use more

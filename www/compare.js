@@ -1,3 +1,4 @@
+// @ts-check
 // The compare view: the same job set run with each strategy in turn, side
 // by side: wall time, start-up cost, each worker's busy time and the idle
 // share, as a chart, with one sentence on the outcome.

@@ -1,3 +1,4 @@
+// @ts-check
 // The iframe embed: `embed.html?pool=3&jobs=12&layout=log&autorun=1`, for
 // hosts that cannot add scripts. The settings come from the URL as on the
 // playground page; `layout` (log | timeline | compact | full) picks the
@@ -9,10 +10,11 @@
 //     if (data?.type !== 'poolscope-height') return;
 //     for (const frame of document.querySelectorAll('iframe')) if (frame.contentWindow === source) frame.style.height = `${data.height}px`;
 //   });
-const playground = document.querySelector('pool-playground');
+import { required } from './dom.js';
+
+const playground = required('pool-playground');
 playground.setAttribute('layout', new URLSearchParams(location.search).get('layout') ?? 'compact');
 await import('./playground.js');
-export {}; // a module (it awaits at the top), for type checkers as for the page
 
 if (parent !== window) {
   let sent = 0;

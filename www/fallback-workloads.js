@@ -1,3 +1,4 @@
+// @ts-check
 // examples/tiles' exports for the message-passing fallback: the same
 // functions as www/tiles-pkg (`renderMandelbrot`, `countPrimes`, ...), with
 // the same labels and results, on the fallback's pool. Each job is a call

@@ -1,3 +1,4 @@
+// @ts-check
 // An opt-in service worker for hosts that cannot send headers (GitHub
 // Pages, most static docs hosts). A page is cross-origin isolated, and so
 // gets SharedArrayBuffer and poolscope's shared-memory mode, only when its

@@ -1,3 +1,4 @@
+// @ts-check
 // Opt-in: cross-origin isolation, and so poolscope's shared-memory mode, on
 // a host that sends no COOP/COEP headers (GitHub Pages, most docs hosts).
 // Put it before poolscope.js:

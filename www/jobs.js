@@ -1,3 +1,4 @@
+// @ts-check
 // Job costs for a run: the same settings and seed give the same job set.
 
 /// A small seeded generator (mulberry32): deterministic, so links replay.

@@ -1,3 +1,4 @@
+// @ts-check
 // A legend of who made what: one line per worker with its colour swatch,
 // "worker 2: 7 tiles". The Mandelbrot page and the playground's result
 // panel both show it.

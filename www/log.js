@@ -1,3 +1,4 @@
+// @ts-check
 // The live log in the words of the Go article ("Job 3 is done by worker
 // 2"), with a job's label where it was given one ("Job 7 (tile 2,3) is
 // done by worker 2"). Shared by the playground and `watchPool`.

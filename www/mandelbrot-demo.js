@@ -1,3 +1,4 @@
+// @ts-check
 // The page behind mandelbrot.html: examples/tiles draws the Mandelbrot set
 // on a pool the page made, one closure per tile, with poolscope's views.
 // Tests reach it through `window.poolscopeMandelbrot`.
@@ -10,6 +11,7 @@ import { TiledPicture } from './mandelbrot.js';
 import { RangeBars } from './range-bars.js';
 import { countByWorker, fillLegend, plural } from './legend.js';
 import { WORKLOADS } from './workloads.js'; // the playground's words for the same checks
+import { errorText } from './dom.js';
 
 const $ = (selector) => document.querySelector(selector);
 const [status, check, legend, canvas] = [$('#status'), $('#check'), $('#legend'), $('#picture')];
@@ -37,7 +39,7 @@ async function runWorkload(demo, statusLine, verb, body) {
     await body(workers);
     setState('done');
   } catch (error) {
-    statusLine.textContent = `Could not ${verb}: ${error.name}: ${error.message}`;
+    statusLine.textContent = `Could not ${verb}: ${errorText(error)}`;
     setState('error');
   } finally {
     setBusy(false);
@@ -147,6 +149,6 @@ try {
   status.textContent = 'Ready: pick a view and a tile size, then draw.';
   setState('ready');
 } catch (error) {
-  status.textContent = `The page could not start: ${error.name}: ${error.message}`;
+  status.textContent = `The page could not start: ${errorText(error)}`;
   setState('error');
 }

@@ -1,14 +1,23 @@
+// @ts-check
 // What the Mandelbrot page draws: tiles as they arrive, tinted by worker or
 // not, and the picture put together for the check. No DOM beyond its canvas.
 
 import { workerColour } from './worker-colours.js';
 import { countByWorker } from './legend.js';
 
+/** @typedef {{ index: number, x: number, y: number, width: number, height: number, worker: number, job: number, data: ImageData }} DrawnTile */
+
 export class TiledPicture {
+  /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
-    this.context = canvas.getContext('2d');
+    this.context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
     this.tint = false;
+    /** @type {DrawnTile[]} */
+    this.tiles = [];
+    /** @type {DrawnTile | null} */
+    this.focused = null;
+    this.image = new Uint8ClampedArray(0);
     this.clear();
   }
 

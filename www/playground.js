@@ -1,3 +1,4 @@
+// @ts-check
 // <pool-playground>: the controls, the run and its views, in an open shadow
 // root (www/playground.css, stylesheet.js): the host page's styles don't reach in, and the
 // element's don't leak out. Its contract with docs pages and tests:
@@ -8,7 +9,7 @@
 // queuedMs, startedMs, finishedMs, outcome } for each finished job, and
 // `poolscope-run` { summary } when a run ends.
 
-import { element } from './dom.js';
+import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
 import { CHOICES, DISTRIBUTIONS, MAX_POOL, RULES, SIZES, STRATEGIES, VIEWS, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
@@ -37,6 +38,43 @@ let instances = 0;
 /// page, several at once) it takes them from its attributes, and `autorun`
 /// starts it once it scrolls into view.
 class PoolPlayground extends HTMLElement {
+  // Made in connectedCallback (a custom element's constructor may not touch
+  // its attributes or children), declared here for their types.
+  /** @type {import('./settings.js').Settings} */ settings;
+  /** @type {ReturnType<typeof chooseMode>} */ mode;
+  /** @type {Run | null} */ run;
+  /** @type {Record<string, HTMLInputElement | HTMLSelectElement>} */ inputs;
+  /** @type {Record<string, HTMLElement>} */ fields;
+  /** @type {Timeline} */ timeline;
+  /** @type {Stats} */ stats;
+  /** @type {CompareView} */ compareView;
+  /** @type {ResultView} */ result;
+  /** @type {LogView} */ logView;
+  /** @type {IntersectionObserver | undefined} */ seen;
+  /** @type {HTMLDivElement} */ container;
+  /** @type {HTMLParagraphElement} */ status;
+  /** @type {HTMLParagraphElement} */ modeNotice;
+  /** @type {HTMLParagraphElement} */ barDetails;
+  /** @type {HTMLParagraphElement} */ announcer;
+  /** @type {HTMLUListElement} */ problems;
+  /** @type {HTMLCanvasElement} */ canvas;
+  /** @type {HTMLTableElement} */ jobTable;
+  /** @type {HTMLProgressElement} */ progress;
+  /** @type {HTMLElement} */ compareSection;
+  /** @type {HTMLButtonElement} */ runButton;
+  /** @type {HTMLButtonElement} */ stopButton;
+  /** @type {HTMLButtonElement} */ compareButton;
+  /** @type {HTMLButtonElement} */ exportButton;
+  /** @type {HTMLButtonElement} */ linkButton;
+  /** @type {(() => void) | undefined} */ releaseWorkers;
+  /** @type {(() => void) | null | undefined} */ stopWatchingTheme;
+  idPrefix = '';
+  syncUrl = false;
+  comparing = false;
+  lastSignature = '';
+  statsShownAt = 0;
+  announcedAt = 0;
+
   static get observedAttributes() {
     return [...Object.keys(RULES), 'layout', 'theme'];
   }
@@ -76,12 +114,12 @@ class PoolPlayground extends HTMLElement {
     if (this.syncUrl) {
       this.start();
     } else {
-      this.seen = new IntersectionObserver((entries) => {
+      const seen = this.seen = new IntersectionObserver((entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
-        this.seen.disconnect();
+        seen.disconnect();
         this.start();
       });
-      this.seen.observe(this);
+      seen.observe(this);
     }
   }
 
@@ -240,7 +278,7 @@ class PoolPlayground extends HTMLElement {
       event.preventDefault();
       this.start();
     });
-    form.addEventListener('change', (event) => this.#onChange(event.target.name));
+    form.addEventListener('change', (event) => this.#onChange(/** @type {HTMLInputElement} */ (event.target).name));
 
     this.problems = element('ul', { class: 'problems', 'aria-live': 'assertive' });
     this.status = element('p', { class: 'status', role: 'status', part: 'status' });
@@ -350,7 +388,7 @@ class PoolPlayground extends HTMLElement {
   #showWorkFields() {
     const shown = new Set(Object.values(WORK_SETTINGS).flat().filter((name) => !WORK_SETTINGS[this.settings.work].includes(name)));
     for (const [name, field] of Object.entries(this.fields)) field.hidden = shown.has(name);
-    this.inputs.strategy.querySelector('option[value="rayon"]').disabled = this.settings.work !== 'synthetic';
+    /** @type {HTMLOptionElement} */ (this.inputs.strategy.querySelector('option[value="rayon"]')).disabled = this.settings.work !== 'synthetic';
     if (this.dataset.state !== 'running') this.result.shape(WORKLOADS[this.settings.work], this.settings);
   }
 
@@ -371,11 +409,12 @@ class PoolPlayground extends HTMLElement {
   /// Resizes the running pool: new workers take jobs at once, retiring ones
   /// finish their current job first.
   resize(size) {
+    if (!this.run) return; // not running: `pool` applies to the next run
     try {
       this.run.resize(size);
       this.status.textContent = `Pool resized to ${size} worker${size === 1 ? '' : 's'} while running.`;
     } catch (error) {
-      this.#showProblems([error.message]);
+      this.#showProblems([errorMessage(error)]);
     }
   }
 
@@ -402,7 +441,7 @@ class PoolPlayground extends HTMLElement {
       this.#setState('done');
       this.#emit('poolscope-run', { summary: this.#summaryData(run) });
     } catch (error) {
-      this.#fail(`The run failed: ${error.message ?? error}`);
+      this.#fail(`The run failed: ${errorMessage(error)}`);
     }
   }
 
@@ -429,7 +468,7 @@ class PoolPlayground extends HTMLElement {
         : `Compared ${results.length} strategies on ${WORKLOADS[/** @type {string} */ (this.settings.work)].describe(this.settings)}.`;
       this.#setState('done');
     } catch (error) {
-      this.#fail(`The comparison failed: ${error.message ?? error}`);
+      this.#fail(`The comparison failed: ${errorMessage(error)}`);
     } finally {
       this.comparing = false;
     }
@@ -491,7 +530,7 @@ class PoolPlayground extends HTMLElement {
     } finally {
       release();
     }
-    if (this.run !== run) return null;
+    if (this.run !== run || !run.model) return null;
     this.#onFrame(run, run.model.count);
     this.stats.update(run);
     this.result.update(run);

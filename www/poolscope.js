@@ -1,3 +1,4 @@
+// @ts-check
 // poolscope for any page: this one script defines <worker-pool-playground>
 // (and <pool-playground>, the same element) and loads its stylesheet.
 //

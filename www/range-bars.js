@@ -1,3 +1,4 @@
+// @ts-check
 // Primes per range as bars, one per range as it finishes, in the colour of
 // the worker that counted it. No DOM beyond its canvas.
 

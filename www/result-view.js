@@ -1,3 +1,4 @@
+// @ts-check
 // The Result panel of a real workload (`work=mandelbrot|primes`): its
 // canvas, at the workload's size from the start (so that a run moves
 // nothing), the tint toggle, the hover naming a tile's job, the legend of

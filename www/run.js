@@ -1,3 +1,4 @@
+// @ts-check
 // One run of the playground: a pool, its jobs, and the model every view
 // draws from. Events arrive in batches polled once a frame (one
 // Float64Array), never one message per job.
@@ -194,6 +195,7 @@ export class Run {
 
   /// Runs the jobs; with a real workload, `resultCanvas` shows its result
   /// as it comes, checked against one thread at the end.
+  /** @param {HTMLCanvasElement | null} [resultCanvas] */
   async start(resultCanvas = null) {
     const { settings, workload } = this;
     if (workload) settings.jobs = jobCount(settings);
@@ -261,14 +263,15 @@ export class Run {
   }
 
   #poll() {
+    const { pool, model } = this;
+    if (!pool || !model) return; // disposed
     // Messages and labels first: a job's event then finds them.
-    for (const { job, message } of this.pool.takeFailures()) this.model.messages.set(job, message);
-    for (const [job, label] of this.pool.takeLabels?.() ?? []) this.model.labels.set(job, label);
-    const batch = this.pool.takeEvents();
-    const first = this.model.add(batch);
-    this.counters = this.pool.counters();
-    this.workers = this.pool.workers();
-    this.model.sampleQueue(this.counters.waiting);
+    for (const { job, message } of pool.takeFailures()) model.messages.set(job, message);
+    for (const [job, label] of pool.takeLabels?.() ?? []) model.labels.set(job, label);
+    const first = model.add(pool.takeEvents());
+    const counters = this.counters = pool.counters();
+    this.workers = pool.workers();
+    model.sampleQueue(counters.waiting);
     this.onFrame(this, first);
   }
 

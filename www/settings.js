@@ -1,3 +1,4 @@
+// @ts-check
 // The playground's settings: their defaults, allowed ranges, and how they
 // travel in the URL (`?pool=3&jobs=12&kind=cpu&cost=300&dist=equal&seed=1`,
 // or `?work=mandelbrot&view=full&tile=32`).
@@ -39,7 +40,15 @@ export const TILE_RANGE = [8, 256];
 export const MAX_LIMIT = 20_000_000;
 export const CHUNK_RANGE = [1_000, 10_000_000];
 
+/**
+ * One run's settings, as the URL, the attributes and the controls give them.
+ * @typedef {{ pool: number, jobs: number, kind: string, cost: number, dist: string, seed: number,
+ *   fail: readonly number[], timeout: number, capacity: number, strategy: string, mode: string,
+ *   work: string, view: string, size: string, tile: number, limit: number, chunk: number }} Settings
+ */
+
 /// The article's example, with jobs long enough to follow by eye.
+/** @type {Readonly<Settings>} */
 export const DEFAULTS = Object.freeze({
   pool: 2, jobs: 5, kind: 'cpu', cost: 400, dist: 'equal', seed: 1,
   fail: Object.freeze([]), timeout: 0, capacity: 0, strategy: 'pool', mode: 'auto',

@@ -1,3 +1,4 @@
+// @ts-check
 // The numbers beside the timeline: the pool's counters, the run's speed,
 // the exactly-once check, and each worker's share.
 

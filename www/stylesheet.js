@@ -1,3 +1,4 @@
+// @ts-check
 // The element's stylesheet (playground.css), fetched once and shared by every
 // shadow root that shows poolscope's views: adopted, it applies as an element
 // upgrades, with no unstyled frame (a <link> in each root loads after it, and
@@ -14,7 +15,7 @@ async function load() {
     sheet.replaceSync(await response.text());
     return sheet;
   } catch (error) {
-    console.warn(`poolscope: ${URL_OF_SHEET} could not be adopted (${error.message}); linking it instead`);
+    console.warn(`poolscope: ${URL_OF_SHEET} could not be adopted (${error instanceof Error ? error.message : error}); linking it instead`);
     return null;
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Which theme an element shows: `theme="light" | "dark"`, or `auto` (the
 // default), which follows the page it sits in: what the reader sees behind
 // it (the nearest background that is not transparent), else the page's

@@ -1,3 +1,4 @@
+// @ts-check
 // The page behind tiles.html: the example crate's closures on a pool the
 // page made, with poolscope's views. Tests reach it through
 // `window.poolscopeTilesDemo`.
@@ -6,25 +7,26 @@ import init, { PoolscopePool as Pool, sumTiles } from './tiles-pkg/poolscope_exa
 
 const nowMs = () => Pool.nowMs();
 import { watchPool } from './watch.js';
+import { errorText, required } from './dom.js';
 
-const status = document.querySelector('#status');
+const status = required('#status');
 try {
   await init();
   const pool = new Pool(4);
   await pool.ready();
-  const watch = watchPool(pool, document.querySelector('#views'), { clock: nowMs });
-  const demo = { pool, watch, sums: null };
+  const watch = watchPool(pool, required('#views'), { clock: nowMs });
+  const demo = { pool, watch, sums: /** @type {number[] | null} */ (null) };
   Object.assign(window, { poolscopeTilesDemo: demo }); // for the tests
-  document.querySelector('#run').addEventListener('click', async () => {
+  required('#run').addEventListener('click', async () => {
     status.textContent = 'Summing 64 tiles on 4 workers…';
-    demo.sums = await sumTiles(pool, 64);
-    const total = demo.sums.reduce((a, b) => a + b, 0);
+    const sums = demo.sums = await sumTiles(pool, 64);
+    const total = sums.reduce((a, b) => a + b, 0);
     status.textContent = `64 tiles summed: ${total.toLocaleString('en-US')} in all.`;
     document.body.dataset.state = 'done';
   });
   status.textContent = 'A pool of 4 workers, watched.';
   document.body.dataset.state = 'ready';
 } catch (error) {
-  status.textContent = `The example could not start: ${error.name}: ${error.message}`;
+  status.textContent = `The example could not start: ${errorText(error)}`;
   document.body.dataset.state = 'error';
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The timeline: one lane per worker, one bar per job from start to finish,
 // and the queue length below. Drawn on a canvas so that 100,000 jobs stay
 // smooth: past BAR_LIMIT bars, or once bars would be under 2 px wide on
@@ -5,7 +6,7 @@
 // bar. `model` (and the canvas's data attributes) say what is drawn, for
 // tests and assistive tech.
 
-import { FAILED, TIMED_OUT } from './run.js';
+import { CANCELLED, FAILED, TIMED_OUT } from './run.js';
 import { workerColour } from './worker-colours.js';
 
 const BAR_LIMIT = 4000;
@@ -33,6 +34,7 @@ export class Timeline {
   constructor(canvas) {
     this.canvas = canvas;
     this.context = canvas.getContext('2d');
+    /** @type {{ lanes: Array<{ worker: number, active: boolean, jobs: number }>, bars: number, queueSamples: number }} */
     this.model = { lanes: [], bars: 0, queueSamples: 0 };
     this.colors = null; // read at the first draw, once the canvas is styled
     // The canvas's width, kept up to date: reading `clientWidth` in each
@@ -113,8 +115,8 @@ export class Timeline {
 
     const laneY = new Map(lanes.map((lane, i) => [lane.worker, AXIS_HEIGHT + i * LANE_HEIGHT]));
     this.geometry = { laneWorkers: lanes.map((lane) => lane.worker), spanMs, plotWidth, startedMs: model.startedMs };
-    lanes.forEach((lane) => {
-      const y = laneY.get(lane.worker);
+    lanes.forEach((lane, i) => {
+      const y = AXIS_HEIGHT + i * LANE_HEIGHT;
       // The worker's own colour, as pages that tint its work use it.
       g.fillStyle = workerColour(lane.worker, lane.active ? 1 : 0.4);
       g.fillRect(4, y + (LANE_HEIGHT - SWATCH) / 2, SWATCH, SWATCH);
@@ -185,8 +187,8 @@ export class Timeline {
     bins.consumed = Math.max(bins.consumed, model.dropped);
     for (; bins.consumed < model.dropped + model.count; bins.consumed++) {
       const i = bins.consumed - model.dropped;
+      if (model.get(i, 'outcome') === CANCELLED) continue; // never ran
       const worker = model.get(i, 'worker');
-      if (worker === 0) continue; // cancelled: never ran
       let row = bins.perLane.get(worker);
       if (!row) bins.perLane.set(worker, (row = new Float32Array(COLUMNS)));
       const start = model.get(i, 'started') - model.startedMs;

@@ -1,3 +1,4 @@
+// @ts-check
 // The run as Chrome trace-event JSON: it opens in Perfetto and in
 // chrome://tracing. One track (thread) per worker, one complete ("X")
 // slice per job; times in µs from the run's start.

@@ -1,25 +1,27 @@
+// @ts-check
 // The page behind watch.html: an app's own pool, watched. Tests reach the
 // pool and the watch through `window.poolscopeWatchDemo`.
 
 import { loadPoolscope } from './api.js';
 import { watchPool } from './watch.js';
+import { errorText, required } from './dom.js';
 
-const status = document.querySelector('#status');
+const status = required('#status');
 try {
   const api = await loadPoolscope();
   const pool = new api.Pool(2);
   await pool.ready();
-  const watch = watchPool(pool, document.querySelector('#views'), { clock: api.nowMs });
+  const watch = watchPool(pool, required('#views'), { clock: api.nowMs });
   Object.assign(window, { poolscopeWatchDemo: { api, pool, watch } }); // for the tests
-  document.querySelector('#queue').addEventListener('click', () => pool.submit('cpu', 40, 5));
-  document.querySelector('#grow').addEventListener('click', () => {
+  required('#queue').addEventListener('click', () => pool.submit('cpu', 40, 5));
+  required('#grow').addEventListener('click', () => {
     const size = Math.min(pool.counters().workers + 1, 64);
     pool.resize(size);
   });
-  document.querySelector('#unwatch').addEventListener('click', () => watch.stop());
+  required('#unwatch').addEventListener('click', () => watch.stop());
   status.textContent = `A pool of 2 workers (${api.mode} mode), watched.`;
   document.body.dataset.state = 'ready';
 } catch (error) {
-  status.textContent = `The pool could not start: ${error.name}: ${error.message}`;
+  status.textContent = `The pool could not start: ${errorText(error)}`;
   document.body.dataset.state = 'error';
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The playground's views for any pool: its counters, a timeline with one
 // lane per worker, the live log in the article's words (with each job's
 // label) and a trace export. For a pool made anywhere: `new Pool(...)`
@@ -60,15 +61,15 @@ export class PoolWatch {
     this.logView.reset(Infinity);
     this.note = element('p', { class: 'note', 'data-missed': '0' });
     const stats = element('div', { class: 'stats' });
+    const exportButton = element('button', { type: 'button', class: 'export' }, 'Export trace');
+    exportButton.addEventListener('click', () => downloadTrace(this.model, 'poolscope-watch.json'));
     style(root);
     root.append(
       element('div', { class: 'ps views', part: 'root' },
         element('section', { class: 'panel' }, element('h2', {}, 'Timeline'), canvas, this.note),
         element('section', { class: 'panel' }, element('h2', {}, 'Counters'), stats),
-        element('section', { class: 'panel' }, element('h2', {}, 'Log'), this.logView.box,
-          element('button', { type: 'button', class: 'export' }, 'Export trace'))),
+        element('section', { class: 'panel' }, element('h2', {}, 'Log'), this.logView.box, exportButton)),
     );
-    root.querySelector('button.export').addEventListener('click', () => downloadTrace(this.model, 'poolscope-watch.json'));
     this.timeline = new Timeline(canvas);
     this.stats = new Stats(stats);
     this.statsShownAt = 0;

@@ -1,3 +1,4 @@
+// @ts-check
 // Each worker's colour: the same in the timeline's lanes and wherever a page
 // tints what a worker made (the Mandelbrot page's tiles). Hues step by the
 // golden angle, so neighbouring worker ids never look alike.

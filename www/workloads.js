@@ -1,3 +1,4 @@
+// @ts-check
 // The playground's real workloads (`work=mandelbrot|primes`): user code from
 // examples/tiles, run on the run's pool through its public exports, each
 // result checked against the same computed on one thread. The module is
@@ -59,7 +60,7 @@ export const WORKLOADS = {
     run: (api, pool, s, bars, partition) => api.countPrimes(pool, s.limit, s.chunk, (range) => bars.add(range), partition),
     checkSays: ['The result matches one thread: every range\'s count equals a sieve\'s.', 'The result does not match one thread: some range\'s count differs from the sieve\'s.'],
     async check(api, s, bars) {
-      const { value, ms } = await onOneThread(api, (pool) => api.countPrimesBySieve(pool, s.limit, s.chunk));
+      const { value } = await onOneThread(api, (pool) => api.countPrimesBySieve(pool, s.limit, s.chunk));
       // Another method (a sieve), so its time says nothing of one thread's for this work.
       return { matches: bars.matches(value), oneThreadMs: null };
     },
