@@ -29,8 +29,10 @@ extern "C" {
     fn unpack_labels(jobs: &[f64], text: &str, ends: &[u32]) -> Array;
 }
 
-/// A pool of Web Workers sharing this module's memory. Every method returns
-/// at once: the thread that drives the pool (a page's main thread) never waits.
+/// A pool of Web Workers: sharing this module's memory, or in the
+/// message-passing build each with an instance of its own. Every method
+/// returns at once: the thread that drives the pool (a page's main thread)
+/// never waits.
 #[wasm_bindgen(js_name = PoolscopePool)]
 pub struct WebPool {
     core: Arc<PoolCore>,
