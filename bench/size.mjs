@@ -15,6 +15,7 @@ const REPEATS = 5;
 function startPool(page) {
   return page.evaluate(async () => {
     const { loadPoolscope } = await import('/api.js');
+    const { COMPLETED } = await import('/run.js');
     const api = await loadPoolscope('shared');
     const fields = api.eventFields();
     const [JOB, VALUE, OUTCOME] = ['job', 'value', 'outcome'].map((name) => fields.indexOf(name));
@@ -28,7 +29,7 @@ function startPool(page) {
     for (let at = 0; at < events.length; at += fields.length) {
       const job = events[at + JOB];
       const expected = api.cpuChecksum(job, costs[job - first]);
-      if (events[at + OUTCOME] !== 0 || events[at + VALUE] !== expected) throw new Error(`job ${job} returned ${events[at + VALUE]}, expected ${expected}`);
+      if (events[at + OUTCOME] !== COMPLETED || events[at + VALUE] !== expected) throw new Error(`job ${job} returned ${events[at + VALUE]}, expected ${expected}`);
       checked++;
     }
     if (checked !== costs.length) throw new Error(`${checked} events for ${costs.length} jobs`);

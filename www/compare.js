@@ -4,9 +4,12 @@
 // share, as a chart, with one sentence on the outcome.
 
 import { element } from './dom.js';
+import { CHOICES } from './settings.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const LABELS = { pool: 'pool (shared queue)', partition: 'partition (fixed slices)', unbounded: 'a worker per job', rayon: 'rayon (work stealing)' };
+/// The menu's words, as a sentence names them: "pool (shared queue)".
+/** @type {Record<string, string>} */
+const LABELS = Object.fromEntries(CHOICES.strategy.map(([value, text]) => [value, text.replace(/^(\w+): (.+)$/, '$1 ($2)')]));
 
 function svg(tag, attributes = {}, ...children) {
   const node = document.createElementNS(SVG, tag);

@@ -11,7 +11,7 @@
 
 import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { CHOICES, DISTRIBUTIONS, MAX_POOL, RULES, SIZES, STRATEGIES, VIEWS, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { CHOICES, MAX_POOL, RULES, STRATEGIES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
 import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
@@ -146,8 +146,18 @@ class PoolPlayground extends HTMLElement {
     if (name === 'theme') return this.#applyTheme();
     if (name === 'layout') return this.#showProblems(this.#checkLayout());
     if (this.syncUrl || value === null || !(name in this.inputs)) return;
-    this.inputs[name].value = value;
+    this.#setControl(name, value);
     this.#onChange(name);
+  }
+
+  /// Shows `text` in control `name`. A menu gains a value its setting allows
+  /// but it does not list (tile=48; it offers powers of two): without it the
+  /// menu would read back as "" and the run be refused.
+  #setControl(name, text) {
+    const input = this.inputs[name];
+    if (input instanceof HTMLSelectElement && ![...input.options].some((option) => option.value === text) &&
+      checkSetting(name, text).problem === undefined) input.append(element('option', { value: text }, text));
+    input.value = text;
   }
 
   #watchTheme() {
@@ -235,8 +245,9 @@ class PoolPlayground extends HTMLElement {
     const choice = (name, label, options) => {
       const select = element('select', { name, id: `${this.idPrefix}-${name}` },
         ...options.map(([value, text]) => element('option', { value }, text)));
-      select.value = formatSetting(name, this.settings[name]);
-      return field(name, label, select);
+      const made = field(name, label, select);
+      this.#setControl(name, formatSetting(name, this.settings[name]));
+      return made;
     };
     const button = (text, attributes, onClick) => {
       const node = element('button', { type: 'button', ...attributes }, text);
@@ -257,15 +268,15 @@ class PoolPlayground extends HTMLElement {
         button('+', { 'aria-label': 'One worker more' }, () => this.#stepPool(+1))),
       choice('work', 'Work', CHOICES.work),
       number('jobs', 'Jobs', { min: '1' }),
-      choice('view', 'View', VIEWS.map((v) => [v, v])),
-      choice('size', 'Size', SIZES.map((v) => [v, v.replace('x', ' × ')])),
-      choice('tile', 'Tile', [8, 16, 32, 64, 128, 256].map((px) => [String(px), `${px} px`])),
+      choice('view', 'View', CHOICES.view),
+      choice('size', 'Size', CHOICES.size),
+      choice('tile', 'Tile', CHOICES.tile),
       number('limit', 'Primes below', { min: '1' }),
       number('chunk', 'Range size', { min: '1000' }),
       choice('strategy', 'Strategy', CHOICES.strategy),
       choice('kind', 'Kind', CHOICES.kind),
       number('cost', 'Cost (ms)', { min: '0', step: 'any' }),
-      choice('dist', 'Costs', DISTRIBUTIONS.map((d) => [d, d])),
+      choice('dist', 'Costs', CHOICES.dist),
       number('seed', 'Seed', { min: '0' }),
       element('details', { class: 'more' },
         element('summary', {}, 'Failures and limits'),
@@ -519,8 +530,7 @@ class PoolPlayground extends HTMLElement {
     this.run = run;
     this.result.begin(run);
     this.exportButton.disabled = true;
-    const workers = strategy === 'unbounded' ? Math.min(jobs, 64) : pool;
-    const release = await reserveWorkers(workers, () => {
+    const release = await reserveWorkers(runWorkers(settings), () => {
       this.status.textContent = 'Waiting for other playgrounds on this page to free their workers…';
     });
     if (this.run !== run) return release(); // removed while it waited

@@ -5,7 +5,7 @@
 
 import { loadRayon } from './api.js';
 import { jobCosts, failingJobs } from './jobs.js';
-import { UNBOUNDED_CAP, jobCount } from './settings.js';
+import { UNBOUNDED_CAP, jobCount, workerPerJob } from './settings.js';
 import { WORKLOADS } from './workloads.js';
 
 // The page's clock when the API brings none. `timeOrigin` read once:
@@ -49,7 +49,7 @@ export class RunModel {
     this.endedMs = 0; // 0 while running
     this.resizes = [{ atMs: this.startedMs, size: settings.pool }];
     this.queue = []; // { atMs, waiting }, thinned to stay short
-    this.outcomes = [0, 0, 0, 0]; // per outcome, see OUTCOMES
+    this.outcomes = OUTCOMES.map(() => 0); // per outcome
     this.messages = new Map(); // job -> panic message
     this.oneThreadMs = null; // a real workload's time on one thread, once its check ran
   }
@@ -178,12 +178,9 @@ export class Run {
         if (settings.timeout > 0 || settings.capacity > 0) this.notes.push('rayon runs without a job timeout or queue capacity.');
         return (await loadRayon()).Pool.withRayon(settings.pool); // the same clock and events, its own module
       case 'unbounded': {
-        const workers = Math.min(settings.jobs, UNBOUNDED_CAP);
-        const perWorker = Math.ceil(settings.jobs / workers);
-        if (settings.jobs > UNBOUNDED_CAP) {
-          this.notes.push(`A worker per job is capped at ${UNBOUNDED_CAP} workers here: each runs up to ${perWorker} jobs.`);
-        }
-        return new api.Pool(workers, { ...options, jobsPerWorker: perWorker });
+        const { workers, jobsPerWorker, capped } = workerPerJob(settings.jobs);
+        if (capped) this.notes.push(`A worker per job is capped at ${UNBOUNDED_CAP} workers here: each runs up to ${jobsPerWorker} jobs.`);
+        return new api.Pool(workers, { ...options, jobsPerWorker });
       }
       case 'partition':
         if (settings.capacity > 0) this.notes.push('A partitioned run has no shared queue to bound: capacity is ignored.');

@@ -14,8 +14,13 @@ export const MAX_TIMEOUT_MS = 60_000;
 /// The most jobs a `fail` list names.
 export const MAX_FAILING = 100;
 
+/** @typedef {ReadonlyArray<readonly [string, string]>} Choices each value with the words a menu shows for it */
+
+const same = (value) => /** @type {const} */ ([value, value]);
 /// The settings chosen from a list: each value with the words the
-/// playground's menus show for it. The lists of values below come from here.
+/// playground's menus show for it (and the compare view, for strategies).
+/// The lists of values below, and so the settings' rules, come from here.
+/** @type {Readonly<Record<'kind' | 'strategy' | 'work' | 'dist' | 'view' | 'size' | 'tile', Choices>>} */
 export const CHOICES = Object.freeze({
   kind: [['cpu', 'cpu: busy work'], ['sleep', 'sleep: waits, like I/O']],
   /// How the jobs reach the workers: the article's three ways, and rayon.
@@ -24,17 +29,26 @@ export const CHOICES = Object.freeze({
   /// What the jobs compute: the built-in busy loops and sleeps, or a real
   /// workload from examples/tiles (www/workloads.js).
   work: [['synthetic', 'synthetic: busy loops, sleeps'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']],
+  /// How the synthetic jobs' costs are spread (www/jobs.js).
+  dist: ['equal', 'random', 'heavy', 'increasing'].map(same),
+  /// The Mandelbrot's views and picture sizes (examples/tiles/src/mandelbrot.rs).
+  view: ['full', 'seahorse', 'spiral'].map(same),
+  size: ['512x384', '768x512', '1024x768'].map((size) => /** @type {const} */ ([size, size.replace('x', ' × ')])),
+  /// The tile sides the menu offers; `tile` itself may be any side in TILE_RANGE.
+  tile: [8, 16, 32, 64, 128, 256].map((px) => /** @type {const} */ ([String(px), `${px} px`])),
 });
+/** @param {Choices} choices */
 const values = (choices) => choices.map(([value]) => value);
 export const KINDS = values(CHOICES.kind);
 export const STRATEGIES = values(CHOICES.strategy);
 /// "A worker per job" stops at this many workers.
 export const UNBOUNDED_CAP = 64;
-export const DISTRIBUTIONS = ['equal', 'random', 'heavy', 'increasing'];
+export const DISTRIBUTIONS = values(CHOICES.dist);
 export const WORKS = values(CHOICES.work);
-/// The Mandelbrot's views and picture sizes (examples/tiles/src/mandelbrot.rs).
-export const VIEWS = ['full', 'seahorse', 'spiral'];
-export const SIZES = ['512x384', '768x512', '1024x768'];
+export const VIEWS = values(CHOICES.view);
+export const SIZES = values(CHOICES.size);
+/// How the pool API is loaded (www/api.js's chooseMode): `auto` picks shared memory where it can.
+export const MODES = ['auto', 'shared', 'fallback'];
 /// The tile side in px, and the primes' limit and range size.
 export const TILE_RANGE = [8, 256];
 export const MAX_LIMIT = 20_000_000;
@@ -105,7 +119,7 @@ export const RULES = Object.freeze({
   timeout: decimal(0, MAX_TIMEOUT_MS),
   capacity: integer(0, MAX_JOBS),
   strategy: oneOf(STRATEGIES),
-  mode: oneOf(['auto', 'shared', 'fallback']),
+  mode: oneOf(MODES),
   work: oneOf(WORKS),
   view: oneOf(VIEWS),
   size: oneOf(SIZES),
@@ -127,6 +141,21 @@ export function jobCount(settings) {
     default:
       return settings.jobs;
   }
+}
+
+/// "A worker per job" as a pool: a worker for each of `jobs` jobs, up to
+/// UNBOUNDED_CAP workers; past that each worker runs its share in turn
+/// (`jobsPerWorker`), and `capped` says so.
+/** @param {number} jobs */
+export function workerPerJob(jobs) {
+  const workers = Math.min(jobs, UNBOUNDED_CAP);
+  return { workers, jobsPerWorker: Math.ceil(jobs / workers), capped: jobs > UNBOUNDED_CAP };
+}
+
+/// How many Web Workers a run of `settings` starts.
+/** @param {Settings} settings */
+export function runWorkers(settings) {
+  return settings.strategy === 'unbounded' ? workerPerJob(jobCount(settings)).workers : settings.pool;
 }
 
 /// Why these settings cannot run together, or null: each value was

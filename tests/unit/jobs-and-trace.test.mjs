@@ -50,4 +50,6 @@ test('the comparison says why the partition fell behind when it did', () => {
   const sentence = explain([result('pool', 1000), result('partition', 1500, 40), result('unbounded', 1100)], { dist: 'heavy' });
   assert.match(sentence, /^The fixed partition took 1\.50× as long as the shared queue: .*heavy costs .*40% idle/);
   assert.match(explain([result('pool', 1000), result('partition', 1010)], { dist: 'equal' }), /^pool \(shared queue\) was fastest \(1\.00 s\)/);
+  assert.match(explain([result('pool', 1000), result('rayon', 900)], { dist: 'equal' }), /^rayon \(work stealing\) was fastest/, 'the menu\'s words, as a sentence says them');
+  assert.match(explain([result('pool', 1000), result('unbounded', 900)], { dist: 'equal' }), /^a worker per job was fastest/);
 });

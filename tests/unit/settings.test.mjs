@@ -2,7 +2,7 @@
 // the URL contract, and the message a bad value gets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULTS, checkSetting, combinationProblem, jobCount, queryFromSettings, settingsFromQuery } from '../../www/settings.js';
+import { CHOICES, DEFAULTS, RULES, UNBOUNDED_CAP, checkSetting, combinationProblem, jobCount, queryFromSettings, runWorkers, settingsFromQuery, workerPerJob } from '../../www/settings.js';
 
 test('no parameters give the article\'s example, and its URL stays short', () => {
   const { settings, autorun, problems } = settingsFromQuery('');
@@ -45,4 +45,27 @@ test('rayon with a real workload is refused, and each workload counts its own jo
   assert.equal(jobCount({ ...DEFAULTS, work: 'mandelbrot', size: '768x512', tile: 64 }), 96);
   assert.equal(jobCount({ ...DEFAULTS, work: 'mandelbrot', size: '512x384', tile: 100 }), 24, 'edge tiles count');
   assert.equal(jobCount({ ...DEFAULTS, jobs: 9 }), 9);
+});
+
+test('every menu offers only values its setting allows, and a listed setting allows only its menu'''s values', () => {
+  for (const [name, choices] of Object.entries(CHOICES)) {
+    for (const [value] of choices) assert.equal(checkSetting(name, value).value !== undefined, true, `${name}=${value}`);
+    assert.ok(choices.some(([value]) => value === String(DEFAULTS[name])), `${name}'s default is on its menu`);
+  }
+  for (const name of ['kind', 'strategy', 'work', 'dist', 'view', 'size']) {
+    assert.equal(RULES[name].range, `one of ${CHOICES[name].map(([value]) => value).join(', ')}`);
+  }
+  assert.equal(checkSetting('tile', '48').value, 48, 'a side the menu does not list is still a tile');
+});
+
+test('a worker per job: one each up to the cap, then each worker takes its share in turn', () => {
+  assert.deepEqual(workerPerJob(5), { workers: 5, jobsPerWorker: 1, capped: false });
+  assert.deepEqual(workerPerJob(UNBOUNDED_CAP), { workers: UNBOUNDED_CAP, jobsPerWorker: 1, capped: false });
+  assert.deepEqual(workerPerJob(UNBOUNDED_CAP + 1), { workers: UNBOUNDED_CAP, jobsPerWorker: 2, capped: true });
+  assert.deepEqual(workerPerJob(1000), { workers: 64, jobsPerWorker: 16, capped: true });
+  const { workers, jobsPerWorker } = workerPerJob(200_000);
+  assert.ok(workers * jobsPerWorker >= 200_000, 'the quotas cover every job');
+  assert.equal(runWorkers({ ...DEFAULTS, pool: 3, jobs: 12 }), 3, 'the other strategies start the pool asked for');
+  assert.equal(runWorkers({ ...DEFAULTS, strategy: 'unbounded', pool: 3, jobs: 12 }), 12);
+  assert.equal(runWorkers({ ...DEFAULTS, strategy: 'unbounded', work: 'mandelbrot', size: '768x512', tile: 64 }), 64, 'a workload\'s jobs are its tiles');
 });
