@@ -47,7 +47,7 @@ test('rayon with a real workload is refused, and each workload counts its own jo
   assert.equal(jobCount({ ...DEFAULTS, jobs: 9 }), 9);
 });
 
-test('every menu offers only values its setting allows, and a listed setting allows only its menu'''s values', () => {
+test('every menu offers only values its setting allows, and a listed setting allows only its menu\'s values', () => {
   for (const [name, choices] of Object.entries(CHOICES)) {
     for (const [value] of choices) assert.equal(checkSetting(name, value).value !== undefined, true, `${name}=${value}`);
     assert.ok(choices.some(([value]) => value === String(DEFAULTS[name])), `${name}'s default is on its menu`);
