@@ -11,7 +11,7 @@
 
 import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { CHOICES, MAX_POOL, RULES, STRATEGIES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { CHOICES, MAX_POOL, RULES, STRATEGIES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
 import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
@@ -29,7 +29,6 @@ const STATS_INTERVAL_MS = 100;
 const ANNOUNCE_EACH_UP_TO = 36;
 const TABLE_ROWS = 200;
 const ANNOUNCE_EVERY_MS = 5_000;
-export const LAYOUTS = ['log', 'timeline', 'compact', 'full'];
 
 let instances = 0;
 
@@ -345,13 +344,10 @@ class PoolPlayground extends HTMLElement {
       element('p', { class: 'hint' }, `More cpu workers than the ${cores} cores the browser reports cannot all run at once; sleep workers can, since they wait instead of computing.`));
   }
 
-  /// `layout`: log | timeline | compact | full; anything else is named (and
-  /// shown as compact, the stylesheet's default), the attribute left as given.
+  /// `layout`: a bad one is named, the attribute left as given.
   #checkLayout() {
-    const layout = this.getAttribute('layout');
-    if (layout === null || LAYOUTS.includes(layout)) return [];
-    const shown = layout.length > 40 ? `${layout.slice(0, 40)}…` : layout;
-    return [`layout=${JSON.stringify(shown)} is not allowed: layout must be one of ${LAYOUTS.join(', ')}. Showing compact.`];
+    const problem = layoutProblem(this.getAttribute('layout'));
+    return problem ? [problem] : [];
   }
 
   #setState(state) {

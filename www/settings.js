@@ -49,6 +49,8 @@ export const VIEWS = values(CHOICES.view);
 export const SIZES = values(CHOICES.size);
 /// How the pool API is loaded (www/api.js's chooseMode): `auto` picks shared memory where it can.
 export const MODES = ['auto', 'shared', 'fallback'];
+/// The element's `layout` attribute: which views show (playground.css).
+export const LAYOUTS = ['log', 'timeline', 'compact', 'full'];
 /// The tile side in px, and the primes' limit and range size.
 export const TILE_RANGE = [8, 256];
 export const MAX_LIMIT = 20_000_000;
@@ -165,6 +167,15 @@ export function combinationProblem(settings) {
     return `strategy=rayon is not allowed with work=${settings.work}: rayon's pool runs only the synthetic jobs (it takes no closures); the strategy must be one of pool, partition, unbounded.`;
   }
   return null;
+}
+
+/// Why `layout` (the attribute, null when absent) is not one of LAYOUTS, or
+/// null: the stylesheet shows anything else as compact, its default.
+/** @param {string | null} layout */
+export function layoutProblem(layout) {
+  if (layout === null || LAYOUTS.includes(layout)) return null;
+  const shown = layout.length > 40 ? `${layout.slice(0, 40)}…` : layout;
+  return `layout=${JSON.stringify(shown)} is not allowed: layout must be one of ${LAYOUTS.join(', ')}. Showing compact.`;
 }
 
 /// A setting as the URL and the controls write it.

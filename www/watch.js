@@ -21,8 +21,6 @@ import { chromeTrace, downloadTrace } from './trace.js';
 import { resolveTheme, watchPageTheme } from './theme.js';
 import { style } from './stylesheet.js';
 
-/// The numbers of an event, as `Pool.takeEvents` gives them (`eventFields()`).
-const EVENT_FIELDS = ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'];
 const STATS_INTERVAL_MS = 100;
 
 /// Attaches the views of `pool` to `container` and updates them once a
@@ -45,12 +43,13 @@ export class PoolWatch {
    * @param {{ keep?: number, logLines?: number, clock?: () => number }} [options]
    */
   constructor(pool, container, { keep = 100_000, logLines = 500, clock = undefined } = {}) {
-    if (!pool || typeof pool.takeEvents !== 'function' || typeof pool.counters !== 'function') {
-      throw Object.assign(new TypeError(`watchPool needs a poolscope Pool (with takeEvents and counters), not ${pool}`), { name: 'NotAPool' });
+    if (!pool || typeof pool.takeEvents !== 'function' || typeof pool.counters !== 'function' || typeof pool.constructor?.eventFields !== 'function') {
+      throw Object.assign(new TypeError(`watchPool needs a poolscope Pool (with takeEvents, counters and its class's eventFields), not ${pool}`), { name: 'NotAPool' });
     }
     this.pool = pool;
     const counters = pool.counters();
-    this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, EVENT_FIELDS, [], clock, keep);
+    // The numbers of an event, as the pool's own class names them (`PoolscopePool.eventFields()`).
+    this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, pool.constructor.eventFields(), [], clock, keep);
     this.counters = counters;
     this.workers = [];
     this.host = element('div', { class: 'poolscope-watch' });

@@ -2,7 +2,7 @@
 // the URL contract, and the message a bad value gets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHOICES, DEFAULTS, RULES, UNBOUNDED_CAP, checkSetting, combinationProblem, jobCount, queryFromSettings, runWorkers, settingsFromQuery, workerPerJob } from '../../www/settings.js';
+import { CHOICES, DEFAULTS, RULES, UNBOUNDED_CAP, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery, workerPerJob } from '../../www/settings.js';
 
 test('no parameters give the article\'s example, and its URL stays short', () => {
   const { settings, autorun, problems } = settingsFromQuery('');
@@ -68,4 +68,11 @@ test('a worker per job: one each up to the cap, then each worker takes its share
   assert.equal(runWorkers({ ...DEFAULTS, pool: 3, jobs: 12 }), 3, 'the other strategies start the pool asked for');
   assert.equal(runWorkers({ ...DEFAULTS, strategy: 'unbounded', pool: 3, jobs: 12 }), 12);
   assert.equal(runWorkers({ ...DEFAULTS, strategy: 'unbounded', work: 'mandelbrot', size: '768x512', tile: 64 }), 64, 'a workload\'s jobs are its tiles');
+});
+
+test('a layout the element does not know is named, and shown as compact', () => {
+  assert.equal(layoutProblem(null), null, 'no attribute: the stylesheet\'s default');
+  for (const layout of ['log', 'timeline', 'compact', 'full']) assert.equal(layoutProblem(layout), null);
+  assert.equal(layoutProblem('grid'), 'layout="grid" is not allowed: layout must be one of log, timeline, compact, full. Showing compact.');
+  assert.match(layoutProblem('x'.repeat(50)), /^layout="x{40}…" is not allowed/);
 });
