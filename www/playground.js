@@ -50,6 +50,7 @@ class PoolPlayground extends HTMLElement {
   /** @type {ResultView} */ result;
   /** @type {LogView} */ logView;
   /** @type {IntersectionObserver | undefined} */ seen;
+  /** @type {Record<string, string>} */ refused = {}; // per menu, a value it could not show
   /** @type {HTMLDivElement} */ container;
   /** @type {HTMLParagraphElement} */ status;
   /** @type {HTMLParagraphElement} */ modeNotice;
@@ -151,11 +152,18 @@ class PoolPlayground extends HTMLElement {
 
   /// Shows `text` in control `name`. A menu gains a value its setting allows
   /// but it does not list (tile=48; it offers powers of two): without it the
-  /// menu would read back as "" and the run be refused.
+  /// menu would read back as "" and the run be refused. A value not allowed
+  /// leaves the menu blank, and is kept for the problem to name it.
   #setControl(name, text) {
     const input = this.inputs[name];
-    if (input instanceof HTMLSelectElement && ![...input.options].some((option) => option.value === text) &&
-      checkSetting(name, text).problem === undefined) input.append(element('option', { value: text }, text));
+    input.value = text;
+    delete this.refused[name];
+    if (!(input instanceof HTMLSelectElement) || input.value === text) return;
+    if (checkSetting(name, text).problem) {
+      this.refused[name] = text;
+      return;
+    }
+    input.append(element('option', { value: text }, text));
     input.value = text;
   }
 
@@ -288,7 +296,11 @@ class PoolPlayground extends HTMLElement {
       event.preventDefault();
       this.start();
     });
-    form.addEventListener('change', (event) => this.#onChange(/** @type {HTMLInputElement} */ (event.target).name));
+    form.addEventListener('change', (event) => {
+      const { name } = /** @type {HTMLInputElement} */ (event.target);
+      delete this.refused[name]; // the reader chose
+      this.#onChange(name);
+    });
 
     this.problems = element('ul', { class: 'problems', 'aria-live': 'assertive' });
     this.status = element('p', { class: 'status', role: 'status', part: 'status' });
@@ -379,7 +391,7 @@ class PoolPlayground extends HTMLElement {
   #readControls() {
     const problems = [];
     for (const [name, input] of Object.entries(this.inputs)) {
-      const { value, problem } = checkSetting(name, input.value);
+      const { value, problem } = checkSetting(name, input.value === '' ? this.refused[name] ?? '' : input.value);
       if (problem) problems.push(problem);
       else this.settings[name] = value;
     }
