@@ -2,8 +2,8 @@
 
 /** The views of one pool: counters, a timeline with a lane per worker, the log. */
 export interface PoolWatch {
-  /** Chrome trace-event JSON of what the views hold, labels included. */
-  exportTrace(): string;
+  /** The Chrome trace-event object of what the views hold, labels included (`JSON.stringify` it for Perfetto). */
+  exportTrace(): { traceEvents: object[]; displayTimeUnit: 'ms'; otherData: object };
   /** Removes the views; the pool goes on. */
   stop(): void;
 }
