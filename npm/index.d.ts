@@ -39,6 +39,10 @@ export interface PoolscopeApi {
   eventFields(): string[];
   /** Ms on the clock of the pool's events (`performance.timeOrigin + performance.now()`). */
   nowMs(): number;
+  /** Bytes of the module's wasm memory (it only ever grows). */
+  memoryBytes(): number;
+  /** Pools whose memory is still held: each counts until it is freed and its last worker has left. */
+  livePools(): number;
 }
 
 /**

@@ -1,37 +1,49 @@
 #!/usr/bin/env bash
-# Runs a browser suite again and again with a busy loop per core beside it:
-# slow scheduling is what brings out a lost wake-up or a wait that never
-# ends. Prints each run's time and stops at the first failure.
+# Runs a test again and again with a busy loop per core beside it: slow
+# scheduling is what brings out a lost wake-up, a wait that never ends or
+# a test that depends on timing it does not control. Every run goes (a
+# failure does not stop the others); the last line counts the passes.
 #
-#   scripts/soak.sh ENGINE SUITE [RUNS]
-#   ENGINE: chrome | firefox | webkit;  SUITE: browser | worker;  RUNS: 10
+#   scripts/soak.sh ENGINE SUITE [RUNS]   a browser suite, RUNS times (10)
+#       ENGINE: chrome | firefox | webkit;  SUITE: browser | worker | fallback
+#   scripts/soak.sh file PATH [RUNS]      an end-to-end test file, e.g.
+#       tests/e2e/element.test.mjs (Chromium), tests/firefox/..., tests/webkit/...
+#   BUSY=0 scripts/soak.sh ...            the same on a quiet machine
 #
-# Each log is kept in target/soak/ENGINE-SUITE-N.log.
-set -euo pipefail
+# Each log is kept in target/soak/NAME-N.log; exit status 1 if any run failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-engine=${1:?engine: chrome, firefox or webkit} suite=${2:?suite: browser or worker} runs=${3:-10}
-case "$engine" in
-  chrome|firefox) runner=(wasm-pack test --headless "--$engine" --test) ;;
-  webkit) runner=(./scripts/webkit.sh suite) ;;
+engine=${1:?engine: chrome, firefox, webkit or file} target=${2:?suite (browser, worker, fallback) or test file} runs=${3:-10}
+case "$engine:$target" in
+  chrome:fallback|firefox:fallback)
+    runner=(env CARGO_TARGET_DIR=target/fallback RUSTFLAGS="-C target-feature=+bulk-memory"
+      wasm-pack test --headless "--$engine" --no-default-features --test fallback) ;;
+  chrome:*|firefox:*) runner=(wasm-pack test --headless "--$engine" --features rayon --test "$target") ;;
+  webkit:*) runner=(./scripts/webkit.sh suite "$target") ;;
+  file:tests/webkit/*) runner=(./scripts/webkit.sh node --test "$target") ;;
+  file:*) runner=(node --test "$target") ;;
   *) echo "soak: unknown engine $engine" >&2; exit 2 ;;
 esac
+name=$(basename "$target" .test.mjs); [ "$engine" = file ] && name="$(basename "$(dirname "$target")")-$name" || name="$engine-$name"
 mkdir -p target/soak
-"${runner[@]}" "$suite" >/dev/null 2>&1 || true # build once, outside the timed runs
+if [ "$engine" != file ]; then "${runner[@]}" >/dev/null 2>&1 || true; fi # build once, outside the timed runs
 
 busy=()
-for _ in $(seq "$(nproc)"); do (while :; do :; done) & busy+=($!); done
-trap 'kill "${busy[@]}" 2>/dev/null' EXIT
+if [ "${BUSY:-1}" != 0 ]; then
+  for _ in $(seq "$(nproc)"); do (while :; do :; done) & busy+=($!); done
+fi
+trap '[ ${#busy[@]} -eq 0 ] || kill "${busy[@]}" 2>/dev/null' EXIT
 
+passed=0
 for run in $(seq "$runs"); do
-  log=target/soak/$engine-$suite-$run.log
+  log=target/soak/$name-$run.log
   start=$(date +%s%N)
-  if "${runner[@]}" "$suite" >"$log" 2>&1; then status=ok; else status=FAILED; fi
+  if "${runner[@]}" >"$log" 2>&1; then status=ok; passed=$((passed + 1)); else status=FAILED; fi
   took_ms=$((($(date +%s%N) - start) / 1000000))
-  printf 'soak: %s %s run %d: %s in %d.%d s (%s)\n' "$engine" "$suite" "$run" "$status" $((took_ms / 1000)) $((took_ms % 1000 / 100)) \
-    "$(grep -o 'test result: .*' "$log" | tail -n1)"
-  if [ "$status" != ok ]; then
-    grep -E "panicked|waited|FAILED|failed|timed out|Error" "$log" | head -n 20
-    exit 1
-  fi
+  printf 'soak: %s run %d: %s in %d.%d s (%s)\n' "$name" "$run" "$status" $((took_ms / 1000)) $((took_ms % 1000 / 100)) \
+    "$(grep -oE 'test result: .*|^# (pass|fail) [0-9]+' "$log" | tr '\n' ' ')"
+  [ "$status" = ok ] || grep -E "panicked|waited|FAILED|failed|not ok|timed out|Error" "$log" | head -n 20
 done
+printf 'soak: %s: %d/%d runs passed%s\n' "$name" "$passed" "$runs" "$([ ${#busy[@]} -gt 0 ] && echo ", beside a busy loop per core" || echo ", quiet")"
+[ "$passed" -eq "$runs" ]

@@ -2,9 +2,6 @@
 //! main thread free.
 #![cfg(all(target_arch = "wasm32", feature = "threads"))]
 
-#[cfg(not(feature = "rayon"))]
-compile_error!("the shared-memory suites test rayon's strategy too: run them with `--features rayon`");
-
 mod common;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);

@@ -36,7 +36,7 @@ export const SHARED_MODE_FIX = 'serve the page with the headers "Cross-Origin-Op
 /// static methods. Pages use the short names.
 export function shortNames(PoolscopePool) {
   const statics = ['eventFields', 'maxWorkers', 'maxJobs', 'maxTimeoutMs', 'cpuChecksum', 'nowMs', 'currentThreadSerial',
-    'refusedWaits', 'memoryBytes'];
+    'refusedWaits', 'memoryBytes', 'livePools'];
   return { Pool: PoolscopePool, ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])) };
 }
 

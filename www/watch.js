@@ -12,7 +12,7 @@
 // The views live in a shadow root of their own: the page's styles don't
 // reach them and theirs don't leak out.
 
-import { element } from './dom.js';
+import { element, errorMessage } from './dom.js';
 import { RunModel } from './run.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
@@ -89,7 +89,8 @@ export class PoolWatch {
     return chromeTrace(this.model);
   }
 
-  /// Stops updating and removes the views. The pool is not touched.
+  /// Stops updating and removes the views. The pool is not touched: once
+  /// the page frees it (`pool.free()`), nothing here holds its memory.
   stop() {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
@@ -98,7 +99,16 @@ export class PoolWatch {
   }
 
   #frame() {
-    this.#poll();
+    try {
+      this.#poll();
+    } catch (error) {
+      // The page freed the pool while watched (`pool.free()`): the views
+      // keep its last state and hold nothing of it.
+      this.frame = 0;
+      this.note.dataset.stopped = 'true';
+      this.note.textContent = `The views stopped: the pool can no longer be read (${errorMessage(error)}); they show its last state.`;
+      return;
+    }
     this.frame = requestAnimationFrame(() => this.#frame());
   }
 

@@ -19,7 +19,7 @@ use super::sync::SpinLock;
 use super::task::Group;
 use super::worker_slots::WorkerSlots;
 use crate::sys;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
 pub mod remote;
 pub mod workers;
@@ -161,6 +161,7 @@ impl PoolCore {
         job::cpu_iterations_per_ms(); // calibrate before any job runs
         sys::ms_per_tick(); // likewise, natively
         failure::install_hook();
+        LIVE_POOLS.fetch_add(1, Ordering::Relaxed);
         Ok(PoolCore {
             options,
             queue: JobQueue::new(),
@@ -389,6 +390,10 @@ impl PoolCore {
     pub fn close(&self) {
         self.driver.with(|_| self.closed.store(true, Ordering::Relaxed));
         self.workers.wake_all();
+        // Whoever waits for room or for the pool to be idle looks again: a
+        // batch fed as room frees learns at once that nothing more is taken.
+        self.bump_room();
+        self.announce_idle_change();
     }
 
     /// `cancel`, then `close`: running jobs finish, nothing else runs.
@@ -463,5 +468,21 @@ impl PoolCore {
     /// (Not counted: closures' own captures, and labels.)
     pub fn storage_bytes(&self) -> usize {
         self.queue.bytes() + self.events.bytes()
+    }
+}
+
+/// Pools whose memory is held: made and not yet dropped.
+static LIVE_POOLS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many pools hold memory now: each counts from `PoolCore::new` until
+/// its last reference goes (its driver's and every worker's). A pool that
+/// was freed, and whose workers all left, no longer counts.
+pub fn live_pools() -> usize {
+    LIVE_POOLS.load(Ordering::Relaxed)
+}
+
+impl Drop for PoolCore {
+    fn drop(&mut self) {
+        LIVE_POOLS.fetch_sub(1, Ordering::Relaxed);
     }
 }

@@ -150,7 +150,7 @@ impl WebPool {
         self.refuse_on_rayon().map_err(js_error)?;
         let specs = specs(parse_kind(kind)?, costs, failing);
         let total = specs.len() as u32;
-        // Weak: a pool freed meanwhile goes now, not when JS collects this closure.
+        // Weak: a pool freed meanwhile goes now, not when the batch is fed.
         let core = Arc::downgrade(&self.core);
         let try_submit = Closure::<dyn Fn(u32) -> Result<Vec<f64>, JsError>>::new(move |offset: u32| {
             let core = core.upgrade().ok_or_else(|| js_error(PoolError::PoolStopped))?;
@@ -158,8 +158,7 @@ impl WebPool {
                 .submit_some(specs[offset as usize..].iter().copied())
                 .map_err(js_error)?;
             Ok(vec![first as f64, queued as f64])
-        })
-        .into_js_value();
+        });
         Ok(self.host.submit_as_room_frees(&self.core, total, try_submit))
     }
 
@@ -321,9 +320,8 @@ impl WebPool {
 
     /// Resolves once every job queued so far has finished: Go's `wg.Wait()`.
     pub fn done(&self) -> Promise {
-        // Weak, so that the closure, which JS frees only when it collects
-        // it, does not keep a freed pool's memory (its trace is megabytes):
-        // a freed pool counts as done.
+        // Weak, so that a waiting `done()` does not keep a freed pool's
+        // memory (its trace is megabytes): a freed pool counts as done.
         let core = Arc::downgrade(&self.core);
         self.host.when(self.core.idle_epoch(), move || {
             core.upgrade().is_none_or(|core| core.is_idle())

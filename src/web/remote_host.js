@@ -101,6 +101,10 @@ export class RemoteHost {
     this.disposed = true; // the core's callbacks go with the pool
     clearInterval(this.watchdog);
     for (const id of [...this.workers.keys()]) this.#forget(id);
+    // Nothing waits on a freed pool for good: it counts as done, and a
+    // batch waiting for room tries once more and is refused (PoolStopped).
+    for (const [, resolve] of this.waiters.splice(0)) resolve();
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 
   #start(id) {

@@ -153,13 +153,19 @@ impl Host {
     /// Resolves once `is_done()` holds, checked after each change and each
     /// reply (`word` is the shared build's futex word, not needed here).
     pub(super) fn when(&self, _word: &AtomicU32, is_done: impl Fn() -> bool + 'static) -> Promise {
-        self.js.when(&Closure::<dyn Fn() -> bool>::new(is_done).into_js_value())
+        let is_done = Closure::<dyn Fn() -> bool>::new(is_done);
+        let waited = self.js.when(is_done.as_ref());
+        super::keep_until_settled(is_done, waited)
     }
 
     /// Feeds a batch of `total` jobs in as room frees: `try_submit(offset)`
     /// queues what fits from `offset` and returns `[first, queued]`.
-    pub(super) fn submit_as_room_frees(&self, _core: &PoolCore, total: u32, try_submit: JsValue) -> Promise {
-        self.js.submit_as_room_frees(total, &try_submit)
+    pub(super) fn submit_as_room_frees<F>(&self, _core: &PoolCore, total: u32, try_submit: Closure<F>) -> Promise
+    where
+        F: ?Sized + 'static,
+    {
+        let fed = self.js.submit_as_room_frees(total, try_submit.as_ref());
+        super::keep_until_settled(try_submit, fed)
     }
 
     /// Keeps the calls of jobs `first..`, which the workers make.

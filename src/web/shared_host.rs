@@ -118,19 +118,24 @@ impl Host {
     /// Resolves once `is_done()` holds, checked whenever `word` (a futex
     /// word of the core) changes.
     pub(super) fn when(&self, word: &AtomicU32, is_done: impl Fn() -> bool + 'static) -> Promise {
-        let is_done = Closure::<dyn Fn() -> bool>::new(is_done).into_js_value();
-        wait_until(wasm_bindgen::memory(), word.as_ptr() as u32, &is_done)
+        let is_done = Closure::<dyn Fn() -> bool>::new(is_done);
+        let waited = wait_until(wasm_bindgen::memory(), word.as_ptr() as u32, is_done.as_ref());
+        super::keep_until_settled(is_done, waited)
     }
 
     /// Feeds a batch of `total` jobs in as room frees: `try_submit(offset)`
     /// queues what fits from `offset` and returns `[first, queued]`.
-    pub(super) fn submit_as_room_frees(&self, core: &PoolCore, total: u32, try_submit: JsValue) -> Promise {
-        submit_as_room_frees(
+    pub(super) fn submit_as_room_frees<F>(&self, core: &PoolCore, total: u32, try_submit: Closure<F>) -> Promise
+    where
+        F: ?Sized + 'static,
+    {
+        let fed = submit_as_room_frees(
             wasm_bindgen::memory(),
             core.room_epoch().as_ptr() as u32,
             total,
-            &try_submit,
-        )
+            try_submit.as_ref(),
+        );
+        super::keep_until_settled(try_submit, fed)
     }
 
     pub(super) fn live_count(&self) -> u32 {

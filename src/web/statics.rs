@@ -69,4 +69,14 @@ impl WebPool {
     pub fn memory_bytes() -> f64 {
         host::memory_bytes()
     }
+
+    /// Pools of this module whose memory (queue, trace, labels) is still
+    /// held: a pool counts until it was freed and its last worker left,
+    /// whatever JavaScript's collector does. For a leak check:
+    /// `PoolscopePool.livePools()` is 0 once every pool is freed and
+    /// `liveWebWorkers` was 0 for each.
+    #[wasm_bindgen(js_name = livePools)]
+    pub fn live_pools() -> u32 {
+        pool::live_pools() as u32
+    }
 }

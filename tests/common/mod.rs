@@ -5,8 +5,9 @@
 /// Declares the tests of this module as `#[wasm_bindgen_test]`s in the
 /// including binary, which picks where they run with
 /// `wasm_bindgen_test_configure!`: `suite!()` every test, for the
-/// shared-memory build (`browser.rs`, `worker.rs`; with the `rayon`
-/// feature); `suite!(fallback)` those that need no shared memory, for the
+/// shared-memory build (`browser.rs`, `worker.rs`; rayon's test only with
+/// the `rayon` feature, so that a plain `wasm-pack test` runs the rest);
+/// `suite!(fallback)` those that need no shared memory, for the
 /// message-passing build (`fallback.rs`), whose pool runs the same core.
 #[macro_export]
 macro_rules! suite {
@@ -15,7 +16,6 @@ macro_rules! suite {
         $crate::suite!(
             @each
             ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand,
-            rayon_numbers_its_workers_within_its_pool_size,
             closures_give_their_results_in_input_order,
             closures_give_their_results_as_they_finish,
             a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced,
@@ -26,6 +26,8 @@ macro_rules! suite {
             joins_labels_and_bad_input_are_named,
             what_panicking_closures_that_capture_a_megabyte_leak,
         );
+        #[cfg(feature = "rayon")]
+        $crate::suite!(@each rayon_numbers_its_workers_within_its_pool_size);
     };
     (fallback) => {
         $crate::suite!(

@@ -12,8 +12,17 @@ async function waitFor(page, what, condition, arg) {
   try {
     await page.waitForFunction(condition, arg, { timeout: DEADLINE_MS });
   } catch {
-    const counters = await page.evaluate(() => JSON.stringify(window.poolscopeWatchDemo?.pool.counters()));
-    assert.fail(`waited ${DEADLINE_MS} ms for ${what} in vain; counters ${counters}`);
+    const state = await page.evaluate(() => {
+      const demo = window.poolscopeWatchDemo;
+      let counters;
+      try {
+        counters = JSON.stringify(demo?.pool.counters());
+      } catch (error) {
+        counters = `unreadable (${error.message})`;
+      }
+      return `counters ${counters}, pools holding memory ${demo?.api.livePools()}`;
+    });
+    assert.fail(`waited ${DEADLINE_MS} ms for ${what} in vain; ${state}`);
   }
 }
 
@@ -82,5 +91,29 @@ test('watchPool refuses what is not a pool, by name', async () => {
   });
   assert.equal(error?.name, 'NotAPool');
   assert.match(error.message, /watchPool needs a poolscope Pool/);
+  await page.close();
+});
+
+test('a pool freed by its page while watched: the views stop with a note, no error, and the pool\'s memory goes once its workers leave', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/watch.html`, errors);
+  await waitFor(page, 'the pool', () => document.body.dataset.state === 'ready');
+  const live = () => page.evaluate(() => window.poolscopeWatchDemo.api.livePools());
+  assert.equal(await live(), 1, 'the demo\'s pool holds memory');
+  await page.evaluate(() => {
+    const { pool } = window.poolscopeWatchDemo;
+    pool.submit('sleep', 20, 20);
+    pool.stop(); // the running jobs finish; the workers then leave
+    pool.free();
+  });
+  await waitFor(page, 'the views to stop', () =>
+    document.querySelector('.poolscope-watch').shadowRoot.querySelector('.note').dataset.stopped === 'true');
+  await waitFor(page, 'the freed pool\'s memory to go (livePools() 0) once its workers left', () =>
+    window.poolscopeWatchDemo.api.livePools() === 0);
+  for (const end = Date.now() + DEADLINE_MS; page.workers().length > 0;) {
+    assert.ok(Date.now() < end, `waited ${DEADLINE_MS} ms for the freed pool's ${page.workers().length} Web Workers to end`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -97,13 +97,13 @@ mod with_feature {
             // A rayon thread announces its start on the idle futex (`thread_started`).
             let all_running = Closure::<dyn Fn() -> bool>::new(move || {
                 core.upgrade().is_none_or(|core| core.counters().live_workers >= size)
-            })
-            .into_js_value();
-            wait_until(
+            });
+            let waited = wait_until(
                 wasm_bindgen::memory(),
                 self.core.idle_epoch().as_ptr() as u32,
-                &all_running,
-            )
+                all_running.as_ref(),
+            );
+            crate::web::keep_until_settled(all_running, waited)
         }
 
         /// Queues `specs` and hands them to the rayon pool's threads, which
