@@ -7,7 +7,7 @@ use super::errors::{js_error, named_error};
 use crate::core::error::PoolError;
 use crate::core::events::MAX_TRACE_CAPACITY;
 use crate::core::job::{JobKind, JobSpec};
-use crate::core::pool::{PoolOptions, MAX_JOBS, MAX_WORKERS};
+use crate::core::options::{PoolOptions, MAX_JOBS, MAX_WORKERS};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 

@@ -1,17 +1,18 @@
 //! The class's static methods: limits, event fields and clocks.
 
-use super::host;
-use super::WebPool;
+use super::host::Host;
+use super::BuildHost;
+use super::Pool;
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job;
-use crate::core::pool::{self, MAX_JOBS, MAX_WORKERS};
+use crate::core::options::{MAX_JOBS, MAX_TIMEOUT_MS, MAX_WORKERS};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 /// Limits and clocks, as static methods of the JS class (`PoolscopePool.nowMs()`)
 /// so that the module exports no bare names a dependent could also use.
 #[wasm_bindgen(js_class = PoolscopePool)]
-impl WebPool {
+impl Pool {
     /// The names of the numbers of each event from `takeEvents`, in order.
     #[wasm_bindgen(js_name = eventFields)]
     pub fn event_fields() -> Array {
@@ -33,7 +34,7 @@ impl WebPool {
     /// The longest job timeout, in ms.
     #[wasm_bindgen(js_name = maxTimeoutMs)]
     pub fn max_timeout_ms() -> f64 {
-        pool::MAX_TIMEOUT_MS
+        MAX_TIMEOUT_MS
     }
 
     /// The value a `cpu` job numbered `job` of `cost_ms` must return.
@@ -67,6 +68,6 @@ impl WebPool {
     /// fallback): it only ever grows.
     #[wasm_bindgen(js_name = memoryBytes)]
     pub fn memory_bytes() -> f64 {
-        host::memory_bytes()
+        BuildHost::memory_bytes()
     }
 }
