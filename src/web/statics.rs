@@ -1,10 +1,12 @@
-//! The class's static methods: limits, event fields and clocks.
+//! The class's static methods: limits, the names of an event's fields,
+//! outcomes and kinds (so that JS copies no number of the core's), and
+//! clocks.
 
 use super::host::Host;
 use super::BuildHost;
 use super::Pool;
 use crate::core::events::EVENT_FIELDS;
-use crate::core::job;
+use crate::core::job::{self, JobKind, Outcome};
 use crate::core::options::{MAX_JOBS, MAX_TIMEOUT_MS, MAX_WORKERS};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -17,6 +19,29 @@ impl Pool {
     #[wasm_bindgen(js_name = eventFields)]
     pub fn event_fields() -> Array {
         EVENT_FIELDS.iter().map(|&name| JsValue::from(name)).collect()
+    }
+
+    /// The name of each outcome, at its number (an event's `outcome`
+    /// field): `['completed', 'failed', 'timed out', 'cancelled']`.
+    ///
+    /// ```js
+    /// const outcome = PoolscopePool.outcomes()[event[PoolscopePool.eventFields().indexOf('outcome')]];
+    /// ```
+    pub fn outcomes() -> Array {
+        Outcome::ALL
+            .iter()
+            .map(|outcome| JsValue::from(outcome.name()))
+            .collect()
+    }
+
+    /// The name of each job kind, at its number (an event's `kind` field):
+    /// `['cpu', 'sleep', 'noop', 'closure']`; the first three can be
+    /// queued by name (`submit`).
+    pub fn kinds() -> Array {
+        JobKind::BY_NUMBER
+            .iter()
+            .map(|kind| JsValue::from(kind.name()))
+            .collect()
     }
 
     /// The largest pool size.
