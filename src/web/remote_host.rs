@@ -6,7 +6,7 @@
 //! them and results back, one message each way per job.
 
 use super::host::Host;
-use crate::core::job::{self, JobKind};
+use crate::core::job::{self, JobKind, Outcome};
 use crate::core::options::PoolOptions;
 use crate::core::pool::remote::Next;
 use crate::core::pool::PoolCore;
@@ -52,10 +52,46 @@ extern "C" {
     fn report_panic(message: &str);
 }
 
-/// What `next` answers the host: `[RUN, job, kind, costMs, fail, iterations]`, `[WAIT]` or `[END]`.
-const RUN: f64 = 0.0;
-const WAIT: f64 = 1.0;
-const END: f64 = 2.0;
+/// What `next` answers the host, by name: `{ action: 'run', job, kind,
+/// costMs, fail, iterations }`, `{ action: 'wait' }` or `{ action: 'end' }`
+/// (`kind` as `JobKind::name` says it: `cpu`, `sleep`, `noop`, or
+/// `closure` for a call the host keeps).
+fn next_reply(next: Next) -> Object {
+    let reply = Object::new();
+    match next {
+        Next::Run { job, spec } => {
+            super::set(&reply, "action", "run");
+            super::set(&reply, "job", job as f64);
+            super::set(&reply, "kind", spec.kind.name());
+            super::set(&reply, "costMs", spec.cost_ms);
+            super::set(&reply, "fail", spec.fail);
+            // The page's calibration sets a cpu job's work, so that its value is `cpuChecksum(job, cost)` here.
+            let iterations = match spec.kind {
+                JobKind::Cpu => job::cpu_iterations(spec.cost_ms) as f64,
+                _ => 0.0,
+            };
+            super::set(&reply, "iterations", iterations);
+        }
+        Next::Wait => super::set(&reply, "action", "wait"),
+        Next::End => super::set(&reply, "action", "end"),
+    }
+    reply
+}
+
+/// The numbers of the outcomes a call's `settle` is given, by name
+/// (`{ completed, failed, timedOut, cancelled }`): the core's, not a copy.
+fn outcome_numbers() -> Object {
+    let numbers = Object::new();
+    for (name, outcome) in [
+        ("completed", Outcome::Completed),
+        ("failed", Outcome::Failed),
+        ("timedOut", Outcome::TimedOut),
+        ("cancelled", Outcome::Cancelled),
+    ] {
+        super::set(&numbers, name, outcome as u8);
+    }
+    numbers
+}
 
 /// The Web Workers of one pool, and the callbacks through which
 /// `remote_host.js` asks the core what each is to do and tells it what
@@ -78,23 +114,7 @@ impl Host for MessagePassingHost {
         let started = Closure::<dyn Fn(u32)>::new(move |id: u32| c.remote_started(id));
         add("started", started.as_ref().clone(), Box::new(started));
         let c = Arc::clone(core);
-        let next = Closure::<dyn Fn(u32) -> Vec<f64>>::new(move |id: u32| match c.remote_next(id) {
-            // The page's calibration sets a cpu job's work, so that its value is `cpuChecksum(job, cost)` here.
-            Next::Run { job, spec } => vec![
-                RUN,
-                job as f64,
-                spec.kind as u8 as f64,
-                spec.cost_ms,
-                if spec.fail { 1.0 } else { 0.0 },
-                if spec.kind == JobKind::Cpu {
-                    job::cpu_iterations(spec.cost_ms) as f64
-                } else {
-                    0.0
-                },
-            ],
-            Next::Wait => vec![WAIT],
-            Next::End => vec![END],
-        });
+        let next = Closure::<dyn Fn(u32) -> Object>::new(move |id: u32| next_reply(c.remote_next(id)));
         add("next", next.as_ref().clone(), Box::new(next));
         let c = Arc::clone(core);
         let finished = Closure::<dyn Fn(u32, f64, u32, f64, f64) -> bool>::new(
@@ -120,6 +140,7 @@ impl Host for MessagePassingHost {
         let c = Arc::clone(core);
         let is_idle = Closure::<dyn Fn() -> bool>::new(move || c.is_idle());
         add("isIdle", is_idle.as_ref().clone(), Box::new(is_idle));
+        super::set(&callbacks, "outcomes", outcome_numbers());
         let js = RemoteHost::new(
             &GLUE_URL.with(String::clone),
             wasm_bindgen::module(),
