@@ -15,13 +15,18 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// A pool of std threads: the same core as on the web, for native apps and
-/// for the stress tests. Dropping it cancels what waits and ends its threads.
+/// for the stress tests. Dropping it is `drain`: the jobs queued still run,
+/// then its threads end (call `stop` first to drop the jobs still waiting).
 ///
 /// ```
 /// let pool = poolscope::Pool::new(2).unwrap();
 /// pool.submit(&[poolscope::JobSpec::new(poolscope::JobKind::Noop, 0.0); 10]).unwrap();
 /// pool.wait_idle();
 /// assert_eq!(pool.counters().completed, 10);
+///
+/// let last = pool.spawn(|| std::thread::sleep(std::time::Duration::from_millis(20))).unwrap();
+/// drop(pool); // waits for the job queued, which runs to its end
+/// assert_eq!(last.join(), Ok(()));
 /// ```
 pub struct Pool {
     core: Arc<PoolCore>,

@@ -54,8 +54,12 @@ pub(super) fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsEr
     let capacity = field("capacity")?
         .map(|c| whole_number_named("InvalidCapacity", "queue capacity", c, 1.0, MAX_JOBS as f64))
         .transpose()?;
+    // 0 goes on to the core, which refuses it with its own words.
     let quota = field("jobsPerWorker")?
-        .map(|q| whole_number("jobs per worker", q, 1.0, MAX_JOBS as f64))
+        .map(|q| match q == 0.0 {
+            true => Ok(0.0),
+            false => whole_number_named("InvalidJobsPerWorker", "jobs per worker", q, 1.0, MAX_JOBS as f64),
+        })
         .transpose()?;
     let trace = field("traceCapacity")?
         .map(|t| {

@@ -442,6 +442,22 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
         let message = error_message(Pool::from_js(2.0, options(json)).err().unwrap());
         assert!(message.contains(named), "{json}: {message}");
     }
+    // A quota of jobs per worker: named as the core names 0, in its words.
+    for (json, message) in [
+        (
+            r#"{"jobsPerWorker":0}"#,
+            "jobs per worker 0 is out of range: it must be at least 1",
+        ),
+        (
+            r#"{"jobsPerWorker":2.5}"#,
+            "jobs per worker 2.5 is out of range: it must be a whole number from 1 to 2000000",
+        ),
+    ] {
+        let error: JsValue = Pool::from_js(2.0, options(json)).err().unwrap().into();
+        let field = |key: &str| Reflect::get(&error, &key.into()).unwrap().as_string();
+        assert_eq!(field("name").as_deref(), Some("InvalidJobsPerWorker"), "{json}");
+        assert_eq!(field("message").as_deref(), Some(message), "{json}");
+    }
     // Jobs: count, cost, kind.
     let many = error_message(pool.submit("noop", 1e9, 0.0).err().unwrap());
     assert!(
