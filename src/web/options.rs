@@ -56,9 +56,12 @@ pub(super) fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsEr
         .transpose()?;
     // 0 goes on to the core, which refuses it with its own words.
     let quota = field("jobsPerWorker")?
-        .map(|q| match q == 0.0 {
-            true => Ok(0.0),
-            false => whole_number_named("InvalidJobsPerWorker", "jobs per worker", q, 1.0, MAX_JOBS as f64),
+        .map(|q| {
+            if q == 0.0 {
+                Ok(q)
+            } else {
+                whole_number_named("InvalidJobsPerWorker", "jobs per worker", q, 1.0, MAX_JOBS as f64)
+            }
         })
         .transpose()?;
     let trace = field("traceCapacity")?

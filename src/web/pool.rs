@@ -1,8 +1,9 @@
-//! `Pool`, the JS class `PoolscopePool`: the pool's methods for JS, on
-//! the core and the build's host (`Host`), and its Rust constructors. Its child modules add what only some
-//! builds have, with access to its fields: `closures` (Rust closures,
-//! shared memory), `calls` (calls of a module's functions, the
-//! message-passing build) and `with_rayon` (feature `rayon`).
+//! `Pool`, the JS class `PoolscopePool`: its Rust constructors, and the
+//! pool's methods for JS, on the core and the build's host (`Host`). Its
+//! child modules add what only some builds have, with access to its
+//! fields: `closures` (Rust closures, shared memory), `calls` (calls of a
+//! module's functions, the message-passing build) and `with_rayon`
+//! (feature `rayon`).
 
 use super::errors::{js_error, named_error};
 use super::host::Host;
