@@ -23,6 +23,19 @@ pub const MAX_JOBS: u64 = 16_000_000;
 pub const MAX_TIMEOUT_MS: f64 = 3_600_000.0;
 
 /// How a pool is set up; the defaults are an unbounded queue and no timeout.
+/// The same on both targets (`Pool::with_options`; from JS, the
+/// constructor's `{ capacity, jobTimeoutMs, jobsPerWorker, traceCapacity }`).
+///
+/// ```
+/// use poolscope::{Pool, PoolError, PoolOptions};
+/// let options = PoolOptions { capacity: Some(2), job_timeout_ms: Some(5_000.0), ..PoolOptions::default() };
+/// let pool = Pool::with_options(1, options).unwrap();
+/// #[cfg(not(target_arch = "wasm32"))] // natively; on the web, `submitCosts` from JS says the same
+/// assert!(matches!(
+///     pool.submit(&[poolscope::JobSpec::new(poolscope::JobKind::Noop, 0.0); 3]),
+///     Err(PoolError::QueueFull { requested: 3, .. })
+/// ));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PoolOptions {
     /// The most jobs waiting at once (1 to `MAX_JOBS`); `None`: no bound.
