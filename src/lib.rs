@@ -1,11 +1,11 @@
 //! poolscope: a worker pool on WebAssembly threads. Jobs go into one
 //! shared queue and each is taken by exactly one worker; the pool keeps a
 //! trace of who ran what, counters, and named errors. The same core runs on
-//! std threads (`Pool`) and on Web Workers sharing one wasm memory
-//! (`web::WebPool`, exported to JS as `PoolscopePool`).
+//! std threads and on Web Workers sharing one wasm memory; either way the
+//! type is `Pool` (on the web it is exported to JS as `PoolscopePool`).
 //!
 //! ```
-//! # #[cfg(not(target_arch = "wasm32"))] { // `Pool` is the std-threads pool
+//! # #[cfg(not(target_arch = "wasm32"))] { // natively a handle is joined; on the web, awaited
 //! let pool = poolscope::Pool::new(2).unwrap();                // 2 workers; 0 or 65 is InvalidSize
 //! let squares = pool.map_labeled(1..=4u64, |n| format!("square {n}"), |n| n * n).unwrap();
 //! let jobs = squares.jobs();
@@ -17,41 +17,58 @@
 //! # }
 //! ```
 //!
-//! On the web the calls are the same, from a page's main thread, and
-//! nothing blocks it: a job's handle is awaited (`handle.await`, or
-//! `into_promise()` for JS). Features: `threads` (default) is the
-//! shared-memory pool; `rayon` (opt-in) adds `withRayon` and
-//! wasm-bindgen-rayon's `init_thread_pool`.
+//! A crate that targets both writes the same lines: `Pool::new(size)`,
+//! `Pool::with_options(size, PoolOptions { .. })`, `spawn`, `map`, ... On
+//! the web they are called from a page's main thread, and nothing blocks
+//! it: a job's handle is awaited (`handle.await`, or `into_promise()` for
+//! JS). Features: `threads` (default) is the shared-memory pool; `rayon`
+//! (opt-in) adds `withRayon` and wasm-bindgen-rayon's `init_thread_pool`.
+//!
+//! Everything public is at the crate root, plus `clock`. Inside (private;
+//! `ARCHITECTURE.md` draws the layers):
 //!
 //! - `core`: the pool itself (queue, worker loop, trace, counters), free of
 //!   web types;
 //! - `sys`: clock, sleep and futex for each platform;
 //! - `native`: `Pool` on std threads;
-//! - `web`: `Pool` on Web Workers, exported to JS: sharing one wasm memory
-//!   (feature `threads`), or, for pages without cross-origin isolation, a
-//!   build without shared memory whose workers are driven by messages by
-//!   the same core.
+//! - `web`: `Pool` on Web Workers, exported to JS, with a host per build:
+//!   sharing one wasm memory (feature `threads`), or, for pages without
+//!   cross-origin isolation, workers with a memory each, driven by messages
+//!   by the same core;
+//! - `closure_api`: `spawn`, `map` and their kin, written once for both `Pool`s.
 
 #![cfg_attr(all(target_arch = "wasm32", feature = "threads"), feature(stdarch_wasm_atomic_wait))]
 // Every public item says what it is (cargo doc runs with -D warnings in scripts/test.sh).
 #![warn(missing_docs)]
 
-pub mod core;
-pub mod sys;
+// Before the pools, which expand it.
+#[macro_use]
+mod closure_api;
+
+mod core;
+mod sys;
+
+pub mod clock;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub mod native;
+mod native;
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::Pool;
 
 #[cfg(target_arch = "wasm32")]
-pub mod web;
+mod web;
+#[cfg(feature = "rayon")]
+pub use web::init_thread_pool;
+#[cfg(target_arch = "wasm32")]
+pub use web::{job_error, pool_error, Pool};
 
+pub use crate::core::counts::Counters;
 pub use crate::core::error::{JobError, PoolError};
 pub use crate::core::events::{Event, TraceRead, DEFAULT_TRACE_CAPACITY, EVENT_FIELDS, MAX_TRACE_CAPACITY};
-pub use crate::core::failure::{current_job, Failure};
+pub use crate::core::failure::current_job;
+pub use crate::core::failure_log::Failure;
 pub use crate::core::handle::{Batch, JobHandle};
-pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome};
-pub use crate::core::pool::{Counters, PoolOptions, MAX_JOBS, MAX_WORKERS};
+pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome, MAX_COST_MS};
+pub use crate::core::options::{PoolOptions, MAX_JOBS, MAX_TIMEOUT_MS, MAX_WORKERS};
 pub use crate::core::task::MAX_LABEL_BYTES;
-pub use crate::core::workers::WorkerStats;
+pub use crate::core::worker_slots::WorkerStats;

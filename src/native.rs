@@ -1,25 +1,32 @@
 //! `Pool` on std threads: the core as a native library, and the place where
 //! stress tests run fast.
 
+use crate::core::counts::Counters;
 use crate::core::error::PoolError;
-use crate::core::failure::Failure;
-use crate::core::handle::{Batch, JobHandle};
+use crate::core::failure_log::Failure;
 use crate::core::job::JobSpec;
-use crate::core::pool::{Counters, PoolCore, PoolOptions};
-use crate::core::workers::{Loss, WorkerStats};
+use crate::core::options::PoolOptions;
+use crate::core::pool::PoolCore;
+use crate::core::worker_slots::WorkerStats;
+use crate::core::workers::Loss;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// A pool of std threads: the same core as on the web, for native apps and
-/// for the stress tests. Dropping it cancels what waits and ends its threads.
+/// for the stress tests. Dropping it is `drain`: the jobs queued still run,
+/// then its threads end (call `stop` first to drop the jobs still waiting).
 ///
 /// ```
 /// let pool = poolscope::Pool::new(2).unwrap();
 /// pool.submit(&[poolscope::JobSpec::new(poolscope::JobKind::Noop, 0.0); 10]).unwrap();
 /// pool.wait_idle();
 /// assert_eq!(pool.counters().completed, 10);
+///
+/// let last = pool.spawn(|| std::thread::sleep(std::time::Duration::from_millis(20))).unwrap();
+/// drop(pool); // waits for the job queued, which runs to its end
+/// assert_eq!(last.join(), Ok(()));
 /// ```
 pub struct Pool {
     core: Arc<PoolCore>,
@@ -72,107 +79,6 @@ impl Pool {
         Ok(pool)
     }
 
-    /// Runs closure `f` on the pool; its handle gives `f`'s value, or a
-    /// `JobError` (panicked with its message, timed out, cancelled, pool
-    /// stopped). Fails with `PoolStopped` on a closed pool and `QueueFull`
-    /// on a full bounded queue, queuing nothing.
-    ///
-    /// ```
-    /// let pool = poolscope::Pool::new(2).unwrap();
-    /// let greeting = pool.spawn(|| format!("hello from {:?}", std::thread::current().id())).unwrap();
-    /// assert!(greeting.join().unwrap().starts_with("hello from"));
-    /// ```
-    pub fn spawn<T, F>(&self, f: F) -> Result<JobHandle<T>, PoolError>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        self.core.spawn(None, f)
-    }
-
-    /// `spawn` with a label (at most `MAX_LABEL_BYTES`, else
-    /// `LabelTooLong`), which the events' readers can show (`label`).
-    ///
-    /// ```
-    /// let pool = poolscope::Pool::new(1).unwrap();
-    /// let tile = pool.spawn_labeled("tile 3,4", || 34).unwrap();
-    /// assert_eq!(pool.label(tile.job()).as_deref(), Some("tile 3,4"));
-    /// ```
-    pub fn spawn_labeled<T, F>(&self, label: &str, f: F) -> Result<JobHandle<T>, PoolError>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        self.core.spawn(Some(label), f)
-    }
-
-    /// Runs `f(item)` for every item, one job each, queued all or none.
-    /// The batch gives the results in input order or as jobs finish. A map
-    /// over no items is an empty batch.
-    ///
-    /// ```
-    /// let pool = poolscope::Pool::new(2).unwrap();
-    /// let lengths = pool.map(["a", "bb", "ccc"], |s| s.len()).unwrap();
-    /// let lengths: Vec<usize> = lengths.join_all().unwrap().into_iter().map(Result::unwrap).collect();
-    /// assert_eq!(lengths, [1, 2, 3]);
-    /// ```
-    pub fn map<I, T, F>(&self, items: impl IntoIterator<Item = I>, f: F) -> Result<Batch<T>, PoolError>
-    where
-        I: Send + 'static,
-        F: Fn(I) -> T + Send + Sync + 'static,
-        T: Send + 'static,
-    {
-        self.core.map(items, None, false, f)
-    }
-
-    /// `map` with a label for each job, `label(&item)` (each at most
-    /// `MAX_LABEL_BYTES`, else `LabelTooLong` and nothing is queued).
-    ///
-    /// ```
-    /// let pool = poolscope::Pool::new(2).unwrap();
-    /// let tiles = pool.map_labeled(0..4u32, |t| format!("tile {t}"), |t| t * t).unwrap();
-    /// assert_eq!(pool.label(tiles.jobs()[3]).as_deref(), Some("tile 3"));
-    /// ```
-    pub fn map_labeled<I, T, F>(
-        &self,
-        items: impl IntoIterator<Item = I>,
-        label: impl Fn(&I) -> String,
-        f: F,
-    ) -> Result<Batch<T>, PoolError>
-    where
-        I: Send + 'static,
-        F: Fn(I) -> T + Send + Sync + 'static,
-        T: Send + 'static,
-    {
-        self.core.map(items, Some(&label), false, f)
-    }
-
-    /// `map_labeled` in the article's manual partitioning: the jobs are split
-    /// into contiguous slices of `ceil(len / workers)`, slice `k` for worker
-    /// `k`, fixed before any runs (a worker that finishes early idles). The
-    /// pool must be idle (`PartitionBusy` otherwise), and resizing is refused
-    /// (`PartitionFixed`) until every slice is taken.
-    ///
-    /// ```
-    /// let pool = poolscope::Pool::new(2).unwrap();
-    /// let slices = pool.map_partitioned(0..4u32, |t| format!("tile {t}"), |t| t * t).unwrap();
-    /// let squares: Vec<u32> = slices.join_all().unwrap().into_iter().map(Result::unwrap).collect();
-    /// assert_eq!(squares, [0, 1, 4, 9]);
-    /// ```
-    pub fn map_partitioned<I, T, F>(
-        &self,
-        items: impl IntoIterator<Item = I>,
-        label: impl Fn(&I) -> String,
-        f: F,
-    ) -> Result<Batch<T>, PoolError>
-    where
-        I: Send + 'static,
-        F: Fn(I) -> T + Send + Sync + 'static,
-        T: Send + 'static,
-    {
-        self.core.map(items, Some(&label), true, f)
-    }
-
     /// Bytes the queue's slots and the trace hold: they grow with the jobs
     /// in flight at once (in whole segments of 4,096 slots) and up to the
     /// trace's capacity, never with the jobs run over the pool's life.
@@ -197,13 +103,27 @@ impl Pool {
         self.core.label(job)
     }
 
+    /// How many of the latest events the trace keeps
+    /// (`PoolOptions::trace_capacity`, rounded up to a multiple of 4,096;
+    /// `DEFAULT_TRACE_CAPACITY` by default).
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(1).unwrap();
+    /// assert_eq!(pool.trace_capacity(), poolscope::DEFAULT_TRACE_CAPACITY);
+    /// ```
+    pub fn trace_capacity(&self) -> u64 {
+        self.core.trace_capacity()
+    }
+
     /// Queues the whole batch, or nothing with `QueueFull`; returns the first job's number.
     pub fn submit(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
         self.core.submit(specs.iter().copied())
     }
 
-    /// Splits the batch into one contiguous slice per worker, fixed before
-    /// any job runs (see `PoolCore::submit_partitioned`).
+    /// The article's manual partitioning: splits the batch into contiguous
+    /// slices of `ceil(len / workers)` jobs, slice `k` for worker `k`, fixed
+    /// before any job runs. The pool must be idle (`PartitionBusy`), and
+    /// resizing is refused (`PartitionFixed`) until every slice is taken.
     pub fn submit_partitioned(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
         self.core.submit_partitioned(specs)
     }
@@ -324,6 +244,15 @@ impl Pool {
     /// ```
     pub fn read_events(&self, cursor: u64, out: &mut Vec<f64>) -> crate::TraceRead {
         self.core.read_events(cursor, u64::MAX, out)
+    }
+}
+
+closure_api!(Pool);
+
+impl Pool {
+    /// Closures go to the core as they are (see `closure_api!`).
+    fn closure_core(&self) -> Result<&PoolCore, PoolError> {
+        Ok(&self.core)
     }
 }
 

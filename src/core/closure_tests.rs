@@ -4,7 +4,7 @@
 
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{JobKind, Outcome};
-use crate::core::pool::PoolOptions;
+use crate::core::options::PoolOptions;
 use crate::core::tests::{deadline, idle, running};
 use crate::native::Pool;
 use crate::{JobError, PoolError, MAX_LABEL_BYTES};

@@ -3,9 +3,35 @@
 
 use super::events::Event;
 use super::job::Outcome;
-use super::pool::Counters;
 use super::sync::OwnLine;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The pool's observable state. Every count is of jobs, except `workers`
+/// and `live_workers`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Jobs a worker has taken and not finished (a worker takes trivial
+    /// jobs up to 64 at a time: see `JobQueue::claim_run`).
+    pub running: u64,
+    /// Jobs queued and not yet taken.
+    pub waiting: u64,
+    /// Jobs ever queued.
+    pub submitted: u64,
+    /// Jobs that finished with `Outcome::Completed`.
+    pub completed: u64,
+    /// Jobs that panicked or timed out.
+    pub failed: u64,
+    /// Of the failed jobs, those that ran past the job timeout.
+    pub timed_out: u64,
+    /// Jobs dropped from the queue by `cancel` or `stop`.
+    pub cancelled: u64,
+    /// Jobs refused because the queue was full (`PoolError::QueueFull`).
+    pub rejected: u64,
+    /// The pool size asked for last.
+    pub workers: u64,
+    /// Worker threads now inside their loop (retiring ones included).
+    pub live_workers: u64,
+}
 
 /// The pool's job counts. Finished counts are written with `Release` and
 /// read with `Acquire`: who sees a job counted finished sees its event.

@@ -2,22 +2,11 @@
 //! does next: a native worker unwinds and goes on; a wasm thread traps
 //! (wasm32 aborts on panic) and the platform replaces the worker.
 
-use super::failure_log::FailureLog;
+use super::failure_log::{Failure, FailureLog};
 use super::task::Group;
 use std::cell::Cell;
 use std::panic::PanicHookInfo;
 use std::sync::Once;
-
-/// A job that panicked, with what it said.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
-    /// The job that panicked.
-    pub job: u64,
-    /// The worker it ran on.
-    pub worker: u32,
-    /// What the panic said.
-    pub message: String,
-}
 
 /// What this thread runs now: its pool's failure log, job, worker id, and
 /// a closure job's group and index (null and 0 for a built-in job).

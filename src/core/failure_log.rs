@@ -1,8 +1,19 @@
-//! The panic messages of failed jobs, kept until the platform takes them.
+//! The panic messages of failed jobs (`Failure`), kept until the platform
+//! takes them.
 
-use super::failure::Failure;
 use super::task::Group;
 use std::sync::{Mutex, TryLockError};
+
+/// A job that panicked, with what it said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The job that panicked.
+    pub job: u64,
+    /// The worker it ran on.
+    pub worker: u32,
+    /// What the panic said.
+    pub message: String,
+}
 
 /// Panic messages not taken yet. Workers lock it only while panicking;
 /// the driver only ever `try_lock`s it, so a browser's main thread never

@@ -334,7 +334,7 @@ impl<T: Send> ResultCell<T> {
 /// its result gives `JobError::ResultTaken`.
 ///
 /// ```
-/// # #[cfg(not(target_arch = "wasm32"))] { // on the web: `poolscope::web::WebPool`, and await
+/// # #[cfg(not(target_arch = "wasm32"))] { // on the web: the same `Pool`, and await
 /// let pool = poolscope::Pool::new(2).unwrap();
 /// let handle = pool.spawn(|| 6 * 7).unwrap();
 /// assert_eq!(handle.join(), Ok(42));
@@ -398,7 +398,7 @@ impl<T> std::fmt::Debug for JobHandle<T> {
 /// as it is there.
 ///
 /// ```
-/// # #[cfg(not(target_arch = "wasm32"))] { // on the web: `poolscope::web::WebPool`, and await
+/// # #[cfg(not(target_arch = "wasm32"))] { // on the web: the same `Pool`, and await
 /// let pool = poolscope::Pool::new(2).unwrap();
 /// let mut squares = pool.map(1..=4u64, |n| n * n).unwrap();
 /// let (index, first) = squares.join_next().unwrap().unwrap();

@@ -22,6 +22,14 @@ impl JobKind {
     /// The built-in kinds, which can be queued by name.
     pub const ALL: [JobKind; 3] = [JobKind::Cpu, JobKind::Sleep, JobKind::Noop];
 
+    /// Every kind, each at its number (an event's `kind` field).
+    ///
+    /// ```
+    /// use poolscope::JobKind;
+    /// assert!(JobKind::BY_NUMBER.iter().enumerate().all(|(i, &kind)| kind as usize == i));
+    /// ```
+    pub const BY_NUMBER: [JobKind; 4] = [JobKind::Cpu, JobKind::Sleep, JobKind::Noop, JobKind::Closure];
+
     /// The name JS and the playground use: `cpu`, `sleep`, `noop`, `closure`.
     pub fn name(self) -> &'static str {
         match self {
@@ -42,13 +50,7 @@ impl JobKind {
     }
 
     fn from_u8(value: u8) -> JobKind {
-        if value == JobKind::Closure as u8 {
-            return JobKind::Closure;
-        }
-        Self::ALL
-            .into_iter()
-            .find(|k| *k as u8 == value)
-            .unwrap_or(JobKind::Noop)
+        Self::BY_NUMBER.get(value as usize).copied().unwrap_or(JobKind::Noop)
     }
 }
 
@@ -64,6 +66,34 @@ pub enum Outcome {
     TimedOut = 2,
     /// Dropped from the queue by `cancel` or `stop` before any worker took it.
     Cancelled = 3,
+}
+
+impl Outcome {
+    /// Every outcome, each at its number (an event's `outcome` field).
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Completed,
+        Outcome::Failed,
+        Outcome::TimedOut,
+        Outcome::Cancelled,
+    ];
+
+    /// The words the views and the log use: `completed`, `failed`, `timed
+    /// out`, `cancelled`.
+    ///
+    /// ```
+    /// use poolscope::Outcome;
+    /// let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.name()).collect();
+    /// assert_eq!(names, ["completed", "failed", "timed out", "cancelled"]);
+    /// assert!(Outcome::ALL.iter().enumerate().all(|(i, &o)| o as usize == i));
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Completed => "completed",
+            Outcome::Failed => "failed",
+            Outcome::TimedOut => "timed out",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
 }
 
 /// The longest job cost: one hour.

@@ -34,6 +34,7 @@ impl JobLabels {
     /// Calls `each(job, label)` for the labels kept for jobs after `job`,
     /// in job order; returns the last such job (a cursor for the next call).
     /// `each` runs under the lock: it should only copy.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the web's `takeLabels`
     pub(super) fn after(&self, job: u64, mut each: impl FnMut(u64, &str)) -> u64 {
         self.kept.with(|kept| {
             let start = kept.order.partition_point(|&queued| queued <= job);

@@ -6,13 +6,16 @@
 //! - `pool`: `PoolCore`, the driving side: submitting, cancelling, closing, the counters;
 //!   - `pool/workers`: the worker side: resizing, the worker loop, lost workers and timeouts;
 //!   - `pool/remote`: the same loop's decisions for workers driven by messages (the web fallback);
+//!   - `pool/closures`: `spawn` and `map`, closures queued as a `task::Group`;
+//! - `options`: `PoolOptions` and the limits (`MAX_WORKERS`, `MAX_JOBS`, ...);
 //! - `queue`: the shared job queue, claimed by one CAS per job (or per run of trivial jobs);
 //! - `segmented`: the queue's and trace's slots, in segments that never move and are used again;
 //! - `events`: the trace, a ring of the latest events, read without locks;
 //! - `worker_slots`: a slot per worker id (state, share of work, current job, partition), the
-//!   pool size and the futex word idle workers sleep on;
-//! - `counts`: how many jobs started, finished each way, were cancelled or refused;
-//! - `failure_log`: panic messages until the platform takes them;
+//!   pool size and the futex word idle workers sleep on, and `WorkerStats`;
+//! - `counts`: how many jobs started, finished each way, were cancelled or
+//!   refused, and `Counters`, what the pool shows of them;
+//! - `failure_log`: `Failure`s (panic messages) until the platform takes them;
 //! - `labels`: closure jobs' labels, kept as long as the trace keeps their events;
 //! - `sync`: `SpinLock`, `OwnLine`, and the atomics (loom's when model-checked).
 //!
@@ -21,32 +24,39 @@
 //! - `job`: job kinds (`cpu`, `sleep`, `noop`), their cost and value;
 //! - `task`: closure jobs, and how their outcome reaches their handle;
 //! - `handle`: `JobHandle` and `Batch`, what a caller awaits or joins;
-//! - `failure`: a panicking job's `Failure`, the panic hook, `current_job`;
+//! - `failure`: the panic hook, which files a panicking job's `Failure`, and `current_job`;
 //! - `error`: `PoolError` and `JobError`, the named errors.
 //!
-//! `README.md` here explains how jobs stay exactly-once.
+//! No module imports one that imports it back (`pool` and its children
+//! count as one): shared types live in leaf modules (`options`, `counts`,
+//! `failure_log`, `worker_slots`), and a unit test checks it
+//! (`core/tests.rs`, `no_import_circles_in_core`). `README.md` here
+//! explains how jobs stay exactly-once.
 
-mod counts;
-pub mod error;
-pub mod events;
-pub mod failure;
-mod failure_log;
-// The message-passing fallback's build runs built-in jobs only: no closures there.
-#[cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(dead_code))]
-pub mod handle;
-pub mod job;
+// The message-passing build drives remote workers from the page's one
+// thread and runs no closures: much of the core is unused there, and
+// checked by the other builds.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(dead_code))]
+
+// Private to the crate: the public items are re-exported from its root.
+pub(crate) mod counts;
+pub(crate) mod error;
+pub(crate) mod events;
+pub(crate) mod failure;
+pub(crate) mod failure_log;
+pub(crate) mod handle;
+pub(crate) mod job;
 mod labels;
-pub mod pool;
-pub mod queue;
-pub mod segmented;
+pub(crate) mod options;
+pub(crate) mod pool;
+mod queue;
+mod segmented;
 mod sync;
-#[cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(dead_code))]
-pub mod task;
-mod worker_slots;
+pub(crate) mod task;
+pub(crate) mod worker_slots;
 
-// Children of `pool`, so that `PoolCore`'s fields stay private to it; their
-// paths stay `core::remote` and `core::workers`.
-pub use pool::{remote, workers};
+// Children of `pool`, so that `PoolCore`'s fields stay private to it.
+pub(crate) use pool::workers;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod closure_tests;

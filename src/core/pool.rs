@@ -7,13 +7,14 @@
 //! modules, so that the fields stay private to the three. `README.md` in
 //! `src/core` explains why every job runs exactly once.
 
-use super::counts::JobCounts;
+use super::counts::{Counters, JobCounts};
 use super::error::{JobError, PoolError};
-use super::events::{Event, EventLog, TraceRead, DEFAULT_TRACE_CAPACITY, MAX_TRACE_CAPACITY};
-use super::failure::{self, Failure};
-use super::failure_log::FailureLog;
+use super::events::{Event, EventLog, TraceRead, DEFAULT_TRACE_CAPACITY};
+use super::failure;
+use super::failure_log::{Failure, FailureLog};
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
 use super::labels::JobLabels;
+use super::options::{PoolOptions, MAX_JOBS};
 use super::queue::JobQueue;
 use super::sync::SpinLock;
 use super::task::Group;
@@ -21,119 +22,13 @@ use super::worker_slots::WorkerSlots;
 use crate::sys;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
+mod closures;
 pub mod remote;
 pub mod workers;
 
-/// The largest pool.
-pub const MAX_WORKERS: usize = 64;
-
-/// The most jobs a pool holds waiting at once (and so the largest batch):
-/// each waits in a 24-byte slot, and a wasm memory stops at 1 GiB. Over its
-/// life a pool takes any number of jobs: slots are used again.
-#[cfg(target_arch = "wasm32")]
-pub const MAX_JOBS: u64 = 2_000_000;
-/// The most jobs a pool holds waiting at once (and so the largest batch):
-/// each waits in a 24-byte slot (2,000,000 on wasm, whose memory stops at
-/// 1 GiB). Over its life a pool takes any number of jobs: slots are used again.
-#[cfg(not(target_arch = "wasm32"))]
-pub const MAX_JOBS: u64 = 16_000_000;
-
-/// The longest job timeout: one hour.
-pub const MAX_TIMEOUT_MS: f64 = 3_600_000.0;
-
-/// How a pool is set up; the defaults are an unbounded queue and no timeout.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct PoolOptions {
-    /// The most jobs waiting at once (1 to `MAX_JOBS`); `None`: no bound.
-    pub capacity: Option<u64>,
-    /// A job running longer is reported `TimedOut` and its worker replaced.
-    pub job_timeout_ms: Option<f64>,
-    /// A worker ends after this many jobs: with one each, the article's
-    /// "goroutine per job".
-    pub jobs_per_worker: Option<u64>,
-    /// How many of the latest events the trace keeps (1 to
-    /// `MAX_TRACE_CAPACITY`, rounded up to a multiple of 4,096); `None`:
-    /// `DEFAULT_TRACE_CAPACITY` (65,536). A reader that falls further
-    /// behind is told how many it missed.
-    pub trace_capacity: Option<u64>,
-}
-
-impl PoolOptions {
-    /// Refuses options out of range, by name (`InvalidCapacity`, ...).
-    pub fn check(&self) -> Result<(), PoolError> {
-        if let Some(capacity) = self.capacity {
-            if !(1..=MAX_JOBS).contains(&capacity) {
-                return Err(PoolError::InvalidCapacity {
-                    value: capacity,
-                    max: MAX_JOBS,
-                });
-            }
-        }
-        if let Some(events) = self.trace_capacity {
-            if !(1..=MAX_TRACE_CAPACITY).contains(&events) {
-                return Err(PoolError::InvalidTraceCapacity {
-                    value: events,
-                    max: MAX_TRACE_CAPACITY,
-                });
-            }
-        }
-        if self.jobs_per_worker == Some(0) {
-            return Err(PoolError::InvalidJobsPerWorker);
-        }
-        if let Some(timeout) = self.job_timeout_ms {
-            if !(timeout > 0.0 && timeout <= MAX_TIMEOUT_MS) {
-                return Err(PoolError::InvalidTimeout {
-                    value: timeout,
-                    max_ms: MAX_TIMEOUT_MS,
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The pool's observable state. Every count is of jobs, except `workers`
-/// and `live_workers`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counters {
-    /// Jobs a worker has taken and not finished (a worker takes trivial
-    /// jobs up to 64 at a time: see `JobQueue::claim_run`).
-    pub running: u64,
-    /// Jobs queued and not yet taken.
-    pub waiting: u64,
-    /// Jobs ever queued.
-    pub submitted: u64,
-    /// Jobs that finished with `Outcome::Completed`.
-    pub completed: u64,
-    /// Jobs that panicked or timed out.
-    pub failed: u64,
-    /// Of the failed jobs, those that ran past the job timeout.
-    pub timed_out: u64,
-    /// Jobs dropped from the queue by `cancel` or `stop`.
-    pub cancelled: u64,
-    /// Jobs refused because the queue was full (`PoolError::QueueFull`).
-    pub rejected: u64,
-    /// The pool size asked for last.
-    pub workers: u64,
-    /// Worker threads now inside their loop (retiring ones included).
-    pub live_workers: u64,
-}
-
-/// Refuses a pool size outside `1..=MAX_WORKERS` (`InvalidSize`).
-pub fn check_size(size: usize) -> Result<(), PoolError> {
-    if (1..=MAX_WORKERS).contains(&size) {
-        Ok(())
-    } else {
-        Err(PoolError::InvalidSize {
-            value: size,
-            max: MAX_WORKERS,
-        })
-    }
-}
-
 /// The pool itself, shared by its workers and whoever drives it: the
 /// queue, the trace, the worker slots and the counters. The platforms
-/// (`Pool` on std threads, `web::WebPool` on Web Workers) start and end
+/// (`Pool`, on std threads or on Web Workers) start and end
 /// threads where it says.
 pub struct PoolCore {
     options: PoolOptions,
@@ -175,11 +70,6 @@ impl PoolCore {
             failures: FailureLog::default(),
             labels: JobLabels::new(),
         })
-    }
-
-    /// The options the pool was made with.
-    pub fn options(&self) -> PoolOptions {
-        self.options
     }
 
     /// Jobs that may still be queued before the queue is full: its
@@ -296,6 +186,7 @@ impl PoolCore {
     /// Calls `each(job, label)` for the labels kept for jobs after `job`,
     /// in job order; returns the last such job (a cursor for the next call).
     /// `each` runs under the labels' lock: it should only copy.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the web's `takeLabels`
     pub fn labels_after(&self, job: u64, each: impl FnMut(u64, &str)) -> u64 {
         self.labels.after(job, each)
     }
@@ -400,11 +291,6 @@ impl PoolCore {
     pub fn stop(&self) -> u64 {
         self.close();
         self.cancel()
-    }
-
-    /// Whether `close` or `stop` was called: no new jobs are taken.
-    pub fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
     }
 
     /// The panic messages not taken yet. Never blocks: if a worker is

@@ -29,11 +29,9 @@ struct JobSlot {
 // SAFETY: atomics only; all zeros is `Default` for std's (see the trait for loom).
 unsafe impl ZeroIsDefault for JobSlot {}
 
-/// A job taken from the queue.
+/// What a published job's slot holds.
 #[derive(Clone, Copy, Debug)]
 pub struct Claimed {
-    /// Its number.
-    pub job: u64,
     /// What it is to do.
     pub spec: JobSpec,
     /// When it was queued.
@@ -198,7 +196,6 @@ impl JobQueue {
     pub fn get(&self, job: u64) -> Claimed {
         let slot = self.slots.get(job as usize - 1);
         Claimed {
-            job,
             spec: JobSpec::unpack(slot.spec.load(Ordering::Relaxed)),
             queued_ms: f64::from_bits(slot.queued_ms.load(Ordering::Relaxed)),
         }
@@ -212,9 +209,11 @@ impl JobQueue {
             .map(|slot| JobSpec::unpack(slot.spec.load(Ordering::Relaxed)))
     }
 
-    /// Takes the oldest unclaimed job, if any.
-    pub fn claim(&self) -> Option<Claimed> {
-        self.claim_run(1, 1).map(|jobs| self.get(jobs.start))
+    /// Takes the oldest unclaimed job, if any: its number (the loom
+    /// model's single claim; workers take runs with `claim_run`).
+    #[cfg(all(test, loom))]
+    pub fn claim(&self) -> Option<u64> {
+        self.claim_run(1, 1).map(|jobs| jobs.start)
     }
 
     /// Takes the oldest unclaimed job and, if it may share a claim, the
@@ -357,7 +356,7 @@ mod loom_tests {
     /// Two claim attempts, succeeding or not: no spinning, so loom can
     /// explore every interleaving.
     fn claim_twice(queue: &JobQueue) -> Vec<u64> {
-        (0..2).filter_map(|_| queue.claim().map(|c| c.job)).collect()
+        (0..2).filter_map(|_| queue.claim()).collect()
     }
 
     #[test]
@@ -374,7 +373,7 @@ mod loom_tests {
             queue.publish(std::iter::once(spec()), 0.0);
             let mut all: Vec<u64> = consumers.into_iter().flat_map(|c| c.join().unwrap()).collect();
             // What the consumers missed is still there, exactly once.
-            all.extend(std::iter::from_fn(|| queue.claim().map(|c| c.job)));
+            all.extend(std::iter::from_fn(|| queue.claim()));
             all.sort();
             assert_eq!(all, [1, 2]);
         });
@@ -391,7 +390,7 @@ mod loom_tests {
             queue.publish(std::iter::repeat_n(spec(), 3), 0.0);
             let mut all = claim_twice(&queue);
             all.extend(consumer.join().unwrap());
-            all.extend(std::iter::from_fn(|| queue.claim().map(|c| c.job)));
+            all.extend(std::iter::from_fn(|| queue.claim()));
             all.sort();
             assert_eq!(all, [1, 2, 3]);
         });
@@ -404,7 +403,7 @@ mod loom_tests {
             queue.publish(std::iter::repeat_n(spec(), 3), 0.0);
             let worker = {
                 let queue = Arc::clone(&queue);
-                loom::thread::spawn(move || queue.claim().map(|c| c.job))
+                loom::thread::spawn(move || queue.claim())
             };
             let cancelled: Vec<u64> = queue.claim_all().collect();
             let claimed = worker.join().unwrap();

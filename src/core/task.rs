@@ -22,8 +22,7 @@
 //! its own while it runs the closure.
 
 use super::error::{JobError, PoolError};
-use super::handle::{Batch, JobHandle, Results};
-use super::pool::{PoolCore, MAX_JOBS};
+use super::handle::Results;
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -117,7 +116,7 @@ pub(crate) struct Group {
 }
 
 impl Group {
-    fn new<I, T, F>(items: Vec<I>, f: F, batch: bool) -> (Group, Arc<Results<T>>)
+    pub(crate) fn new<I, T, F>(items: Vec<I>, f: F, batch: bool) -> (Group, Arc<Results<T>>)
     where
         I: Send + 'static,
         T: Send + 'static,
@@ -269,53 +268,4 @@ pub(crate) fn check_label(label: &str) -> Result<Box<str>, PoolError> {
         });
     }
     Ok(label.into())
-}
-
-impl PoolCore {
-    /// Queues closure `f`, labelled or not; see `Pool::spawn`.
-    pub(crate) fn spawn<T, F>(&self, label: Option<&str>, f: F) -> Result<JobHandle<T>, PoolError>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        let labels = label.map(check_label).transpose()?.into_iter().collect();
-        let (group, results) = Group::new(vec![f], |f: F| f(), false);
-        self.submit_group(group, labels, false)?;
-        Ok(JobHandle::new(results))
-    }
-
-    /// Queues `f(item)` for each item, all or none, each labelled
-    /// `label(&item)` if given, on the shared queue or in fixed slices
-    /// (`partitioned`); see `Pool::map`, `Pool::map_labeled` and
-    /// `Pool::map_partitioned`.
-    pub(crate) fn map<I, T, F>(
-        &self,
-        items: impl IntoIterator<Item = I>,
-        label: Option<&dyn Fn(&I) -> String>,
-        partitioned: bool,
-        f: F,
-    ) -> Result<Batch<T>, PoolError>
-    where
-        I: Send + 'static,
-        F: Fn(I) -> T + Send + Sync + 'static,
-        T: Send + 'static,
-    {
-        let items: Vec<I> = items.into_iter().collect();
-        if items.len() as u64 > MAX_JOBS {
-            return Err(PoolError::QueueFull {
-                requested: items.len() as u64,
-                room: self.room(),
-            });
-        }
-        let labels = match label {
-            Some(label) => items
-                .iter()
-                .map(|item| check_label(&label(item)))
-                .collect::<Result<Vec<_>, _>>()?,
-            None => Vec::new(),
-        };
-        let (group, results) = Group::new(items, f, true);
-        self.submit_group(group, labels, partitioned)?;
-        Ok(Batch::new(results))
-    }
 }

@@ -3,7 +3,7 @@
 
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{JobKind, JobSpec, Outcome};
-use crate::core::pool::PoolOptions;
+use crate::core::options::PoolOptions;
 use crate::native::Pool;
 use crate::PoolError;
 use std::time::Duration;
@@ -604,5 +604,78 @@ fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
         pool.storage_bytes(),
         after_one_batch,
         "bytes of queue and trace after 10,027,008 jobs"
+    );
+}
+
+/// The core's modules as its files import them: no module imports one
+/// that imports it back, directly or through others. `pool` and its
+/// children (`pool/*.rs`, split impls of `PoolCore`) count as one; the
+/// test files and test modules are left out.
+#[test]
+fn no_import_circles_in_core() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
+    let module_of = |name: &str| match name {
+        "remote" | "workers" | "closures" => "pool".to_string(),
+        _ => name.to_string(),
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&root)
+        .unwrap()
+        .chain(std::fs::read_dir(root.join("pool")).unwrap())
+    {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+        if path.extension().is_some_and(|e| e == "rs") && !["mod", "tests", "closure_tests"].contains(&stem.as_str()) {
+            let in_pool = path.parent().unwrap().ends_with("pool");
+            files.push((if in_pool { "pool".to_string() } else { stem }, in_pool, path));
+        }
+    }
+    let mut imports: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, in_pool, path) in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        // What comes before the file's test module, without comments.
+        let code = text.split("#[cfg(all(test").next().unwrap();
+        let code: String = code
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let named = imports.entry(module.clone()).or_default();
+        for prefix in ["crate::core::", "super::"] {
+            if prefix == "super::" && *in_pool {
+                continue; // `super` of a child of `pool` is `pool` itself
+            }
+            for (i, _) in code.match_indices(prefix) {
+                let name: String = code[i + prefix.len()..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let target = module_of(&name);
+                let is_module = root.join(format!("{target}.rs")).exists();
+                if is_module && target != *module {
+                    named.insert(target);
+                }
+            }
+        }
+    }
+    for start in imports.keys() {
+        // Depth-first from `start`: the path that leads back to it, if any.
+        let mut stack = vec![vec![start.clone()]];
+        let mut seen = BTreeSet::new();
+        while let Some(path) = stack.pop() {
+            for next in imports.get(path.last().unwrap()).into_iter().flatten() {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                assert!(next != start, "an import circle in src/core: {}", longer.join(" -> "));
+                if seen.insert(next.clone()) {
+                    stack.push(longer);
+                }
+            }
+        }
+    }
+    assert!(
+        imports["pool"].contains("queue") && imports["counts"].contains("events"),
+        "{imports:?}"
     );
 }

@@ -4,12 +4,26 @@
 //! workers sleep on. Who may move a slot from one state to another is in
 //! `README.md`, "Resizing".
 
-use super::pool::MAX_WORKERS;
+use super::options::MAX_WORKERS;
 use super::sync::OwnLine;
-use super::workers::WorkerStats;
 use crate::sys;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+/// One worker's share of the work so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WorkerStats {
+    /// The worker's id (from 1).
+    pub id: u32,
+    /// Whether it is part of the pool now (not retired).
+    pub active: bool,
+    /// Jobs it ran.
+    pub jobs: u64,
+    /// Time it spent running them, in ms.
+    pub busy_ms: f64,
+    /// Which thread runs this worker (see `current_thread_serial`).
+    pub thread: u64,
+}
 
 const VACANT: u32 = 0;
 const ACTIVE: u32 = 1;
@@ -233,6 +247,7 @@ impl WorkerSlots {
     }
 
     /// Ids `1..=count` are an outside executor's threads (under the driver lock).
+    #[cfg_attr(not(feature = "rayon"), allow(dead_code))] // the web's rayon pool
     pub(super) fn adopt(&self, count: usize) {
         for slot in &self.slots[..count] {
             slot.state.store(ACTIVE, Ordering::Release);
@@ -241,6 +256,7 @@ impl WorkerSlots {
     }
 
     /// Worker `id` never got a thread: its id is free again.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the web's hosts
     pub(super) fn vacate(&self, id: u32) {
         self.get(id).leave();
     }

@@ -14,6 +14,7 @@
 //! thread per instance) with `performance` alone.
 
 /// How often a sleeping job checks whether it should stop (it timed out).
+#[cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(dead_code))] // never sleeps there
 pub const STOP_CHECK_MS: f64 = 5.0;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -21,18 +21,26 @@ pub(super) fn named_error(name: &str, message: &str) -> JsError {
     js
 }
 
-/// A JS `Error` named after the `JobError` variant, with its message.
+/// A JS `Error` named after the `JobError` variant (`Panicked`,
+/// `TimedOut`, ...), with its message: what a crate's own exports reject
+/// with when a job did not give its value. (Web only.)
+///
+/// ```no_run
+/// # async fn demo(pool: &poolscope::Pool) -> Result<u32, wasm_bindgen::JsValue> {
+/// let value = pool.spawn(|| 7u32).map_err(poolscope::pool_error)?.await.map_err(poolscope::job_error)?;
+/// # Ok(value) }
+/// ```
 pub fn job_error(error: JobError) -> JsValue {
     named_error(error.name(), &error.to_string()).into()
 }
 
 /// A JS `Error` named after the `PoolError` variant (`QueueFull`,
 /// `PartitionBusy`, ...), with its message: what a crate's own exports
-/// throw when the pool refuses their jobs, as poolscope's do.
+/// throw when the pool refuses their jobs, as poolscope's do. (Web only.)
 ///
 /// ```no_run
-/// # fn demo(pool: &poolscope::web::WebPool) -> Result<(), wasm_bindgen::JsValue> {
-/// let batch = pool.map(0..4u32, |n| n + 1).map_err(poolscope::web::pool_error)?;
+/// # fn demo(pool: &poolscope::Pool) -> Result<(), wasm_bindgen::JsValue> {
+/// let batch = pool.map(0..4u32, |n| n + 1).map_err(poolscope::pool_error)?;
 /// # Ok(()) }
 /// ```
 pub fn pool_error(error: PoolError) -> JsValue {

@@ -1,8 +1,9 @@
-//! The web glue: `WebPool`, exported to JavaScript as `PoolscopePool`, on
-//! Web Workers. All pool logic lives in `crate::core`; one pool type and
-//! one JS API for both builds, each with a host of its own:
+//! The web glue: `Pool` (`poolscope::Pool` on wasm), exported to
+//! JavaScript as `PoolscopePool`, on Web Workers. All pool logic lives in
+//! `crate::core`; one pool type and one JS API for both builds, each with
+//! a host of its own (`host::Host`, the contract both implement):
 //!
-//! - `pool`: `WebPool`, the JS class, on the core and the build's host;
+//! - `pool`: `Pool`, the JS class, on the core and the build's host;
 //!   - `pool/closures` (feature `threads`): Rust closures on the pool, and
 //!     a job handle as a JS `Promise`;
 //!   - `pool/calls` (without it): calls of a module's functions, the
@@ -11,6 +12,7 @@
 //! - `statics`: the class's static methods (limits, event fields, clocks);
 //! - `options`: sizes, counts, kinds and the options object from JS, checked;
 //! - `errors`: named JS errors from `PoolError` and `JobError`;
+//! - `host`: the `Host` trait, what a build must provide to run workers;
 //! - `shared_host` (feature `threads`): Web Workers that share this
 //!   module's memory and run the core's worker loop themselves (bindings
 //!   to `worker_host.js`, which starts, watches and replaces them, and the
@@ -22,6 +24,7 @@
 //! - `labels.js`: labels across the boundary in one call.
 
 mod errors;
+mod host;
 mod options;
 mod pool;
 mod statics;
@@ -32,12 +35,12 @@ mod remote_host;
 #[cfg(feature = "threads")]
 mod shared_host;
 #[cfg(not(feature = "threads"))]
-use remote_host as host;
+type BuildHost = remote_host::MessagePassingHost;
 #[cfg(feature = "threads")]
-use shared_host as host;
+type BuildHost = shared_host::SharedMemoryHost;
 
 pub use errors::{job_error, pool_error};
-pub use pool::WebPool;
+pub use pool::Pool;
 #[cfg(feature = "rayon")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 

@@ -7,7 +7,7 @@ use super::errors::{js_error, named_error};
 use crate::core::error::PoolError;
 use crate::core::events::MAX_TRACE_CAPACITY;
 use crate::core::job::{JobKind, JobSpec};
-use crate::core::pool::{PoolOptions, MAX_JOBS, MAX_WORKERS};
+use crate::core::options::{PoolOptions, MAX_JOBS, MAX_WORKERS};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -54,8 +54,15 @@ pub(super) fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsEr
     let capacity = field("capacity")?
         .map(|c| whole_number_named("InvalidCapacity", "queue capacity", c, 1.0, MAX_JOBS as f64))
         .transpose()?;
+    // 0 goes on to the core, which refuses it with its own words.
     let quota = field("jobsPerWorker")?
-        .map(|q| whole_number("jobs per worker", q, 1.0, MAX_JOBS as f64))
+        .map(|q| {
+            if q == 0.0 {
+                Ok(q)
+            } else {
+                whole_number_named("InvalidJobsPerWorker", "jobs per worker", q, 1.0, MAX_JOBS as f64)
+            }
+        })
         .transpose()?;
     let trace = field("traceCapacity")?
         .map(|t| {

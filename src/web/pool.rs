@@ -1,16 +1,20 @@
-//! `WebPool`, the JS class `PoolscopePool`: the pool's methods for JS, on
-//! the core and the build's host. Its child modules add what only some
-//! builds have, with access to its fields: `closures` (Rust closures,
-//! shared memory), `calls` (calls of a module's functions, the
-//! message-passing build) and `with_rayon` (feature `rayon`).
+//! `Pool`, the JS class `PoolscopePool`: its Rust constructors, and the
+//! pool's methods for JS, on the core and the build's host (`Host`). Its
+//! child modules add what only some builds have, with access to its
+//! fields: `closures` (Rust closures, shared memory), `calls` (calls of a
+//! module's functions, the message-passing build) and `with_rayon`
+//! (feature `rayon`).
 
 use super::errors::{js_error, named_error};
 use super::host::Host;
 use super::options::{parse_kind, parse_options, pool_size, specs, whole_number};
 use super::set;
+use super::BuildHost;
+use crate::core::counts::Counters;
 use crate::core::error::PoolError;
 use crate::core::job::JobSpec;
-use crate::core::pool::{Counters, PoolCore, PoolOptions, MAX_JOBS};
+use crate::core::options::{PoolOptions, MAX_JOBS};
+use crate::core::pool::PoolCore;
 use js_sys::{Array, Float64Array, Object, Promise};
 use std::cell::Cell;
 use std::sync::Arc;
@@ -32,11 +36,21 @@ extern "C" {
 /// A pool of Web Workers: sharing this module's memory, or in the
 /// message-passing build each with an instance of its own. Every method
 /// returns at once: the thread that drives the pool (a page's main thread)
-/// never waits.
+/// never waits. From Rust, `Pool::new(size)` and
+/// `Pool::with_options(size, options)` as natively; from JS,
+/// `new PoolscopePool(size, options)`.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let pool = poolscope::Pool::new(2)?;
+/// let answer = pool.spawn(|| 6 * 7)?.await?;
+/// assert_eq!(answer, 42);
+/// # Ok(()) }
+/// ```
 #[wasm_bindgen(js_name = PoolscopePool)]
-pub struct WebPool {
+pub struct Pool {
     core: Arc<PoolCore>,
-    host: Host,
+    host: BuildHost,
     /// Set for a pool whose jobs rayon runs (`withRayon`, feature `rayon`).
     rayon: Option<RayonThreads>,
     cursor: Cell<u64>,
@@ -44,31 +58,64 @@ pub struct WebPool {
     label_cursor: Cell<u64>,
 }
 
-#[wasm_bindgen(js_class = PoolscopePool)]
-impl WebPool {
-    /// A pool of `size` workers (1 to `maxWorkers()`); `ready()` tells when
-    /// they run. `options`: `{ capacity, jobTimeoutMs }`, both optional.
-    #[wasm_bindgen(constructor)]
-    pub fn new(size: f64, options: Option<Object>) -> Result<WebPool, JsError> {
-        let size = pool_size(size)?;
-        let pool = WebPool::without_workers(parse_options(options)?)?;
-        let _started = pool.resize(size)?; // `ready()` reports it
+/// The Rust constructors, the same as the native pool's (not exported to
+/// JS, whose constructor takes a JS number and an options object).
+impl Pool {
+    /// A pool of `size` Web Workers (1 to `MAX_WORKERS`, else
+    /// `InvalidSize`); `ready()` resolves once they run, but jobs may be
+    /// queued at once.
+    pub fn new(size: usize) -> Result<Pool, PoolError> {
+        Pool::with_options(size, PoolOptions::default())
+    }
+
+    /// A pool with a bounded queue, a job timeout, a quota of jobs per
+    /// worker and/or a trace capacity (see `PoolOptions`).
+    ///
+    /// ```no_run
+    /// let options = poolscope::PoolOptions { job_timeout_ms: Some(5_000.0), ..Default::default() };
+    /// let pool = poolscope::Pool::with_options(4, options).unwrap();
+    /// ```
+    pub fn with_options(size: usize, options: PoolOptions) -> Result<Pool, PoolError> {
+        let pool = Pool::without_workers(options)?;
+        let _started = pool.resize_to(size)?; // `ready()` reports it
         Ok(pool)
     }
 
     /// A rayon-run pool (see `withRayon`) or one about to be resized.
-    fn without_workers(options: PoolOptions) -> Result<WebPool, JsError> {
-        let core = Arc::new(PoolCore::new(options).map_err(js_error)?);
-        let host = Host::new(&core, &options);
-        let pool = WebPool {
+    fn without_workers(options: PoolOptions) -> Result<Pool, PoolError> {
+        let core = Arc::new(PoolCore::new(options)?);
+        let host = BuildHost::new(&core, &options);
+        Ok(Pool {
             core,
             host,
             rayon: None,
             cursor: Cell::new(0),
             missed: Cell::new(0),
             label_cursor: Cell::new(0),
-        };
-        Ok(pool)
+        })
+    }
+
+    /// Resizes through the core, then has the host start the new workers.
+    fn resize_to(&self, size: usize) -> Result<Promise, PoolError> {
+        let ids = self.core.resize(size)?;
+        let started = self.host.spawn(ids);
+        self.host.changed(); // a worker told to retire may be idle
+        Ok(started)
+    }
+}
+
+#[wasm_bindgen(js_class = PoolscopePool)]
+impl Pool {
+    /// `new PoolscopePool(size, options)`: a pool of `size` workers (1 to
+    /// `maxWorkers()`); `ready()` tells when they run. `options`, each
+    /// optional: `{ capacity, jobTimeoutMs, jobsPerWorker, traceCapacity }`
+    /// (a bounded queue; a job timeout in ms; a worker ends after that many
+    /// jobs; how many of the latest events the trace keeps). From Rust, use
+    /// `Pool::new` or `Pool::with_options`.
+    #[wasm_bindgen(constructor)]
+    pub fn from_js(size: f64, options: Option<Object>) -> Result<Pool, JsError> {
+        let size = pool_size(size)?;
+        Pool::with_options(size as usize, parse_options(options)?).map_err(js_error)
     }
 
     /// Resolves once every worker started so far runs its loop (for a
@@ -91,10 +138,7 @@ impl WebPool {
             ));
         }
         let size = pool_size(size)?;
-        let ids = self.core.resize(size as usize).map_err(js_error)?;
-        let started = self.host.spawn(&self.core, ids);
-        self.host.changed(); // a worker told to retire may be idle
-        Ok(started)
+        self.resize_to(size as usize).map_err(js_error)
     }
 
     /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
@@ -159,7 +203,7 @@ impl WebPool {
                 .map_err(js_error)?;
             Ok(vec![first as f64, queued as f64])
         });
-        Ok(self.host.submit_as_room_frees(&self.core, total, try_submit))
+        Ok(self.host.submit_as_room_frees(total, try_submit))
     }
 
     /// A rayon pool's threads run only what `submit` and `submitCosts` hand
@@ -323,9 +367,8 @@ impl WebPool {
         // Weak, so that a waiting `done()` does not keep a freed pool's
         // memory (its trace is megabytes): a freed pool counts as done.
         let core = Arc::downgrade(&self.core);
-        self.host.when(self.core.idle_epoch(), move || {
-            core.upgrade().is_none_or(|core| core.is_idle())
-        })
+        self.host
+            .when_idle(move || core.upgrade().is_none_or(|core| core.is_idle()))
     }
 
     /// Drops the jobs still waiting (each reported with outcome
@@ -355,7 +398,7 @@ impl WebPool {
     }
 }
 
-impl Drop for WebPool {
+impl Drop for Pool {
     fn drop(&mut self) {
         self.core.close();
         self.host.dispose();

@@ -6,18 +6,19 @@
 // worker's script: a module worker imports the glue by URL.
 
 const ROLE = 'poolscope-remote';
-const [RUN, WAIT, END] = [0, 1, 2]; // the core's answer to `next` (remote_host.rs)
-const [CPU, SLEEP, NOOP, CALL] = [0, 1, 2, 3]; // JobKind; a call is a `Closure` job here
-const [COMPLETED, FAILED, TIMED_OUT, CANCELLED] = [0, 1, 2, 3]; // Outcome, for a call's `settle`
 
 // `timeOrigin` read once: WebKit recomputes it on every read (src/sys/README.md).
 const ORIGIN = performance.timeOrigin;
 const now = () => ORIGIN + performance.now();
 
 export class RemoteHost {
-  /// `pool` holds the core's side: `started(id)`, `next(id)`,
-  /// `finished(id, job, value, started, finished)`, `crashed(id, message)`,
-  /// `overdue()`, `timedOut(id)`, `startFailed(id)`, `isIdle()`.
+  /// `pool` holds the core's side: `started(id)`, `next(id)` (a job by
+  /// name: `{ action: 'run', job, kind, costMs, fail, iterations }`, or
+  /// `{ action: 'wait' }`, `{ action: 'end' }`), `finished(id, job, value,
+  /// started, finished)`, `crashed(id, message)`, `overdue()`,
+  /// `timedOut(id)`, `startFailed(id)`, `isIdle()`, and `outcomes`, the
+  /// core's numbers for a call's `settle` (`{ completed, failed, timedOut,
+  /// cancelled }`).
   constructor(glueUrl, module, pool, jobTimeoutMs) {
     Object.assign(this, { glueUrl, module, pool });
     this.workers = new Map(); // id -> { worker, ready, job (or null) }
@@ -26,7 +27,6 @@ export class RemoteHost {
     this.roomWaiters = [];
     this.starting = [];
     this.lostThreads = 0;
-    this.stalledStarts = 0;
     this.scheduled = false;
     if (jobTimeoutMs > 0) {
       this.watchdog = setInterval(() => this.#timeOut(), Math.min(50, Math.max(5, jobTimeoutMs / 4)));
@@ -68,7 +68,7 @@ export class RemoteHost {
     for (const [job, call] of this.calls) {
       if (running.has(job)) continue;
       this.calls.delete(job);
-      call.settle(CANCELLED, undefined, job, 0);
+      call.settle(this.pool.outcomes.cancelled, undefined, job, 0);
     }
   }
 
@@ -144,15 +144,15 @@ export class RemoteHost {
   /// The same for one worker; true if it took a job.
   #handOutTo(id, slot) {
     if (!slot.ready || slot.job !== null) return false;
-    const [step, job, kind, costMs, fail, iterations] = this.pool.next(id);
-    if (step === WAIT) return false;
-    if (step === END) {
+    const { action, job, kind, costMs, fail, iterations } = this.pool.next(id);
+    if (action === 'wait') return false;
+    if (action === 'end') {
       this.#forget(id);
       return false;
     }
     slot.job = job;
-    const message = { job, kind, costMs, fail: fail === 1, iterations };
-    if (kind === CALL) {
+    const message = { job, kind, costMs, fail, iterations };
+    if (kind === 'closure') { // a call kept by `keepCalls`
       const { moduleUrl, exportName, args } = this.calls.get(job);
       Object.assign(message, { moduleUrl, exportName, args });
     }
@@ -177,10 +177,10 @@ export class RemoteHost {
       this.#forget(id);
       this.lostThreads++;
       if (this.pool.crashed(id, data.message)) this.spawn([id]).catch(() => {});
-      call?.settle(FAILED, data.message, data.job, id);
+      call?.settle(this.pool.outcomes.failed, data.message, data.job, id);
     } else {
       const value = typeof data.value === 'number' ? data.value >>> 0 : 0; // a call's value reaches `settle`, not the trace
-      if (this.pool.finished(id, data.job, value, data.started, data.finished)) call?.settle(COMPLETED, data.value, data.job, id);
+      if (this.pool.finished(id, data.job, value, data.started, data.finished)) call?.settle(this.pool.outcomes.completed, data.value, data.job, id);
       // Only this worker turned idle: the others' steps stand.
       if (!this.disposed) this.#settle(this.#handOutTo(id, slot));
       return;
@@ -198,7 +198,7 @@ export class RemoteHost {
       const call = slot && this.calls.get(slot.job);
       if (call) {
         this.calls.delete(slot.job);
-        call.settle(TIMED_OUT, undefined, slot.job, id);
+        call.settle(this.pool.outcomes.timedOut, undefined, slot.job, id);
       }
       this.#forget(id);
       this.lostThreads++;
@@ -234,13 +234,13 @@ async function runWorker() {
       postMessage({ type: 'ready' });
       return;
     }
-    const module = data.kind === CALL ? await load(data.moduleUrl) : null;
+    const module = data.kind === 'closure' ? await load(data.moduleUrl) : null;
     const started = now();
     let value = 0;
     try {
-      if (data.kind === CPU) value = glue.__poolscopeCpuWork(data.job, data.iterations);
-      else if (data.kind === SLEEP) await new Promise((resolve) => setTimeout(resolve, data.costMs));
-      else if (data.kind === NOOP) value = data.job;
+      if (data.kind === 'cpu') value = glue.__poolscopeCpuWork(data.job, data.iterations);
+      else if (data.kind === 'sleep') await new Promise((resolve) => setTimeout(resolve, data.costMs));
+      else if (data.kind === 'noop') value = data.job;
       else value = module[data.exportName](...data.args);
       if (data.fail) glue.__poolscopeFailJob(data.job); // panics: wasm32 aborts, as in the shared-memory pool
     } catch (error) {

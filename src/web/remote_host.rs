@@ -5,12 +5,13 @@
 //! `remote_host.js` only starts and ends the workers and carries jobs to
 //! them and results back, one message each way per job.
 
-use crate::core::job::{self, JobKind};
-use crate::core::pool::{PoolCore, PoolOptions};
-use crate::core::remote::Next;
+use super::host::{Host, TrySubmit};
+use crate::core::job::{self, JobKind, Outcome};
+use crate::core::options::PoolOptions;
+use crate::core::pool::remote::Next;
+use crate::core::pool::PoolCore;
 use crate::core::workers::Loss;
 use js_sys::{Array, Function, Object, Promise};
-use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
@@ -39,8 +40,6 @@ extern "C" {
     fn live_count(this: &RemoteHost) -> u32;
     #[wasm_bindgen(method, getter, js_name = lostThreads)]
     fn lost_threads(this: &RemoteHost) -> u32;
-    #[wasm_bindgen(method, getter, js_name = stalledStarts)]
-    fn stalled_starts(this: &RemoteHost) -> u32;
 }
 
 #[wasm_bindgen]
@@ -53,22 +52,58 @@ extern "C" {
     fn report_panic(message: &str);
 }
 
-/// What `next` answers the host: `[RUN, job, kind, costMs, fail, iterations]`, `[WAIT]` or `[END]`.
-const RUN: f64 = 0.0;
-const WAIT: f64 = 1.0;
-const END: f64 = 2.0;
+/// What `next` answers the host, by name: `{ action: 'run', job, kind,
+/// costMs, fail, iterations }`, `{ action: 'wait' }` or `{ action: 'end' }`
+/// (`kind` as `JobKind::name` says it: `cpu`, `sleep`, `noop`, or
+/// `closure` for a call the host keeps).
+fn next_reply(next: Next) -> Object {
+    let reply = Object::new();
+    match next {
+        Next::Run { job, spec } => {
+            super::set(&reply, "action", "run");
+            super::set(&reply, "job", job as f64);
+            super::set(&reply, "kind", spec.kind.name());
+            super::set(&reply, "costMs", spec.cost_ms);
+            super::set(&reply, "fail", spec.fail);
+            // The page's calibration sets a cpu job's work, so that its value is `cpuChecksum(job, cost)` here.
+            let iterations = match spec.kind {
+                JobKind::Cpu => job::cpu_iterations(spec.cost_ms) as f64,
+                _ => 0.0,
+            };
+            super::set(&reply, "iterations", iterations);
+        }
+        Next::Wait => super::set(&reply, "action", "wait"),
+        Next::End => super::set(&reply, "action", "end"),
+    }
+    reply
+}
+
+/// The numbers of the outcomes a call's `settle` is given, by name
+/// (`{ completed, failed, timedOut, cancelled }`): the core's, not a copy.
+fn outcome_numbers() -> Object {
+    let numbers = Object::new();
+    for (name, outcome) in [
+        ("completed", Outcome::Completed),
+        ("failed", Outcome::Failed),
+        ("timedOut", Outcome::TimedOut),
+        ("cancelled", Outcome::Cancelled),
+    ] {
+        super::set(&numbers, name, outcome as u8);
+    }
+    numbers
+}
 
 /// The Web Workers of one pool, and the callbacks through which
 /// `remote_host.js` asks the core what each is to do and tells it what
 /// became of each job.
-pub(super) struct Host {
+pub(super) struct MessagePassingHost {
     js: RemoteHost,
     // They live as long as the pool.
     _callbacks: Vec<Box<dyn std::any::Any>>,
 }
 
-impl Host {
-    pub(super) fn new(core: &Arc<PoolCore>, options: &PoolOptions) -> Host {
+impl Host for MessagePassingHost {
+    fn new(core: &Arc<PoolCore>, options: &PoolOptions) -> MessagePassingHost {
         let callbacks = Object::new();
         let mut kept: Vec<Box<dyn std::any::Any>> = Vec::new();
         let mut add = |name: &str, callback: JsValue, owner: Box<dyn std::any::Any>| {
@@ -79,23 +114,7 @@ impl Host {
         let started = Closure::<dyn Fn(u32)>::new(move |id: u32| c.remote_started(id));
         add("started", started.as_ref().clone(), Box::new(started));
         let c = Arc::clone(core);
-        let next = Closure::<dyn Fn(u32) -> Vec<f64>>::new(move |id: u32| match c.remote_next(id) {
-            // The page's calibration sets a cpu job's work, so that its value is `cpuChecksum(job, cost)` here.
-            Next::Run { job, spec } => vec![
-                RUN,
-                job as f64,
-                spec.kind as u8 as f64,
-                spec.cost_ms,
-                if spec.fail { 1.0 } else { 0.0 },
-                if spec.kind == JobKind::Cpu {
-                    job::cpu_iterations(spec.cost_ms) as f64
-                } else {
-                    0.0
-                },
-            ],
-            Next::Wait => vec![WAIT],
-            Next::End => vec![END],
-        });
+        let next = Closure::<dyn Fn(u32) -> Object>::new(move |id: u32| next_reply(c.remote_next(id)));
         add("next", next.as_ref().clone(), Box::new(next));
         let c = Arc::clone(core);
         let finished = Closure::<dyn Fn(u32, f64, u32, f64, f64) -> bool>::new(
@@ -121,79 +140,71 @@ impl Host {
         let c = Arc::clone(core);
         let is_idle = Closure::<dyn Fn() -> bool>::new(move || c.is_idle());
         add("isIdle", is_idle.as_ref().clone(), Box::new(is_idle));
+        super::set(&callbacks, "outcomes", outcome_numbers());
         let js = RemoteHost::new(
             &GLUE_URL.with(String::clone),
             wasm_bindgen::module(),
             &callbacks,
             options.job_timeout_ms.unwrap_or(0.0),
         );
-        Host { js, _callbacks: kept }
+        MessagePassingHost { js, _callbacks: kept }
     }
 
-    /// Starts a Web Worker for each id; resolves once they run.
-    pub(super) fn spawn(&self, _core: &Arc<PoolCore>, ids: Vec<u32>) -> Promise {
+    fn spawn(&self, ids: Vec<u32>) -> Promise {
         self.js.spawn(ids)
     }
 
-    pub(super) fn ready(&self) -> Promise {
+    fn ready(&self) -> Promise {
         self.js.ready()
     }
 
-    /// The pool's state changed: idle workers are asked what to do next
-    /// (a job, or their end), and waiting promises are checked.
-    pub(super) fn changed(&self) {
+    /// Idle workers are asked what to do next (a job, or their end), and
+    /// waiting promises are checked.
+    fn changed(&self) {
         self.js.changed();
     }
 
-    /// Jobs waiting were cancelled: the calls kept for them are settled.
-    pub(super) fn cancelled(&self) {
+    /// The calls kept for the jobs dropped are settled as cancelled.
+    fn cancelled(&self) {
         self.js.cancelled();
     }
 
-    /// Resolves once `is_done()` holds, checked after each change and each
-    /// reply (`word` is the shared build's futex word, not needed here).
-    pub(super) fn when(&self, _word: &AtomicU32, is_done: impl Fn() -> bool + 'static) -> Promise {
-        let is_done = Closure::<dyn Fn() -> bool>::new(is_done);
-        let waited = self.js.when(is_done.as_ref());
-        super::keep_until_settled(is_done, waited)
+    /// Checked after each change and each reply.
+    fn when_idle(&self, is_idle: impl Fn() -> bool + 'static) -> Promise {
+        let is_idle = Closure::<dyn Fn() -> bool>::new(is_idle);
+        let waited = self.js.when(is_idle.as_ref());
+        super::keep_until_settled(is_idle, waited)
     }
 
-    /// Feeds a batch of `total` jobs in as room frees: `try_submit(offset)`
-    /// queues what fits from `offset` and returns `[first, queued]`.
-    pub(super) fn submit_as_room_frees<F>(&self, _core: &PoolCore, total: u32, try_submit: Closure<F>) -> Promise
-    where
-        F: ?Sized + 'static,
-    {
+    fn submit_as_room_frees(&self, total: u32, try_submit: TrySubmit) -> Promise {
         let fed = self.js.submit_as_room_frees(total, try_submit.as_ref());
         super::keep_until_settled(try_submit, fed)
     }
 
-    /// Keeps the calls of jobs `first..`, which the workers make.
-    pub(super) fn keep_calls(&self, first: u64, module_url: &str, export: &str, calls: &Array, settle: &Function) {
-        self.js.keep_calls(first as f64, module_url, export, calls, settle);
-    }
-
-    pub(super) fn live_count(&self) -> u32 {
+    fn live_count(&self) -> u32 {
         self.js.live_count()
     }
 
-    pub(super) fn lost_threads(&self) -> u32 {
+    fn lost_threads(&self) -> u32 {
         self.js.lost_threads()
     }
 
-    pub(super) fn stalled_starts(&self) -> u32 {
-        self.js.stalled_starts()
+    fn dispose(&self) {
+        self.js.dispose();
     }
 
-    pub(super) fn dispose(&self) {
-        self.js.dispose();
+    fn memory_bytes() -> f64 {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
     }
 }
 
-/// The size of the page instance's wasm memory in bytes: it only ever grows.
-pub(super) fn memory_bytes() -> f64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+impl MessagePassingHost {
+    /// Keeps the calls of jobs `first..`, which the workers make
+    /// (`submitCalls`: this build's stand-in for closures).
+    pub(super) fn keep_calls(&self, first: u64, module_url: &str, export: &str, calls: &Array, settle: &Function) {
+        self.js.keep_calls(first as f64, module_url, export, calls, settle);
+    }
 }
 
 // What a worker's own instance runs (remote_host.js): the same `cpu` work

@@ -3,10 +3,11 @@
 //! starts, watches and replaces them). Waiting is `Atomics.waitAsync` on
 //! the core's futex words, never a blocking wait on the page.
 
-use crate::core::pool::{PoolCore, PoolOptions};
+use super::host::{Host, TrySubmit};
+use crate::core::options::PoolOptions;
+use crate::core::pool::PoolCore;
 use crate::core::workers::Loss;
 use js_sys::{Object, Promise};
-use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
@@ -44,14 +45,15 @@ extern "C" {
 
 /// The Web Workers of one pool, and the callbacks through which
 /// `worker_host.js` tells the core what became of them.
-pub(super) struct Host {
+pub(super) struct SharedMemoryHost {
     js: WorkerHost,
+    core: Arc<PoolCore>,
     // They live as long as the pool.
     _callbacks: [Box<dyn std::any::Any>; 3],
 }
 
-impl Host {
-    pub(super) fn new(core: &Arc<PoolCore>, options: &PoolOptions) -> Host {
+impl Host for SharedMemoryHost {
+    fn new(core: &Arc<PoolCore>, options: &PoolOptions) -> SharedMemoryHost {
         let start_failed = {
             let core = Arc::clone(core);
             Closure::<dyn Fn(u32, u32)>::new(move |pointer: u32, id: u32| {
@@ -91,77 +93,70 @@ impl Host {
             &callbacks,
             options.job_timeout_ms.unwrap_or(0.0),
         );
-        Host {
+        SharedMemoryHost {
             js,
+            core: Arc::clone(core),
             _callbacks: [Box::new(start_failed), Box::new(lost), Box::new(overdue)],
         }
     }
 
-    /// Starts a Web Worker for each id; resolves once they run their loop.
-    pub(super) fn spawn(&self, core: &Arc<PoolCore>, ids: Vec<u32>) -> Promise {
+    fn spawn(&self, ids: Vec<u32>) -> Promise {
         // Each worker owns one reference to the core until it ends.
-        let pointers = ids.iter().map(|_| Arc::into_raw(Arc::clone(core)) as u32).collect();
+        let pointers = ids
+            .iter()
+            .map(|_| Arc::into_raw(Arc::clone(&self.core)) as u32)
+            .collect();
         self.js.spawn(pointers, ids)
     }
 
-    pub(super) fn ready(&self) -> Promise {
+    fn ready(&self) -> Promise {
         self.js.ready()
     }
 
-    /// The pool's state changed (a submit, a cancel, a stop): the workers
-    /// and the waiting promises see it through the core's futexes.
-    pub(super) fn changed(&self) {}
-
-    /// Jobs waiting were cancelled: each closure's handle was told by the core.
-    pub(super) fn cancelled(&self) {}
-
-    /// Resolves once `is_done()` holds, checked whenever `word` (a futex
-    /// word of the core) changes.
-    pub(super) fn when(&self, word: &AtomicU32, is_done: impl Fn() -> bool + 'static) -> Promise {
-        let is_done = Closure::<dyn Fn() -> bool>::new(is_done);
-        let waited = wait_until(wasm_bindgen::memory(), word.as_ptr() as u32, is_done.as_ref());
-        super::keep_until_settled(is_done, waited)
+    /// Checked whenever the core's idle futex word changes.
+    fn when_idle(&self, is_idle: impl Fn() -> bool + 'static) -> Promise {
+        let is_idle = Closure::<dyn Fn() -> bool>::new(is_idle);
+        let waited = wait_until(
+            wasm_bindgen::memory(),
+            self.core.idle_epoch().as_ptr() as u32,
+            is_idle.as_ref(),
+        );
+        super::keep_until_settled(is_idle, waited)
     }
 
-    /// Feeds a batch of `total` jobs in as room frees: `try_submit(offset)`
-    /// queues what fits from `offset` and returns `[first, queued]`.
-    pub(super) fn submit_as_room_frees<F>(&self, core: &PoolCore, total: u32, try_submit: Closure<F>) -> Promise
-    where
-        F: ?Sized + 'static,
-    {
+    fn submit_as_room_frees(&self, total: u32, try_submit: TrySubmit) -> Promise {
         let fed = submit_as_room_frees(
             wasm_bindgen::memory(),
-            core.room_epoch().as_ptr() as u32,
+            self.core.room_epoch().as_ptr() as u32,
             total,
             try_submit.as_ref(),
         );
         super::keep_until_settled(try_submit, fed)
     }
 
-    pub(super) fn live_count(&self) -> u32 {
+    fn live_count(&self) -> u32 {
         self.js.live_count()
     }
 
-    pub(super) fn lost_threads(&self) -> u32 {
+    fn lost_threads(&self) -> u32 {
         self.js.lost_threads()
     }
 
-    pub(super) fn stalled_starts(&self) -> u32 {
+    fn stalled_starts(&self) -> u32 {
         self.js.stalled_starts()
     }
 
-    pub(super) fn dispose(&self) {
+    fn dispose(&self) {
         self.js.dispose();
     }
-}
 
-/// The size of the shared wasm memory in bytes: it only ever grows.
-pub(super) fn memory_bytes() -> f64 {
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    memory
-        .buffer()
-        .unchecked_into::<js_sys::SharedArrayBuffer>()
-        .byte_length() as f64
+    fn memory_bytes() -> f64 {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        memory
+            .buffer()
+            .unchecked_into::<js_sys::SharedArrayBuffer>()
+            .byte_length() as f64
+    }
 }
 
 /// The entry point of each pool worker (see `worker_host.js`). Returns

@@ -1,21 +1,47 @@
-//! The class's static methods: limits, event fields and clocks.
+//! The class's static methods: limits, the names of an event's fields,
+//! outcomes and kinds (so that JS copies no number of the core's), and
+//! clocks.
 
-use super::host;
-use super::WebPool;
+use super::host::Host;
+use super::BuildHost;
+use super::Pool;
 use crate::core::events::EVENT_FIELDS;
-use crate::core::job;
-use crate::core::pool::{self, MAX_JOBS, MAX_WORKERS};
+use crate::core::job::{self, JobKind, Outcome};
+use crate::core::options::{MAX_JOBS, MAX_TIMEOUT_MS, MAX_WORKERS};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 /// Limits and clocks, as static methods of the JS class (`PoolscopePool.nowMs()`)
 /// so that the module exports no bare names a dependent could also use.
 #[wasm_bindgen(js_class = PoolscopePool)]
-impl WebPool {
+impl Pool {
     /// The names of the numbers of each event from `takeEvents`, in order.
     #[wasm_bindgen(js_name = eventFields)]
     pub fn event_fields() -> Array {
         EVENT_FIELDS.iter().map(|&name| JsValue::from(name)).collect()
+    }
+
+    /// The name of each outcome, at its number (an event's `outcome`
+    /// field): `['completed', 'failed', 'timed out', 'cancelled']`.
+    ///
+    /// ```js
+    /// const outcome = PoolscopePool.outcomes()[event[PoolscopePool.eventFields().indexOf('outcome')]];
+    /// ```
+    pub fn outcomes() -> Array {
+        Outcome::ALL
+            .iter()
+            .map(|outcome| JsValue::from(outcome.name()))
+            .collect()
+    }
+
+    /// The name of each job kind, at its number (an event's `kind` field):
+    /// `['cpu', 'sleep', 'noop', 'closure']`; the first three can be
+    /// queued by name (`submit`).
+    pub fn kinds() -> Array {
+        JobKind::BY_NUMBER
+            .iter()
+            .map(|kind| JsValue::from(kind.name()))
+            .collect()
     }
 
     /// The largest pool size.
@@ -33,7 +59,7 @@ impl WebPool {
     /// The longest job timeout, in ms.
     #[wasm_bindgen(js_name = maxTimeoutMs)]
     pub fn max_timeout_ms() -> f64 {
-        pool::MAX_TIMEOUT_MS
+        MAX_TIMEOUT_MS
     }
 
     /// The value a `cpu` job numbered `job` of `cost_ms` must return.
@@ -67,7 +93,7 @@ impl WebPool {
     /// fallback): it only ever grows.
     #[wasm_bindgen(js_name = memoryBytes)]
     pub fn memory_bytes() -> f64 {
-        host::memory_bytes()
+        BuildHost::memory_bytes()
     }
 
     /// Pools of this module whose memory (queue, trace, labels) is still
@@ -77,6 +103,6 @@ impl WebPool {
     /// `liveWebWorkers` was 0 for each.
     #[wasm_bindgen(js_name = livePools)]
     pub fn live_pools() -> u32 {
-        pool::live_pools() as u32
+        crate::core::pool::live_pools() as u32
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{before_deadline, counter, options, pause, running, settle, within};
 use js_sys::Reflect;
-use poolscope::web::WebPool;
+use poolscope::Pool;
 use poolscope::{JobError, PoolError};
 use wasm_bindgen_futures::JsFuture;
 
@@ -32,11 +32,11 @@ impl Gate {
 
 /// Sleeps on a worker without using the CPU.
 fn sleep(ms: f64) {
-    poolscope::sys::sleep_ms_until(ms, None);
+    poolscope::clock::sleep_ms_until(ms, None);
 }
 
 pub async fn closures_give_their_results_in_input_order() {
-    let pool = WebPool::new(3.0, None).unwrap();
+    let pool = Pool::new(3).unwrap();
     let answer = pool.spawn(|| 6 * 7).unwrap();
     assert_eq!(answer.job(), 1);
     assert_eq!(before_deadline(&pool, "spawn(|| 6 * 7)", answer).await, Ok(42));
@@ -44,13 +44,13 @@ pub async fn closures_give_their_results_in_input_order() {
     let results = before_deadline(&pool, "map of 2,000 closures", squares.in_order()).await;
     assert_eq!(results, (0..2_000u64).map(|n| Ok(n * n)).collect::<Vec<_>>());
     assert_eq!(counter(&pool, "completed"), 2_001.0);
-    assert_eq!(WebPool::refused_waits(), 0.0, "the pool asked this thread to block");
+    assert_eq!(Pool::refused_waits(), 0.0, "the pool asked this thread to block");
 }
 
 pub async fn closures_give_their_results_as_they_finish() {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
-    let pool = WebPool::new(4.0, None).unwrap();
+    let pool = Pool::new(4).unwrap();
     within(&pool, "ready", pool.ready()).await;
     // Each closure waits until the test opens its gate: the test decides
     // the order they finish in, whatever the machine's load.
@@ -85,7 +85,7 @@ pub async fn closures_give_their_results_as_they_finish() {
 }
 
 pub async fn a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced() {
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let failing = pool
         .spawn_labeled("tile 7", || -> u32 { panic!("tile 7 was too hard") })
@@ -122,15 +122,15 @@ pub async fn a_panicking_closure_fails_with_its_message_and_its_worker_is_replac
 pub async fn a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_working() {
     // A timeout far above what a trivial closure takes on a loaded machine:
     // only the allocating one may run past it.
-    let pool = WebPool::new(2.0, options(r#"{"jobTimeoutMs":1000}"#)).unwrap();
+    let pool = Pool::from_js(2.0, options(r#"{"jobTimeoutMs":1000}"#)).unwrap();
     within(&pool, "ready", pool.ready()).await;
     // Allocates in a loop well past the timeout: its thread is never
     // terminated, so it can never leave the shared heap locked.
     let allocating = pool
         .spawn(|| {
-            let started = poolscope::sys::now_ms();
+            let started = poolscope::clock::now_ms();
             let mut kept = Vec::new();
-            while poolscope::sys::now_ms() - started < 2_500.0 {
+            while poolscope::clock::now_ms() - started < 2_500.0 {
                 kept.push(vec![1u8; 4096]);
                 if kept.len() > 256 {
                     kept.clear();
@@ -176,7 +176,7 @@ pub async fn a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_w
 }
 
 pub async fn cancel_and_stop_tell_each_waiting_closure() {
-    let pool = WebPool::new(1.0, None).unwrap();
+    let pool = Pool::new(1).unwrap();
     within(&pool, "ready", pool.ready()).await;
     // The one worker is held by a closure until the test opens its gate.
     let gate = Gate::default();
@@ -216,7 +216,7 @@ pub async fn cancel_and_stop_tell_each_waiting_closure() {
 
 pub async fn closures_stay_exactly_once_across_resizes_during_a_batch() {
     const JOBS: u64 = 20_000;
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let batch = pool.map(0..JOBS, |n| n.wrapping_mul(2_654_435_761) % 1_000).unwrap();
     for size in [6.0, 1.0, 4.0, 3.0, 8.0, 2.0] {
@@ -238,7 +238,7 @@ pub async fn closures_stay_exactly_once_across_resizes_during_a_batch() {
 }
 
 pub async fn a_closure_captures_a_large_vec_and_returns_another() {
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     let input: Vec<u32> = (0..2_000_000).collect();
     let reversed = pool
         .spawn(move || input.into_iter().rev().map(|x| x * 2).collect::<Vec<u32>>())
@@ -252,7 +252,7 @@ pub async fn a_closure_captures_a_large_vec_and_returns_another() {
 /// worker they wait; on the page's main thread they say `WouldBlock`.
 /// Labels are bounded; a map over nothing is empty; a result is taken once.
 pub async fn joins_labels_and_bad_input_are_named() {
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let on_page = !Reflect::has(&js_sys::global(), &"DedicatedWorkerGlobalScope".into()).unwrap();
     let joined = pool.spawn(|| 5u32).unwrap().join();
@@ -322,11 +322,11 @@ pub async fn joins_labels_and_bad_input_are_named() {
 pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
     const PANICS: usize = 40;
     const CAPTURE: usize = 1 << 20;
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let warm = pool.map(0..PANICS, |i| vec![i as u8; CAPTURE].len()).unwrap(); // the same allocations, returned
     before_deadline(&pool, "warm-up", warm.in_order()).await;
-    let before = WebPool::memory_bytes();
+    let before = Pool::memory_bytes();
     let failing = pool
         .map(0..PANICS, |i| {
             let captured = vec![i as u8; CAPTURE];
@@ -343,7 +343,7 @@ pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
         &results[..3]
     );
     settle(&pool, 2).await;
-    let after = WebPool::memory_bytes();
+    let after = Pool::memory_bytes();
     let grown_mb = (after - before) / 1_048_576.0;
     web_sys::console::log_1(
         &format!("memory: {PANICS} panicking closures that each held 1 MB grew the wasm memory by {grown_mb:.1} MB")

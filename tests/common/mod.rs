@@ -69,7 +69,7 @@ mod closures;
 pub use closures::*;
 
 use js_sys::{Float64Array, Function, Promise, Reflect};
-use poolscope::web::WebPool;
+use poolscope::Pool;
 use std::collections::HashSet;
 use std::future::Future;
 use wasm_bindgen::{JsCast, JsValue};
@@ -88,7 +88,7 @@ const VALUE: usize = 7;
 const DEADLINE_MS: f64 = 30_000.0;
 
 /// The pool's counters and workers, for a failure message.
-fn state(pool: &WebPool) -> String {
+fn state(pool: &Pool) -> String {
     let counters = js_sys::JSON::stringify(&pool.counters())
         .map(String::from)
         .unwrap_or_default();
@@ -102,7 +102,7 @@ fn state(pool: &WebPool) -> String {
 
 /// Awaits `promise`, or fails after `DEADLINE_MS` naming `what` it waited
 /// for and the pool's state.
-async fn within(pool: &WebPool, what: &str, promise: Promise) -> JsValue {
+async fn within(pool: &Pool, what: &str, promise: Promise) -> JsValue {
     let race = Function::new_with_args(
         "promise, ms",
         "let timer;
@@ -135,11 +135,11 @@ pub async fn pause(ms: f64) {
 }
 
 /// Waits until `jobs` jobs are running; fails after `DEADLINE_MS`.
-async fn running(pool: &WebPool, jobs: f64) {
-    let deadline = poolscope::sys::now_ms() + DEADLINE_MS;
+async fn running(pool: &Pool, jobs: f64) {
+    let deadline = poolscope::clock::now_ms() + DEADLINE_MS;
     while counter(pool, "running") != jobs {
         assert!(
-            poolscope::sys::now_ms() < deadline,
+            poolscope::clock::now_ms() < deadline,
             "waited {DEADLINE_MS} ms for {jobs} running jobs in vain; {}",
             state(pool)
         );
@@ -148,7 +148,7 @@ async fn running(pool: &WebPool, jobs: f64) {
 }
 
 /// Awaits `future` or fails after `DEADLINE_MS` with the pool's state.
-async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl Future<Output = T>) -> T {
+async fn before_deadline<T>(pool: &Pool, what: &str, future: impl Future<Output = T>) -> T {
     let global = js_sys::global();
     let mut timer = wasm_bindgen::JsValue::UNDEFINED;
     let deadline = Promise::new(&mut |resolve, _| {
@@ -173,13 +173,13 @@ async fn before_deadline<T>(pool: &WebPool, what: &str, future: impl Future<Outp
     value
 }
 
-fn counter(pool: &WebPool, name: &str) -> f64 {
+fn counter(pool: &Pool, name: &str) -> f64 {
     Reflect::get(&pool.counters(), &name.into()).unwrap().as_f64().unwrap()
 }
 
 /// The events new since the last call, all of them: fails if the trace
 /// wrote some again before they were read.
-fn take_all(pool: &WebPool) -> Vec<f64> {
+fn take_all(pool: &Pool) -> Vec<f64> {
     let events: Float64Array = pool.take_events(None);
     assert_eq!(
         pool.missed_events(),
@@ -191,7 +191,7 @@ fn take_all(pool: &WebPool) -> Vec<f64> {
 }
 
 fn now_ms() -> f64 {
-    WebPool::now_ms()
+    Pool::now_ms()
 }
 
 /// Counts `Atomics.wait` calls made from JS on this thread from now on.
@@ -251,7 +251,7 @@ fn error_message(error: wasm_bindgen::JsError) -> String {
     Reflect::get(&value, &"message".into()).unwrap().as_string().unwrap()
 }
 
-async fn rejection_message(pool: &WebPool, promise: Promise) -> String {
+async fn rejection_message(pool: &Pool, promise: Promise) -> String {
     let error = before_deadline(pool, "a rejection", JsFuture::from(promise))
         .await
         .expect_err("the promise resolved");
@@ -267,7 +267,7 @@ fn options(json: &str) -> Option<js_sys::Object> {
 
 /// Waits until the live Web Workers and the workers in their loop both
 /// equal `size`; fails after `DEADLINE_MS`.
-async fn settle(pool: &WebPool, size: u32) {
+async fn settle(pool: &Pool, size: u32) {
     let deadline = now_ms() + DEADLINE_MS;
     while pool.live_web_workers() != size || counter(pool, "liveWorkers") != size as f64 {
         assert!(
@@ -280,7 +280,7 @@ async fn settle(pool: &WebPool, size: u32) {
 }
 
 pub async fn four_workers_are_four_web_workers_running_jobs_at_once() {
-    let pool = WebPool::new(4.0, None).unwrap();
+    let pool = Pool::new(4).unwrap();
     within(&pool, "ready", pool.ready()).await;
     assert_eq!(pool.live_web_workers(), 4, "one Web Worker per pool worker");
     pool.submit("sleep", 4.0, 300.0).unwrap();
@@ -289,7 +289,7 @@ pub async fn four_workers_are_four_web_workers_running_jobs_at_once() {
     let per_worker = assert_exactly_once(&events, 4, 4);
     assert_eq!(per_worker[1..], [1, 1, 1, 1], "each idle worker took one job");
 
-    let this_thread = WebPool::current_thread_serial();
+    let this_thread = Pool::current_thread_serial();
     let threads: HashSet<u64> = pool
         .workers()
         .iter()
@@ -313,7 +313,7 @@ pub async fn four_workers_are_four_web_workers_running_jobs_at_once() {
 pub async fn ten_thousand_jobs_each_finish_exactly_once() {
     const JOBS: usize = 10_000;
     let waits = spy_on_atomics_wait();
-    let pool = WebPool::new(4.0, None).unwrap();
+    let pool = Pool::new(4).unwrap();
     let first = pool.submit("cpu", JOBS as f64, 0.01).unwrap();
     assert_eq!(first, 1.0, "jobs are numbered from 1");
     let mut events = take_all(&pool); // read while the workers run
@@ -323,7 +323,7 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
     for event in events.chunks(FIELDS) {
         assert_eq!(
             event[VALUE],
-            WebPool::cpu_checksum(event[JOB], 0.01) as f64,
+            Pool::cpu_checksum(event[JOB], 0.01) as f64,
             "checksum of job {}",
             event[JOB]
         );
@@ -343,11 +343,11 @@ pub async fn ten_thousand_jobs_each_finish_exactly_once() {
         Some(0.0),
         "Atomics.wait called on this thread"
     );
-    assert_eq!(WebPool::refused_waits(), 0.0, "the pool asked this thread to block");
+    assert_eq!(Pool::refused_waits(), 0.0, "the pool asked this thread to block");
 }
 
 pub async fn done_resolves_only_after_the_last_job_finished() {
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     pool.submit("sleep", 10.0, 100.0).unwrap();
     let done = pool.done();
     pause(50.0).await;
@@ -370,7 +370,7 @@ pub async fn done_resolves_only_after_the_last_job_finished() {
     pool.submit("sleep", 4.0, 30.0).unwrap();
     within(&pool, "done", pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 14.0);
-    assert_eq!(WebPool::refused_waits(), 0.0);
+    assert_eq!(Pool::refused_waits(), 0.0);
 }
 
 /// A tiny deterministic generator, so a failing resize sequence repeats.
@@ -383,7 +383,7 @@ fn next_random(state: &mut u64) -> u64 {
 
 pub async fn jobs_stay_exactly_once_across_30_random_resizes() {
     const JOBS: usize = 20_000;
-    let pool = WebPool::new(4.0, None).unwrap();
+    let pool = Pool::new(4).unwrap();
     within(&pool, "ready", pool.ready()).await;
     pool.submit("cpu", JOBS as f64, 0.05).unwrap();
     let mut random = 0xC0FFEE;
@@ -414,7 +414,7 @@ pub async fn jobs_stay_exactly_once_across_30_random_resizes() {
 }
 
 pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     pool.submit("sleep", 5.0, 10.0).unwrap();
     // Pool sizes: the constructor and resize.
     for bad in [0.0, -3.0, 2.5, f64::NAN, 65.0] {
@@ -430,7 +430,7 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
             format!("pool size {bad} is out of range: it must be a whole number from 1 to 64"),
             "one text for one mistake"
         );
-        let message = error_message(WebPool::new(bad, None).err().unwrap());
+        let message = error_message(Pool::from_js(bad, None).err().unwrap());
         assert!(message.contains(&format!("pool size {bad}")), "{message}");
     }
     // Options: capacity and timeout.
@@ -441,8 +441,24 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
         (r#"{"jobTimeoutMs":0}"#, "job timeout 0"),
         (r#"{"jobTimeoutMs":-1}"#, "job timeout -1"),
     ] {
-        let message = error_message(WebPool::new(2.0, options(json)).err().unwrap());
+        let message = error_message(Pool::from_js(2.0, options(json)).err().unwrap());
         assert!(message.contains(named), "{json}: {message}");
+    }
+    // A quota of jobs per worker: named as the core names 0, in its words.
+    for (json, message) in [
+        (
+            r#"{"jobsPerWorker":0}"#,
+            "jobs per worker 0 is out of range: it must be at least 1",
+        ),
+        (
+            r#"{"jobsPerWorker":2.5}"#,
+            "jobs per worker 2.5 is out of range: it must be a whole number from 1 to 2000000",
+        ),
+    ] {
+        let error: JsValue = Pool::from_js(2.0, options(json)).err().unwrap().into();
+        let field = |key: &str| Reflect::get(&error, &key.into()).unwrap().as_string();
+        assert_eq!(field("name").as_deref(), Some("InvalidJobsPerWorker"), "{json}");
+        assert_eq!(field("message").as_deref(), Some(message), "{json}");
     }
     // Jobs: count, cost, kind.
     let many = error_message(pool.submit("noop", 1e9, 0.0).err().unwrap());
@@ -470,7 +486,7 @@ pub async fn bad_input_is_refused_by_name_and_nothing_queued_is_lost() {
 
 pub async fn a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes() {
     const JOBS: usize = 100_000;
-    let pool = WebPool::new(4.0, options(r#"{"traceCapacity":100000}"#)).unwrap();
+    let pool = Pool::from_js(4.0, options(r#"{"traceCapacity":100000}"#)).unwrap();
     within(&pool, "ready", pool.ready()).await;
     pool.submit("noop", JOBS as f64 / 2.0, 0.0).unwrap();
     pool.submit("cpu", JOBS as f64 / 2.0, 0.002).unwrap();
@@ -488,7 +504,7 @@ pub async fn a_hundred_thousand_jobs_stay_exactly_once_across_50_random_resizes(
 }
 
 pub async fn a_panicking_job_fails_with_its_message_and_its_worker_is_replaced() {
-    let pool = WebPool::new(3.0, None).unwrap();
+    let pool = Pool::new(3).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let costs = vec![5.0; 30];
     let mut failing = vec![0u8; 30];
@@ -519,14 +535,14 @@ pub async fn a_panicking_job_fails_with_its_message_and_its_worker_is_replaced()
     pool.submit("noop", 100.0, 0.0).unwrap(); // the queue stays usable
     within(&pool, "done", pool.done()).await;
     assert_eq!(counter(&pool, "completed"), 128.0);
-    assert_eq!(WebPool::refused_waits(), 0.0);
+    assert_eq!(Pool::refused_waits(), 0.0);
 }
 
 pub async fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
     // Margins for a loaded 2-core machine: short jobs of 1 ms, a 400 ms timeout.
     // Job 1 sleeps 5 s: a `cpu` job's length rests on a calibration that a
     // loaded machine can throw off (WebKit's optimising tier came late), a sleep's does not.
-    let pool = WebPool::new(2.0, options(r#"{"jobTimeoutMs":400}"#)).unwrap();
+    let pool = Pool::from_js(2.0, options(r#"{"jobTimeoutMs":400}"#)).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let started = now_ms();
     pool.submit_costs("sleep", &[5_000.0], None).unwrap();
@@ -552,7 +568,7 @@ pub async fn a_job_past_the_timeout_is_reported_and_its_worker_replaced() {
 }
 
 pub async fn a_full_queue_rejects_at_once_when_asked_to() {
-    let pool = WebPool::new(1.0, options(r#"{"capacity":5}"#)).unwrap();
+    let pool = Pool::from_js(1.0, options(r#"{"capacity":5}"#)).unwrap();
     within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 5.0, 50.0).unwrap();
     let full: JsValue = pool.submit("noop", 10.0, 0.0).err().unwrap().into();
@@ -573,7 +589,7 @@ pub async fn a_full_queue_rejects_at_once_when_asked_to() {
 }
 
 pub async fn a_full_queue_waits_for_room_when_asked_to() {
-    let pool = WebPool::new(2.0, options(r#"{"capacity":4}"#)).unwrap();
+    let pool = Pool::from_js(2.0, options(r#"{"capacity":4}"#)).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let submitted = pool.submit_wait("sleep", &[5.0; 40], None).unwrap();
     let mut most_waiting: f64 = 0.0;
@@ -599,7 +615,7 @@ pub async fn a_full_queue_waits_for_room_when_asked_to() {
 }
 
 pub async fn cancel_reports_every_waiting_job_as_cancelled() {
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
     // Jobs long enough that none ends between seeing two run and cancelling.
     pool.submit("sleep", 20.0, 300.0).unwrap();
@@ -618,7 +634,7 @@ pub async fn cancel_reports_every_waiting_job_as_cancelled() {
 }
 
 pub async fn stop_lets_running_jobs_finish_then_refuses_jobs() {
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 10.0, 300.0).unwrap();
     running(&pool, 2.0).await; // jobs 1 and 2
@@ -639,7 +655,7 @@ pub async fn stop_lets_running_jobs_finish_then_refuses_jobs() {
 }
 
 pub async fn drain_runs_everything_queued_then_refuses_jobs() {
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     pool.submit("sleep", 12.0, 10.0).unwrap();
     within(&pool, "drain", pool.drain()).await;
     assert_eq!(counter(&pool, "completed"), 12.0);
@@ -652,11 +668,11 @@ pub async fn drain_runs_everything_queued_then_refuses_jobs() {
 
 /// Memory is reported as the test runs; it must stop growing once warm.
 pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
-    let before = WebPool::memory_bytes();
-    let pool = WebPool::new(1.0, None).unwrap();
+    let before = Pool::memory_bytes();
+    let pool = Pool::new(1).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let mut random = 0x5EED_CAFE;
-    let mut cycle = |pool: &WebPool| {
+    let mut cycle = |pool: &Pool| {
         let size = (2 + next_random(&mut random) % 7) as u32; // 2..=8, then back to 1
         (pool.resize(size as f64).unwrap(), size)
     };
@@ -669,17 +685,17 @@ pub async fn memory_stops_growing_across_resize_cycles_and_panics() {
         settle(&pool, 1).await;
         assert_eq!(pool.live_web_workers(), 1, "live Web Workers after cycle {round}");
         if round == 49 {
-            warm = WebPool::memory_bytes();
+            warm = Pool::memory_bytes();
         }
     }
-    let after_resizes = WebPool::memory_bytes();
+    let after_resizes = Pool::memory_bytes();
     let mut failing = vec![1u8; 50];
     failing.push(0);
     pool.submit_costs("noop", &[0.0; 51], Some(failing)).unwrap();
     within(&pool, "done", pool.done()).await;
     settle(&pool, 1).await;
     pause(50.0).await; // the page frees each lost thread's stack
-    let after_panics = WebPool::memory_bytes();
+    let after_panics = Pool::memory_bytes();
     web_sys::console::log_1(
         &format!("memory: before {before} B, warm {warm} B, after 200 resize cycles {after_resizes} B, after 50 panics {after_panics} B").into(),
     );
@@ -700,7 +716,7 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
     const ROUNDS: usize = 102;
     const CLOSURES: usize = 1_000;
     const BUILT_IN: f64 = (24 * 4096 - CLOSURES - 1) as f64;
-    let pool = WebPool::new(2.0, None).unwrap();
+    let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let (mut read, mut after_one_round, mut storage_after_one_round) = (0.0, 0.0, 0.0);
     for round in 0..ROUNDS {
@@ -726,11 +742,11 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
         read += (events.len() / FIELDS) as f64;
         assert_eq!(pool.label_of(labelled_job as f64).as_deref(), Some(label.as_str()));
         if round == 0 {
-            after_one_round = WebPool::memory_bytes();
+            after_one_round = Pool::memory_bytes();
             storage_after_one_round = pool.storage_bytes();
         }
     }
-    let after_all = WebPool::memory_bytes();
+    let after_all = Pool::memory_bytes();
     let jobs = ROUNDS as f64 * (BUILT_IN + CLOSURES as f64 + 1.0);
     web_sys::console::log_1(
         &format!(
@@ -767,14 +783,14 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
 async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
     let costs = vec![0.01; jobs];
     let pool = match strategy {
-        "unbounded" => WebPool::new(
+        "unbounded" => Pool::from_js(
             jobs.min(64) as f64,
             options(&format!(r#"{{"jobsPerWorker":{}}}"#, jobs.div_ceil(64))),
         )
         .unwrap(),
         #[cfg(feature = "rayon")]
-        "rayon" => WebPool::with_rayon(size as f64).unwrap(),
-        _ => WebPool::new(size as f64, None).unwrap(),
+        "rayon" => Pool::with_rayon(size as f64).unwrap(),
+        _ => Pool::new(size as usize).unwrap(),
     };
     within(&pool, "ready", pool.ready()).await;
     if strategy == "rayon" {
@@ -793,7 +809,7 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
     for event in events.chunks(FIELDS) {
         assert_eq!(
             event[VALUE],
-            WebPool::cpu_checksum(event[JOB], 0.01) as f64,
+            Pool::cpu_checksum(event[JOB], 0.01) as f64,
             "{strategy}: checksum of job {}",
             event[JOB]
         );
@@ -856,7 +872,7 @@ pub async fn rayon_numbers_its_workers_within_its_pool_size() {
     // a busy loop per core one rayon thread ran all 1,000 before the other
     // was scheduled (WebKit soak, worker mode). 200 sleep jobs of 1 ms leave
     // the other thread 200 ms to steal.
-    let pool = WebPool::with_rayon(2.0).unwrap();
+    let pool = Pool::with_rayon(2.0).unwrap();
     within(&pool, "ready", pool.ready()).await;
     pool.submit("sleep", 200.0, 1.0).unwrap();
     within(&pool, "done", pool.done()).await;
@@ -887,7 +903,7 @@ pub async fn rayon_numbers_its_workers_within_its_pool_size() {
     );
     let events = run_strategy("rayon", 4, 1_000).await; // another size in the same page
     assert_exactly_once(&events, 1_000, 4);
-    let message = error_message(WebPool::with_rayon(0.0).err().unwrap());
+    let message = error_message(Pool::with_rayon(0.0).err().unwrap());
     assert_eq!(
         message, "pool size 0 is out of range: it must be a whole number from 1 to 64",
         "as any pool's size"
@@ -901,7 +917,7 @@ pub async fn rayon_numbers_its_workers_within_its_pool_size() {
 pub async fn event_times_are_monotonic_per_job_and_ordered_across_workers() {
     const ROUNDS: usize = 12;
     const SIZE: usize = 4;
-    let pool = WebPool::new(SIZE as f64, None).unwrap();
+    let pool = Pool::new(SIZE).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let mut events = Vec::new();
     let mut round_ends = Vec::new();

@@ -74,11 +74,12 @@ test('the shared-memory pool and the fallback name and word every refusal alike,
   assert.deepEqual(shared.size0, { name: 'InvalidSize', message: 'pool size 0 is out of range: it must be a whole number from 1 to 64' });
   assert.deepEqual(shared.sizeHalf, { name: 'InvalidSize', message: 'pool size 2.5 is out of range: it must be a whole number from 1 to 64' });
   assert.equal(shared.capacity0.name, 'InvalidCapacity');
+  assert.deepEqual(shared.quota0, { name: 'InvalidJobsPerWorker', message: 'jobs per worker 0 is out of range: it must be at least 1' });
   assert.deepEqual([shared.timeoutZero.name, shared.timeoutHuge.name], ['InvalidTimeout', 'InvalidTimeout']);
   assert.deepEqual([shared.kind.name, shared.cost.name, shared.stopped.name], ['UnknownKind', 'InvalidCost', 'PoolStopped']);
   assert.deepEqual(
     [shared.count.name, shared.traceCapacity0.name, shared.quota0.name, shared.full.name, shared.partitionBusy.name, shared.partitionFixed.name, shared.stoppedWait.name],
-    ['OutOfRange', 'InvalidTraceCapacity', 'OutOfRange', 'QueueFull', 'PartitionBusy', 'PartitionFixed', 'PoolStopped'],
+    ['OutOfRange', 'InvalidTraceCapacity', 'InvalidJobsPerWorker', 'QueueFull', 'PartitionBusy', 'PartitionFixed', 'PoolStopped'],
   );
   assert.match(shared.full.message, /^cannot queue 10 jobs: this pool has room for N more/);
   await page.close();

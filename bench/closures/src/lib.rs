@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::Promise;
-use poolscope::web::{job_error, WebPool};
+use poolscope::{job_error, Pool};
 use poolscope_example_tiles::mandelbrot::{Frame, View};
 use rayon::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -17,7 +17,7 @@ pub fn work(i: u32) -> u32 {
 
 /// `pool.map(0..n, work)`, its results awaited in input order.
 #[wasm_bindgen(js_name = poolscopeClosures)]
-pub fn poolscope_closures(pool: &WebPool, n: u32) -> Result<Promise, JsValue> {
+pub fn poolscope_closures(pool: &Pool, n: u32) -> Result<Promise, JsValue> {
     let batch = pool.map(0..n, work).map_err(|e| JsValue::from(e.to_string()))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         let mut sum = 0.0;
@@ -33,7 +33,7 @@ pub fn poolscope_closures(pool: &WebPool, n: u32) -> Result<Promise, JsValue> {
 /// main thread must not do, so one job on `host` (a one-worker pool)
 /// calls it and hands the `Vec` back; the rayon threads do the work.
 #[wasm_bindgen(js_name = rayonClosures)]
-pub fn rayon_closures(host: &WebPool, n: u32) -> Result<Promise, JsValue> {
+pub fn rayon_closures(host: &Pool, n: u32) -> Result<Promise, JsValue> {
     let results = host
         .spawn(move || (0..n).into_par_iter().map(work).collect::<Vec<u32>>())
         .map_err(|e| JsValue::from(e.to_string()))?;
@@ -59,7 +59,7 @@ fn checksum<'a>(tiles: impl IntoIterator<Item = &'a [u8]>) -> f64 {
 /// The Mandelbrot set on `pool`, one closure per tile (`pool.map`), every
 /// tile's pixels delivered to the page in tile order.
 #[wasm_bindgen(js_name = poolscopeMandelbrot)]
-pub fn poolscope_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
+pub fn poolscope_mandelbrot(pool: &Pool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
     let frame = frame(width, height, tile)?;
     let batch = pool
         .map(0..frame.tiles(), move |index| frame.render_tile(index))
@@ -78,7 +78,7 @@ pub fn poolscope_mandelbrot(pool: &WebPool, width: u32, height: u32, tile: u32) 
 /// The same tiles with rayon, `(0..tiles).into_par_iter().map(render_tile).collect()`,
 /// called from one job on `host` (`collect` blocks) and handed to the page.
 #[wasm_bindgen(js_name = rayonMandelbrot)]
-pub fn rayon_mandelbrot(host: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
+pub fn rayon_mandelbrot(host: &Pool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
     let frame = frame(width, height, tile)?;
     let tiles = host
         .spawn(move || {
@@ -96,7 +96,7 @@ pub fn rayon_mandelbrot(host: &WebPool, width: u32, height: u32, tile: u32) -> R
 
 /// The same tiles drawn one after another by one job on `host`: one thread.
 #[wasm_bindgen(js_name = oneThreadMandelbrot)]
-pub fn one_thread_mandelbrot(host: &WebPool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
+pub fn one_thread_mandelbrot(host: &Pool, width: u32, height: u32, tile: u32) -> Result<Promise, JsValue> {
     let frame = frame(width, height, tile)?;
     let tiles = host
         .spawn(move || {

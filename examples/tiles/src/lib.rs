@@ -97,7 +97,7 @@ pub mod web_api {
     use super::primes::{self, Ranges};
     use super::tile_sum;
     use js_sys::{Array, Object, Reflect};
-    use poolscope::web::WebPool;
+    use poolscope::Pool;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::JsFuture;
 
@@ -106,15 +106,15 @@ pub mod web_api {
     /// that the views say which worker summed which tile. Resolves to the
     /// sums in tile order; rejects with the first job's named error.
     #[wasm_bindgen(js_name = sumTiles)]
-    pub fn sum_tiles(pool: &WebPool, tiles: u32) -> Result<js_sys::Promise, JsValue> {
+    pub fn sum_tiles(pool: &Pool, tiles: u32) -> Result<js_sys::Promise, JsValue> {
         let handles = (0..tiles)
             .map(|index| pool.spawn_labeled(&format!("tile {},{}", index % 16, index / 16), move || tile_sum(index)))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(poolscope::web::pool_error)?;
+            .map_err(poolscope::pool_error)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let sums = Array::new();
             for handle in handles {
-                sums.push(&(handle.await.map_err(poolscope::web::job_error)? as f64).into());
+                sums.push(&(handle.await.map_err(poolscope::job_error)? as f64).into());
             }
             Ok(sums.into())
         }))
@@ -125,13 +125,13 @@ pub mod web_api {
     /// worker that summed it (from the pool's events). Never blocks the page.
     #[wasm_bindgen(js_name = tileSums)]
     pub async fn tile_sums(tiles: u32, workers: f64) -> Result<Object, JsValue> {
-        let pool = WebPool::new(workers, None)?;
+        let pool = Pool::from_js(workers, None)?;
         JsFuture::from(pool.ready()).await?;
-        let batch = pool.map(0..tiles, tile_sum).map_err(poolscope::web::pool_error)?;
+        let batch = pool.map(0..tiles, tile_sum).map_err(poolscope::pool_error)?;
         let jobs = batch.jobs();
         let mut sums = Vec::with_capacity(tiles as usize);
         for result in batch.in_order().await {
-            sums.push(result.map_err(poolscope::web::job_error)? as f64);
+            sums.push(result.map_err(poolscope::job_error)? as f64);
         }
         // Who ran what: the events name each job's worker.
         JsFuture::from(pool.done()).await?;
@@ -186,14 +186,14 @@ pub mod web_api {
     impl Slices {
         fn new() -> Slices {
             Slices {
-                began: poolscope::sys::now_ms(),
+                began: poolscope::clock::now_ms(),
             }
         }
 
         /// Lets the browser run other tasks (and draw) once this slice has
         /// had its time.
         async fn breathe_if_due(&mut self) {
-            if poolscope::sys::now_ms() - self.began <= SLICE_MS {
+            if poolscope::clock::now_ms() - self.began <= SLICE_MS {
                 return;
             }
             let set_timeout: js_sys::Function = Reflect::get(&js_sys::global(), &"setTimeout".into())
@@ -205,14 +205,14 @@ pub mod web_api {
                     .expect("setTimeout");
             });
             let _ = JsFuture::from(tick).await;
-            self.began = poolscope::sys::now_ms();
+            self.began = poolscope::clock::now_ms();
         }
     }
 
     /// One job per item on the shared queue, or (`partition`) in the
     /// article's fixed slices, one contiguous slice per worker.
     fn map_tiles<T: Send + 'static>(
-        pool: &WebPool,
+        pool: &Pool,
         partition: bool,
         items: std::ops::Range<u32>,
         label: impl Fn(&u32) -> String,
@@ -241,7 +241,7 @@ pub mod web_api {
     /// (`map_partitioned`). Never blocks the page.
     #[wasm_bindgen(js_name = renderMandelbrot)]
     pub fn render_mandelbrot(
-        pool: &WebPool,
+        pool: &Pool,
         width: u32,
         height: u32,
         tile: u32,
@@ -265,13 +265,13 @@ pub mod web_api {
                 )
             },
         )
-        .map_err(poolscope::web::pool_error)?;
+        .map_err(poolscope::pool_error)?;
         let jobs = batch.jobs();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let mut slices = Slices::new();
             while let Some((index, result)) = batch.next_finished().await {
                 slices.breathe_if_due().await;
-                let (pixels, worker) = result.map_err(poolscope::web::job_error)?;
+                let (pixels, worker) = result.map_err(poolscope::job_error)?;
                 let (x, y, width, height) = frame.tile_rect(index as u32);
                 let tile = numbers(&[
                     ("index", index as f64),
@@ -294,7 +294,7 @@ pub mod web_api {
     /// tiled render pixel for pixel.
     #[wasm_bindgen(js_name = renderMandelbrotWhole)]
     pub fn render_mandelbrot_whole(
-        pool: &WebPool,
+        pool: &Pool,
         width: u32,
         height: u32,
         view: &str,
@@ -302,9 +302,9 @@ pub mod web_api {
         let frame = frame(width, height, super::mandelbrot::TILE_RANGE.0, view)?;
         let whole = pool
             .spawn_labeled("the whole image, one thread", move || frame.render_whole())
-            .map_err(poolscope::web::pool_error)?;
+            .map_err(poolscope::pool_error)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let pixels = whole.await.map_err(poolscope::web::job_error)?;
+            let pixels = whole.await.map_err(poolscope::job_error)?;
             Ok(js_sys::Uint8ClampedArray::from(&pixels[..]).into())
         }))
     }
@@ -316,7 +316,7 @@ pub mod web_api {
     /// queues nothing. `partition` as for `renderMandelbrot`.
     #[wasm_bindgen(js_name = countPrimes)]
     pub fn count_primes(
-        pool: &WebPool,
+        pool: &Pool,
         limit: u32,
         chunk: u32,
         on_range: js_sys::Function,
@@ -338,14 +338,14 @@ pub mod web_api {
                 )
             },
         )
-        .map_err(poolscope::web::pool_error)?;
+        .map_err(poolscope::pool_error)?;
         let jobs = batch.jobs();
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let mut total = 0.0;
             let mut slices = Slices::new();
             while let Some((index, result)) = batch.next_finished().await {
                 slices.breathe_if_due().await;
-                let (count, worker) = result.map_err(poolscope::web::job_error)?;
+                let (count, worker) = result.map_err(poolscope::job_error)?;
                 let (start, end) = ranges.range(index as u32);
                 let range = numbers(&[
                     ("index", index as f64),
@@ -365,13 +365,13 @@ pub mod web_api {
     /// Each range's count from one sieve over them all, in one job (one
     /// thread, another method): resolves to the counts in range order.
     #[wasm_bindgen(js_name = countPrimesBySieve)]
-    pub fn count_primes_by_sieve(pool: &WebPool, limit: u32, chunk: u32) -> Result<js_sys::Promise, JsValue> {
+    pub fn count_primes_by_sieve(pool: &Pool, limit: u32, chunk: u32) -> Result<js_sys::Promise, JsValue> {
         let ranges = Ranges::new(limit, chunk).map_err(|message| out_of_range(&message))?;
         let counts = pool
             .spawn_labeled("sieve, one thread", move || primes::sieve_counts(ranges))
-            .map_err(poolscope::web::pool_error)?;
+            .map_err(poolscope::pool_error)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let counts = counts.await.map_err(poolscope::web::job_error)?;
+            let counts = counts.await.map_err(poolscope::job_error)?;
             Ok(counts.into_iter().map(JsValue::from).collect::<Array>().into())
         }))
     }

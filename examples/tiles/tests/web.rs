@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Reflect, Uint8ClampedArray};
-use poolscope::web::WebPool;
+use poolscope::Pool;
 use poolscope_example_tiles::mandelbrot::{Frame, View};
 use poolscope_example_tiles::tile_sum;
 use poolscope_example_tiles::web_api::{
@@ -47,7 +47,7 @@ const DEADLINE_MS: f64 = 30_000.0;
 
 /// Awaits `promise`, failing after `DEADLINE_MS` with what it waited for
 /// and the pool's counters, if a pool is given: no test can hang.
-async fn within(what: &str, pool: Option<&WebPool>, promise: js_sys::Promise) -> JsValue {
+async fn within(what: &str, pool: Option<&Pool>, promise: js_sys::Promise) -> JsValue {
     let late = JsValue::from_str("late");
     let timer = js_sys::Promise::new(&mut |resolve, _| {
         let set_timeout: Function = Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap().into();
@@ -77,7 +77,7 @@ fn number(object: &JsValue, key: &str) -> u32 {
 async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_drew_each_tile() {
     let (width, height, tile) = (200, 150, 25);
     let frame = Frame::new(width, height, tile, View::named("seahorse").unwrap()).unwrap();
-    let pool = WebPool::new(4.0, None).unwrap();
+    let pool = Pool::new(4).unwrap();
     within("the pool to be ready", Some(&pool), pool.ready()).await;
     let image = Rc::new(RefCell::new(vec![0u8; (width * height * 4) as usize]));
     let seen = Rc::new(RefCell::new(Vec::new())); // (index, worker, job) in the order tiles came
@@ -146,7 +146,7 @@ async fn a_tiled_mandelbrot_matches_one_thread_pixel_for_pixel_and_names_who_dre
 #[wasm_bindgen_test]
 async fn primes_counted_range_by_range_match_a_sieve_on_one_thread() {
     let (limit, chunk) = (300_000, 10_000);
-    let pool = WebPool::new(3.0, None).unwrap();
+    let pool = Pool::new(3).unwrap();
     within("the pool to be ready", Some(&pool), pool.ready()).await;
     let seen = Rc::new(RefCell::new(Vec::new())); // (index, count, worker, job)
     let record = Rc::clone(&seen);

@@ -13,10 +13,13 @@
 //! result; `remote_crashed` if its instance trapped. A worker told `End`
 //! is no longer counted live: the platform ends it.
 
+// Only the message-passing build drives workers so (and the tests below).
+#![cfg_attr(not(all(target_arch = "wasm32", not(feature = "threads"))), allow(dead_code))]
+
 use super::workers::{new_thread_serial, Loss, Turn};
 use super::PoolCore;
 use crate::core::error::PoolError;
-use crate::core::failure::Failure;
+use crate::core::failure_log::Failure;
 use crate::core::job::{JobSpec, Outcome};
 use crate::core::task::MAX_LABEL_BYTES;
 use crate::sys;
@@ -145,7 +148,7 @@ mod tests {
     //! Workers: every job once, the same outcomes as threads give.
     use super::*;
     use crate::core::job::{self, JobKind};
-    use crate::core::pool::PoolOptions;
+    use crate::core::options::PoolOptions;
     use std::collections::BTreeMap;
 
     /// Idle workers, and the jobs the others hold, as a page keeps them.

@@ -3,31 +3,17 @@
 //! one left behind for running past the job timeout). The slots it moves
 //! between states are `WorkerSlots` (`worker_slots.rs`).
 
-use super::{check_size, PoolCore};
+use super::PoolCore;
 use crate::core::counts::Tally;
 use crate::core::error::{JobError, PoolError};
 use crate::core::events::Event;
 use crate::core::failure::RunningJob;
 use crate::core::job::{self, Outcome};
+use crate::core::options::check_size;
 use crate::core::task::Group;
-use crate::core::worker_slots::WorkerSlot;
+use crate::core::worker_slots::{WorkerSlot, WorkerStats};
 use crate::sys;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-/// One worker's share of the work so far.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct WorkerStats {
-    /// The worker's id (from 1).
-    pub id: u32,
-    /// Whether it is part of the pool now (not retired).
-    pub active: bool,
-    /// Jobs it ran.
-    pub jobs: u64,
-    /// Time it spent running them, in ms.
-    pub busy_ms: f64,
-    /// Which thread runs this worker (see `current_thread_serial`).
-    pub thread: u64,
-}
 
 /// What a worker does next (`PoolCore::turn`).
 pub(super) enum Turn {
@@ -71,6 +57,7 @@ pub fn current_thread_serial() -> u64 {
 }
 
 /// A serial for a thread outside this process (a remote worker), from the same count.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the message-passing build's
 pub(super) fn new_thread_serial() -> u64 {
     NEXT_THREAD_SERIAL.fetch_add(1, Ordering::Relaxed)
 }
@@ -89,6 +76,7 @@ impl PoolCore {
     }
 
     /// For a platform that could not start worker `id` after `resize` asked.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the web's hosts
     pub fn abandon_worker(&self, id: u32) {
         self.workers.vacate(id);
     }
@@ -249,6 +237,7 @@ impl PoolCore {
 
     /// Declares workers `1..=count` as an outside executor's threads (rayon):
     /// no thread of the pool's own is started for them.
+    #[cfg_attr(not(feature = "rayon"), allow(dead_code))] // the web's rayon pool
     pub fn adopt_external_workers(&self, count: usize) -> Result<(), PoolError> {
         check_size(count)?;
         self.driver.with(|_| self.workers.adopt(count));
@@ -271,12 +260,14 @@ impl PoolCore {
 
     /// Takes every waiting job for an outside executor (rayon), which then
     /// runs each with `run_external`. Returns their job numbers.
+    #[cfg_attr(not(feature = "rayon"), allow(dead_code))] // the web's rayon pool
     pub fn take_all_for_external(&self) -> std::ops::Range<u64> {
         self.queue.claim_all()
     }
 
     /// Runs job `job` (taken with `take_all_for_external`) on the calling
     /// thread, reported as worker `worker`.
+    #[cfg_attr(not(feature = "rayon"), allow(dead_code))] // the web's rayon pool
     pub fn run_external(&self, job: u64, worker: u32) {
         sys::allow_blocking_on_this_thread(); // an executor's threads are workers: `sleep` jobs may block
         self.workers.get(worker).set_thread(current_thread_serial());

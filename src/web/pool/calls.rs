@@ -1,8 +1,9 @@
 //! `submitCalls`, the message-passing build's way to run a crate's own
 //! work: calls of a module's functions, made in the workers' instances.
 
-use super::WebPool;
+use super::Pool;
 use crate::web::errors::js_error;
+use crate::web::host::Host;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
@@ -10,7 +11,7 @@ use wasm_bindgen::prelude::*;
 /// travel to a worker with a memory of its own, a call of a module's
 /// function can.
 #[wasm_bindgen(js_class = PoolscopePool)]
-impl WebPool {
+impl Pool {
     /// Queues one job per entry of `calls`: a call of `exportName` of the
     /// wasm-bindgen module at `moduleUrl` (built without shared memory;
     /// each worker loads it once) with that entry's arguments, labelled

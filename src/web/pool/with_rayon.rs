@@ -1,4 +1,4 @@
-//! The playground's rayon strategy: a `WebPool` whose jobs a rayon pool
+//! The playground's rayon strategy: a `Pool` whose jobs a rayon pool
 //! runs with work stealing. Behind the opt-in feature `rayon`, so that a
 //! crate that only wants the pool does not build rayon and
 //! wasm-bindgen-rayon into its module. Without the feature, `RayonThreads`
@@ -12,14 +12,14 @@ pub(super) use without_feature::RayonThreads;
 #[cfg(not(feature = "rayon"))]
 mod without_feature {
     use crate::core::job::JobSpec;
-    use crate::web::WebPool;
+    use crate::web::Pool;
     use js_sys::Promise;
     use wasm_bindgen::JsError;
 
     /// No rayon pool can be made without the feature.
     pub enum RayonThreads {}
 
-    impl WebPool {
+    impl Pool {
         pub(in crate::web) fn rayon_ready(&self, threads: &RayonThreads) -> Promise {
             match *threads {}
         }
@@ -33,11 +33,11 @@ mod without_feature {
 #[cfg(feature = "rayon")]
 mod with_feature {
     use crate::core::job::JobSpec;
-    use crate::core::pool::PoolOptions;
+    use crate::core::options::PoolOptions;
     use crate::web::errors::{js_error, named_error};
     use crate::web::options::pool_size;
     use crate::web::shared_host::{wait_until, GLUE_URL};
-    use crate::web::WebPool;
+    use crate::web::Pool;
     use js_sys::Promise;
     use std::sync::Arc;
     use wasm_bindgen::prelude::*;
@@ -51,7 +51,7 @@ mod with_feature {
     }
 
     #[wasm_bindgen(js_class = PoolscopePool)]
-    impl WebPool {
+    impl Pool {
         /// A pool whose jobs rayon runs with work stealing (`par_iter`), on a
         /// rayon pool of `size` threads made for it. wasm-bindgen-rayon builds
         /// one global pool per page, of one size; to give every run the size it
@@ -67,10 +67,10 @@ mod with_feature {
         /// await pool.done();
         /// ```
         #[wasm_bindgen(js_name = withRayon)]
-        pub fn with_rayon(size: f64) -> Result<WebPool, JsError> {
+        pub fn with_rayon(size: f64) -> Result<Pool, JsError> {
             let size = pool_size(size)?;
             let glue_url = GLUE_URL.with(String::clone);
-            let mut pool = WebPool::without_workers(PoolOptions::default())?;
+            let mut pool = Pool::without_workers(PoolOptions::default()).map_err(js_error)?;
             pool.core.adopt_external_workers(size as usize).map_err(js_error)?;
             let (starting, ending) = (Arc::clone(&pool.core), Arc::clone(&pool.core));
             let threads = rayon::ThreadPoolBuilder::new()
@@ -90,7 +90,7 @@ mod with_feature {
         }
     }
 
-    impl WebPool {
+    impl Pool {
         /// Resolves once all of the rayon pool's threads run.
         pub(in crate::web) fn rayon_ready(&self, threads: &RayonThreads) -> Promise {
             let (core, size) = (Arc::downgrade(&self.core), threads.current_num_threads() as u64);
