@@ -8,6 +8,8 @@
 #       ENGINE: chrome | firefox | webkit;  SUITE: browser | worker | fallback
 #   scripts/soak.sh file PATH [RUNS]      an end-to-end test file, e.g.
 #       tests/e2e/element.test.mjs (Chromium), tests/firefox/..., tests/webkit/...
+#   scripts/soak.sh files DIR [RUNS]      every file of an end-to-end folder,
+#       RUNS passes over it, counted per file (tests/e2e, tests/firefox, tests/webkit)
 #   BUSY=0 scripts/soak.sh ...            the same on a quiet machine
 #
 # Each log is kept in target/soak/NAME-N.log; exit status 1 if any run failed.
@@ -23,11 +25,18 @@ case "$engine:$target" in
   webkit:*) runner=(./scripts/webkit.sh suite "$target") ;;
   file:tests/webkit/*) runner=(./scripts/webkit.sh node --test "$target") ;;
   file:*) runner=(node --test "$target") ;;
+  files:tests/webkit*) runner=(./scripts/webkit.sh node --test --test-concurrency=1 "$target") ;;
+  files:*) runner=(node --test --test-concurrency=1 "$target") ;;
   *) echo "soak: unknown engine $engine" >&2; exit 2 ;;
 esac
-name=$(basename "$target" .test.mjs); [ "$engine" = file ] && name="$(basename "$(dirname "$target")")-$name" || name="$engine-$name"
+case "$engine" in
+  file) name="$(basename "$(dirname "$target")")-$(basename "$target" .test.mjs)" ;;
+  files) name="$(basename "$target")-all" ;;
+  *) name="$engine-$target" ;;
+esac
 mkdir -p target/soak
-if [ "$engine" != file ]; then "${runner[@]}" >/dev/null 2>&1 || true; fi # build once, outside the timed runs
+rm -f target/soak/"$name"-*.log
+if [ "$engine" = chrome ] || [ "$engine" = firefox ] || [ "$engine" = webkit ]; then "${runner[@]}" >/dev/null 2>&1 || true; fi # build once, outside the timed runs
 
 busy=()
 if [ "${BUSY:-1}" != 0 ]; then
@@ -45,5 +54,13 @@ for run in $(seq "$runs"); do
     "$(grep -oE 'test result: .*|^# (pass|fail) [0-9]+' "$log" | tr '\n' ' ')"
   [ "$status" = ok ] || grep -E "panicked|waited|FAILED|failed|not ok|timed out|Error" "$log" | head -n 20
 done
+if [ "$engine" = files ]; then
+  # Per file: a pass is a run in which none of its tests failed. node --test
+  # names each file's failures as "not ok N - /path/file" at the top level.
+  for file in "$target"/*.test.mjs; do
+    failed_runs=$(grep -l "^not ok [0-9]* - .*$(basename "$file")" target/soak/"$name"-*.log 2>/dev/null | wc -l)
+    printf 'soak: %s: %d/%d runs passed\n' "$file" $((runs - failed_runs)) "$runs"
+  done
+fi
 printf 'soak: %s: %d/%d runs passed%s\n' "$name" "$passed" "$runs" "$([ ${#busy[@]} -gt 0 ] && echo ", beside a busy loop per core" || echo ", quiet")"
 [ "$passed" -eq "$runs" ]
