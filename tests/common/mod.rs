@@ -946,7 +946,7 @@ pub async fn rayon_numbers_its_workers_within_its_pool_size() {
         );
     }
     // Closures go to a pool of their own: a `RayonPool` has no `spawn` or `map`.
-    let error: JsValue = pool.resize(3.0).err().expect("a rayon pool's size is fixed").into();
+    let error: JsValue = pool.resize(3.0).expect_err("a rayon pool's size is fixed").into();
     assert_eq!(
         Reflect::get(&error, &"name".into()).unwrap().as_string().as_deref(),
         Some("RayonSizeFixed")
