@@ -4,9 +4,7 @@
 //! calls `pool.spawn(..)` with nothing to import, on either target.
 
 /// Adds the closure API to `$pool`, which must have
-/// `fn closure_core(&self) -> Result<&PoolCore, PoolError>`: the core to
-/// queue closures on, or why this pool takes none (a rayon pool on the
-/// web runs only the jobs handed to it).
+/// `fn closure_core(&self) -> &PoolCore`: the core to queue closures on.
 // The message-passing build has no closures (a closure cannot travel to a
 // worker with a memory of its own).
 #[cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(unused_macros))]
@@ -34,7 +32,7 @@ macro_rules! closure_api {
                 F: FnOnce() -> T + Send + 'static,
                 T: Send + 'static,
             {
-                self.closure_core()?.spawn(None, f)
+                self.closure_core().spawn(None, f)
             }
 
             /// `spawn` with a label (at most `MAX_LABEL_BYTES`, else
@@ -54,7 +52,7 @@ macro_rules! closure_api {
                 F: FnOnce() -> T + Send + 'static,
                 T: Send + 'static,
             {
-                self.closure_core()?.spawn(Some(label), f)
+                self.closure_core().spawn(Some(label), f)
             }
 
             /// Runs `f(item)` for every item, one job each, queued all or
@@ -81,7 +79,8 @@ macro_rules! closure_api {
                 F: Fn(I) -> T + Send + Sync + 'static,
                 T: Send + 'static,
             {
-                self.closure_core()?.map(items, None, false, f)
+                self.closure_core()
+                    .map(items, None, $crate::core::placement::Placement::Shared, f)
             }
 
             /// `map` with a label for each job, `label(&item)` (each at most
@@ -105,7 +104,8 @@ macro_rules! closure_api {
                 F: Fn(I) -> T + Send + Sync + 'static,
                 T: Send + 'static,
             {
-                self.closure_core()?.map(items, Some(&label), false, f)
+                self.closure_core()
+                    .map(items, Some(&label), $crate::core::placement::Placement::Shared, f)
             }
 
             /// `map_labeled` in the article's manual partitioning: the jobs
@@ -134,7 +134,12 @@ macro_rules! closure_api {
                 F: Fn(I) -> T + Send + Sync + 'static,
                 T: Send + 'static,
             {
-                self.closure_core()?.map(items, Some(&label), true, f)
+                self.closure_core().map(
+                    items,
+                    Some(&label),
+                    $crate::core::placement::Placement::Partitioned,
+                    f,
+                )
             }
         }
     };

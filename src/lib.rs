@@ -22,7 +22,8 @@
 //! the web they are called from a page's main thread, and nothing blocks
 //! it: a job's handle is awaited (`handle.await`, or `into_promise()` for
 //! JS). Features: `threads` (default) is the shared-memory pool; `rayon`
-//! (opt-in) adds `withRayon` and wasm-bindgen-rayon's `init_thread_pool`.
+//! (opt-in) adds `RayonPool` (`PoolscopePool.withRayon(size)` from JS, a
+//! `PoolscopeRayonPool`) and wasm-bindgen-rayon's `init_thread_pool`.
 //!
 //! Everything public is at the crate root, plus `clock`. Inside (private;
 //! `ARCHITECTURE.md` draws the layers):
@@ -58,7 +59,7 @@ pub use native::Pool;
 #[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(feature = "rayon")]
-pub use web::init_thread_pool;
+pub use web::{init_thread_pool, RayonPool};
 #[cfg(target_arch = "wasm32")]
 pub use web::{job_error, pool_error, Pool};
 

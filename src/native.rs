@@ -6,6 +6,7 @@ use crate::core::error::PoolError;
 use crate::core::failure_log::Failure;
 use crate::core::job::JobSpec;
 use crate::core::options::PoolOptions;
+use crate::core::placement::Placement;
 use crate::core::pool::PoolCore;
 use crate::core::worker_slots::WorkerStats;
 use crate::core::workers::Loss;
@@ -117,7 +118,7 @@ impl Pool {
 
     /// Queues the whole batch, or nothing with `QueueFull`; returns the first job's number.
     pub fn submit(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
-        self.core.submit(specs.iter().copied())
+        self.core.submit(specs.iter().copied(), Placement::Shared)
     }
 
     /// The article's manual partitioning: splits the batch into contiguous
@@ -125,7 +126,7 @@ impl Pool {
     /// before any job runs. The pool must be idle (`PartitionBusy`), and
     /// resizing is refused (`PartitionFixed`) until every slice is taken.
     pub fn submit_partitioned(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
-        self.core.submit_partitioned(specs)
+        self.core.submit(specs.iter().copied(), Placement::Partitioned)
     }
 
     /// Queues the whole batch, waiting for room in a bounded queue as
@@ -251,8 +252,8 @@ closure_api!(Pool);
 
 impl Pool {
     /// Closures go to the core as they are (see `closure_api!`).
-    fn closure_core(&self) -> Result<&PoolCore, PoolError> {
-        Ok(&self.core)
+    fn closure_core(&self) -> &PoolCore {
+        &self.core
     }
 }
 

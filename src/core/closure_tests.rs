@@ -5,6 +5,7 @@
 use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{JobKind, Outcome};
 use crate::core::options::PoolOptions;
+use crate::core::placement::Placement;
 use crate::core::tests::{deadline, idle, running};
 use crate::native::Pool;
 use crate::{JobError, PoolError, MAX_LABEL_BYTES};
@@ -224,7 +225,7 @@ fn a_pool_dropped_with_closures_queued_tells_each_handle() {
     let captured = Arc::new(());
     let held = Arc::clone(&captured);
     let one = core.spawn(None, move || Arc::strong_count(&held)).unwrap();
-    let batch = core.map(0..3u64, None, false, |n| n).unwrap();
+    let batch = core.map(0..3u64, None, Placement::Shared, |n| n).unwrap();
     drop(core);
     assert_eq!(one.join(), Err(JobError::PoolStopped { job: 1 }));
     assert_eq!(

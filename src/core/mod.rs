@@ -8,6 +8,7 @@
 //!   - `pool/remote`: the same loop's decisions for workers driven by messages (the web fallback);
 //!   - `pool/closures`: `spawn` and `map`, closures queued as a `task::Group`;
 //! - `options`: `PoolOptions` and the limits (`MAX_WORKERS`, `MAX_JOBS`, ...);
+//! - `placement`: `Placement`, where a batch goes: the shared queue or fixed slices;
 //! - `queue`: the shared job queue, claimed by one CAS per job (or per run of trivial jobs);
 //! - `segmented`: the queue's and trace's slots, in segments that never move and are used again;
 //! - `events`: the trace, a ring of the latest events, read without locks;
@@ -28,7 +29,7 @@
 //! - `error`: `PoolError` and `JobError`, the named errors.
 //!
 //! No module imports one that imports it back (`pool` and its children
-//! count as one): shared types live in leaf modules (`options`, `counts`,
+//! count as one): shared types live in leaf modules (`options`, `placement`, `counts`,
 //! `failure_log`, `worker_slots`), and a unit test checks it
 //! (`core/tests.rs`, `no_import_circles_in_core`). `README.md` here
 //! explains how jobs stay exactly-once.
@@ -48,6 +49,7 @@ pub(crate) mod handle;
 pub(crate) mod job;
 mod labels;
 pub(crate) mod options;
+pub(crate) mod placement;
 pub(crate) mod pool;
 mod queue;
 mod segmented;

@@ -15,12 +15,14 @@ use super::failure_log::{Failure, FailureLog};
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
 use super::labels::JobLabels;
 use super::options::{PoolOptions, MAX_JOBS};
+use super::placement::Placement;
 use super::queue::JobQueue;
 use super::sync::SpinLock;
 use super::task::Group;
 use super::worker_slots::WorkerSlots;
 use crate::sys;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 mod closures;
 pub mod remote;
@@ -79,39 +81,93 @@ impl PoolCore {
         self.options.capacity.unwrap_or(MAX_JOBS).saturating_sub(waiting)
     }
 
-    /// Queues the whole batch or nothing, without ever blocking; returns the
-    /// first job's number (jobs are numbered from 1 in submission order).
-    /// A full queue refuses with `QueueFull`: `submit_some` queues what fits
-    /// (and the web's `submitWait` waits for room without blocking).
-    pub fn submit<I>(&self, specs: I) -> Result<u64, PoolError>
+    /// Queues the whole batch or nothing, without ever blocking, where
+    /// `placement` says; returns the first job's number (jobs are numbered
+    /// from 1 in submission order). A full queue refuses with `QueueFull`:
+    /// `submit_some` queues what fits (and the web's `submitWait` waits for
+    /// room without blocking).
+    pub fn submit<I>(&self, specs: I, placement: Placement) -> Result<u64, PoolError>
     where
         I: IntoIterator<Item = JobSpec>,
         I::IntoIter: ExactSizeIterator + Clone,
     {
-        self.submit_up_to(specs, false).map(|(first, _)| first)
+        let batch = NewBatch::of(Jobs::Specs(specs.into_iter()), placement);
+        self.queue_batch(batch).map(|(first, _)| first)
     }
 
-    /// Queues as many jobs of the batch as there is room for, from its
-    /// start; returns the first job's number and how many were queued.
+    /// Queues as many jobs of the batch as there is room for on the shared
+    /// queue, from its start; returns the first job's number and how many
+    /// were queued.
     pub fn submit_some<I>(&self, specs: I) -> Result<(u64, u64), PoolError>
     where
         I: IntoIterator<Item = JobSpec>,
         I::IntoIter: ExactSizeIterator + Clone,
     {
-        self.submit_up_to(specs, true)
+        let batch = NewBatch {
+            fit: Fit::AsManyAsRoom,
+            ..NewBatch::of(Jobs::Specs(specs.into_iter()), Placement::Shared)
+        };
+        self.queue_batch(batch)
     }
 
-    fn submit_up_to<I>(&self, specs: I, partial: bool) -> Result<(u64, u64), PoolError>
+    /// Queues a group of closure jobs (`spawn`, `map`), all or none, where
+    /// `placement` says; returns the first job's number. `labels`: none,
+    /// or one per job.
+    pub(crate) fn submit_group(
+        &self,
+        group: Group,
+        labels: Vec<Box<str>>,
+        placement: Placement,
+    ) -> Result<u64, PoolError> {
+        let group = Arc::new(group); // allocated before the driver lock, not under it
+        let batch = NewBatch {
+            labels,
+            ..NewBatch::of(Jobs::<NoSpecs>::Group(group), placement)
+        };
+        self.queue_batch(batch).map(|(first, _)| first)
+    }
+
+    /// The one submit pipeline, which every way of queuing goes through.
+    /// Under the driver lock: admit (open, costs, room), the partition
+    /// rule, room in the trace, the labels, then publish, on the shared
+    /// queue or reserved from it and handed out as slices. Returns the
+    /// first job's number and how many were queued.
+    fn queue_batch<I>(&self, batch: NewBatch<I>) -> Result<(u64, u64), PoolError>
     where
-        I: IntoIterator<Item = JobSpec>,
-        I::IntoIter: ExactSizeIterator + Clone,
+        I: ExactSizeIterator<Item = JobSpec> + Clone,
     {
-        let specs = specs.into_iter();
-        let requested = specs.len() as u64;
+        let NewBatch {
+            jobs,
+            labels,
+            placement,
+            fit,
+        } = batch;
+        let requested = jobs.len();
+        // A group is queued whole: its handles wait for every one of its jobs.
+        debug_assert!(fit == Fit::Whole || matches!(jobs, Jobs::Specs(_)));
         let queued = self.driver.with(|_| {
-            let count = self.admit(specs.clone(), requested, partial)?;
+            let count = self.admit(jobs.first_bad_cost(), requested, fit)?;
+            if placement == Placement::Partitioned {
+                self.refuse_partition_while_busy()?;
+            }
             self.events.prepare(self.queue.published() + count);
-            Ok((self.queue.publish(specs.take(count as usize), sys::now_ms()), count))
+            if !labels.is_empty() {
+                self.keep_labels(self.queue.published() + 1, labels);
+            }
+            if placement == Placement::Partitioned {
+                // Taken from the shared queue before anyone can see them, and
+                // written before any worker is given its slice.
+                self.queue.reserve(count);
+            }
+            let now = sys::now_ms();
+            let first = match jobs {
+                Jobs::Specs(specs) => self.queue.publish(specs.take(count as usize), now),
+                Jobs::Group(group) => self.queue.publish_group(group, now),
+            };
+            if placement == Placement::Partitioned {
+                self.workers.assign_slices(first, count);
+            }
+            Ok((first, count))
         })?;
         if queued.1 > 0 {
             self.workers.wake_all();
@@ -120,61 +176,31 @@ impl PoolCore {
     }
 
     /// The checks every batch passes before it is queued, under the driver
-    /// lock: the pool is open, every cost is in range, and there is room.
-    /// Returns how many of the `requested` jobs to queue: all of them, or
-    /// with `partial` as many as fit (maybe 0, to wait for room).
-    fn admit(&self, mut specs: impl Iterator<Item = JobSpec>, requested: u64, partial: bool) -> Result<u64, PoolError> {
+    /// lock: the pool is open, every cost is in range (`bad_cost`: the
+    /// first one out of it), and there is room. Returns how many of the
+    /// `requested` jobs to queue: all of them, or with `Fit::AsManyAsRoom`
+    /// as many as fit (maybe 0, to wait for room).
+    fn admit(&self, bad_cost: Option<f64>, requested: u64, fit: Fit) -> Result<u64, PoolError> {
         if self.closed.load(Ordering::Relaxed) {
             return Err(PoolError::PoolStopped);
         }
-        if let Some(bad) = specs.find(|s| !(0.0..=MAX_COST_MS).contains(&s.cost_ms)) {
+        if let Some(value) = bad_cost {
             return Err(PoolError::InvalidCost {
-                value: bad.cost_ms,
+                value,
                 max_ms: MAX_COST_MS,
             });
         }
         let room = self.room();
-        let count = if partial { requested.min(room) } else { requested };
+        let count = match fit {
+            Fit::Whole => requested,
+            Fit::AsManyAsRoom => requested.min(room),
+        };
         // Also full if one job has been running since 33 million were queued after it.
         if count > room || !self.queue.has_room_for(count) {
             self.counts.add_rejected(requested);
             return Err(PoolError::QueueFull { requested, room });
         }
         Ok(count)
-    }
-
-    /// Queues a group of closure jobs (`spawn`, `map`), all or none like
-    /// `submit`; returns the first job's number. `labels`: none, or one per
-    /// job. `partitioned`: split into fixed slices like `submit_partitioned`.
-    pub(crate) fn submit_group(
-        &self,
-        group: Group,
-        labels: Vec<Box<str>>,
-        partitioned: bool,
-    ) -> Result<u64, PoolError> {
-        let count = group.len() as u64;
-        let group = std::sync::Arc::new(group); // allocated before the driver lock, not under it
-        let first = self.driver.with(|_| {
-            self.admit(std::iter::repeat_n(JobSpec::closure(), count as usize), count, false)?;
-            if partitioned {
-                self.refuse_partition_while_busy()?;
-            }
-            self.events.prepare(self.queue.published() + count);
-            if !labels.is_empty() {
-                self.keep_labels(self.queue.published() + 1, labels);
-            }
-            if !partitioned {
-                return Ok(self.queue.publish_group(group, sys::now_ms()));
-            }
-            self.queue.reserve(count);
-            let first = self.queue.publish_group(group, sys::now_ms());
-            self.workers.assign_slices(first, count);
-            Ok(first)
-        })?;
-        if count > 0 {
-            self.workers.wake_all();
-        }
-        Ok(first)
     }
 
     /// The label a closure job was given, if any: kept from when it is
@@ -195,28 +221,6 @@ impl PoolCore {
     /// their group, which is let go once its jobs finish.
     fn keep_labels(&self, first: u64, new: Vec<Box<str>>) {
         self.labels.keep(first, new, self.events.capacity() as usize);
-    }
-
-    /// The article's manual partitioning: splits the batch into contiguous
-    /// slices of `ceil(len / workers)` jobs, slice `k` for worker `k`, fixed
-    /// before any job runs. Needs an empty shared queue and the pool's
-    /// workers to be exactly `1..=workers`; resizing waits until every
-    /// slice is taken. Returns the first job's number.
-    pub fn submit_partitioned(&self, specs: &[JobSpec]) -> Result<u64, PoolError> {
-        let count = specs.len() as u64;
-        let first = self.driver.with(|_| {
-            self.admit(specs.iter().copied(), count, false)?;
-            self.refuse_partition_while_busy()?;
-            self.events.prepare(self.queue.published() + count);
-            // Taken from the shared queue before anyone can see them, and
-            // written before any worker is given its slice.
-            self.queue.reserve(count);
-            let first = self.queue.publish(specs.iter().copied(), sys::now_ms());
-            self.workers.assign_slices(first, count);
-            Ok(first)
-        })?;
-        self.workers.wake_all();
-        Ok(first)
     }
 
     /// A partitioned batch needs an idle shared queue and no slices left
@@ -357,12 +361,76 @@ impl PoolCore {
     }
 }
 
+/// A batch on its way into the queue: what `queue_batch` is given by
+/// every way of submitting.
+struct NewBatch<I> {
+    jobs: Jobs<I>,
+    /// None, or one per job.
+    labels: Vec<Box<str>>,
+    placement: Placement,
+    fit: Fit,
+}
+
+impl<I> NewBatch<I> {
+    /// `jobs`, unlabelled, queued whole where `placement` says.
+    fn of(jobs: Jobs<I>, placement: Placement) -> NewBatch<I> {
+        NewBatch {
+            jobs,
+            labels: Vec::new(),
+            placement,
+            fit: Fit::Whole,
+        }
+    }
+}
+
+/// The jobs of a batch, as the queue stores them.
+enum Jobs<I> {
+    /// Described by their specs: built-in jobs, or calls whose work the
+    /// platform keeps (`submit_remote_calls`).
+    Specs(I),
+    /// Closure jobs, every slot pointing at their group.
+    Group(Arc<Group>),
+}
+
+/// The spec iterator of a batch that has none (a group).
+type NoSpecs = std::iter::Empty<JobSpec>;
+
+impl<I: ExactSizeIterator<Item = JobSpec> + Clone> Jobs<I> {
+    fn len(&self) -> u64 {
+        match self {
+            Jobs::Specs(specs) => specs.len() as u64,
+            Jobs::Group(group) => group.len() as u64,
+        }
+    }
+
+    /// The first cost out of `0..=MAX_COST_MS`, if any (a closure costs 0).
+    fn first_bad_cost(&self) -> Option<f64> {
+        match self {
+            Jobs::Specs(specs) => specs
+                .clone()
+                .map(|spec| spec.cost_ms)
+                .find(|cost| !(0.0..=MAX_COST_MS).contains(cost)),
+            Jobs::Group(_) => None,
+        }
+    }
+}
+
+/// How much of a batch to queue when the queue lacks room for all of it.
+#[derive(Clone, Copy, PartialEq)]
+enum Fit {
+    /// All or nothing (`QueueFull`).
+    Whole,
+    /// As many as there is room for, from its start (maybe none).
+    AsManyAsRoom,
+}
+
 /// Pools whose memory is held: made and not yet dropped.
 static LIVE_POOLS: AtomicUsize = AtomicUsize::new(0);
 
 /// How many pools hold memory now: each counts from `PoolCore::new` until
 /// its last reference goes (its driver's and every worker's). A pool that
 /// was freed, and whose workers all left, no longer counts.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the web's `livePools`
 pub fn live_pools() -> usize {
     LIVE_POOLS.load(Ordering::Relaxed)
 }

@@ -8,7 +8,9 @@
 //!     a job handle as a JS `Promise`;
 //!   - `pool/calls` (without it): calls of a module's functions, the
 //!     message-passing build's stand-in for closures;
-//!   - `pool/with_rayon` (feature `rayon`): the playground's rayon strategy;
+//!   - `pool/rayon_pool` (feature `rayon`): `RayonPool`, the JS class
+//!     `PoolscopeRayonPool`, the playground's rayon strategy: a type of its
+//!     own with `Pool`'s read side (`PoolBase`, `pool_class_methods!`);
 //! - `statics`: the class's static methods (limits, event fields, clocks);
 //! - `options`: sizes, counts, kinds and the options object from JS, checked;
 //! - `errors`: named JS errors from `PoolError` and `JobError`;
@@ -41,6 +43,8 @@ type BuildHost = shared_host::SharedMemoryHost;
 
 pub use errors::{job_error, pool_error};
 pub use pool::Pool;
+#[cfg(feature = "rayon")]
+pub use pool::RayonPool;
 #[cfg(feature = "rayon")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 

@@ -1,11 +1,14 @@
 //! `Pool`, the JS class `PoolscopePool`: its Rust constructors, and the
-//! pool's methods for JS, on the core and the build's host (`Host`). Its
-//! child modules add what only some builds have, with access to its
-//! fields: `closures` (Rust closures, shared memory), `calls` (calls of a
-//! module's functions, the message-passing build) and `with_rayon`
-//! (feature `rayon`).
+//! pool's methods for JS, on the core and the build's host (`Host`).
+//! What every JS pool class shares (the core, the host, the trace
+//! readers' cursors, and the methods that read and end a pool) is
+//! `PoolBase` and `pool_class_methods!`, so that `RayonPool` has them too
+//! without a copy. Its child modules add what only some builds have, with
+//! access to its fields: `closures` (Rust closures, shared memory), `calls`
+//! (calls of a module's functions, the message-passing build) and
+//! `rayon_pool` (`RayonPool`, feature `rayon`).
 
-use super::errors::{js_error, named_error};
+use super::errors::js_error;
 use super::host::Host;
 use super::options::{parse_kind, parse_options, pool_size, specs, whole_number};
 use super::set;
@@ -14,18 +17,137 @@ use crate::core::counts::Counters;
 use crate::core::error::PoolError;
 use crate::core::job::JobSpec;
 use crate::core::options::{PoolOptions, MAX_JOBS};
+use crate::core::placement::Placement;
 use crate::core::pool::PoolCore;
 use js_sys::{Array, Float64Array, Object, Promise};
 use std::cell::Cell;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
-use with_rayon::RayonThreads;
+
+/// Adds to `$class` (a struct with a `base: PoolBase`) the JS methods
+/// that every pool class has, as JS class `$js_class`: reading the trace,
+/// the failures, the labels, the counters and the workers, and waiting
+/// for, cancelling, stopping and draining the pool. Each calls `PoolBase`'s
+/// method of the same name, where the code is.
+macro_rules! pool_class_methods {
+    ($class:ty, $js_class:ident) => {
+        #[wasm_bindgen(js_class = $js_class)]
+        impl $class {
+            /// The events new since the last call, at most `limit` of them:
+            /// `eventFields().length` numbers per job, in that order. The trace
+            /// keeps the latest `traceCapacity` events; those written again before
+            /// a call came to them are skipped and counted in `missedEvents`.
+            #[wasm_bindgen(js_name = takeEvents)]
+            pub fn take_events(&self, limit: Option<u32>) -> js_sys::Float64Array {
+                self.base.take_events(limit)
+            }
+
+            /// Events `takeEvents` skipped so far because the trace had written
+            /// them again before it was called: 0 for a reader that keeps up.
+            #[wasm_bindgen(getter = missedEvents)]
+            pub fn missed_events(&self) -> f64 {
+                self.base.missed.get() as f64
+            }
+
+            /// Bytes the queue's slots and the trace hold: they grow with the jobs
+            /// in flight and up to `traceCapacity`, never with the jobs run.
+            #[wasm_bindgen(getter = storageBytes)]
+            pub fn storage_bytes(&self) -> f64 {
+                self.base.core.storage_bytes() as f64
+            }
+
+            /// How many of the latest events the trace keeps (the `traceCapacity`
+            /// option, rounded up to a multiple of 4,096; 65,536 by default).
+            #[wasm_bindgen(getter = traceCapacity)]
+            pub fn trace_capacity(&self) -> f64 {
+                self.base.core.trace_capacity() as f64
+            }
+
+            /// The panic messages new since the last call: `[{ job, worker, message }]`.
+            #[wasm_bindgen(js_name = takeFailures)]
+            pub fn take_failures(&self) -> js_sys::Array {
+                self.base.take_failures()
+            }
+
+            /// `{ running, waiting, submitted, completed, failed, timedOut,
+            /// cancelled, rejected, workers, liveWorkers }`.
+            pub fn counters(&self) -> js_sys::Object {
+                self.base.counters()
+            }
+
+            /// One `{ id, active, jobs, busyMs, thread }` per worker that ever ran.
+            pub fn workers(&self) -> js_sys::Array {
+                self.base.workers()
+            }
+
+            /// The labels given to jobs queued since the last call
+            /// (`spawn_labeled`): `[[job, label], ...]` in job order. The views
+            /// (`www/watch.js`) take them once a frame with the events.
+            #[wasm_bindgen(js_name = takeLabels)]
+            pub fn take_labels(&self) -> js_sys::Array {
+                self.base.take_labels()
+            }
+
+            /// The label a closure job was given (`spawn_labeled`), if any; kept
+            /// for the latest `traceCapacity` labelled jobs.
+            #[wasm_bindgen(js_name = labelOf)]
+            pub fn label_of(&self, job: f64) -> Option<String> {
+                self.base.core.label(job as u64)
+            }
+
+            /// Web Workers started and not yet ended.
+            #[wasm_bindgen(getter, js_name = liveWebWorkers)]
+            pub fn live_web_workers(&self) -> u32 {
+                self.base.live_web_workers()
+            }
+
+            /// Worker threads lost so far (to a panic or a timeout) and replaced.
+            #[wasm_bindgen(getter, js_name = lostWorkers)]
+            pub fn lost_workers(&self) -> u32 {
+                self.base.lost_workers()
+            }
+
+            /// Web Workers ended and started again because their module did not
+            /// load within 10 s (seen in WebKitGTK under load; see worker_host.js).
+            #[wasm_bindgen(getter, js_name = stalledWorkerStarts)]
+            pub fn stalled_worker_starts(&self) -> u32 {
+                self.base.stalled_worker_starts()
+            }
+
+            /// Resolves once every job queued so far has finished: Go's `wg.Wait()`.
+            pub fn done(&self) -> js_sys::Promise {
+                self.base.done()
+            }
+
+            /// Drops the jobs still waiting (each reported with outcome
+            /// `cancelled`); running jobs finish. Returns how many were dropped.
+            pub fn cancel(&self) -> f64 {
+                self.base.cancel()
+            }
+
+            /// Cancels the waiting jobs and takes no more (`PoolStopped`); resolves
+            /// once the running ones finished.
+            pub fn stop(&self) -> js_sys::Promise {
+                self.base.stop()
+            }
+
+            /// Takes no more jobs (`PoolStopped`); resolves once everything queued
+            /// has finished: Go's `close(jobs); wg.Wait()`.
+            pub fn drain(&self) -> js_sys::Promise {
+                self.base.drain()
+            }
+        }
+    };
+}
 
 #[cfg(not(feature = "threads"))]
 mod calls;
 #[cfg(feature = "threads")]
 mod closures;
-mod with_rayon;
+#[cfg(feature = "rayon")]
+mod rayon_pool;
+#[cfg(feature = "rayon")]
+pub use rayon_pool::RayonPool;
 
 #[wasm_bindgen(module = "/src/web/labels.js")]
 extern "C" {
@@ -49,179 +171,37 @@ extern "C" {
 /// ```
 #[wasm_bindgen(js_name = PoolscopePool)]
 pub struct Pool {
+    base: PoolBase,
+}
+
+/// What every JS pool class is built on (`Pool`, `RayonPool`): the core,
+/// the build's host, and the cursors of `takeEvents` and `takeLabels`.
+/// Dropping it closes the pool and lets the host go.
+struct PoolBase {
     core: Arc<PoolCore>,
     host: BuildHost,
-    /// Set for a pool whose jobs rayon runs (`withRayon`, feature `rayon`).
-    rayon: Option<RayonThreads>,
     cursor: Cell<u64>,
     missed: Cell<u64>,
     label_cursor: Cell<u64>,
 }
 
-/// The Rust constructors, the same as the native pool's (not exported to
-/// JS, whose constructor takes a JS number and an options object).
-impl Pool {
-    /// A pool of `size` Web Workers (1 to `MAX_WORKERS`, else
-    /// `InvalidSize`); `ready()` resolves once they run, but jobs may be
-    /// queued at once.
-    pub fn new(size: usize) -> Result<Pool, PoolError> {
-        Pool::with_options(size, PoolOptions::default())
-    }
-
-    /// A pool with a bounded queue, a job timeout, a quota of jobs per
-    /// worker and/or a trace capacity (see `PoolOptions`).
-    ///
-    /// ```no_run
-    /// let options = poolscope::PoolOptions { job_timeout_ms: Some(5_000.0), ..Default::default() };
-    /// let pool = poolscope::Pool::with_options(4, options).unwrap();
-    /// ```
-    pub fn with_options(size: usize, options: PoolOptions) -> Result<Pool, PoolError> {
-        let pool = Pool::without_workers(options)?;
-        let _started = pool.resize_to(size)?; // `ready()` reports it
-        Ok(pool)
-    }
-
-    /// A rayon-run pool (see `withRayon`) or one about to be resized.
-    fn without_workers(options: PoolOptions) -> Result<Pool, PoolError> {
+impl PoolBase {
+    /// A pool with no workers yet: resize it, or give it external ones.
+    fn new(options: PoolOptions) -> Result<PoolBase, PoolError> {
         let core = Arc::new(PoolCore::new(options)?);
         let host = BuildHost::new(&core, &options);
-        Ok(Pool {
+        Ok(PoolBase {
             core,
             host,
-            rayon: None,
             cursor: Cell::new(0),
             missed: Cell::new(0),
             label_cursor: Cell::new(0),
         })
     }
 
-    /// Resizes through the core, then has the host start the new workers.
-    fn resize_to(&self, size: usize) -> Result<Promise, PoolError> {
-        let ids = self.core.resize(size)?;
-        let started = self.host.spawn(ids);
-        self.host.changed(); // a worker told to retire may be idle
-        Ok(started)
-    }
-}
+    // What the JS methods of `pool_class_methods!` do (documented there).
 
-#[wasm_bindgen(js_class = PoolscopePool)]
-impl Pool {
-    /// `new PoolscopePool(size, options)`: a pool of `size` workers (1 to
-    /// `maxWorkers()`); `ready()` tells when they run. `options`, each
-    /// optional: `{ capacity, jobTimeoutMs, jobsPerWorker, traceCapacity }`
-    /// (a bounded queue; a job timeout in ms; a worker ends after that many
-    /// jobs; how many of the latest events the trace keeps). From Rust, use
-    /// `Pool::new` or `Pool::with_options`.
-    #[wasm_bindgen(constructor)]
-    pub fn from_js(size: f64, options: Option<Object>) -> Result<Pool, JsError> {
-        let size = pool_size(size)?;
-        Pool::with_options(size as usize, parse_options(options)?).map_err(js_error)
-    }
-
-    /// Resolves once every worker started so far runs its loop (for a
-    /// rayon pool: once all its threads run).
-    pub fn ready(&self) -> Promise {
-        match &self.rayon {
-            Some(threads) => self.rayon_ready(threads),
-            None => self.host.ready(),
-        }
-    }
-
-    /// Grows or shrinks the pool now: new workers take jobs as soon as they
-    /// start; a retiring worker finishes its current job, then ends.
-    /// Resolves once the new workers run.
-    pub fn resize(&self, size: f64) -> Result<Promise, JsError> {
-        if self.rayon.is_some() {
-            return Err(named_error(
-                "RayonSizeFixed",
-                "a rayon pool's size is fixed when it is made: make a new one",
-            ));
-        }
-        let size = pool_size(size)?;
-        self.resize_to(size as usize).map_err(js_error)
-    }
-
-    /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
-    /// `costMs` each; returns the first job's number. Throws `QueueFull`
-    /// (queuing nothing) if a bounded queue has no room for them all.
-    pub fn submit(&self, kind: &str, count: f64, cost_ms: f64) -> Result<f64, JsError> {
-        let count = whole_number("job count", count, 0.0, MAX_JOBS as f64)?;
-        let spec = JobSpec::new(parse_kind(kind)?, cost_ms);
-        if let Some(threads) = &self.rayon {
-            return self.submit_to_rayon(threads, vec![spec; count as usize]); // its threads take jobs only when handed them
-        }
-        let first = self
-            .core
-            .submit(std::iter::repeat_n(spec, count as usize))
-            .map_err(js_error)?;
-        self.host.changed();
-        Ok(first as f64)
-    }
-
-    /// Queues one job of `kind` per entry of `costs` (ms); `failing[i]`
-    /// non-zero makes job `i` panic. Returns the first job's number; throws
-    /// `QueueFull` like `submit`.
-    #[wasm_bindgen(js_name = submitCosts)]
-    pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
-        let specs = specs(parse_kind(kind)?, costs, failing);
-        match &self.rayon {
-            Some(threads) => self.submit_to_rayon(threads, specs),
-            None => {
-                let first = self.core.submit(specs).map_err(js_error)?;
-                self.host.changed();
-                Ok(first as f64)
-            }
-        }
-    }
-
-    /// The article's manual partitioning: one contiguous slice of
-    /// `ceil(jobs / size)` jobs per worker, fixed before the run starts (no
-    /// resizing until every slice is taken). Returns the first job's number.
-    #[wasm_bindgen(js_name = submitPartitioned)]
-    pub fn submit_partitioned(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
-        self.refuse_on_rayon().map_err(js_error)?;
-        let specs = specs(parse_kind(kind)?, costs, failing);
-        let first = self.core.submit_partitioned(&specs).map_err(js_error)?;
-        self.host.changed();
-        Ok(first as f64)
-    }
-
-    /// Like `submitCosts`, but when a bounded queue is full it waits for
-    /// room (without blocking) and resolves with the first job's number
-    /// once the whole batch is queued.
-    #[wasm_bindgen(js_name = submitWait)]
-    pub fn submit_wait(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
-        self.refuse_on_rayon().map_err(js_error)?;
-        let specs = specs(parse_kind(kind)?, costs, failing);
-        let total = specs.len() as u32;
-        // Weak: a pool freed meanwhile goes now, not when the batch is fed.
-        let core = Arc::downgrade(&self.core);
-        let try_submit = Closure::<dyn Fn(u32) -> Result<Vec<f64>, JsError>>::new(move |offset: u32| {
-            let core = core.upgrade().ok_or_else(|| js_error(PoolError::PoolStopped))?;
-            let (first, queued) = core
-                .submit_some(specs[offset as usize..].iter().copied())
-                .map_err(js_error)?;
-            Ok(vec![first as f64, queued as f64])
-        });
-        Ok(self.host.submit_as_room_frees(total, try_submit))
-    }
-
-    /// A rayon pool's threads run only what `submit` and `submitCosts` hand
-    /// them: the other ways of queuing, closures included, would leave jobs
-    /// nobody takes.
-    fn refuse_on_rayon(&self) -> Result<(), PoolError> {
-        match self.rayon {
-            Some(_) => Err(PoolError::RayonSubmitOnly),
-            None => Ok(()),
-        }
-    }
-
-    /// The events new since the last call, at most `limit` of them:
-    /// `eventFields().length` numbers per job, in that order. The trace
-    /// keeps the latest `traceCapacity` events; those written again before
-    /// a call came to them are skipped and counted in `missedEvents`.
-    #[wasm_bindgen(js_name = takeEvents)]
-    pub fn take_events(&self, limit: Option<u32>) -> Float64Array {
+    fn take_events(&self, limit: Option<u32>) -> Float64Array {
         let mut flat = Vec::new();
         let read = self
             .core
@@ -231,30 +211,7 @@ impl Pool {
         Float64Array::from(&flat[..])
     }
 
-    /// Events `takeEvents` skipped so far because the trace had written
-    /// them again before it was called: 0 for a reader that keeps up.
-    #[wasm_bindgen(getter = missedEvents)]
-    pub fn missed_events(&self) -> f64 {
-        self.missed.get() as f64
-    }
-
-    /// Bytes the queue's slots and the trace hold: they grow with the jobs
-    /// in flight and up to `traceCapacity`, never with the jobs run.
-    #[wasm_bindgen(getter = storageBytes)]
-    pub fn storage_bytes(&self) -> f64 {
-        self.core.storage_bytes() as f64
-    }
-
-    /// How many of the latest events the trace keeps (the `traceCapacity`
-    /// option, rounded up to a multiple of 4,096; 65,536 by default).
-    #[wasm_bindgen(getter = traceCapacity)]
-    pub fn trace_capacity(&self) -> f64 {
-        self.core.trace_capacity() as f64
-    }
-
-    /// The panic messages new since the last call: `[{ job, worker, message }]`.
-    #[wasm_bindgen(js_name = takeFailures)]
-    pub fn take_failures(&self) -> Array {
+    fn take_failures(&self) -> Array {
         self.core
             .take_failures()
             .into_iter()
@@ -268,9 +225,7 @@ impl Pool {
             .collect()
     }
 
-    /// `{ running, waiting, submitted, completed, failed, timedOut,
-    /// cancelled, rejected, workers, liveWorkers }`.
-    pub fn counters(&self) -> Object {
+    fn counters(&self) -> Object {
         let Counters {
             running,
             waiting,
@@ -301,8 +256,7 @@ impl Pool {
         object
     }
 
-    /// One `{ id, active, jobs, busyMs, thread }` per worker that ever ran.
-    pub fn workers(&self) -> Array {
+    fn workers(&self) -> Array {
         self.core
             .worker_stats()
             .into_iter()
@@ -318,11 +272,7 @@ impl Pool {
             .collect()
     }
 
-    /// The labels given to jobs queued since the last call
-    /// (`spawn_labeled`): `[[job, label], ...]` in job order. The views
-    /// (`www/watch.js`) take them once a frame with the events.
-    #[wasm_bindgen(js_name = takeLabels)]
-    pub fn take_labels(&self) -> Array {
+    fn take_labels(&self) -> Array {
         // One string and two arrays cross to JS, which splits them: a call
         // per label cost 68 ms for a 6,144-tile render, a long task.
         let (mut text, mut jobs, mut ends) = (String::new(), Vec::new(), Vec::new());
@@ -336,34 +286,19 @@ impl Pool {
         unpack_labels(&jobs, &text, &ends)
     }
 
-    /// The label a closure job was given (`spawn_labeled`), if any; kept
-    /// for the latest `traceCapacity` labelled jobs.
-    #[wasm_bindgen(js_name = labelOf)]
-    pub fn label_of(&self, job: f64) -> Option<String> {
-        self.core.label(job as u64)
-    }
-
-    /// Web Workers started and not yet ended.
-    #[wasm_bindgen(getter, js_name = liveWebWorkers)]
-    pub fn live_web_workers(&self) -> u32 {
+    fn live_web_workers(&self) -> u32 {
         self.host.live_count()
     }
 
-    /// Worker threads lost so far (to a panic or a timeout) and replaced.
-    #[wasm_bindgen(getter, js_name = lostWorkers)]
-    pub fn lost_workers(&self) -> u32 {
+    fn lost_workers(&self) -> u32 {
         self.host.lost_threads()
     }
 
-    /// Web Workers ended and started again because their module did not
-    /// load within 10 s (seen in WebKitGTK under load; see worker_host.js).
-    #[wasm_bindgen(getter, js_name = stalledWorkerStarts)]
-    pub fn stalled_worker_starts(&self) -> u32 {
+    fn stalled_worker_starts(&self) -> u32 {
         self.host.stalled_starts()
     }
 
-    /// Resolves once every job queued so far has finished: Go's `wg.Wait()`.
-    pub fn done(&self) -> Promise {
+    fn done(&self) -> Promise {
         // Weak, so that a waiting `done()` does not keep a freed pool's
         // memory (its trace is megabytes): a freed pool counts as done.
         let core = Arc::downgrade(&self.core);
@@ -371,36 +306,151 @@ impl Pool {
             .when_idle(move || core.upgrade().is_none_or(|core| core.is_idle()))
     }
 
-    /// Drops the jobs still waiting (each reported with outcome
-    /// `cancelled`); running jobs finish. Returns how many were dropped.
-    pub fn cancel(&self) -> f64 {
+    fn cancel(&self) -> f64 {
         let cancelled = self.core.cancel();
         self.host.cancelled();
         self.host.changed();
         cancelled as f64
     }
 
-    /// Cancels the waiting jobs and takes no more (`PoolStopped`); resolves
-    /// once the running ones finished.
-    pub fn stop(&self) -> Promise {
+    fn stop(&self) -> Promise {
         self.core.stop();
         self.host.cancelled();
         self.host.changed(); // idle workers end
         self.done()
     }
 
-    /// Takes no more jobs (`PoolStopped`); resolves once everything queued
-    /// has finished: Go's `close(jobs); wg.Wait()`.
-    pub fn drain(&self) -> Promise {
+    fn drain(&self) -> Promise {
         self.core.close();
         self.host.changed();
         self.done()
     }
 }
 
-impl Drop for Pool {
+impl Drop for PoolBase {
     fn drop(&mut self) {
         self.core.close();
         self.host.dispose();
     }
 }
+
+/// The Rust constructors, the same as the native pool's (not exported to
+/// JS, whose constructor takes a JS number and an options object).
+impl Pool {
+    /// A pool of `size` Web Workers (1 to `MAX_WORKERS`, else
+    /// `InvalidSize`); `ready()` resolves once they run, but jobs may be
+    /// queued at once.
+    pub fn new(size: usize) -> Result<Pool, PoolError> {
+        Pool::with_options(size, PoolOptions::default())
+    }
+
+    /// A pool with a bounded queue, a job timeout, a quota of jobs per
+    /// worker and/or a trace capacity (see `PoolOptions`).
+    ///
+    /// ```no_run
+    /// let options = poolscope::PoolOptions { job_timeout_ms: Some(5_000.0), ..Default::default() };
+    /// let pool = poolscope::Pool::with_options(4, options).unwrap();
+    /// ```
+    pub fn with_options(size: usize, options: PoolOptions) -> Result<Pool, PoolError> {
+        let pool = Pool {
+            base: PoolBase::new(options)?,
+        };
+        let _started = pool.resize_to(size)?; // `ready()` reports it
+        Ok(pool)
+    }
+
+    /// Resizes through the core, then has the host start the new workers.
+    fn resize_to(&self, size: usize) -> Result<Promise, PoolError> {
+        let ids = self.base.core.resize(size)?;
+        let started = self.base.host.spawn(ids);
+        self.base.host.changed(); // a worker told to retire may be idle
+        Ok(started)
+    }
+
+    /// Queues `specs` where `placement` says and tells the host.
+    fn submit_specs(
+        &self,
+        specs: impl ExactSizeIterator<Item = JobSpec> + Clone,
+        placement: Placement,
+    ) -> Result<f64, JsError> {
+        let first = self.base.core.submit(specs, placement).map_err(js_error)?;
+        self.base.host.changed();
+        Ok(first as f64)
+    }
+}
+
+#[wasm_bindgen(js_class = PoolscopePool)]
+impl Pool {
+    /// `new PoolscopePool(size, options)`: a pool of `size` workers (1 to
+    /// `maxWorkers()`); `ready()` tells when they run. `options`, each
+    /// optional: `{ capacity, jobTimeoutMs, jobsPerWorker, traceCapacity }`
+    /// (a bounded queue; a job timeout in ms; a worker ends after that many
+    /// jobs; how many of the latest events the trace keeps). From Rust, use
+    /// `Pool::new` or `Pool::with_options`.
+    #[wasm_bindgen(constructor)]
+    pub fn from_js(size: f64, options: Option<Object>) -> Result<Pool, JsError> {
+        let size = pool_size(size)?;
+        Pool::with_options(size as usize, parse_options(options)?).map_err(js_error)
+    }
+
+    /// Resolves once every worker started so far runs its loop.
+    pub fn ready(&self) -> Promise {
+        self.base.host.ready()
+    }
+
+    /// Grows or shrinks the pool now: new workers take jobs as soon as they
+    /// start; a retiring worker finishes its current job, then ends.
+    /// Resolves once the new workers run.
+    pub fn resize(&self, size: f64) -> Result<Promise, JsError> {
+        let size = pool_size(size)?;
+        self.resize_to(size as usize).map_err(js_error)
+    }
+
+    /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
+    /// `costMs` each; returns the first job's number. Throws `QueueFull`
+    /// (queuing nothing) if a bounded queue has no room for them all.
+    pub fn submit(&self, kind: &str, count: f64, cost_ms: f64) -> Result<f64, JsError> {
+        let count = whole_number("job count", count, 0.0, MAX_JOBS as f64)?;
+        let spec = JobSpec::new(parse_kind(kind)?, cost_ms);
+        self.submit_specs(std::iter::repeat_n(spec, count as usize), Placement::Shared)
+    }
+
+    /// Queues one job of `kind` per entry of `costs` (ms); `failing[i]`
+    /// non-zero makes job `i` panic. Returns the first job's number; throws
+    /// `QueueFull` like `submit`.
+    #[wasm_bindgen(js_name = submitCosts)]
+    pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        self.submit_specs(specs.into_iter(), Placement::Shared)
+    }
+
+    /// The article's manual partitioning: one contiguous slice of
+    /// `ceil(jobs / size)` jobs per worker, fixed before the run starts (no
+    /// resizing until every slice is taken). Returns the first job's number.
+    #[wasm_bindgen(js_name = submitPartitioned)]
+    pub fn submit_partitioned(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        self.submit_specs(specs.into_iter(), Placement::Partitioned)
+    }
+
+    /// Like `submitCosts`, but when a bounded queue is full it waits for
+    /// room (without blocking) and resolves with the first job's number
+    /// once the whole batch is queued.
+    #[wasm_bindgen(js_name = submitWait)]
+    pub fn submit_wait(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
+        let specs = specs(parse_kind(kind)?, costs, failing);
+        let total = specs.len() as u32;
+        // Weak: a pool freed meanwhile goes now, not when the batch is fed.
+        let core = Arc::downgrade(&self.base.core);
+        let try_submit = Closure::<dyn Fn(u32) -> Result<Vec<f64>, JsError>>::new(move |offset: u32| {
+            let core = core.upgrade().ok_or_else(|| js_error(PoolError::PoolStopped))?;
+            let (first, queued) = core
+                .submit_some(specs[offset as usize..].iter().copied())
+                .map_err(js_error)?;
+            Ok(vec![first as f64, queued as f64])
+        });
+        Ok(self.base.host.submit_as_room_frees(total, try_submit))
+    }
+}
+
+pool_class_methods!(Pool, PoolscopePool);

@@ -6,6 +6,7 @@ use super::PoolCore;
 use crate::core::error::PoolError;
 use crate::core::handle::{Batch, JobHandle};
 use crate::core::options::MAX_JOBS;
+use crate::core::placement::Placement;
 use crate::core::task::{check_label, Group};
 
 impl PoolCore {
@@ -17,19 +18,18 @@ impl PoolCore {
     {
         let labels = label.map(check_label).transpose()?.into_iter().collect();
         let (group, results) = Group::new(vec![f], |f: F| f(), false);
-        self.submit_group(group, labels, false)?;
+        self.submit_group(group, labels, Placement::Shared)?;
         Ok(JobHandle::new(results))
     }
 
     /// Queues `f(item)` for each item, all or none, each labelled
-    /// `label(&item)` if given, on the shared queue or in fixed slices
-    /// (`partitioned`); see `Pool::map`, `Pool::map_labeled` and
+    /// `label(&item)` if given, where `placement` says; see `Pool::map`, `Pool::map_labeled` and
     /// `Pool::map_partitioned`.
     pub(crate) fn map<I, T, F>(
         &self,
         items: impl IntoIterator<Item = I>,
         label: Option<&dyn Fn(&I) -> String>,
-        partitioned: bool,
+        placement: Placement,
         f: F,
     ) -> Result<Batch<T>, PoolError>
     where
@@ -52,7 +52,7 @@ impl PoolCore {
             None => Vec::new(),
         };
         let (group, results) = Group::new(items, f, true);
-        self.submit_group(group, labels, partitioned)?;
+        self.submit_group(group, labels, placement)?;
         Ok(Batch::new(results))
     }
 }

@@ -17,10 +17,11 @@
 #![cfg_attr(not(all(target_arch = "wasm32", not(feature = "threads"))), allow(dead_code))]
 
 use super::workers::{new_thread_serial, Loss, Turn};
-use super::PoolCore;
+use super::{Jobs, NewBatch, PoolCore};
 use crate::core::error::PoolError;
 use crate::core::failure_log::Failure;
 use crate::core::job::{JobSpec, Outcome};
+use crate::core::placement::Placement;
 use crate::core::task::MAX_LABEL_BYTES;
 use crate::sys;
 
@@ -93,10 +94,14 @@ impl PoolCore {
     /// Queues `count` jobs whose work the platform keeps (calls of a
     /// module's functions, which workers with their own memory can make:
     /// the fallback's stand-in for closures), all or none like `submit`,
-    /// labelled (none, or one label per job), on the shared queue or in
-    /// fixed slices like `submit_partitioned`. They are reported as kind
-    /// `Closure`. Returns the first job's number.
-    pub fn submit_remote_calls(&self, count: u64, labels: Vec<Box<str>>, partitioned: bool) -> Result<u64, PoolError> {
+    /// labelled (none, or one label per job), where `placement` says.
+    /// They are reported as kind `Closure`. Returns the first job's number.
+    pub fn submit_remote_calls(
+        &self,
+        count: u64,
+        labels: Vec<Box<str>>,
+        placement: Placement,
+    ) -> Result<u64, PoolError> {
         if let Some(long) = labels.iter().find(|label| label.len() > MAX_LABEL_BYTES) {
             return Err(PoolError::LabelTooLong {
                 len: long.len(),
@@ -104,25 +109,11 @@ impl PoolCore {
             });
         }
         let specs = std::iter::repeat_n(JobSpec::closure(), count as usize);
-        let first = self.driver.with(|_| {
-            self.admit(specs.clone(), count, false)?;
-            if partitioned {
-                self.refuse_partition_while_busy()?;
-            }
-            self.events.prepare(self.queue.published() + count);
-            if !labels.is_empty() {
-                self.keep_labels(self.queue.published() + 1, labels);
-            }
-            if partitioned {
-                self.queue.reserve(count); // taken from the shared queue before anyone can see them
-            }
-            let first = self.queue.publish(specs, sys::now_ms());
-            if partitioned {
-                self.workers.assign_slices(first, count);
-            }
-            Ok(first)
-        })?;
-        Ok(first)
+        let batch = NewBatch {
+            labels,
+            ..NewBatch::of(Jobs::Specs(specs), placement)
+        };
+        self.queue_batch(batch).map(|(first, _)| first)
     }
 
     /// Remote worker `id`'s instance trapped (a panicking job aborts wasm),
@@ -208,7 +199,7 @@ mod tests {
     fn remote_workers_run_every_job_once_across_resizes() {
         let core = PoolCore::new(PoolOptions::default()).unwrap();
         let mut driver = Driver::start(&core, 3);
-        core.submit((0..500).map(|_| cpu(0.0))).unwrap();
+        core.submit((0..500).map(|_| cpu(0.0)), Placement::Shared).unwrap();
         let mut turn = 0u32;
         while !core.is_idle() {
             driver.pump(&core);
@@ -240,7 +231,7 @@ mod tests {
     fn a_crashed_remote_worker_fails_its_job_with_its_message_and_is_replaced() {
         let core = PoolCore::new(PoolOptions::default()).unwrap();
         let mut driver = Driver::start(&core, 1);
-        core.submit([cpu(0.0).failing(), cpu(0.0)]).unwrap();
+        core.submit([cpu(0.0).failing(), cpu(0.0)], Placement::Shared).unwrap();
         driver.pump(&core);
         let (&id, &(job, spec)) = driver.busy.iter().next().unwrap();
         assert!(spec.fail && job == 1);
@@ -272,7 +263,7 @@ mod tests {
         };
         let core = PoolCore::new(options).unwrap();
         let mut driver = Driver::start(&core, 1);
-        core.submit([cpu(0.0)]).unwrap();
+        core.submit([cpu(0.0)], Placement::Shared).unwrap();
         driver.pump(&core);
         std::thread::sleep(std::time::Duration::from_millis(5));
         assert_eq!(core.overdue_workers(), [1]);
@@ -289,7 +280,7 @@ mod tests {
     fn partitions_quotas_and_stop_decide_for_remote_workers_as_for_threads() {
         let core = PoolCore::new(PoolOptions::default()).unwrap();
         let mut driver = Driver::start(&core, 2);
-        core.submit_partitioned(&[cpu(0.0); 6]).unwrap();
+        core.submit([cpu(0.0); 6], Placement::Partitioned).unwrap();
         let mut ran = BTreeMap::<u32, Vec<u64>>::new();
         while !core.is_idle() {
             driver.pump(&core);
@@ -310,7 +301,7 @@ mod tests {
         })
         .unwrap();
         let mut driver = Driver::start(&core, 2);
-        core.submit([cpu(0.0); 2]).unwrap();
+        core.submit([cpu(0.0); 2], Placement::Shared).unwrap();
         driver.pump(&core);
         for id in [1, 2] {
             driver.reply(&core, id);
@@ -320,7 +311,7 @@ mod tests {
 
         let core = PoolCore::new(PoolOptions::default()).unwrap();
         let mut driver = Driver::start(&core, 1);
-        core.submit([cpu(0.0); 3]).unwrap();
+        core.submit([cpu(0.0); 3], Placement::Shared).unwrap();
         driver.pump(&core);
         assert_eq!(core.stop(), 2, "the two waiting jobs are cancelled");
         driver.reply(&core, 1);

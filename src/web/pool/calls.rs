@@ -2,6 +2,7 @@
 //! work: calls of a module's functions, made in the workers' instances.
 
 use super::Pool;
+use crate::core::placement::Placement;
 use crate::web::errors::js_error;
 use crate::web::host::Host;
 use js_sys::Array;
@@ -38,14 +39,16 @@ impl Pool {
         partition: bool,
         settle: js_sys::Function,
     ) -> Result<f64, JsError> {
-        self.refuse_on_rayon().map_err(js_error)?;
         let labels = labels.into_iter().map(String::into_boxed_str).collect();
         let first = self
+            .base
             .core
-            .submit_remote_calls(calls.length() as u64, labels, partition)
+            .submit_remote_calls(calls.length() as u64, labels, Placement::partitioned_if(partition))
             .map_err(js_error)?;
-        self.host.keep_calls(first, module_url, export_name, &calls, &settle);
-        self.host.changed();
+        self.base
+            .host
+            .keep_calls(first, module_url, export_name, &calls, &settle);
+        self.base.host.changed();
         Ok(first as f64)
     }
 }

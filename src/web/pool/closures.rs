@@ -5,7 +5,6 @@
 //! `JobHandle::into_promise`.
 
 use super::Pool;
-use crate::core::error::PoolError;
 use crate::core::handle::JobHandle;
 use crate::core::pool::PoolCore;
 use crate::web::errors::job_error;
@@ -18,11 +17,9 @@ use wasm_bindgen::prelude::*;
 closure_api!(Pool);
 
 impl Pool {
-    /// A rayon pool's threads run only the jobs handed to them: closures
-    /// are refused there (`RayonSubmitOnly`).
-    fn closure_core(&self) -> Result<&PoolCore, PoolError> {
-        self.refuse_on_rayon()?;
-        Ok(&self.core)
+    /// The core that `closure_api!`'s methods queue closures on.
+    fn closure_core(&self) -> &PoolCore {
+        &self.base.core
     }
 }
 
