@@ -111,14 +111,25 @@ export class WebDriverSession {
   }
 
   /// Polls `fn(...args)` in the page until it returns something truthy;
-  /// after `timeoutMs` fails naming `what` and the page's state.
+  /// after `timeoutMs` fails naming `what`, the page's state and the last
+  /// error `fn` threw. An error counts as "not yet": the page may still be
+  /// loading (an element in the DOM before its class is defined has no
+  /// shadow root; seen in WebKit under load).
   async waitFor(what, fn, args = [], timeoutMs = 60_000) {
     const deadline = Date.now() + timeoutMs;
+    let lastError = null;
     for (;;) {
-      const value = await this.execute(fn, ...args);
+      let value;
+      try {
+        value = await this.execute(fn, ...args);
+      } catch (error) {
+        if (!/javascript error/.test(error.message)) throw error; // the driver or the session failed, not the page
+        lastError = error;
+      }
       if (value) return value;
       if (Date.now() > deadline) {
-        throw new Error(`waited ${timeoutMs} ms for ${what} in vain; the page: ${JSON.stringify(await this.execute(pageState))}`);
+        const seen = JSON.stringify(await this.execute(pageState));
+        throw new Error(`waited ${timeoutMs} ms for ${what} in vain; the page: ${seen}${lastError ? `; the last check threw: ${lastError.message}` : ''}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -20,6 +20,7 @@ after(async () => {
 
 test('Firefox: 60 add/remove cycles during runs free each pool once its workers leave, and the wasm memory holds', async () => {
   await browser.navigate(`${server.origin}/docs-example.html`);
+  await browser.waitFor('the element to be defined', () => Boolean(customElements.get('worker-pool-playground')));
   await browser.execute(() => document.querySelector('main').replaceChildren()); // only the cycled element holds pools
   const sizes = [];
   for (let cycle = 1; cycle <= 60; cycle++) {
