@@ -56,9 +56,10 @@ for run in $(seq "$runs"); do
 done
 if [ "$engine" = files ]; then
   # Per file: a pass is a run in which none of its tests failed. node --test
-  # names each file's failures as "not ok N - /path/file" at the top level.
+  # gives a failed test's place as "location: '/path/file.test.mjs:LINE:COL'"
+  # (and none for a test that passed).
   for file in "$target"/*.test.mjs; do
-    failed_runs=$(grep -l "^not ok [0-9]* - .*$(basename "$file")" target/soak/"$name"-*.log 2>/dev/null | wc -l)
+    failed_runs=$(grep -l "location: '.*/$(basename "$file"):" target/soak/"$name"-*.log 2>/dev/null | wc -l)
     printf 'soak: %s: %d/%d runs passed\n' "$file" $((runs - failed_runs)) "$runs"
   done
 fi
