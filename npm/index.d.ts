@@ -17,7 +17,7 @@ export interface ModeChoice {
 
 /** The pool's constructor options (all optional; a bad one throws `OutOfRange`, `InvalidCapacity`, ...). */
 export interface PoolOptions {
-  /** Most jobs waiting at once; a full queue throws `QueueFull` (1 to 200,000). */
+  /** Most jobs waiting at once; a full queue throws `QueueFull` (1 to 2,000,000). */
   capacity?: number;
   /** A job running longer is reported `timed out` and its worker replaced (ms). */
   jobTimeoutMs?: number;
@@ -37,7 +37,7 @@ export interface PoolscopeApi {
   Pool: new (size: number, options?: PoolOptions) => PoolscopePool;
   /** The names of the numbers of each event from `pool.takeEvents()`, in order. */
   eventFields(): string[];
-  /** Ms on the clock of the pool's events (`performance.timeOrigin + performance.now()`). */
+  /** Ms since the Unix epoch on the clock of the pool's events: monotonic on each thread and ordered across threads. Compare event times with this, not with `performance.timeOrigin + performance.now()`. */
   nowMs(): number;
   /** Bytes of the module's wasm memory (it only ever grows). */
   memoryBytes(): number;

@@ -34,7 +34,7 @@ export const SHARED_MODE_FIX = 'serve the page with the headers "Cross-Origin-Op
 /// The crate exports one prefixed class, so that a crate built on it can
 /// export names of its own (README, "Install"); its limits and clock are
 /// static methods. Pages use the short names.
-export function shortNames(PoolscopePool) {
+function shortNames(PoolscopePool) {
   const statics = ['eventFields', 'maxWorkers', 'maxJobs', 'maxTimeoutMs', 'cpuChecksum', 'nowMs', 'currentThreadSerial',
     'refusedWaits', 'memoryBytes', 'livePools'];
   return { Pool: PoolscopePool, ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])) };

@@ -13,7 +13,7 @@ export function jobName(model, job) {
 }
 
 /// Event `index`'s line; none for a cancelled job, which never ran.
-export function logLine(model, index) {
+function logLine(model, index) {
   const job = model.get(index, 'job');
   const worker = model.get(index, 'worker');
   const name = jobName(model, job);
@@ -34,7 +34,7 @@ export function logLine(model, index) {
 /// Appends the lines of events `first..` to `list`, keeping the latest
 /// `tail` lines: one removal for the whole excess (line by line would
 /// re-lay the list each time).
-export function appendLog(list, model, first, tail) {
+function appendLog(list, model, first, tail) {
   const start = Math.max(first, model.count - tail);
   const lines = document.createDocumentFragment();
   for (let i = start; i < model.count; i++) {
