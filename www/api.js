@@ -35,7 +35,7 @@ export const SHARED_MODE_FIX = 'serve the page with the headers "Cross-Origin-Op
 /// export names of its own (README, "Install"); its limits and clock are
 /// static methods. Pages use the short names.
 function shortNames(PoolscopePool) {
-  const statics = ['eventFields', 'maxWorkers', 'maxJobs', 'maxTimeoutMs', 'cpuChecksum', 'nowMs', 'currentThreadSerial',
+  const statics = ['eventFields', 'outcomes', 'kinds', 'maxWorkers', 'maxJobs', 'maxTimeoutMs', 'cpuChecksum', 'nowMs', 'currentThreadSerial',
     'refusedWaits', 'memoryBytes', 'livePools'];
   return { Pool: PoolscopePool, ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])) };
 }

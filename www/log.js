@@ -4,7 +4,6 @@
 // done by worker 2"). Shared by the playground and `watchPool`.
 
 import { element } from './dom.js';
-import { CANCELLED, FAILED, OUTCOMES, TIMED_OUT } from './run.js';
 
 /// How a job is named: its number, and its label if it has one.
 export function jobName(model, job) {
@@ -17,18 +16,16 @@ function logLine(model, index) {
   const job = model.get(index, 'job');
   const worker = model.get(index, 'worker');
   const name = jobName(model, job);
-  switch (model.get(index, 'outcome')) {
-    case CANCELLED:
-      return null;
-    case FAILED:
-      return element('li', { class: 'failed' }, `${name} failed on worker ${worker}: ${model.messages.get(job) ?? 'it panicked'}`);
-    case TIMED_OUT: {
-      const ms = Math.round(model.get(index, 'finished') - model.get(index, 'started'));
-      return element('li', { class: 'timed-out' }, `${name} timed out on worker ${worker} after ${ms} ms`);
-    }
-    default:
-      return element('li', {}, `${name} is done by worker ${worker}`);
+  const outcome = model.get(index, 'outcome');
+  if (outcome === model.code.cancelled) return null;
+  if (outcome === model.code.failed) {
+    return element('li', { class: 'failed' }, `${name} failed on worker ${worker}: ${model.messages.get(job) ?? 'it panicked'}`);
   }
+  if (outcome === model.code.timedOut) {
+    const ms = Math.round(model.get(index, 'finished') - model.get(index, 'started'));
+    return element('li', { class: 'timed-out' }, `${name} timed out on worker ${worker} after ${ms} ms`);
+  }
+  return element('li', {}, `${name} is done by worker ${worker}`);
 }
 
 /// Appends the lines of events `first..` to `list`, keeping the latest
@@ -57,7 +54,7 @@ export function jobDetails(model, index) {
   const at = (name) => Math.round(model.get(index, name) - model.startedMs);
   const [started, finished] = [at('started'), at('finished')];
   return `${jobName(model, model.get(index, 'job'))} on worker ${model.get(index, 'worker')}: queued at ${at('queued')} ms, ` +
-    `started at ${started} ms, finished at ${finished} ms (${finished - started} ms), ${OUTCOMES[model.get(index, 'outcome')]}`;
+    `started at ${started} ms, finished at ${finished} ms (${finished - started} ms), ${model.outcomeName(index)}`;
 }
 
 /// The log view: a `role="log"` box around an ordered list (so the list

@@ -14,7 +14,7 @@ import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
 import { CHOICES, MAX_POOL, RULES, STRATEGIES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { reserveWorkers } from './budget.js';
-import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
+import { Run } from './run.js';
 import { WORKLOADS } from './workloads.js';
 import { LogView, jobDetails, jobName } from './log.js';
 import { plural } from './legend.js';
@@ -223,7 +223,7 @@ class PoolPlayground extends HTMLElement {
       const at = (name) => `${Math.round(model.get(i, name) - model.startedMs)} ms`;
       rows.push(element('tr', {}, element('th', { scope: 'row' }, jobName(model, model.get(i, 'job'))),
         element('td', {}, String(model.get(i, 'worker'))), element('td', {}, at('started')), element('td', {}, at('finished')),
-        element('td', {}, OUTCOMES[model.get(i, 'outcome')])));
+        element('td', {}, model.outcomeName(i))));
     }
     this.jobTable.replaceChildren(
       element('caption', {}, `The timeline's jobs in the order they finished${model.count > TABLE_ROWS ? ` (the latest ${TABLE_ROWS})` : ''}`),
@@ -496,7 +496,7 @@ class PoolPlayground extends HTMLElement {
   #summary(run) {
     const { model, workload } = run;
     const wall = (model.wallMs / 1000).toFixed(2);
-    const failed = model.outcomes[FAILED] + model.outcomes[TIMED_OUT];
+    const failed = model.failures;
     const speed = Number.isNaN(model.speedup) ? ''
       : workload ? `, ${model.speedup.toFixed(2)}× as fast as one thread (${(model.oneThreadMs / 1000).toFixed(2)} s for the check)`
         : `, ${model.speedup.toFixed(2)}× the speed of one worker`;
@@ -604,7 +604,7 @@ class PoolPlayground extends HTMLElement {
       this.#emit('poolscope-job', {
         job, worker: model.get(i, 'worker'), label: model.label(job) ?? null,
         queuedMs: model.get(i, 'queued'), startedMs: model.get(i, 'started'), finishedMs: model.get(i, 'finished'),
-        outcome: OUTCOMES[model.get(i, 'outcome')],
+        outcome: model.outcomeName(i),
       });
     }
   }

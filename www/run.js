@@ -14,22 +14,30 @@ const PAGE_ORIGIN = performance.timeOrigin;
 const pageClock = () => PAGE_ORIGIN + performance.now();
 const MAX_QUEUE_SAMPLES = 4096;
 
-/// Event outcomes, as the core numbers them.
-export const OUTCOMES = ['completed', 'failed', 'timed out', 'cancelled'];
-export const COMPLETED = 0;
-export const FAILED = 1;
-export const TIMED_OUT = 2;
-export const CANCELLED = 3;
+/**
+ * Where an event's numbers get their names: the module's class
+ * (`PoolscopePool`, or the api `loadPoolscope` gives), so that JS copies
+ * none of the core's codes.
+ * @typedef {{ eventFields(): string[], outcomes(): string[], kinds(): string[] }} EventNames
+ */
 
 /// What happened in a run, in plain arrays: the timeline, the stats, the
 /// log and the trace export all read it, and so can tests
 /// (`document.querySelector('pool-playground').run.model`).
 export class RunModel {
+  /// `names`: the module's names of an event's fields, outcomes and kinds.
   /// `clock()`: ms on the pool's clock, the one its events' times are on.
   /// `keep`: the most events kept for the views (the oldest are dropped
   /// past it; the counts stay whole), for a pool that runs on and on.
-  constructor(settings, fieldNames, costs, clock = pageClock, keep = Infinity) {
+  /** @param {EventNames} names */
+  constructor(settings, names, costs, clock = pageClock, keep = Infinity) {
+    const fieldNames = names.eventFields();
     this.settings = settings;
+    this.outcomeNames = names.outcomes(); // an event's `outcome` is an index into it
+    this.kindNames = names.kinds(); // and its `kind` into this
+    const code = (/** @type {string} */ name) => this.outcomeNames.indexOf(name);
+    /// The outcomes the views tell apart, by the core's number for each.
+    this.code = { completed: code('completed'), failed: code('failed'), timedOut: code('timed out'), cancelled: code('cancelled') };
     this.clock = clock;
     this.costs = costs; // each job's cost as asked, in ms (job n at n - 1)
     this.costMs = 0; // the sum of the completed jobs' costs
@@ -49,7 +57,7 @@ export class RunModel {
     this.endedMs = 0; // 0 while running
     this.resizes = [{ atMs: this.startedMs, size: settings.pool }];
     this.queue = []; // { atMs, waiting }, thinned to stay short
-    this.outcomes = OUTCOMES.map(() => 0); // per outcome
+    this.outcomes = this.outcomeNames.map(() => 0); // per outcome
     this.messages = new Map(); // job -> panic message
     this.oneThreadMs = null; // a real workload's time on one thread, once its check ran
   }
@@ -67,6 +75,7 @@ export class RunModel {
     this.events.set(batch, first * this.width);
     this.count += added;
     const { job, worker, started, finished, outcome } = this.field;
+    const { cancelled: CANCELLED, completed: COMPLETED } = this.code;
     for (let i = 0; i < batch.length; i += this.width) {
       const n = batch[i + job];
       if (n >= this.timesDone.length) this.#growTimesDone(n);
@@ -105,6 +114,11 @@ export class RunModel {
     return this.events[index * this.width + this.field[name]];
   }
 
+  /// Event `index`'s outcome by name: 'completed', 'failed', 'timed out', 'cancelled'.
+  outcomeName(index) {
+    return this.outcomeNames[this.get(index, 'outcome')] ?? 'unknown';
+  }
+
   /// Job `job`'s label (`spawn_labeled` in Rust), or undefined.
   label(job) {
     return this.labels.get(job);
@@ -117,11 +131,16 @@ export class RunModel {
 
   /// Jobs that ran on a worker (whatever their outcome).
   get ran() {
-    return this.count + this.dropped - this.outcomes[CANCELLED];
+    return this.count + this.dropped - this.outcomes[this.code.cancelled];
   }
 
   get cancelled() {
-    return this.outcomes[CANCELLED];
+    return this.outcomes[this.code.cancelled];
+  }
+
+  /// Jobs that panicked or timed out.
+  get failures() {
+    return this.outcomes[this.code.failed] + this.outcomes[this.code.timedOut];
   }
 
   /// Jobs with no report at all: 0 once a run is over.
@@ -207,7 +226,7 @@ export class Run {
     await this.pool.ready();
     if (!this.pool) return; // disposed meanwhile
     this.startupMs = performance.now() - asked;
-    this.model = new RunModel(settings, this.api.eventFields(), costs, this.api.nowMs);
+    this.model = new RunModel(settings, this.api, costs, this.api.nowMs);
     this.#frame();
     if (workload) {
       this.result = workload.makeResult(resultCanvas, settings);

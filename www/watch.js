@@ -48,8 +48,8 @@ export class PoolWatch {
     }
     this.pool = pool;
     const counters = pool.counters();
-    // The numbers of an event, as the pool's own class names them (`PoolscopePool.eventFields()`).
-    this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, pool.constructor.eventFields(), [], clock, keep);
+    // The numbers of an event, as the pool's own class names them (`PoolscopePool.eventFields()`, `outcomes()`, `kinds()`).
+    this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, pool.constructor, [], clock, keep);
     this.counters = counters;
     this.workers = [];
     this.host = element('div', { class: 'poolscope-watch' });
