@@ -11,8 +11,9 @@
 
 import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { CHOICES, MAX_POOL, RULES, STRATEGIES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { CHOICES, MAX_POOL, RULES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
+import { STRATEGY_LIST, strategyProblem } from './strategies/index.js';
 import { reserveWorkers } from './budget.js';
 import { Run } from './run.js';
 import { WORKLOADS } from './workloads.js';
@@ -407,7 +408,10 @@ class PoolPlayground extends HTMLElement {
   #showWorkFields() {
     const shown = new Set(Object.values(WORK_SETTINGS).flat().filter((name) => !WORK_SETTINGS[this.settings.work].includes(name)));
     for (const [name, field] of Object.entries(this.fields)) field.hidden = shown.has(name);
-    /** @type {HTMLOptionElement} */ (this.inputs.strategy.querySelector('option[value="rayon"]')).disabled = this.settings.work !== 'synthetic';
+    for (const strategy of STRATEGY_LIST) {
+      const option = /** @type {HTMLOptionElement} */ (this.inputs.strategy.querySelector(`option[value="${strategy.name}"]`));
+      option.disabled = strategyProblem(strategy, this.settings.work) !== null;
+    }
     if (this.dataset.state !== 'running') this.result.shape(WORKLOADS[this.settings.work], this.settings);
   }
 
@@ -473,13 +477,12 @@ class PoolPlayground extends HTMLElement {
     this.#setState('running');
     const results = [];
     try {
-      // rayon needs shared memory: the fallback compares the other three.
-      // rayon takes no closures: a real workload compares the other three.
-      const rayon = this.mode.mode === 'shared' && this.settings.work === 'synthetic';
-      for (const strategy of STRATEGIES.filter((name) => name !== 'rayon' || rayon)) {
-        const run = await this.#runOnce({ ...this.settings, strategy, fail: strategy === 'rayon' ? [] : this.settings.fail });
+      // Each strategy that can run here: rayon needs shared memory and
+      // synthetic jobs, longest-first the jobs' costs (strategyProblem).
+      for (const strategy of STRATEGY_LIST.filter((s) => !strategyProblem(s, this.settings.work, this.mode.mode))) {
+        const run = await this.#runOnce({ ...this.settings, strategy: strategy.name, fail: strategy.makesNoFailures ? [] : this.settings.fail });
         if (!run) return;
-        results.push(summarize(strategy, run));
+        results.push(summarize(strategy.name, run));
         this.compareView.show(results, this.settings);
       }
       this.status.textContent = this.settings.work === 'synthetic'

@@ -3,9 +3,9 @@
 // draws from. Events arrive in batches polled once a frame (one
 // Float64Array), never one message per job.
 
-import { loadRayon } from './api.js';
 import { jobCosts, failingJobs } from './jobs.js';
-import { UNBOUNDED_CAP, jobCount, workerPerJob } from './settings.js';
+import { jobCount } from './settings.js';
+import { strategyNamed } from './strategies/index.js';
 import { WORKLOADS } from './workloads.js';
 
 // The page's clock when the API brings none. `timeOrigin` read once:
@@ -186,27 +186,19 @@ export class Run {
     return WORKLOADS[this.settings.work] ?? null;
   }
 
+  /// The run's strategy (www/strategies/).
+  get strategy() {
+    return strategyNamed(this.settings.strategy);
+  }
+
   /// A pool shaped for the run's strategy.
   async #makePool() {
     const { settings, api } = this;
+    /** @type {Record<string, number>} */
     const options = {};
     if (settings.capacity > 0 && !this.workload) options.capacity = settings.capacity; // a synthetic setting: a workload's batch is queued whole
     if (settings.timeout > 0) options.jobTimeoutMs = settings.timeout;
-    switch (settings.strategy) {
-      case 'rayon':
-        if (settings.timeout > 0 || settings.capacity > 0) this.notes.push('rayon runs without a job timeout or queue capacity.');
-        return (await loadRayon()).Pool.withRayon(settings.pool); // the same clock and events, its own module
-      case 'unbounded': {
-        const { workers, jobsPerWorker, capped } = workerPerJob(settings.jobs);
-        if (capped) this.notes.push(`A worker per job is capped at ${UNBOUNDED_CAP} workers here: each runs up to ${jobsPerWorker} jobs.`);
-        return new api.Pool(workers, { ...options, jobsPerWorker });
-      }
-      case 'partition':
-        if (settings.capacity > 0) this.notes.push('A partitioned run has no shared queue to bound: capacity is ignored.');
-        return new api.Pool(settings.pool, { ...options, capacity: undefined });
-      default:
-        return new api.Pool(settings.pool, options);
-    }
+    return this.strategy.makePool(api, settings, options, this.notes);
   }
 
   /// Runs the jobs; with a real workload, `resultCanvas` shows its result
@@ -215,7 +207,8 @@ export class Run {
   async start(resultCanvas = null) {
     const { settings, workload } = this;
     if (workload) settings.jobs = jobCount(settings);
-    const costs = workload ? [] : jobCosts(settings);
+    const { arrange } = this.strategy;
+    const costs = workload ? new Float64Array(0) : arrange ? arrange(jobCosts(settings)) : jobCosts(settings);
     const asked = performance.now();
     const pool = await this.#makePool();
     if (this.stopped) { // disposed while rayon's module loaded
@@ -230,7 +223,7 @@ export class Run {
     this.#frame();
     if (workload) {
       this.result = workload.makeResult(resultCanvas, settings);
-      await workload.run(this.api, this.pool, settings, this.result, settings.strategy === 'partition').catch((error) => {
+      await workload.run(this.api, this.pool, settings, this.result, this.strategy.partitioned === true).catch((error) => {
         if (!this.stopped && this.pool) throw error; // Stop (or disposal) rejects the jobs still queued
       });
     } else {
@@ -251,16 +244,10 @@ export class Run {
 
   async #submitBuiltIn(costs) {
     const { settings } = this;
-    const failing = failingJobs(settings);
-    if (settings.strategy === 'partition') {
-      this.pool.submitPartitioned(settings.kind, costs, failing);
-    } else if (settings.capacity > 0) {
-      // A bounded queue takes the jobs as room frees up; the page never blocks.
-      await this.pool.submitWait(settings.kind, costs, failing).catch((error) => {
-        if (!this.stopped) throw error; // Stop closes the pool while jobs still wait for room
-      });
-    } else {
-      this.pool.submitCosts(settings.kind, costs, failing);
+    try {
+      await this.strategy.submit(this.pool, settings, costs, failingJobs(settings));
+    } catch (error) {
+      if (!this.stopped) throw error; // Stop closes the pool while jobs still wait for room
     }
   }
 

@@ -2,7 +2,8 @@
 // the URL contract, and the message a bad value gets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHOICES, DEFAULTS, RULES, UNBOUNDED_CAP, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery, workerPerJob } from '../../www/settings.js';
+import { CHOICES, DEFAULTS, RULES, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery } from '../../www/settings.js';
+import { UNBOUNDED_CAP, workerPerJob } from '../../www/strategies/unbounded.js';
 
 test('no parameters give the article\'s example, and its URL stays short', () => {
   const { settings, autorun, problems } = settingsFromQuery('');
