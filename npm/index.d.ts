@@ -6,8 +6,6 @@ import type { PoolscopePool } from './pkg/poolscope.js';
 
 /** `shared`: Web Workers sharing one wasm memory (needs cross-origin isolation); `fallback`: message-passing workers. */
 export type Mode = 'shared' | 'fallback';
-/** The jobs a module can run: the built-in synthetic ones, or examples/tiles' workloads. */
-export type Work = 'synthetic' | 'mandelbrot' | 'primes';
 
 /** Which mode a page can run and why; `mode` is null without Web Workers. */
 export interface ModeChoice {
@@ -60,7 +58,7 @@ export function chooseMode(asked?: 'auto' | Mode): ModeChoice;
  * pool.submit('cpu', 5, 100);
  * await pool.done();
  */
-export function loadPoolscope(mode?: Mode, work?: Work): Promise<PoolscopeApi>;
+export function loadPoolscope(mode?: Mode): Promise<PoolscopeApi>;
 
 /** What turns the shared-memory mode on, for a page to say. */
 export const SHARED_MODE_FIX: string;

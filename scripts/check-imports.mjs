@@ -1,7 +1,9 @@
 // @ts-check
-// Fails when the front end's modules import each other in a circle: a
+// Fails when the front end's modules import each other in a circle (a
 // circle makes the order in which modules run depend on which one a page
-// loads first, and it hides which module is the lower layer.
+// loads first, and it hides which module is the lower layer), or import a
+// file that is not there (package.sh ships an explicit list: this says
+// when it left something out).
 //
 //   node scripts/check-imports.mjs [folder...]   (www/ by default)
 //
@@ -9,7 +11,7 @@
 // path all count (a dynamic import is still an edge of the design). The
 // wasm-bindgen modules (pkg*/ folders, generated) are left out: they import
 // nothing of ours.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +38,8 @@ function importsOf(file) {
 }
 
 const graph = new Map(folders.flatMap((folder) => modules(resolve(root, folder))).map((file) => [file, importsOf(file)]));
+const missing = [...graph].flatMap(([file, imports]) => imports.filter((path) => !existsSync(path))
+  .map((path) => `${relative(root, file)} imports ${relative(root, path)}, which is not there`));
 const circles = [];
 const state = new Map(); // file -> 'open' while on the path, 'done' after
 /** @param {string} file @param {string[]} path */
@@ -51,8 +55,8 @@ function visit(file, path) {
 }
 for (const file of graph.keys()) visit(file, []);
 
-if (circles.length > 0) {
-  console.error(`import circles in ${folders.join(', ')}:\n  ${circles.join('\n  ')}`);
+if (circles.length > 0 || missing.length > 0) {
+  console.error(`import problems in ${folders.join(', ')}:\n  ${[...circles.map((c) => `a circle: ${c}`), ...missing].join('\n  ')}`);
   process.exit(1);
 }
-console.log(`no import circle in ${folders.join(', ')} (${graph.size} modules)`);
+console.log(`no import circle and no missing import in ${folders.join(', ')} (${graph.size} modules)`);

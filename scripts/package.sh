@@ -15,22 +15,40 @@ version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 npm_version=$(node -p 'require("./npm/package.json").version')
 [ "$version" = "$npm_version" ] || { echo "package: Cargo.toml says $version, npm/package.json $npm_version" >&2; exit 1; }
 
-# The element's files into $1: every www/*.js but the example pages' own
-# scripts, the stylesheets, the iframe page, and the wasm modules (the pool,
-# the rayon strategy's, the fallback, and examples/tiles' workloads for
-# work=mandelbrot|primes).
+# What ships, by name (www/lib/ is the library; the pages and demos in www/
+# are not shipped). The library: the pool loader (api.js, index.js's
+# loadPoolscope), the element (poolscope.js defines it; playground.js is
+# its class) and its views, watchPool (watch.js), the strategies, the
+# isolation service worker, the iframe embed, their stylesheets, and the
+# wasm modules of the pool (shared memory, rayon's, the fallback).
+LIB=www
+LIBRARY_FILES=(
+  api.js poolscope.js playground.js settings.js run.js jobs.js budget.js compare.js dom.js
+  log.js legend.js stats.js timeline.js trace.js theme.js stylesheet.js result-view.js worker-colours.js
+  watch.js isolation.js isolation-sw.js embed.html embed.js
+  playground.css reserve.css style.css favicon.svg
+  strategies/index.js strategies/queue.js strategies/pool.js strategies/partition.js strategies/unbounded.js
+  strategies/rayon.js strategies/longest-first.js
+)
+LIBRARY_MODULES=(pkg rayon-pkg pkg-fallback)
+# The optional part for work=mandelbrot|primes: the element imports
+# workloads.js only when a run asks for a workload, and it alone loads
+# examples/tiles' wasm (tiles-pkg, or its kernels for the fallback).
+WORKLOAD_FILES=(workloads.js fallback-workloads.js mandelbrot.js range-bars.js)
+WORKLOAD_MODULES=(tiles-pkg tiles-pkg-fallback)
+
+# The shipped files into $1, with the folders they sit in.
 copy_element() {
   local out=$1 file dir
-  for file in www/*.js; do
-    case "$(basename "$file")" in
-      mandelbrot-demo.js | tiles-demo.js | watch-demo.js) ;;
-      *) cp "$file" "$out/" ;;
-    esac
+  for file in "${LIBRARY_FILES[@]}" "${WORKLOAD_FILES[@]}"; do
+    mkdir -p "$out/$(dirname "$file")"
+    cp "$LIB/$file" "$out/$file"
   done
-  cp www/playground.css www/reserve.css www/style.css www/embed.html www/favicon.svg "$out/"
-  for dir in pkg rayon-pkg pkg-fallback tiles-pkg tiles-pkg-fallback; do
-    cp -r "www/$dir" "$out/$dir"
+  for dir in "${LIBRARY_MODULES[@]}" "${WORKLOAD_MODULES[@]}"; do
+    cp -r "$LIB/$dir" "$out/$dir"
   done
+  # Every module that ships finds what it imports, and none imports another in a circle.
+  node scripts/check-imports.mjs "$out" >/dev/null
 }
 
 out=dist/poolscope

@@ -31,13 +31,17 @@ export const SHARED_MODE_FIX = 'serve the page with the headers "Cross-Origin-Op
   '"Cross-Origin-Embedder-Policy: require-corp" (scripts/serve.sh does), or register a service worker that adds them, ' +
   'and open it over http(s), not file://';
 
-/// The crate exports one prefixed class, so that a crate built on it can
-/// export names of its own (README, "Install"); its limits and clock are
-/// static methods. Pages use the short names.
-function shortNames(PoolscopePool) {
+/// The api of an initialised wasm-bindgen module that exports poolscope's
+/// class (pkg/, or a crate built on it such as examples/tiles): the module's
+/// exports, `mode`, and the class's statics by short names. The crate
+/// exports one prefixed class, so that a crate built on it can export
+/// names of its own (README, "Install"); its limits and clock are static
+/// methods. Pages use the short names.
+export function apiOfModule(module, mode) {
+  const PoolscopePool = module.PoolscopePool;
   const statics = ['eventFields', 'outcomes', 'kinds', 'maxWorkers', 'maxJobs', 'maxTimeoutMs', 'cpuChecksum', 'nowMs', 'currentThreadSerial',
     'refusedWaits', 'memoryBytes', 'livePools'];
-  return { Pool: PoolscopePool, ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])) };
+  return { ...module, Pool: PoolscopePool, ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])), mode };
 }
 
 /// Resolves to the rayon strategy's module, `{ Pool, initThreadPool, ... }`
@@ -47,29 +51,24 @@ export function loadRayon() {
   if (!loading.has('rayon')) {
     loading.set('rayon', import('./rayon-pkg/poolscope_rayon.js').then(async (module) => {
       await module.default();
-      return { ...module, ...shortNames(module.PoolscopePool), mode: 'shared' };
+      return apiOfModule(module, 'shared');
     }));
   }
   return loading.get('rayon');
 }
 
-/// Resolves to `{ mode, Pool, eventFields, ... }` for `mode`. `work`
-/// other than `synthetic` loads examples/tiles' module, which exports the
-/// same `Pool` and the workloads (www/workloads.js).
-export function loadPoolscope(mode = chooseMode().mode, work = 'synthetic') {
-  const key = `${mode} ${work === 'synthetic' ? 'synthetic' : 'workloads'}`;
-  if (!loading.has(key)) {
-    loading.set(key, mode === 'shared'
+/// Resolves to `{ mode, Pool, eventFields, outcomes, ... }` for `mode`:
+/// the pool alone. (The playground's real workloads are a part of their
+/// own, www/workloads.js, loaded only by a run that asks for one.)
+export function loadPoolscope(mode = chooseMode().mode) {
+  if (!loading.has(mode)) {
+    loading.set(mode, (mode === 'shared'
       // Each import() names its module whole, so that a bundler sees both.
-      ? (work === 'synthetic' ? import('./pkg/poolscope.js') : import('./tiles-pkg/poolscope_example_tiles.js')).then(async (module) => {
-        await module.default();
-        return { ...module, ...shortNames(module.PoolscopePool), mode };
-      })
-      : Promise.all([import('./pkg-fallback/poolscope_fallback.js'), work === 'synthetic' ? {} : import('./fallback-workloads.js')])
-        .then(async ([module, workloads]) => {
-          await module.default();
-          return { ...module, ...workloads, ...shortNames(module.PoolscopePool), mode };
-        }));
+      ? import('./pkg/poolscope.js')
+      : import('./pkg-fallback/poolscope_fallback.js')).then(async (module) => {
+      await module.default();
+      return apiOfModule(module, mode);
+    }));
   }
-  return loading.get(key);
+  return loading.get(mode);
 }

@@ -16,7 +16,6 @@ import { CompareView, summarize } from './compare.js';
 import { STRATEGY_LIST, strategyProblem } from './strategies/index.js';
 import { reserveWorkers } from './budget.js';
 import { Run } from './run.js';
-import { WORKLOADS } from './workloads.js';
 import { LogView, jobDetails, jobName } from './log.js';
 import { plural } from './legend.js';
 import { ResultView } from './result-view.js';
@@ -412,7 +411,18 @@ class PoolPlayground extends HTMLElement {
       const option = /** @type {HTMLOptionElement} */ (this.inputs.strategy.querySelector(`option[value="${strategy.name}"]`));
       option.disabled = strategyProblem(strategy, this.settings.work) !== null;
     }
-    if (this.dataset.state !== 'running') this.result.shape(WORKLOADS[this.settings.work], this.settings);
+    if (this.dataset.state === 'running') return;
+    const { work } = this.settings;
+    if (work === 'synthetic') return this.result.shape(null, this.settings);
+    this.#workloadPart().then(({ WORKLOADS }) => {
+      if (this.settings.work === work && this.dataset.state !== 'running') this.result.shape(WORKLOADS[work], this.settings);
+    }, (error) => this.#fail(`The workloads could not load: ${errorMessage(error)}`));
+  }
+
+  /// The real workloads' part (www/workloads.js and examples/tiles' wasm),
+  /// imported on the first use of `work=mandelbrot|primes`.
+  #workloadPart() {
+    return import('./workloads.js');
   }
 
   #onChange(name) {
@@ -487,7 +497,7 @@ class PoolPlayground extends HTMLElement {
       }
       this.status.textContent = this.settings.work === 'synthetic'
         ? `Compared ${results.length} strategies on the same ${this.settings.jobs} jobs (seed ${this.settings.seed}).`
-        : `Compared ${results.length} strategies on ${WORKLOADS[/** @type {string} */ (this.settings.work)].describe(this.settings)}.`;
+        : `Compared ${results.length} strategies on ${this.run?.workload?.describe(this.settings)}.`;
       this.#setState('done');
     } catch (error) {
       this.#fail(`The comparison failed: ${errorMessage(error)}`);
@@ -528,7 +538,8 @@ class PoolPlayground extends HTMLElement {
     const { pool, kind, cost, strategy, work } = settings;
     const jobs = jobCount(settings);
     this.logView.reset(jobs);
-    const workload = WORKLOADS[work];
+    const part = work === 'synthetic' ? null : await this.#workloadPart();
+    const workload = part?.WORKLOADS[work] ?? null;
     this.status.textContent = `Running ${workload ? workload.describe(settings) : `${jobs} ${kind} jobs of ~${cost} ms`}, strategy ${strategy}, ${plural(pool, 'worker')}…`;
     this.statsShownAt = 0;
     this.announcedAt = 0;
@@ -536,8 +547,9 @@ class PoolPlayground extends HTMLElement {
     this.progress.max = jobs;
     this.progress.value = 0;
     this.#showWorkFields();
-    const api = await loadPoolscope(this.mode.mode, work);
-    const run = new Run(api, settings, (r, first) => this.#onFrame(r, first));
+    const mode = /** @type {'shared' | 'fallback'} */ (this.mode.mode);
+    const api = part ? await part.loadWorkloadApi(mode) : await loadPoolscope(mode);
+    const run = new Run(api, settings, (r, first) => this.#onFrame(r, first), workload);
     this.run = run;
     this.result.begin(run);
     this.exportButton.disabled = true;

@@ -6,7 +6,6 @@
 import { jobCosts, failingJobs } from './jobs.js';
 import { jobCount } from './settings.js';
 import { strategyNamed } from './strategies/index.js';
-import { WORKLOADS } from './workloads.js';
 
 // The page's clock when the API brings none. `timeOrigin` read once:
 // WebKit recomputes it on every read (src/sys/README.md).
@@ -164,10 +163,13 @@ export class RunModel {
 }
 
 /// Starts a pool and queues the run's jobs. `onFrame(run, firstNewEvent)`
-/// runs once a frame while jobs run, and once more at the end.
+/// runs once a frame while jobs run, and once more at the end. `workload`:
+/// a real workload of www/workloads.js (its api is then `loadWorkloadApi`'s),
+/// or null for the synthetic jobs.
 export class Run {
-  constructor(api, settings, onFrame) {
+  constructor(api, settings, onFrame, workload = null) {
     this.api = api;
+    this.workload = workload;
     this.settings = settings;
     this.onFrame = onFrame;
     this.model = null;
@@ -180,10 +182,6 @@ export class Run {
     this.startupMs = 0; // from asking for the pool to its workers running
     this.result = null; // a real workload's result view (TiledPicture, RangeBars)
     this.check = null; // and its check against one thread: { matches, oneThreadMs }
-  }
-
-  get workload() {
-    return WORKLOADS[this.settings.work] ?? null;
   }
 
   /// The run's strategy (www/strategies/).
