@@ -1,6 +1,7 @@
 // Types of the element entry (`import 'poolscope/element'`, poolscope.js):
-// it defines <worker-pool-playground> and <pool-playground> (the same
-// element) and exports the pool API like the package's main entry.
+// it defines <worker-pool-playground> (and <pool-playground>, an alias),
+// once, exports the element's class, and the pool API like the package's
+// main entry.
 export { chooseMode, loadPoolscope } from './index.js';
 
 /**
@@ -17,7 +18,7 @@ export interface PoolPlaygroundAttributes {
   cost?: string;
   dist?: 'equal' | 'random' | 'heavy' | 'increasing';
   seed?: string;
-  strategy?: 'pool' | 'partition' | 'unbounded' | 'rayon';
+  strategy?: 'pool' | 'partition' | 'unbounded' | 'rayon' | 'longest-first';
   /** Jobs that panic, e.g. `3,7`. */
   fail?: string;
   /** Job timeout in ms, 0 (none) to 60,000. */
@@ -73,9 +74,55 @@ export interface PoolscopeRunDetail {
   };
 }
 
-/** The playground element. Removed from the page, it stops its run and ends its workers. */
-export interface PoolPlayground extends HTMLElement {
+/** The chrome trace-event object of a run (`JSON.stringify` it for Perfetto). */
+export interface PoolscopeTrace {
+  traceEvents: object[];
+  displayTimeUnit: 'ms';
+  otherData: object;
+}
+
+/**
+ * The playground element. Removed from the page, it stops its run and ends its workers.
+ * Its properties mirror its attributes: setting one sets the attribute; reading one gives
+ * the checked value, or the default while the attribute is absent or refused.
+ */
+export class PoolPlayground extends HTMLElement {
+  /**
+   * Defines the element under `tag` (by default `worker-pool-playground`) once; a tag already
+   * defined is left as it is. Returns the class defined under `tag`.
+   */
+  static define(tag?: string, registry?: CustomElementRegistry): CustomElementConstructor;
   readonly dataset: DOMStringMap & { state?: PoolscopeStateDetail['state'] };
+  pool: number;
+  jobs: number;
+  kind: NonNullable<PoolPlaygroundAttributes['kind']>;
+  cost: number;
+  dist: NonNullable<PoolPlaygroundAttributes['dist']>;
+  seed: number;
+  fail: number[];
+  timeout: number;
+  capacity: number;
+  strategy: NonNullable<PoolPlaygroundAttributes['strategy']>;
+  mode: NonNullable<PoolPlaygroundAttributes['mode']>;
+  work: NonNullable<PoolPlaygroundAttributes['work']>;
+  view: NonNullable<PoolPlaygroundAttributes['view']>;
+  size: NonNullable<PoolPlaygroundAttributes['size']>;
+  tile: number;
+  limit: number;
+  chunk: number;
+  autorun: boolean;
+  layout: NonNullable<PoolPlaygroundAttributes['layout']>;
+  theme: NonNullable<PoolPlaygroundAttributes['theme']>;
+  /** Runs the jobs the settings describe; resolves once the run ended. Nothing while a run is on or a setting is refused. */
+  start(): Promise<void>;
+  /** Stops the run: running jobs finish, queued ones are dropped (`cancelled`). */
+  stop(): void;
+  /** Runs the same jobs with each strategy that can run here in turn, then shows them side by side. */
+  compare(): Promise<void>;
+  /** Resizes the running pool (not running: nothing; set `pool` for the next run). */
+  resize(size: number): void;
+  /** The last run as Chrome trace-event JSON, or null before a run. */
+  exportTrace(): PoolscopeTrace | null;
 }
 
 declare global {

@@ -88,8 +88,9 @@ export class LogView {
       : `Runs over ${this.keepAllUpTo.toLocaleString('en-US')} jobs keep the latest ${this.tail.toLocaleString('en-US')} lines here; Export trace has every job.`;
   }
 
-  /// Adds the lines of `model`'s events from `first` on.
-  append(model, first) {
+  /// Adds the lines of the events from `first` on (a view: poller.js).
+  /** @param {import('./poller.js').PoolState} state @param {number} first */
+  update({ model }, first) {
     if (first >= model.count) return;
     appendLog(this.list, model, first, this.lines);
     if (this.lines !== Infinity && model.count > this.lines) this.list.start = model.count - this.lines + 1; // numbers stay the finish order

@@ -6,6 +6,7 @@
 import { jobCosts, failingJobs } from './jobs.js';
 import { jobCount } from './settings.js';
 import { strategyNamed } from './strategies/index.js';
+import { PoolPoller } from './poller.js';
 
 // The page's clock when the API brings none. `timeOrigin` read once:
 // WebKit recomputes it on every read (src/sys/README.md).
@@ -176,7 +177,8 @@ export class Run {
     this.pool = null;
     this.counters = null;
     this.workers = [];
-    this.frame = 0;
+    /** @type {PoolPoller | null} */
+    this.poller = null; // reads the pool once a frame into the model
     this.stopped = false;
     this.notes = []; // what the strategy changed, for the page to say
     this.startupMs = 0; // from asking for the pool to its workers running
@@ -218,7 +220,8 @@ export class Run {
     if (!this.pool) return; // disposed meanwhile
     this.startupMs = performance.now() - asked;
     this.model = new RunModel(settings, this.api, costs, this.api.nowMs);
-    this.#frame();
+    this.poller = new PoolPoller(this.pool, /** @type {import('./poller.js').PoolState} */ (/** @type {unknown} */ (this)), (first) => this.onFrame(this, first));
+    this.poller.start();
     if (workload) {
       this.result = workload.makeResult(resultCanvas, settings);
       await workload.run(this.api, this.pool, settings, this.result, this.strategy.partitioned === true).catch((error) => {
@@ -229,10 +232,10 @@ export class Run {
     }
     if (!this.pool) return;
     await this.pool.done();
-    cancelAnimationFrame(this.frame);
+    this.poller?.stop();
     if (!this.pool) return; // disposed meanwhile
     this.model.endedMs = this.model.clock();
-    this.#poll();
+    this.poller?.read();
     this.pool.drain();
     if (workload && !this.stopped) {
       this.check = await workload.check(this.api, settings, this.result);
@@ -263,27 +266,9 @@ export class Run {
     this.pool.stop();
   }
 
-  #poll() {
-    const { pool, model } = this;
-    if (!pool || !model) return; // disposed
-    // Messages and labels first: a job's event then finds them.
-    for (const { job, message } of pool.takeFailures()) model.messages.set(job, message);
-    for (const [job, label] of pool.takeLabels?.() ?? []) model.labels.set(job, label);
-    const first = model.add(pool.takeEvents());
-    const counters = this.counters = pool.counters();
-    this.workers = pool.workers();
-    model.sampleQueue(counters.waiting);
-    this.onFrame(this, first);
-  }
-
-  #frame() {
-    this.#poll();
-    this.frame = requestAnimationFrame(() => this.#frame());
-  }
-
   /// Ends the run's workers after their current job and frees the pool.
   dispose() {
-    cancelAnimationFrame(this.frame);
+    this.poller?.stop();
     this.stopped = true;
     if (this.pool) {
       this.pool.stop();

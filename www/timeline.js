@@ -77,7 +77,8 @@ export class Timeline {
     }));
   }
 
-  draw(run) {
+  /// Draws the whole timeline again (a view: poller.js's PoolState).
+  update(run) {
     const { model } = run;
     const lanes = this.#lanes(run);
     this.colors ??= palette(this.canvas);

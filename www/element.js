@@ -1,7 +1,10 @@
 // @ts-check
-// <pool-playground>: the controls, the run and its views, in an open shadow
-// root (www/playground.css, stylesheet.js): the host page's styles don't reach in, and the
-// element's don't leak out. Its contract with docs pages and tests:
+// The playground element's class, <worker-pool-playground>: the controls,
+// the run and its views, in an open shadow root (playground.css,
+// stylesheet.js): the host page's styles don't reach in, and the element's
+// don't leak out. Importing this module defines nothing: `define.js` (or
+// poolscope.js, which imports it) does, or `PoolPlayground.define(tag)`.
+// Its contract with docs pages and tests:
 // `data-state` on the element is idle | running | done | error, and the log
 // (role="log", inside the shadow root) holds one line per finished job,
 // "Job 3 is done by worker 2". Events (bubbling, composed):
@@ -11,7 +14,7 @@
 
 import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { CHOICES, MAX_POOL, RULES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { CHOICES, DEFAULTS, MAX_POOL, RULES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
 import { STRATEGY_LIST, strategyProblem } from './strategies/index.js';
 import { reserveWorkers } from './budget.js';
@@ -32,15 +35,51 @@ const ANNOUNCE_EVERY_MS = 5_000;
 
 let instances = 0;
 
-/// `<pool-playground sync-url>` (the playground page) takes its settings from
-/// the URL and keeps the URL in step; without `sync-url` (embedded in a
-/// page, several at once) it takes them from its attributes, and `autorun`
-/// starts it once it scrolls into view.
-class PoolPlayground extends HTMLElement {
+/// The element's one tag; `pool-playground` is its alias (define.js), kept
+/// for the pages and embeds that use it.
+export const TAG = 'worker-pool-playground';
+
+/// The settings an attribute gives, each mirrored by a property of the same
+/// name (`element.pool = 3` sets `pool="3"`; reading it gives the checked
+/// value, or the default while the attribute is absent or refused).
+const SETTING_ATTRIBUTES = Object.keys(RULES);
+
+/**
+ * `<worker-pool-playground sync-url>` (the playground page) takes its
+ * settings from the URL and keeps the URL in step; without `sync-url`
+ * (embedded in a page, several at once) it takes them from its attributes,
+ * and `autorun` starts it once it scrolls into view.
+ *
+ * Properties mirror the attributes: `pool`, `jobs`, `kind`, `cost`, `dist`,
+ * `seed`, `fail`, `timeout`, `capacity`, `strategy`, `mode`, `work`,
+ * `view`, `size`, `tile`, `limit`, `chunk`, `layout`, `theme`, `autorun`.
+ * Methods: `start()`, `stop()`, `compare()`, `resize(size)`, `exportTrace()`.
+ */
+export class PoolPlayground extends HTMLElement {
+  /**
+   * Defines the element under `tag` in `registry`, once: a tag already
+   * defined (this module loaded twice, or another element of that name)
+   * is left as it is. A second tag gets a subclass of its own, since a
+   * class can be defined only once per registry.
+   * @param {string} [tag]
+   * @param {CustomElementRegistry} [registry]
+   * @returns {CustomElementConstructor} the class defined under `tag`
+   */
+  static define(tag = TAG, registry = customElements) {
+    const defined = registry.get(tag);
+    if (defined) return defined;
+    try {
+      registry.define(tag, this);
+    } catch {
+      registry.define(tag, class extends this {}); // this class has a tag already
+    }
+    return /** @type {CustomElementConstructor} */ (registry.get(tag));
+  }
+
   // Made in connectedCallback (a custom element's constructor may not touch
   // its attributes or children), declared here for their types.
   /** @type {import('./settings.js').Settings} */ settings;
-  /** @type {ReturnType<typeof chooseMode>} */ mode;
+  /** @type {ReturnType<typeof chooseMode>} */ modeChoice;
   /** @type {Run | null} */ run;
   /** @type {Record<string, HTMLInputElement | HTMLSelectElement>} */ inputs;
   /** @type {Record<string, HTMLElement>} */ fields;
@@ -75,6 +114,34 @@ class PoolPlayground extends HTMLElement {
   statsShownAt = 0;
   announcedAt = 0;
 
+  /// `autorun`, mirrored: set, the element runs once it scrolls into view
+  /// (read when it is added to the page).
+  get autorun() {
+    return this.hasAttribute('autorun');
+  }
+
+  set autorun(on) {
+    this.toggleAttribute('autorun', Boolean(on));
+  }
+
+  /// `layout` (log | timeline | compact | full), mirrored.
+  get layout() {
+    return this.getAttribute('layout') ?? 'compact';
+  }
+
+  set layout(layout) {
+    this.setAttribute('layout', String(layout));
+  }
+
+  /// `theme` (light | dark | auto), mirrored.
+  get theme() {
+    return this.getAttribute('theme') ?? 'auto';
+  }
+
+  set theme(theme) {
+    this.setAttribute('theme', String(theme));
+  }
+
   static get observedAttributes() {
     return [...Object.keys(RULES), 'layout', 'theme'];
   }
@@ -100,10 +167,10 @@ class PoolPlayground extends HTMLElement {
     problems.push(...this.#checkLayout());
     this.#showProblems(problems);
     this.#setState('idle');
-    this.mode = chooseMode(this.settings.mode);
-    this.dataset.mode = this.mode.mode ?? 'none';
-    if (!this.mode.mode) {
-      this.#fail(`Nothing can run here: ${this.mode.reason}.`);
+    this.modeChoice = chooseMode(this.settings.mode);
+    this.dataset.mode = this.modeChoice.mode ?? 'none';
+    if (!this.modeChoice.mode) {
+      this.#fail(`Nothing can run here: ${this.modeChoice.reason}.`);
       this.runButton.disabled = this.compareButton.disabled = true;
       return;
     }
@@ -179,18 +246,18 @@ class PoolPlayground extends HTMLElement {
     if (this.dataset.theme === theme) return;
     this.dataset.theme = theme;
     this.timeline.restyle();
-    if (this.run?.model) this.timeline.draw(this.run);
+    if (this.run?.model) this.timeline.update(this.run);
   }
 
   /// One short line; the why and the fix behind a disclosure.
   #showMode() {
-    if (this.mode.mode === 'shared') {
+    if (this.modeChoice.mode === 'shared') {
       this.modeNotice.textContent = 'Shared-memory mode: the workers share one WebAssembly memory and take jobs from one queue in it.';
       return;
     }
     this.modeNotice.replaceChildren('Message-passing mode (slower). ', element('details', {},
       element('summary', {}, 'Why?'),
-      ` ${this.mode.reason[0].toUpperCase()}${this.mode.reason.slice(1)}. Each worker has its own WebAssembly instance and jobs travel ` +
+      ` ${this.modeChoice.reason[0].toUpperCase()}${this.modeChoice.reason.slice(1)}. Each worker has its own WebAssembly instance and jobs travel ` +
       `by postMessage, so every job costs a message each way. For the shared-memory mode, ${SHARED_MODE_FIX}.`));
   }
 
@@ -313,7 +380,7 @@ class PoolPlayground extends HTMLElement {
     this.jobTable = element('table');
     this.#inspectBars();
     // Redraw at the new width when the layout changes (rotation, narrow windows).
-    new ResizeObserver(() => this.run?.model && this.timeline.draw(this.run)).observe(this.canvas);
+    new ResizeObserver(() => this.run?.model && this.timeline.update(this.run)).observe(this.canvas);
     const statsPanel = element('div', { class: 'stats' });
     this.stats = new Stats(statsPanel);
     this.compareSection = element('section', { class: 'panel compare', part: 'panel compare', 'data-results': '0' });
@@ -439,8 +506,12 @@ class PoolPlayground extends HTMLElement {
     this.#onChange('pool');
   }
 
-  /// Resizes the running pool: new workers take jobs at once, retiring ones
-  /// finish their current job first.
+  /**
+   * Resizes the running pool: new workers take jobs at once, retiring ones
+   * finish their current job first. Not running: nothing (set `pool` for
+   * the next run). A bad size is shown as a problem, not thrown.
+   * @param {number} size workers, 1 to the module's `maxWorkers()`
+   */
   resize(size) {
     if (!this.run) return; // not running: `pool` applies to the next run
     try {
@@ -462,6 +533,12 @@ class PoolPlayground extends HTMLElement {
     }
   }
 
+  /**
+   * Runs the jobs the settings describe, with the live views; resolves
+   * once the run ended (`data-state` done or error). Does nothing while a
+   * run is on, or while a setting is refused (the problem is shown).
+   * @returns {Promise<void>}
+   */
   async start() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
     this.#writeUrl();
@@ -478,7 +555,11 @@ class PoolPlayground extends HTMLElement {
     }
   }
 
-  /// Runs the same job set with each strategy in turn, then compares them.
+  /**
+   * Runs the same job set with each strategy that can run here in turn,
+   * then shows them side by side (the compare view); resolves at the end.
+   * @returns {Promise<void>}
+   */
   async compare() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
     this.#writeUrl();
@@ -489,7 +570,7 @@ class PoolPlayground extends HTMLElement {
     try {
       // Each strategy that can run here: rayon needs shared memory and
       // synthetic jobs, longest-first the jobs' costs (strategyProblem).
-      for (const strategy of STRATEGY_LIST.filter((s) => !strategyProblem(s, this.settings.work, this.mode.mode))) {
+      for (const strategy of STRATEGY_LIST.filter((s) => !strategyProblem(s, this.settings.work, this.modeChoice.mode))) {
         const run = await this.#runOnce({ ...this.settings, strategy: strategy.name, fail: strategy.makesNoFailures ? [] : this.settings.fail });
         if (!run) return;
         results.push(summarize(strategy.name, run));
@@ -547,7 +628,7 @@ class PoolPlayground extends HTMLElement {
     this.progress.max = jobs;
     this.progress.value = 0;
     this.#showWorkFields();
-    const mode = /** @type {'shared' | 'fallback'} */ (this.mode.mode);
+    const mode = /** @type {'shared' | 'fallback'} */ (this.modeChoice.mode);
     const api = part ? await part.loadWorkloadApi(mode) : await loadPoolscope(mode);
     const run = new Run(api, settings, (r, first) => this.#onFrame(r, first), workload);
     this.run = run;
@@ -571,13 +652,21 @@ class PoolPlayground extends HTMLElement {
     return run;
   }
 
+  /**
+   * Stops the run: running jobs finish, queued ones are dropped (reported
+   * `cancelled`). Nothing when no run is on.
+   */
   stop() {
     if (this.dataset.state !== 'running' || !this.run?.model) return;
     this.run.stop();
     this.status.textContent = 'Stopping: running jobs finish, queued ones are dropped…';
   }
 
-  /// The run as Chrome trace-event JSON (what Export trace downloads).
+  /**
+   * The last run as Chrome trace-event JSON (what Export trace downloads;
+   * `JSON.stringify` it for Perfetto), or null before a run.
+   * @returns {ReturnType<typeof chromeTrace> | null}
+   */
   exportTrace() {
     return this.run?.model ? chromeTrace(this.run.model) : null;
   }
@@ -590,10 +679,10 @@ class PoolPlayground extends HTMLElement {
     if (signature === this.lastSignature) return;
     this.lastSignature = signature;
     this.#emitJobs(model, first);
-    this.logView.append(model, first);
+    this.logView.update(run, first);
     this.progress.value = model.count + model.dropped;
     this.#announce(model);
-    this.timeline.draw(run);
+    this.timeline.update(run);
     const now = performance.now();
     if (now - this.statsShownAt >= STATS_INTERVAL_MS || model.endedMs) {
       this.statsShownAt = now;
@@ -625,5 +714,20 @@ class PoolPlayground extends HTMLElement {
   }
 }
 
-customElements.define('pool-playground', PoolPlayground);
-customElements.define('worker-pool-playground', class extends PoolPlayground {});
+// The settings' properties, one per attribute (see SETTING_ATTRIBUTES).
+for (const name of SETTING_ATTRIBUTES) {
+  Object.defineProperty(PoolPlayground.prototype, name, {
+    configurable: true,
+    enumerable: true,
+    /** @this {PoolPlayground} */
+    get() {
+      const text = this.getAttribute(name);
+      const checked = text === null ? null : checkSetting(name, text);
+      return checked && !checked.problem ? checked.value : DEFAULTS[name];
+    },
+    /** @this {PoolPlayground} @param {unknown} value */
+    set(value) {
+      this.setAttribute(name, Array.isArray(value) ? formatSetting(name, value) : String(value));
+    },
+  });
+}
