@@ -34,7 +34,18 @@ function importsOf(file) {
   return [...code.matchAll(IMPORT)]
     .map((match) => match[1] ?? match[2] ?? match[3])
     .filter((path) => path.startsWith('.') && !/pkg/.test(path))
-    .map((path) => resolve(dirname(file), path.replace(/[?#].*$/, '')));
+    .map((path) => overlay(resolve(dirname(file), path.replace(/[?#].*$/, ''))));
+}
+
+/// The pages in www/ import the library by the URLs the server gives it,
+/// at the root beside them (scripts/serve.py): www/X is www/lib/X when
+/// www/ has no X.
+/** @param {string} path */
+function overlay(path) {
+  const pages = join(root, 'www');
+  const served = relative(pages, path);
+  if (existsSync(path) || served.startsWith('..') || served.startsWith('lib')) return path;
+  return join(pages, 'lib', served);
 }
 
 const graph = new Map(folders.flatMap((folder) => modules(resolve(root, folder))).map((file) => [file, importsOf(file)]));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes what people install, from the built www/ (built first if it was not):
+# Writes what people install, from the built library www/lib/ (built first if it was not):
 # - dist/poolscope/: the drop-in folder for a static docs site (the element,
 #   the iframe embed, the wasm modules, a README with the script tag and the
 #   headers), no build step on the author's side; and its release archive
@@ -10,7 +10,7 @@
 # The crate's version is the one version: npm/package.json must say it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f www/pkg/poolscope_bg.wasm ] && [ -f www/rayon-pkg/poolscope_rayon_bg.wasm ] && [ -f www/tiles-pkg-fallback/poolscope_tiles_fallback_bg.wasm ] || ./scripts/build.sh
+[ -f www/lib/pkg/poolscope_bg.wasm ] && [ -f www/lib/rayon-pkg/poolscope_rayon_bg.wasm ] && [ -f www/lib/tiles-pkg-fallback/poolscope_tiles_fallback_bg.wasm ] || ./scripts/build.sh
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 npm_version=$(node -p 'require("./npm/package.json").version')
 [ "$version" = "$npm_version" ] || { echo "package: Cargo.toml says $version, npm/package.json $npm_version" >&2; exit 1; }
@@ -21,7 +21,7 @@ npm_version=$(node -p 'require("./npm/package.json").version')
 # class, poolscope.js both and the api) and its views, watchPool (watch.js), the strategies, the
 # isolation service worker, the iframe embed, their stylesheets, and the
 # wasm modules of the pool (shared memory, rayon's, the fallback).
-LIB=www
+LIB=www/lib
 LIBRARY_FILES=(
   api.js poolscope.js define.js element.js settings.js run.js poller.js jobs.js budget.js compare.js dom.js
   log.js legend.js stats.js timeline.js trace.js theme.js stylesheet.js result-view.js worker-colours.js

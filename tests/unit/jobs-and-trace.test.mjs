@@ -2,10 +2,10 @@
 // view's sentence (www/compare.js), without a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failingJobs, jobCosts } from '../../www/jobs.js';
-import { RunModel } from '../../www/run.js';
-import { chromeTrace } from '../../www/trace.js';
-import { explain } from '../../www/compare.js';
+import { failingJobs, jobCosts } from '../../www/lib/jobs.js';
+import { RunModel } from '../../www/lib/run.js';
+import { chromeTrace } from '../../www/lib/trace.js';
+import { explain } from '../../www/lib/compare.js';
 
 // What the module's class says (PoolscopePool.eventFields(), outcomes(), kinds()): the views copy none of it.
 const NAMES = {

@@ -2,8 +2,8 @@
 // the URL contract, and the message a bad value gets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHOICES, DEFAULTS, RULES, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery } from '../../www/settings.js';
-import { UNBOUNDED_CAP, workerPerJob } from '../../www/strategies/unbounded.js';
+import { CHOICES, DEFAULTS, RULES, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery } from '../../www/lib/settings.js';
+import { UNBOUNDED_CAP, workerPerJob } from '../../www/lib/strategies/unbounded.js';
 
 test('no parameters give the article\'s example, and its URL stays short', () => {
   const { settings, autorun, problems } = settingsFromQuery('');

@@ -3,9 +3,9 @@
 // prove that a strategy is its own module plus one line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STRATEGY_LIST, sentenceName, strategyNamed, strategyProblem } from '../../www/strategies/index.js';
-import { CHOICES, DEFAULTS, combinationProblem, runWorkers, settingsFromQuery } from '../../www/settings.js';
-import longestFirst from '../../www/strategies/longest-first.js';
+import { STRATEGY_LIST, sentenceName, strategyNamed, strategyProblem } from '../../www/lib/strategies/index.js';
+import { CHOICES, DEFAULTS, combinationProblem, runWorkers, settingsFromQuery } from '../../www/lib/settings.js';
+import longestFirst from '../../www/lib/strategies/longest-first.js';
 
 test('every strategy in the list is in the menu, by its own words, and can make a pool and submit', () => {
   assert.deepEqual(CHOICES.strategy.map(([value]) => value), STRATEGY_LIST.map((s) => s.name));
