@@ -16,7 +16,7 @@ test('every strategy in the list is in the menu, by its own words, and can make 
     assert.equal(strategyNamed(strategy.name), strategy);
   }
   assert.equal(sentenceName('pool'), 'pool (shared queue)');
-  assert.equal(sentenceName('longest-first'), 'longest first (shared queue, longest jobs first)');
+  assert.equal(sentenceName('longest-first'), 'LPT (longest jobs first)');
   assert.throws(() => strategyNamed('lifo'), RangeError);
 });
 

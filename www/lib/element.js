@@ -621,6 +621,7 @@ export class PoolPlayground extends HTMLElement {
     this.logView.reset(jobs);
     const part = work === 'synthetic' ? null : await this.#workloadPart();
     const workload = part?.WORKLOADS[work] ?? null;
+    this.result.shape(workload, settings); // at its size before the run draws (#showWorkFields may not have had the part yet)
     this.status.textContent = `Running ${workload ? workload.describe(settings) : `${jobs} ${kind} jobs of ~${cost} ms`}, strategy ${strategy}, ${plural(pool, 'worker')}…`;
     this.statsShownAt = 0;
     this.announcedAt = 0;

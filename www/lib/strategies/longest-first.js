@@ -9,7 +9,7 @@ import { submitToQueue } from './queue.js';
 /** @type {import('./index.js').Strategy} */
 export default {
   name: 'longest-first',
-  label: 'longest first: shared queue, longest jobs first',
+  label: 'LPT: longest jobs first',
   makePool: (api, settings, options) => new api.Pool(settings.pool, options),
   arrange: (costs) => Float64Array.from(costs).sort().reverse(),
   submit: submitToQueue,
