@@ -16,7 +16,7 @@ function startPool(page) {
   return page.evaluate(async () => {
     const { loadPoolscope } = await import('/api.js');
     const api = await loadPoolscope('shared');
-    const COMPLETED = api.Pool.outcomes().indexOf('completed');
+    const COMPLETED = api.outcomes().indexOf('completed');
     const fields = api.eventFields();
     const [JOB, VALUE, OUTCOME] = ['job', 'value', 'outcome'].map((name) => fields.indexOf(name));
     const pool = new api.Pool(2);

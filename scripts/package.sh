@@ -63,7 +63,13 @@ echo "dist/poolscope/ ($(du -sh "$out" | cut -f1)), dist/poolscope-$version.tar.
 npm_out=dist/npm/poolscope
 rm -rf dist/npm && mkdir -p "$npm_out"
 copy_element "$npm_out"
-cp npm/package.json npm/index.js npm/index.d.ts npm/element.d.ts npm/watch.d.ts "$npm_out/"
-cp npm/README.md "$npm_out/README.md"
+cp npm/package.json npm/index.js npm/globals.d.ts npm/README.md "$npm_out/"
+# The types, generated from the modules' JSDoc (tsc --declaration
+# --emitDeclarationOnly, npm/tsconfig.types.json); globals.d.ts (the tag
+# and event maps, which JSDoc cannot declare) is the one written by hand.
+cp npm/tsconfig.types.json "$npm_out/tsconfig.json"
+node_modules/.bin/tsc -p "$npm_out/tsconfig.json"
+rm "$npm_out/tsconfig.json"
+sed -i '1i /// <reference path="./globals.d.ts" />' "$npm_out/poolscope.d.ts"
 (cd dist/npm && npm pack --silent ./poolscope >/dev/null)
 echo "dist/npm/poolscope/ and dist/npm/poolscope-$version.tgz ($(du -h "dist/npm/poolscope-$version.tgz" | cut -f1))"

@@ -77,3 +77,12 @@ test('a layout the element does not know is named, and shown as compact', () => 
   assert.equal(layoutProblem('grid'), 'layout="grid" is not allowed: layout must be one of log, timeline, compact, full. Showing compact.');
   assert.match(layoutProblem('x'.repeat(50)), /^layout="x{40}…" is not allowed/);
 });
+
+test('the element has a property for every setting, and observes every one', async () => {
+  const { readFileSync } = await import('node:fs');
+  const source = readFileSync(new URL('../../www/lib/element.js', import.meta.url), 'utf8');
+  for (const name of Object.keys(RULES)) {
+    assert.match(source, new RegExp(`\\n  get ${name}\\(\\) \\{ return this\\.#setting\\('${name}'\\); \\}\\n  set ${name}\\(value\\) \\{ this\\.#reflect\\('${name}', value\\); \\}`), `element.${name} mirrors its attribute`);
+  }
+  assert.match(source, /return \[\.\.\.Object\.keys\(RULES\), 'layout', 'theme'\];/, 'observedAttributes: every setting, layout and theme');
+});

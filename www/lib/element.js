@@ -39,10 +39,19 @@ let instances = 0;
 /// for the pages and embeds that use it.
 export const TAG = 'worker-pool-playground';
 
-/// The settings an attribute gives, each mirrored by a property of the same
-/// name (`element.pool = 3` sets `pool="3"`; reading it gives the checked
-/// value, or the default while the attribute is absent or refused).
-const SETTING_ATTRIBUTES = Object.keys(RULES);
+// The events' details, for the npm types (globals.d.ts puts them on the DOM's event map).
+/** @typedef {{ state: 'idle' | 'running' | 'done' | 'error' }} PoolscopeStateDetail `poolscope-state`: on each change of `data-state` */
+/**
+ * `poolscope-job`: one per finished job (cancelled ones too); times in ms on the pool's clock.
+ * @typedef {{ job: number, worker: number, label: string | null, queuedMs: number, startedMs: number, finishedMs: number,
+ *   outcome: 'completed' | 'failed' | 'timed out' | 'cancelled' }} PoolscopeJobDetail
+ */
+/**
+ * `poolscope-run`: when a run ends.
+ * @typedef {{ summary: { strategy: string, work: string, workers: number, jobs: number, ran: number, completed: number,
+ *   failed: number, cancelled: number, duplicates: number, missing: number, wallMs: number, speedup: number | null,
+ *   stopped: boolean, resultMatches: boolean | null } }} PoolscopeRunDetail
+ */
 
 /**
  * `<worker-pool-playground sync-url>` (the playground page) takes its
@@ -114,6 +123,91 @@ export class PoolPlayground extends HTMLElement {
   statsShownAt = 0;
   announcedAt = 0;
 
+  // The settings, each mirroring its attribute: setting one sets the
+  // attribute; reading one gives its checked value, or the default while
+  // the attribute is absent or refused. (A unit test checks that every
+  // rule of settings.js has its property here.)
+
+  /** Workers, 1 to 64; set while a run goes, it resizes the pool. @returns {number} */
+  get pool() { return this.#setting('pool'); }
+  set pool(value) { this.#reflect('pool', value); }
+
+  /** Jobs of a synthetic run, 1 to 200,000. @returns {number} */
+  get jobs() { return this.#setting('jobs'); }
+  set jobs(value) { this.#reflect('jobs', value); }
+
+  /** What a synthetic job does: busy work, or a wait like I/O. @returns {'cpu' | 'sleep'} */
+  get kind() { return this.#setting('kind'); }
+  set kind(value) { this.#reflect('kind', value); }
+
+  /** Ms per job, 0 to 10,000. @returns {number} */
+  get cost() { return this.#setting('cost'); }
+  set cost(value) { this.#reflect('cost', value); }
+
+  /** How the costs are spread. @returns {'equal' | 'random' | 'heavy' | 'increasing'} */
+  get dist() { return this.#setting('dist'); }
+  set dist(value) { this.#reflect('dist', value); }
+
+  /** The seed of the costs, 0 to 4294967295. @returns {number} */
+  get seed() { return this.#setting('seed'); }
+  set seed(value) { this.#reflect('seed', value); }
+
+  /** Jobs that panic (`fail="3,7"`). @returns {number[]} */
+  get fail() { return this.#setting('fail'); }
+  set fail(value) { this.#reflect('fail', value); }
+
+  /** Job timeout in ms, 0 (none) to 60,000. @returns {number} */
+  get timeout() { return this.#setting('timeout'); }
+  set timeout(value) { this.#reflect('timeout', value); }
+
+  /** Queue capacity, 0 (unbounded) to 200,000. @returns {number} */
+  get capacity() { return this.#setting('capacity'); }
+  set capacity(value) { this.#reflect('capacity', value); }
+
+  /** How the jobs reach the workers (www/lib/strategies/). @returns {'pool' | 'partition' | 'unbounded' | 'rayon' | 'longest-first'} */
+  get strategy() { return this.#setting('strategy'); }
+  set strategy(value) { this.#reflect('strategy', value); }
+
+  /** Which build runs: `auto` picks shared memory where the page allows it. @returns {'auto' | 'shared' | 'fallback'} */
+  get mode() { return this.#setting('mode'); }
+  set mode(value) { this.#reflect('mode', value); }
+
+  /** What the jobs compute. @returns {'synthetic' | 'mandelbrot' | 'primes'} */
+  get work() { return this.#setting('work'); }
+  set work(value) { this.#reflect('work', value); }
+
+  /** The Mandelbrot's view. @returns {'full' | 'seahorse' | 'spiral'} */
+  get view() { return this.#setting('view'); }
+  set view(value) { this.#reflect('view', value); }
+
+  /** The Mandelbrot's size in px. @returns {'512x384' | '768x512' | '1024x768'} */
+  get size() { return this.#setting('size'); }
+  set size(value) { this.#reflect('size', value); }
+
+  /** The Mandelbrot's tile side, 8 to 256 px. @returns {number} */
+  get tile() { return this.#setting('tile'); }
+  set tile(value) { this.#reflect('tile', value); }
+
+  /** Primes below this, 1 to 20,000,000. @returns {number} */
+  get limit() { return this.#setting('limit'); }
+  set limit(value) { this.#reflect('limit', value); }
+
+  /** Numbers per range of primes, 1,000 to 10,000,000. @returns {number} */
+  get chunk() { return this.#setting('chunk'); }
+  set chunk(value) { this.#reflect('chunk', value); }
+
+  /** The checked value of setting `name`'s attribute, or its default. @param {keyof typeof RULES} name */
+  #setting(name) {
+    const text = this.getAttribute(name);
+    const checked = text === null ? null : checkSetting(name, text);
+    return checked && !checked.problem ? checked.value : DEFAULTS[name];
+  }
+
+  /** @param {keyof typeof RULES} name @param {unknown} value */
+  #reflect(name, value) {
+    this.setAttribute(name, Array.isArray(value) ? formatSetting(name, value) : String(value));
+  }
+
   /// `autorun`, mirrored: set, the element runs once it scrolls into view
   /// (read when it is added to the page).
   get autorun() {
@@ -167,7 +261,7 @@ export class PoolPlayground extends HTMLElement {
     problems.push(...this.#checkLayout());
     this.#showProblems(problems);
     this.#setState('idle');
-    this.modeChoice = chooseMode(this.settings.mode);
+    this.modeChoice = chooseMode(/** @type {'auto' | import('./api.js').Mode} */ (this.settings.mode));
     this.dataset.mode = this.modeChoice.mode ?? 'none';
     if (!this.modeChoice.mode) {
       this.#fail(`Nothing can run here: ${this.modeChoice.reason}.`);
@@ -713,22 +807,4 @@ export class PoolPlayground extends HTMLElement {
       });
     }
   }
-}
-
-// The settings' properties, one per attribute (see SETTING_ATTRIBUTES).
-for (const name of SETTING_ATTRIBUTES) {
-  Object.defineProperty(PoolPlayground.prototype, name, {
-    configurable: true,
-    enumerable: true,
-    /** @this {PoolPlayground} */
-    get() {
-      const text = this.getAttribute(name);
-      const checked = text === null ? null : checkSetting(name, text);
-      return checked && !checked.problem ? checked.value : DEFAULTS[name];
-    },
-    /** @this {PoolPlayground} @param {unknown} value */
-    set(value) {
-      this.setAttribute(name, Array.isArray(value) ? formatSetting(name, value) : String(value));
-    },
-  });
 }

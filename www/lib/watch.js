@@ -33,6 +33,13 @@ const STATS_INTERVAL_MS = 100;
 /// The views read the pool's events (`takeEvents`), panic messages
 /// (`takeFailures`) and labels (`takeLabels`): they are the pool's one
 /// reader of those; `counters()` and `workers()` stay free for anyone.
+/**
+ * @example const watch = watchPool(pool, document.querySelector('#views'), { clock: api.nowMs });
+ * @param {object} pool a poolscope pool (else a `TypeError` named `NotAPool`)
+ * @param {Element} container where the views go
+ * @param {{ keep?: number, logLines?: number, clock?: () => number }} [options]
+ * @returns {PoolWatch}
+ */
 export function watchPool(pool, container, options = {}) {
   return new PoolWatch(pool, container, options);
 }
