@@ -49,7 +49,7 @@ test('WebKit: pool=3&jobs=20&autorun=1 logs each job once, on workers 1..3, in s
 
 test('WebKit: bad URL parameters name the value and the range; the defaults still run', async () => {
   await browser.navigate(`${servers.isolated.origin}/?pool=0&jobs=abc`);
-  const problems = await browser.waitFor('the problems to be listed', () => document.querySelector('pool-playground')?.shadowRoot.querySelector('.problems')?.textContent);
+  const problems = await browser.waitFor('the problems to be listed', () => document.querySelector('pool-playground')?.shadowRoot?.querySelector('.problems')?.textContent);
   assert.match(problems, /pool="0" is not allowed: pool must be a whole number from 1 to 64/);
   assert.match(problems, /jobs="abc" is not allowed: jobs must be a whole number from 1 to 200000/);
   await waitForState('idle');
