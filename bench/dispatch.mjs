@@ -53,7 +53,7 @@ function measure(page, implementation, workers, jobs) {
     pool.submitCosts('noop', new Float64Array(jobs));
     await pool.done();
     const ms = performance.now() - start;
-    if (pool.counters().completed !== jobs + workers * 4) throw new Error('lost jobs');
+    if (/** @type {{ completed: number }} */ (pool.counters()).completed !== jobs + workers * 4) throw new Error('lost jobs');
     pool.free();
     return ms;
   }, [implementation, workers, jobs]);

@@ -32,7 +32,7 @@ try {
     pool.submitCosts('noop', new Float64Array(jobs));
     await pool.done();
     const ms = performance.now() - start;
-    const { completed } = pool.counters();
+    const { completed } = /** @type {{ completed: number }} */ (pool.counters());
     pool.free();
     if (completed !== jobs + 2_000) throw new Error(`${completed} jobs completed of ${jobs + 2_000}`);
     return ms;

@@ -15,8 +15,8 @@ const REPEATS = 5;
 function startPool(page) {
   return page.evaluate(async () => {
     const { loadPoolscope } = await import('/api.js');
-    const { COMPLETED } = await import('/run.js');
     const api = await loadPoolscope('shared');
+    const COMPLETED = api.outcomes().indexOf('completed');
     const fields = api.eventFields();
     const [JOB, VALUE, OUTCOME] = ['job', 'value', 'outcome'].map((name) => fields.indexOf(name));
     const pool = new api.Pool(2);
@@ -51,14 +51,14 @@ function dispatchOnce(page) {
 export async function benchSize(context, origin, root, log = console.log) {
   const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
   const files = {
-    'pool wasm (shipped, after wasm-opt -O3)': 'www/pkg/poolscope_bg.wasm', 'pool wasm before wasm-opt': 'target/wasm-opt/poolscope_bg.wasm.in',
-    'pool js': 'www/pkg/poolscope.js',
+    'pool wasm (shipped, after wasm-opt -O3)': 'www/lib/pkg/poolscope_bg.wasm', 'pool wasm before wasm-opt': 'target/wasm-opt/poolscope_bg.wasm.in',
+    'pool js': 'www/lib/pkg/poolscope.js',
     // The crate with its opt-in `rayon` feature: what the pool's module would weigh with rayon in it.
-    'rayon strategy wasm (feature rayon, loaded only by rayon runs)': 'www/rayon-pkg/poolscope_rayon_bg.wasm',
+    'rayon strategy wasm (feature rayon, loaded only by rayon runs)': 'www/lib/rayon-pkg/poolscope_rayon_bg.wasm',
     // A crate of its own on the pool (examples/tiles: its closures, the Mandelbrot and primes kernels).
-    'a dependent: examples/tiles wasm (shipped)': 'www/tiles-pkg/poolscope_example_tiles_bg.wasm',
-    'fallback wasm (shipped, after wasm-opt -O3)': 'www/pkg-fallback/poolscope_fallback_bg.wasm', 'fallback wasm before wasm-opt': 'target/wasm-opt/poolscope_fallback_bg.wasm.in',
-    'fallback js': 'www/pkg-fallback/poolscope_fallback.js',
+    'a dependent: examples/tiles wasm (shipped)': 'www/lib/tiles-pkg/poolscope_example_tiles_bg.wasm',
+    'fallback wasm (shipped, after wasm-opt -O3)': 'www/lib/pkg-fallback/poolscope_fallback_bg.wasm', 'fallback wasm before wasm-opt': 'target/wasm-opt/poolscope_fallback_bg.wasm.in',
+    'fallback js': 'www/lib/pkg-fallback/poolscope_fallback.js',
   };
   const sizes = Object.entries(files).map(([name, path]) => ({ name, bytes: statSync(join(root, path)).size, gzipBytes: gz(join(root, path)) }));
 

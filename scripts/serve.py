@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
 """Serves www/ with the headers shared-memory threads need.
 
+www/ holds the pages and demos, www/lib/ the library that ships (the
+drop-in folder dist/poolscope/ is its copy). The library is served at the
+site's root, beside the pages, as a docs site serves the drop-in folder
+beside its own: /poolscope.js is www/lib/poolscope.js, /index.html is
+www/index.html. A name in both would be ambiguous: the server refuses to
+start then.
+
 SharedArrayBuffer exists only on cross-origin isolated pages, which takes
 COOP `same-origin` and COEP `require-corp`; `.wasm` must be application/wasm
 for streaming compilation. PORT overrides the port (default 8080).
@@ -20,6 +27,7 @@ import sys
 
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'"
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "www")
+LIBRARY = os.path.join(ROOT, "lib")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -31,6 +39,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".svg": "image/svg+xml",
     }
+
+    def __init__(self, *args, library=None, **kwargs):
+        self.library = library
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path):
+        """A path not among the pages is the library's (see the module's doc)."""
+        local = super().translate_path(path)
+        if self.library and not os.path.exists(local):
+            served = os.path.relpath(local, self.directory)
+            if not served.startswith(".."):
+                return os.path.join(self.library, served)
+        return local
 
     def end_headers(self):
         if os.environ.get("POOLSCOPE_ISOLATION", "1") != "0":
@@ -51,7 +72,14 @@ def main():
     port = int(os.environ.get("PORT", "8080"))
     host = os.environ.get("HOST", "127.0.0.1")
     root = os.path.normpath(os.environ.get("POOLSCOPE_ROOT") or ROOT)
-    handler = functools.partial(Handler, directory=root)
+    library = None
+    if not os.environ.get("POOLSCOPE_ROOT"):
+        library = os.path.normpath(LIBRARY)
+        both = (set(os.listdir(root)) & set(os.listdir(library))) - {"lib"}
+        if both:
+            print(f"poolscope: {', '.join(sorted(both))} in both www/ and www/lib/: which one to serve?", file=sys.stderr)
+            return 1
+    handler = functools.partial(Handler, directory=root, library=library)
     with http.server.ThreadingHTTPServer((host, port), handler) as server:
         port = server.server_address[1]  # PORT=0 picks a free one
         print(f"poolscope: serving {os.path.relpath(root)} on http://{host}:{port}/ (Ctrl-C stops)", flush=True)

@@ -17,7 +17,10 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-240}" # as .cargo/config.toml says
 
-unit() { node --test tests/unit/; }
+unit() {
+  node --test tests/unit/
+  node scripts/check-imports.mjs www # no import circle in the front end
+}
 native() { cargo test --release; }
 lints() {
   cargo fmt --all -- --check
@@ -78,7 +81,7 @@ e2e_firefox() { node --test --test-concurrency=1 tests/firefox/; }
 e2e_webkit() { ./scripts/webkit.sh node --test --test-concurrency=1 tests/webkit/; }
 
 STEPS=(
-  "unit|front-end modules without a browser (node --test tests/unit)"
+  "unit|front-end modules without a browser (node --test tests/unit), and no import circle among them (scripts/check-imports.mjs)"
   "native|core on native threads (cargo test)"
   "lints|cargo fmt --check, cargo clippy -D warnings (native and wasm32, both builds, examples/tiles, bench/closures)"
   "loom|queue model-checked with loom"

@@ -15,7 +15,7 @@ try {
   Object.assign(window, { poolscopeWatchDemo: { api, pool, watch } }); // for the tests
   required('#queue').addEventListener('click', () => pool.submit('cpu', 40, 5));
   required('#grow').addEventListener('click', () => {
-    const size = Math.min(pool.counters().workers + 1, 64);
+    const size = Math.min(/** @type {{ workers: number }} */ (pool.counters()).workers + 1, 64);
     pool.resize(size);
   });
   required('#unwatch').addEventListener('click', () => watch.stop());

@@ -126,3 +126,40 @@ test('the element tells the host page of state changes, each finished job and th
     'the run event comes after every job event');
   await page.close();
 });
+
+test('the class is exported and defined once under each tag; loading it again is harmless; properties mirror the attributes', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/docs-example.html`, errors);
+  const seen = await page.evaluate(async () => {
+    const { PoolPlayground } = await import('/poolscope.js');
+    // Another copy of the modules (another URL), as two script tags of two versions would load.
+    const again = await import('/define.js?copy=2');
+    const copy = await import('/element.js?copy=2');
+    const element = document.createElement('worker-pool-playground');
+    element.pool = 3;
+    element.strategy = 'longest-first';
+    element.fail = [2, 5];
+    const attributes = ['pool', 'strategy', 'fail'].map((name) => element.getAttribute(name));
+    element.setAttribute('jobs', '12');
+    element.setAttribute('cost', 'lots'); // refused: the property gives the default
+    return {
+      again: Object.keys(again).length,
+      canonical: customElements.get('worker-pool-playground') === PoolPlayground,
+      alias: Object.getPrototypeOf(customElements.get('pool-playground')) === PoolPlayground,
+      copyKept: copy.PoolPlayground !== PoolPlayground && copy.PoolPlayground.define() === PoolPlayground,
+      defineReturns: PoolPlayground.define() === PoolPlayground && PoolPlayground.define('pool-playground') === customElements.get('pool-playground'),
+      upgraded: element instanceof PoolPlayground,
+      attributes,
+      properties: [element.pool, element.jobs, element.cost, element.kind, element.fail, element.autorun, element.layout],
+      methods: ['start', 'stop', 'compare', 'resize', 'exportTrace'].filter((name) => typeof element[name] === 'function'),
+    };
+  });
+  assert.deepEqual(seen, {
+    again: 0, canonical: true, alias: true, copyKept: true, defineReturns: true, upgraded: true,
+    attributes: ['3', 'longest-first', '2,5'],
+    properties: [3, 12, 400, 'cpu', [2, 5], false, 'compact'],
+    methods: ['start', 'stop', 'compare', 'resize', 'exportTrace'],
+  });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

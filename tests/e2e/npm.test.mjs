@@ -48,6 +48,12 @@ document.querySelector('worker-pool-playground')?.addEventListener('poolscope-ru
   const ran: number = event.detail.summary.ran;
   console.log(first, events.length, ran);
 });
+const element = document.querySelector('pool-playground');
+if (element) {
+  element.pool = 3;
+  element.strategy = 'longest-first';
+  void element.start().then(() => element.exportTrace()?.traceEvents.length);
+}
 // @ts-expect-error: a pool size is a number
 new api.Pool('2');
 `;

@@ -20,18 +20,30 @@ test('strategy=partition with pool 2 and 6 jobs: jobs 1-3 on one worker, 4-6 on 
   await page.close();
 });
 
-test('the compare view runs all four strategies on a heavy job set', async () => {
+test('strategy=longest-first queues the longest jobs first, each job once', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/?strategy=longest-first&pool=2&jobs=6&cost=60&dist=increasing&autorun=1`, errors);
+  await waitForState(page, 'done');
+  assertEachJobOnce(await readLog(page), 6, 2);
+  const costs = await page.evaluate(() => [...document.querySelector('pool-playground').run.model.costs]);
+  assert.deepEqual(costs, [...costs].sort((a, b) => b - a), 'job 1 is the longest, and so on down');
+  assert.ok(costs[0] > costs[5], 'increasing costs, reversed');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the compare view runs all five strategies on a heavy job set', async () => {
   const errors = [];
   const page = await openPage(session.context, `${session.origin}/?pool=2&jobs=24&kind=cpu&cost=30&dist=heavy`, errors);
   await page.getByRole('button', { name: 'Compare strategies' }).click();
-  await page.locator('.compare[data-results="4"]').waitFor({ timeout: 90_000 });
+  await page.locator('.compare[data-results="5"]').waitFor({ timeout: 90_000 });
   await waitForState(page, 'done');
   const rows = page.locator('.compare-table tbody tr');
-  assert.equal(await rows.count(), 4);
-  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.strategy)), ['pool', 'partition', 'unbounded', 'rayon']);
+  assert.equal(await rows.count(), 5);
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.strategy)), ['pool', 'partition', 'unbounded', 'rayon', 'longest-first']);
   for (const text of await rows.allInnerTexts()) assert.match(text, /\d+ ms/);
   assert.ok((await page.locator('.compare .explanation').innerText()).length > 40, 'one sentence explains the outcome');
-  assert.equal(await page.locator('.compare-chart rect.wall').count(), 4);
+  assert.equal(await page.locator('.compare-chart rect.wall').count(), 5);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -143,7 +143,7 @@ test('a real workload can be resized while it runs, stopped, and compared across
   await playground.locator('select[name="work"]').selectOption('mandelbrot');
   await page.getByRole('button', { name: 'Compare strategies' }).click();
   await waitForState(page, 'done');
-  assert.equal(await page.locator('.compare').getAttribute('data-results'), '3', 'pool, partition and a worker per job; rayon takes no closures');
+  assert.equal(await page.locator('.compare').getAttribute('data-results'), '3', 'pool, partition and a worker per job; rayon takes no closures, longest-first needs costs');
   await assertResult(playground, { part: 'tile', parts: 96, maxWorker: 64 });
   await page.close();
 });

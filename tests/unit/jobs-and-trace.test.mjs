@@ -2,12 +2,18 @@
 // view's sentence (www/compare.js), without a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failingJobs, jobCosts } from '../../www/jobs.js';
-import { COMPLETED, CANCELLED, FAILED, RunModel } from '../../www/run.js';
-import { chromeTrace } from '../../www/trace.js';
-import { explain } from '../../www/compare.js';
+import { failingJobs, jobCosts } from '../../www/lib/jobs.js';
+import { RunModel } from '../../www/lib/run.js';
+import { chromeTrace } from '../../www/lib/trace.js';
+import { explain } from '../../www/lib/compare.js';
 
-const FIELDS = ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'];
+// What the module's class says (PoolscopePool.eventFields(), outcomes(), kinds()): the views copy none of it.
+const NAMES = {
+  eventFields: () => ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'],
+  outcomes: () => ['completed', 'failed', 'timed out', 'cancelled'],
+  kinds: () => ['cpu', 'sleep', 'noop', 'closure'],
+};
+const [COMPLETED, FAILED, , CANCELLED] = [0, 1, 2, 3];
 
 test('the same settings and seed give the same costs; each distribution has its shape', () => {
   const settings = { jobs: 50, cost: 100, seed: 7 };
@@ -24,7 +30,7 @@ test('the same settings and seed give the same costs; each distribution has its 
 });
 
 test('the trace has a track per worker and a slice per job that ran, with labels and messages', () => {
-  const model = new RunModel({ jobs: 3, pool: 2, work: 'synthetic' }, FIELDS, [10, 10, 10], () => 1000);
+  const model = new RunModel({ jobs: 3, pool: 2, work: 'synthetic' }, NAMES, [10, 10, 10], () => 1000);
   model.startedMs = 1000;
   model.labels.set(1, 'tile 0,0');
   model.messages.set(2, 'boom');

@@ -2,7 +2,8 @@
 // the URL contract, and the message a bad value gets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHOICES, DEFAULTS, RULES, UNBOUNDED_CAP, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery, workerPerJob } from '../../www/settings.js';
+import { CHOICES, DEFAULTS, RULES, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery } from '../../www/lib/settings.js';
+import { UNBOUNDED_CAP, workerPerJob } from '../../www/lib/strategies/unbounded.js';
 
 test('no parameters give the article\'s example, and its URL stays short', () => {
   const { settings, autorun, problems } = settingsFromQuery('');
@@ -75,4 +76,13 @@ test('a layout the element does not know is named, and shown as compact', () => 
   for (const layout of ['log', 'timeline', 'compact', 'full']) assert.equal(layoutProblem(layout), null);
   assert.equal(layoutProblem('grid'), 'layout="grid" is not allowed: layout must be one of log, timeline, compact, full. Showing compact.');
   assert.match(layoutProblem('x'.repeat(50)), /^layout="x{40}…" is not allowed/);
+});
+
+test('the element has a property for every setting, and observes every one', async () => {
+  const { readFileSync } = await import('node:fs');
+  const source = readFileSync(new URL('../../www/lib/element.js', import.meta.url), 'utf8');
+  for (const name of Object.keys(RULES)) {
+    assert.match(source, new RegExp(`\\n  get ${name}\\(\\) \\{ return this\\.#setting\\('${name}'\\); \\}\\n  set ${name}\\(value\\) \\{ this\\.#reflect\\('${name}', value\\); \\}`), `element.${name} mirrors its attribute`);
+  }
+  assert.match(source, /return \[\.\.\.Object\.keys\(RULES\), 'layout', 'theme'\];/, 'observedAttributes: every setting, layout and theme');
 });

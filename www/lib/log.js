@@ -4,7 +4,6 @@
 // done by worker 2"). Shared by the playground and `watchPool`.
 
 import { element } from './dom.js';
-import { CANCELLED, FAILED, OUTCOMES, TIMED_OUT } from './run.js';
 
 /// How a job is named: its number, and its label if it has one.
 export function jobName(model, job) {
@@ -13,28 +12,26 @@ export function jobName(model, job) {
 }
 
 /// Event `index`'s line; none for a cancelled job, which never ran.
-export function logLine(model, index) {
+function logLine(model, index) {
   const job = model.get(index, 'job');
   const worker = model.get(index, 'worker');
   const name = jobName(model, job);
-  switch (model.get(index, 'outcome')) {
-    case CANCELLED:
-      return null;
-    case FAILED:
-      return element('li', { class: 'failed' }, `${name} failed on worker ${worker}: ${model.messages.get(job) ?? 'it panicked'}`);
-    case TIMED_OUT: {
-      const ms = Math.round(model.get(index, 'finished') - model.get(index, 'started'));
-      return element('li', { class: 'timed-out' }, `${name} timed out on worker ${worker} after ${ms} ms`);
-    }
-    default:
-      return element('li', {}, `${name} is done by worker ${worker}`);
+  const outcome = model.get(index, 'outcome');
+  if (outcome === model.code.cancelled) return null;
+  if (outcome === model.code.failed) {
+    return element('li', { class: 'failed' }, `${name} failed on worker ${worker}: ${model.messages.get(job) ?? 'it panicked'}`);
   }
+  if (outcome === model.code.timedOut) {
+    const ms = Math.round(model.get(index, 'finished') - model.get(index, 'started'));
+    return element('li', { class: 'timed-out' }, `${name} timed out on worker ${worker} after ${ms} ms`);
+  }
+  return element('li', {}, `${name} is done by worker ${worker}`);
 }
 
 /// Appends the lines of events `first..` to `list`, keeping the latest
 /// `tail` lines: one removal for the whole excess (line by line would
 /// re-lay the list each time).
-export function appendLog(list, model, first, tail) {
+function appendLog(list, model, first, tail) {
   const start = Math.max(first, model.count - tail);
   const lines = document.createDocumentFragment();
   for (let i = start; i < model.count; i++) {
@@ -57,7 +54,7 @@ export function jobDetails(model, index) {
   const at = (name) => Math.round(model.get(index, name) - model.startedMs);
   const [started, finished] = [at('started'), at('finished')];
   return `${jobName(model, model.get(index, 'job'))} on worker ${model.get(index, 'worker')}: queued at ${at('queued')} ms, ` +
-    `started at ${started} ms, finished at ${finished} ms (${finished - started} ms), ${OUTCOMES[model.get(index, 'outcome')]}`;
+    `started at ${started} ms, finished at ${finished} ms (${finished - started} ms), ${model.outcomeName(index)}`;
 }
 
 /// The log view: a `role="log"` box around an ordered list (so the list
@@ -91,8 +88,9 @@ export class LogView {
       : `Runs over ${this.keepAllUpTo.toLocaleString('en-US')} jobs keep the latest ${this.tail.toLocaleString('en-US')} lines here; Export trace has every job.`;
   }
 
-  /// Adds the lines of `model`'s events from `first` on.
-  append(model, first) {
+  /// Adds the lines of the events from `first` on (a view: poller.js).
+  /** @param {import('./poller.js').PoolState} state @param {number} first */
+  update({ model }, first) {
     if (first >= model.count) return;
     appendLog(this.list, model, first, this.lines);
     if (this.lines !== Infinity && model.count > this.lines) this.list.start = model.count - this.lines + 1; // numbers stay the finish order

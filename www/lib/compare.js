@@ -4,12 +4,9 @@
 // share, as a chart, with one sentence on the outcome.
 
 import { element } from './dom.js';
-import { CHOICES } from './settings.js';
+import { STRATEGY_LIST, sentenceName, strategyNamed } from './strategies/index.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-/// The menu's words, as a sentence names them: "pool (shared queue)".
-/** @type {Record<string, string>} */
-const LABELS = Object.fromEntries(CHOICES.strategy.map(([value, text]) => [value, text.replace(/^(\w+): (.+)$/, '$1 ($2)')]));
 
 function svg(tag, attributes = {}, ...children) {
   const node = document.createElementNS(SVG, tag);
@@ -23,9 +20,9 @@ export function summarize(strategy, run) {
   const { model } = run;
   const wallMs = model.wallMs;
   const busy = [...model.busyByWorker.entries()].sort((a, b) => a[0] - b[0]).map(([worker, ms]) => ({ worker, ms }));
-  // Idle: the pool's workers' time not spent on jobs. A worker per job lives
-  // only for its job, so there the workers that ran count.
-  const workers = strategy === 'unbounded' ? Math.max(1, busy.length) : model.settings.pool;
+  // Idle: the time of the workers the strategy counts not spent on jobs.
+  const { countedWorkers } = strategyNamed(strategy);
+  const workers = countedWorkers ? countedWorkers(model.settings, busy.length) : model.settings.pool;
   const busyMs = busy.reduce((sum, b) => sum + b.ms, 0);
   return {
     strategy,
@@ -37,21 +34,16 @@ export function summarize(strategy, run) {
   };
 }
 
-/// One plain sentence on why the fastest won.
+/// One plain sentence on why the fastest won: the first strategy (in the
+/// menu's order) with something of its own to say, else the plain result.
 export function explain(results, settings) {
   const by = Object.fromEntries(results.map((r) => [r.strategy, r]));
   const fastest = results.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-  const ratio = (a, b) => (a.wallMs / b.wallMs).toFixed(2);
-  if (by.partition && by.pool && by.partition.wallMs > by.pool.wallMs * 1.1) {
-    return `The fixed partition took ${ratio(by.partition, by.pool)}× as long as the shared queue: its slices were set before the run, ` +
-      `so with ${settings.dist} costs some workers ran out of work (${by.partition.idlePercent.toFixed(0)}% idle) while one still had a long slice, ` +
-      'whereas the queue hands each next job to whichever worker is free.';
+  for (const strategy of STRATEGY_LIST) {
+    const sentence = strategy.explain?.(by, settings, sentenceName);
+    if (sentence) return sentence;
   }
-  if (by.unbounded && fastest.strategy !== 'unbounded' && by.unbounded.startupMs > 2 * (by.pool?.startupMs ?? 0)) {
-    return `${LABELS[fastest.strategy]} was fastest; a worker per job spent ${by.unbounded.startupMs.toFixed(0)} ms starting its workers ` +
-      `against ${by.pool.startupMs.toFixed(0)} ms for the pool, and no more work gets done than the cores allow (${navigator.hardwareConcurrency || 1}, as the browser reports them).`;
-  }
-  return `${LABELS[fastest.strategy]} was fastest (${(fastest.wallMs / 1000).toFixed(2)} s); with ${settings.dist} costs every strategy keeps ` +
+  return `${sentenceName(fastest.strategy)} was fastest (${(fastest.wallMs / 1000).toFixed(2)} s); with ${settings.dist} costs every strategy keeps ` +
     'its workers busy, so they finish close together: try dist=heavy or increasing to see the fixed partition fall behind.';
 }
 
@@ -77,7 +69,7 @@ export class CompareView {
     results.forEach((result, row) => {
       const y = 6 + row * rowHeight;
       chart.append(
-        svg('text', { x: 0, y: y + 14, class: 'label' }, LABELS[result.strategy]),
+        svg('text', { x: 0, y: y + 14, class: 'label' }, sentenceName(result.strategy)),
         svg('rect', { x: labelWidth, y, width: Math.max(1, scale(result.startupMs)), height: 18, class: 'startup' },
           svg('title', {}, `start-up ${result.startupMs.toFixed(0)} ms`)),
         svg('rect', { x: labelWidth + scale(result.startupMs), y, width: Math.max(1, scale(result.wallMs)), height: 18, class: 'wall' },
@@ -97,7 +89,7 @@ export class CompareView {
     const table = element('table', { class: 'compare-table' },
       element('thead', {}, element('tr', {}, ...['strategy', 'wall', 'start-up', 'workers', 'idle'].map((h) => element('th', { scope: 'col' }, h)))),
       element('tbody', {}, ...results.map((r) => element('tr', { 'data-strategy': r.strategy },
-        element('th', { scope: 'row' }, LABELS[r.strategy]),
+        element('th', { scope: 'row' }, sentenceName(r.strategy)),
         element('td', {}, `${r.wallMs.toFixed(0)} ms`),
         element('td', {}, `${r.startupMs.toFixed(0)} ms`),
         element('td', {}, String(r.busy.length)),

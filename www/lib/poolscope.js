@@ -5,6 +5,8 @@
 //   <script type="module" src="https://example.org/poolscope/poolscope.js"></script>
 //   <worker-pool-playground pool="3" jobs="12" autorun></worker-pool-playground>
 //
-// It also exports the pool API: `const { Pool } = await loadPoolscope();`.
+// It also exports the pool API: `const { Pool } = await loadPoolscope();`,
+// and the element's class (`PoolPlayground.define('my-tag')`).
 export { loadPoolscope, chooseMode } from './api.js';
-import './playground.js';
+export { PoolPlayground } from './element.js';
+import './define.js';

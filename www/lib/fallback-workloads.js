@@ -7,12 +7,12 @@
 
 const KERNELS = new URL('./tiles-pkg-fallback/poolscope_tiles_fallback.js', import.meta.url).href;
 
-import { CANCELLED, COMPLETED, TIMED_OUT } from './run.js';
 
-/// An `Error` named as the shared-memory build names a job's end.
+/// An `Error` named as the shared-memory build names a job's end
+/// (`outcome` by the module's name for it, `PoolscopePool.outcomes()`).
 function jobError(outcome, job, message) {
-  const [name, text] = outcome === CANCELLED ? ['Cancelled', `job ${job} was cancelled before it ran`]
-    : outcome === TIMED_OUT ? ['TimedOut', `job ${job} ran past the job timeout`]
+  const [name, text] = outcome === 'cancelled' ? ['Cancelled', `job ${job} was cancelled before it ran`]
+    : outcome === 'timed out' ? ['TimedOut', `job ${job} ran past the job timeout`]
       : ['Panicked', `job ${job} panicked: ${message}`];
   return Object.assign(new Error(text), { name });
 }
@@ -25,11 +25,12 @@ function callEach(pool, work, calls, labels, partition, each) {
     let left = calls.length;
     let first = 0;
     let failed = false;
+    const outcomes = pool.constructor.outcomes();
     const settle = (outcome, value, job, worker) => {
       if (failed) return;
-      if (outcome !== COMPLETED) {
+      if (outcomes[outcome] !== 'completed') {
         failed = true;
-        reject(jobError(outcome, job, value));
+        reject(jobError(outcomes[outcome], job, value));
         return;
       }
       each(job - first, value, worker, job);

@@ -6,7 +6,6 @@
 // bar. `model` (and the canvas's data attributes) say what is drawn, for
 // tests and assistive tech.
 
-import { CANCELLED, FAILED, TIMED_OUT } from './run.js';
 import { workerColour } from './worker-colours.js';
 
 const BAR_LIMIT = 4000;
@@ -78,7 +77,8 @@ export class Timeline {
     }));
   }
 
-  draw(run) {
+  /// Draws the whole timeline again (a view: poller.js's PoolState).
+  update(run) {
     const { model } = run;
     const lanes = this.#lanes(run);
     this.colors ??= palette(this.canvas);
@@ -152,6 +152,7 @@ export class Timeline {
 
   #bars(g, model, x, laneY) {
     const digitWidth = g.measureText('0').width;
+    const { failed: FAILED, timedOut: TIMED_OUT } = model.code; // the module's numbers (RunModel)
     for (let i = 0; i < model.count; i++) {
       const y = laneY.get(model.get(i, 'worker'));
       if (y === undefined) continue; // cancelled: never ran
@@ -187,7 +188,7 @@ export class Timeline {
     bins.consumed = Math.max(bins.consumed, model.dropped);
     for (; bins.consumed < model.dropped + model.count; bins.consumed++) {
       const i = bins.consumed - model.dropped;
-      if (model.get(i, 'outcome') === CANCELLED) continue; // never ran
+      if (model.get(i, 'outcome') === model.code.cancelled) continue; // never ran
       const worker = model.get(i, 'worker');
       let row = bins.perLane.get(worker);
       if (!row) bins.perLane.set(worker, (row = new Float32Array(COLUMNS)));

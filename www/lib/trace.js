@@ -3,10 +3,8 @@
 // chrome://tracing. One track (thread) per worker, one complete ("X")
 // slice per job; times in µs from the run's start.
 
-import { CANCELLED, OUTCOMES } from './run.js';
 import { jobName } from './log.js';
 
-const KIND_NAMES = ['cpu', 'sleep', 'noop', 'closure']; // as the core numbers JobKind
 
 export function chromeTrace(model) {
   const micros = (atMs) => Math.round((atMs - model.startedMs) * 1000);
@@ -17,19 +15,19 @@ export function chromeTrace(model) {
     traceEvents.push({ ph: 'M', pid: 1, tid: worker, name: 'thread_sort_index', args: { sort_index: worker } });
   }
   for (let i = 0; i < model.count; i++) {
-    if (model.get(i, 'outcome') === CANCELLED) continue; // never ran: no slice
+    if (model.get(i, 'outcome') === model.code.cancelled) continue; // never ran: no slice
     const started = model.get(i, 'started');
     traceEvents.push({
       ph: 'X', pid: 1, tid: model.get(i, 'worker'),
       name: jobName(model, model.get(i, 'job')),
-      cat: KIND_NAMES[model.get(i, 'kind')] ?? 'job',
+      cat: model.kindNames[model.get(i, 'kind')] ?? 'job',
       ts: micros(started),
       dur: Math.max(0, micros(model.get(i, 'finished')) - micros(started)),
       args: {
         job: model.get(i, 'job'),
         ...(model.label(model.get(i, 'job')) !== undefined ? { label: model.label(model.get(i, 'job')) } : {}),
         queuedMs: +(started - model.get(i, 'queued')).toFixed(3),
-        outcome: OUTCOMES[model.get(i, 'outcome')] ?? 'unknown',
+        outcome: model.outcomeName(i),
         ...(model.messages.has(model.get(i, 'job')) ? { message: model.messages.get(model.get(i, 'job')) } : {}),
       },
     });

@@ -4,7 +4,7 @@
 // The budget is twice the core count (at least 4): cpu jobs can't use more
 // at once, and sleep jobs still overlap.
 
-export const WORKER_BUDGET = Math.max(4, 2 * (navigator.hardwareConcurrency || 2));
+const WORKER_BUDGET = Math.max(4, 2 * (navigator.hardwareConcurrency || 2));
 
 let free = WORKER_BUDGET;
 const waiting = [];

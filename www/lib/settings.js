@@ -3,6 +3,8 @@
 // travel in the URL (`?pool=3&jobs=12&kind=cpu&cost=300&dist=equal&seed=1`,
 // or `?work=mandelbrot&view=full&tile=32`).
 
+import { STRATEGY_LIST, strategyNamed, strategyProblem } from './strategies/index.js';
+
 /// The largest pool the playground offers (the core's own cap).
 export const MAX_POOL = 64;
 /// The most jobs in one run.
@@ -23,9 +25,9 @@ const same = (value) => /** @type {const} */ ([value, value]);
 /** @type {Readonly<Record<'kind' | 'strategy' | 'work' | 'dist' | 'view' | 'size' | 'tile', Choices>>} */
 export const CHOICES = Object.freeze({
   kind: [['cpu', 'cpu: busy work'], ['sleep', 'sleep: waits, like I/O']],
-  /// How the jobs reach the workers: the article's three ways, and rayon.
-  strategy: [['pool', 'pool: shared queue'], ['partition', 'partition: fixed slices'],
-    ['unbounded', 'a worker per job'], ['rayon', 'rayon: work stealing']],
+  /// How the jobs reach the workers: the article's three ways, rayon and
+  /// more, each a module of www/strategies/.
+  strategy: STRATEGY_LIST.map(({ name, label }) => /** @type {const} */ ([name, label])),
   /// What the jobs compute: the built-in busy loops and sleeps, or a real
   /// workload from examples/tiles (www/workloads.js).
   work: [['synthetic', 'synthetic: busy loops, sleeps'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']],
@@ -41,8 +43,6 @@ export const CHOICES = Object.freeze({
 const values = (choices) => choices.map(([value]) => value);
 export const KINDS = values(CHOICES.kind);
 export const STRATEGIES = values(CHOICES.strategy);
-/// "A worker per job" stops at this many workers.
-export const UNBOUNDED_CAP = 64;
 export const DISTRIBUTIONS = values(CHOICES.dist);
 export const WORKS = values(CHOICES.work);
 export const VIEWS = values(CHOICES.view);
@@ -145,28 +145,20 @@ export function jobCount(settings) {
   }
 }
 
-/// "A worker per job" as a pool: a worker for each of `jobs` jobs, up to
-/// UNBOUNDED_CAP workers; past that each worker runs its share in turn
-/// (`jobsPerWorker`), and `capped` says so.
-/** @param {number} jobs */
-export function workerPerJob(jobs) {
-  const workers = Math.min(jobs, UNBOUNDED_CAP);
-  return { workers, jobsPerWorker: Math.ceil(jobs / workers), capped: jobs > UNBOUNDED_CAP };
-}
-
 /// How many Web Workers a run of `settings` starts.
 /** @param {Settings} settings */
 export function runWorkers(settings) {
-  return settings.strategy === 'unbounded' ? workerPerJob(jobCount(settings)).workers : settings.pool;
+  const { workers } = strategyNamed(settings.strategy);
+  return workers ? workers(settings, jobCount(settings)) : settings.pool;
 }
 
 /// Why these settings cannot run together, or null: each value was
 /// allowed on its own.
 export function combinationProblem(settings) {
-  if (settings.work !== 'synthetic' && settings.strategy === 'rayon') {
-    return `strategy=rayon is not allowed with work=${settings.work}: rayon's pool runs only the synthetic jobs (it takes no closures); the strategy must be one of pool, partition, unbounded.`;
-  }
-  return null;
+  const problem = strategyProblem(strategyNamed(settings.strategy), settings.work);
+  if (!problem) return null;
+  const usable = STRATEGY_LIST.filter((strategy) => !strategyProblem(strategy, settings.work)).map(({ name }) => name);
+  return `strategy=${settings.strategy} is not allowed with work=${settings.work}: ${problem}; the strategy must be one of ${usable.join(', ')}.`;
 }
 
 /// Why `layout` (the attribute, null when absent) is not one of LAYOUTS, or

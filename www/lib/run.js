@@ -3,10 +3,10 @@
 // draws from. Events arrive in batches polled once a frame (one
 // Float64Array), never one message per job.
 
-import { loadRayon } from './api.js';
 import { jobCosts, failingJobs } from './jobs.js';
-import { UNBOUNDED_CAP, jobCount, workerPerJob } from './settings.js';
-import { WORKLOADS } from './workloads.js';
+import { jobCount } from './settings.js';
+import { strategyNamed } from './strategies/index.js';
+import { PoolPoller } from './poller.js';
 
 // The page's clock when the API brings none. `timeOrigin` read once:
 // WebKit recomputes it on every read (src/sys/README.md).
@@ -14,22 +14,30 @@ const PAGE_ORIGIN = performance.timeOrigin;
 const pageClock = () => PAGE_ORIGIN + performance.now();
 const MAX_QUEUE_SAMPLES = 4096;
 
-/// Event outcomes, as the core numbers them.
-export const OUTCOMES = ['completed', 'failed', 'timed out', 'cancelled'];
-export const COMPLETED = 0;
-export const FAILED = 1;
-export const TIMED_OUT = 2;
-export const CANCELLED = 3;
+/**
+ * Where an event's numbers get their names: the module's class
+ * (`PoolscopePool`, or the api `loadPoolscope` gives), so that JS copies
+ * none of the core's codes.
+ * @typedef {{ eventFields(): string[], outcomes(): string[], kinds(): string[] }} EventNames
+ */
 
 /// What happened in a run, in plain arrays: the timeline, the stats, the
 /// log and the trace export all read it, and so can tests
 /// (`document.querySelector('pool-playground').run.model`).
 export class RunModel {
+  /// `names`: the module's names of an event's fields, outcomes and kinds.
   /// `clock()`: ms on the pool's clock, the one its events' times are on.
   /// `keep`: the most events kept for the views (the oldest are dropped
   /// past it; the counts stay whole), for a pool that runs on and on.
-  constructor(settings, fieldNames, costs, clock = pageClock, keep = Infinity) {
+  /** @param {EventNames} names */
+  constructor(settings, names, costs, clock = pageClock, keep = Infinity) {
+    const fieldNames = names.eventFields();
     this.settings = settings;
+    this.outcomeNames = names.outcomes(); // an event's `outcome` is an index into it
+    this.kindNames = names.kinds(); // and its `kind` into this
+    const code = (/** @type {string} */ name) => this.outcomeNames.indexOf(name);
+    /// The outcomes the views tell apart, by the core's number for each.
+    this.code = { completed: code('completed'), failed: code('failed'), timedOut: code('timed out'), cancelled: code('cancelled') };
     this.clock = clock;
     this.costs = costs; // each job's cost as asked, in ms (job n at n - 1)
     this.costMs = 0; // the sum of the completed jobs' costs
@@ -49,7 +57,7 @@ export class RunModel {
     this.endedMs = 0; // 0 while running
     this.resizes = [{ atMs: this.startedMs, size: settings.pool }];
     this.queue = []; // { atMs, waiting }, thinned to stay short
-    this.outcomes = OUTCOMES.map(() => 0); // per outcome
+    this.outcomes = this.outcomeNames.map(() => 0); // per outcome
     this.messages = new Map(); // job -> panic message
     this.oneThreadMs = null; // a real workload's time on one thread, once its check ran
   }
@@ -67,6 +75,7 @@ export class RunModel {
     this.events.set(batch, first * this.width);
     this.count += added;
     const { job, worker, started, finished, outcome } = this.field;
+    const { cancelled: CANCELLED, completed: COMPLETED } = this.code;
     for (let i = 0; i < batch.length; i += this.width) {
       const n = batch[i + job];
       if (n >= this.timesDone.length) this.#growTimesDone(n);
@@ -105,6 +114,11 @@ export class RunModel {
     return this.events[index * this.width + this.field[name]];
   }
 
+  /// Event `index`'s outcome by name: 'completed', 'failed', 'timed out', 'cancelled'.
+  outcomeName(index) {
+    return this.outcomeNames[this.get(index, 'outcome')] ?? 'unknown';
+  }
+
   /// Job `job`'s label (`spawn_labeled` in Rust), or undefined.
   label(job) {
     return this.labels.get(job);
@@ -117,11 +131,16 @@ export class RunModel {
 
   /// Jobs that ran on a worker (whatever their outcome).
   get ran() {
-    return this.count + this.dropped - this.outcomes[CANCELLED];
+    return this.count + this.dropped - this.outcomes[this.code.cancelled];
   }
 
   get cancelled() {
-    return this.outcomes[CANCELLED];
+    return this.outcomes[this.code.cancelled];
+  }
+
+  /// Jobs that panicked or timed out.
+  get failures() {
+    return this.outcomes[this.code.failed] + this.outcomes[this.code.timedOut];
   }
 
   /// Jobs with no report at all: 0 once a run is over.
@@ -145,17 +164,21 @@ export class RunModel {
 }
 
 /// Starts a pool and queues the run's jobs. `onFrame(run, firstNewEvent)`
-/// runs once a frame while jobs run, and once more at the end.
+/// runs once a frame while jobs run, and once more at the end. `workload`:
+/// a real workload of www/workloads.js (its api is then `loadWorkloadApi`'s),
+/// or null for the synthetic jobs.
 export class Run {
-  constructor(api, settings, onFrame) {
+  constructor(api, settings, onFrame, workload = null) {
     this.api = api;
+    this.workload = workload;
     this.settings = settings;
     this.onFrame = onFrame;
     this.model = null;
     this.pool = null;
     this.counters = null;
     this.workers = [];
-    this.frame = 0;
+    /** @type {PoolPoller | null} */
+    this.poller = null; // reads the pool once a frame into the model
     this.stopped = false;
     this.notes = []; // what the strategy changed, for the page to say
     this.startupMs = 0; // from asking for the pool to its workers running
@@ -163,31 +186,19 @@ export class Run {
     this.check = null; // and its check against one thread: { matches, oneThreadMs }
   }
 
-  get workload() {
-    return WORKLOADS[this.settings.work] ?? null;
+  /// The run's strategy (www/strategies/).
+  get strategy() {
+    return strategyNamed(this.settings.strategy);
   }
 
   /// A pool shaped for the run's strategy.
   async #makePool() {
     const { settings, api } = this;
+    /** @type {Record<string, number>} */
     const options = {};
     if (settings.capacity > 0 && !this.workload) options.capacity = settings.capacity; // a synthetic setting: a workload's batch is queued whole
     if (settings.timeout > 0) options.jobTimeoutMs = settings.timeout;
-    switch (settings.strategy) {
-      case 'rayon':
-        if (settings.timeout > 0 || settings.capacity > 0) this.notes.push('rayon runs without a job timeout or queue capacity.');
-        return (await loadRayon()).Pool.withRayon(settings.pool); // the same clock and events, its own module
-      case 'unbounded': {
-        const { workers, jobsPerWorker, capped } = workerPerJob(settings.jobs);
-        if (capped) this.notes.push(`A worker per job is capped at ${UNBOUNDED_CAP} workers here: each runs up to ${jobsPerWorker} jobs.`);
-        return new api.Pool(workers, { ...options, jobsPerWorker });
-      }
-      case 'partition':
-        if (settings.capacity > 0) this.notes.push('A partitioned run has no shared queue to bound: capacity is ignored.');
-        return new api.Pool(settings.pool, { ...options, capacity: undefined });
-      default:
-        return new api.Pool(settings.pool, options);
-    }
+    return this.strategy.makePool(api, settings, options, this.notes);
   }
 
   /// Runs the jobs; with a real workload, `resultCanvas` shows its result
@@ -196,7 +207,8 @@ export class Run {
   async start(resultCanvas = null) {
     const { settings, workload } = this;
     if (workload) settings.jobs = jobCount(settings);
-    const costs = workload ? [] : jobCosts(settings);
+    const { arrange } = this.strategy;
+    const costs = workload ? new Float64Array(0) : arrange ? arrange(jobCosts(settings)) : jobCosts(settings);
     const asked = performance.now();
     const pool = await this.#makePool();
     if (this.stopped) { // disposed while rayon's module loaded
@@ -207,11 +219,12 @@ export class Run {
     await this.pool.ready();
     if (!this.pool) return; // disposed meanwhile
     this.startupMs = performance.now() - asked;
-    this.model = new RunModel(settings, this.api.eventFields(), costs, this.api.nowMs);
-    this.#frame();
+    this.model = new RunModel(settings, this.api, costs, this.api.nowMs);
+    this.poller = new PoolPoller(this.pool, /** @type {import('./poller.js').PoolState} */ (/** @type {unknown} */ (this)), (first) => this.onFrame(this, first));
+    this.poller.start();
     if (workload) {
       this.result = workload.makeResult(resultCanvas, settings);
-      await workload.run(this.api, this.pool, settings, this.result, settings.strategy === 'partition').catch((error) => {
+      await workload.run(this.api, this.pool, settings, this.result, this.strategy.partitioned === true).catch((error) => {
         if (!this.stopped && this.pool) throw error; // Stop (or disposal) rejects the jobs still queued
       });
     } else {
@@ -219,10 +232,10 @@ export class Run {
     }
     if (!this.pool) return;
     await this.pool.done();
-    cancelAnimationFrame(this.frame);
+    this.poller?.stop();
     if (!this.pool) return; // disposed meanwhile
     this.model.endedMs = this.model.clock();
-    this.#poll();
+    this.poller?.read();
     this.pool.drain();
     if (workload && !this.stopped) {
       this.check = await workload.check(this.api, settings, this.result);
@@ -232,16 +245,10 @@ export class Run {
 
   async #submitBuiltIn(costs) {
     const { settings } = this;
-    const failing = failingJobs(settings);
-    if (settings.strategy === 'partition') {
-      this.pool.submitPartitioned(settings.kind, costs, failing);
-    } else if (settings.capacity > 0) {
-      // A bounded queue takes the jobs as room frees up; the page never blocks.
-      await this.pool.submitWait(settings.kind, costs, failing).catch((error) => {
-        if (!this.stopped) throw error; // Stop closes the pool while jobs still wait for room
-      });
-    } else {
-      this.pool.submitCosts(settings.kind, costs, failing);
+    try {
+      await this.strategy.submit(this.pool, settings, costs, failingJobs(settings));
+    } catch (error) {
+      if (!this.stopped) throw error; // Stop closes the pool while jobs still wait for room
     }
   }
 
@@ -259,27 +266,9 @@ export class Run {
     this.pool.stop();
   }
 
-  #poll() {
-    const { pool, model } = this;
-    if (!pool || !model) return; // disposed
-    // Messages and labels first: a job's event then finds them.
-    for (const { job, message } of pool.takeFailures()) model.messages.set(job, message);
-    for (const [job, label] of pool.takeLabels?.() ?? []) model.labels.set(job, label);
-    const first = model.add(pool.takeEvents());
-    const counters = this.counters = pool.counters();
-    this.workers = pool.workers();
-    model.sampleQueue(counters.waiting);
-    this.onFrame(this, first);
-  }
-
-  #frame() {
-    this.#poll();
-    this.frame = requestAnimationFrame(() => this.#frame());
-  }
-
   /// Ends the run's workers after their current job and frees the pool.
   dispose() {
-    cancelAnimationFrame(this.frame);
+    this.poller?.stop();
     this.stopped = true;
     if (this.pool) {
       this.pool.stop();

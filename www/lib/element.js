@@ -1,7 +1,10 @@
 // @ts-check
-// <pool-playground>: the controls, the run and its views, in an open shadow
-// root (www/playground.css, stylesheet.js): the host page's styles don't reach in, and the
-// element's don't leak out. Its contract with docs pages and tests:
+// The playground element's class, <worker-pool-playground>: the controls,
+// the run and its views, in an open shadow root (playground.css,
+// stylesheet.js): the host page's styles don't reach in, and the element's
+// don't leak out. Importing this module defines nothing: `define.js` (or
+// poolscope.js, which imports it) does, or `PoolPlayground.define(tag)`.
+// Its contract with docs pages and tests:
 // `data-state` on the element is idle | running | done | error, and the log
 // (role="log", inside the shadow root) holds one line per finished job,
 // "Job 3 is done by worker 2". Events (bubbling, composed):
@@ -11,11 +14,11 @@
 
 import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { CHOICES, MAX_POOL, RULES, STRATEGIES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { CHOICES, DEFAULTS, MAX_POOL, RULES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { CompareView, summarize } from './compare.js';
+import { STRATEGY_LIST, strategyProblem } from './strategies/index.js';
 import { reserveWorkers } from './budget.js';
-import { OUTCOMES, FAILED, Run, TIMED_OUT } from './run.js';
-import { WORKLOADS } from './workloads.js';
+import { Run } from './run.js';
 import { LogView, jobDetails, jobName } from './log.js';
 import { plural } from './legend.js';
 import { ResultView } from './result-view.js';
@@ -32,15 +35,60 @@ const ANNOUNCE_EVERY_MS = 5_000;
 
 let instances = 0;
 
-/// `<pool-playground sync-url>` (the playground page) takes its settings from
-/// the URL and keeps the URL in step; without `sync-url` (embedded in a
-/// page, several at once) it takes them from its attributes, and `autorun`
-/// starts it once it scrolls into view.
-class PoolPlayground extends HTMLElement {
+/// The element's one tag; `pool-playground` is its alias (define.js), kept
+/// for the pages and embeds that use it.
+export const TAG = 'worker-pool-playground';
+
+// The events' details, for the npm types (globals.d.ts puts them on the DOM's event map).
+/** @typedef {{ state: 'idle' | 'running' | 'done' | 'error' }} PoolscopeStateDetail `poolscope-state`: on each change of `data-state` */
+/**
+ * `poolscope-job`: one per finished job (cancelled ones too); times in ms on the pool's clock.
+ * @typedef {{ job: number, worker: number, label: string | null, queuedMs: number, startedMs: number, finishedMs: number,
+ *   outcome: 'completed' | 'failed' | 'timed out' | 'cancelled' }} PoolscopeJobDetail
+ */
+/**
+ * `poolscope-run`: when a run ends.
+ * @typedef {{ summary: { strategy: string, work: string, workers: number, jobs: number, ran: number, completed: number,
+ *   failed: number, cancelled: number, duplicates: number, missing: number, wallMs: number, speedup: number | null,
+ *   stopped: boolean, resultMatches: boolean | null } }} PoolscopeRunDetail
+ */
+
+/**
+ * `<worker-pool-playground sync-url>` (the playground page) takes its
+ * settings from the URL and keeps the URL in step; without `sync-url`
+ * (embedded in a page, several at once) it takes them from its attributes,
+ * and `autorun` starts it once it scrolls into view.
+ *
+ * Properties mirror the attributes: `pool`, `jobs`, `kind`, `cost`, `dist`,
+ * `seed`, `fail`, `timeout`, `capacity`, `strategy`, `mode`, `work`,
+ * `view`, `size`, `tile`, `limit`, `chunk`, `layout`, `theme`, `autorun`.
+ * Methods: `start()`, `stop()`, `compare()`, `resize(size)`, `exportTrace()`.
+ */
+export class PoolPlayground extends HTMLElement {
+  /**
+   * Defines the element under `tag` in `registry`, once: a tag already
+   * defined (this module loaded twice, or another element of that name)
+   * is left as it is. A second tag gets a subclass of its own, since a
+   * class can be defined only once per registry.
+   * @param {string} [tag]
+   * @param {CustomElementRegistry} [registry]
+   * @returns {CustomElementConstructor} the class defined under `tag`
+   */
+  static define(tag = TAG, registry = customElements) {
+    const defined = registry.get(tag);
+    if (defined) return defined;
+    try {
+      registry.define(tag, this);
+    } catch {
+      registry.define(tag, class extends this {}); // this class has a tag already
+    }
+    return /** @type {CustomElementConstructor} */ (registry.get(tag));
+  }
+
   // Made in connectedCallback (a custom element's constructor may not touch
   // its attributes or children), declared here for their types.
   /** @type {import('./settings.js').Settings} */ settings;
-  /** @type {ReturnType<typeof chooseMode>} */ mode;
+  /** @type {ReturnType<typeof chooseMode>} */ modeChoice;
   /** @type {Run | null} */ run;
   /** @type {Record<string, HTMLInputElement | HTMLSelectElement>} */ inputs;
   /** @type {Record<string, HTMLElement>} */ fields;
@@ -75,6 +123,119 @@ class PoolPlayground extends HTMLElement {
   statsShownAt = 0;
   announcedAt = 0;
 
+  // The settings, each mirroring its attribute: setting one sets the
+  // attribute; reading one gives its checked value, or the default while
+  // the attribute is absent or refused. (A unit test checks that every
+  // rule of settings.js has its property here.)
+
+  /** Workers, 1 to 64; set while a run goes, it resizes the pool. @returns {number} */
+  get pool() { return this.#setting('pool'); }
+  set pool(value) { this.#reflect('pool', value); }
+
+  /** Jobs of a synthetic run, 1 to 200,000. @returns {number} */
+  get jobs() { return this.#setting('jobs'); }
+  set jobs(value) { this.#reflect('jobs', value); }
+
+  /** What a synthetic job does: busy work, or a wait like I/O. @returns {'cpu' | 'sleep'} */
+  get kind() { return this.#setting('kind'); }
+  set kind(value) { this.#reflect('kind', value); }
+
+  /** Ms per job, 0 to 10,000. @returns {number} */
+  get cost() { return this.#setting('cost'); }
+  set cost(value) { this.#reflect('cost', value); }
+
+  /** How the costs are spread. @returns {'equal' | 'random' | 'heavy' | 'increasing'} */
+  get dist() { return this.#setting('dist'); }
+  set dist(value) { this.#reflect('dist', value); }
+
+  /** The seed of the costs, 0 to 4294967295. @returns {number} */
+  get seed() { return this.#setting('seed'); }
+  set seed(value) { this.#reflect('seed', value); }
+
+  /** Jobs that panic (`fail="3,7"`). @returns {number[]} */
+  get fail() { return this.#setting('fail'); }
+  set fail(value) { this.#reflect('fail', value); }
+
+  /** Job timeout in ms, 0 (none) to 60,000. @returns {number} */
+  get timeout() { return this.#setting('timeout'); }
+  set timeout(value) { this.#reflect('timeout', value); }
+
+  /** Queue capacity, 0 (unbounded) to 200,000. @returns {number} */
+  get capacity() { return this.#setting('capacity'); }
+  set capacity(value) { this.#reflect('capacity', value); }
+
+  /** How the jobs reach the workers (www/lib/strategies/). @returns {'pool' | 'partition' | 'unbounded' | 'rayon' | 'longest-first'} */
+  get strategy() { return this.#setting('strategy'); }
+  set strategy(value) { this.#reflect('strategy', value); }
+
+  /** Which build runs: `auto` picks shared memory where the page allows it. @returns {'auto' | 'shared' | 'fallback'} */
+  get mode() { return this.#setting('mode'); }
+  set mode(value) { this.#reflect('mode', value); }
+
+  /** What the jobs compute. @returns {'synthetic' | 'mandelbrot' | 'primes'} */
+  get work() { return this.#setting('work'); }
+  set work(value) { this.#reflect('work', value); }
+
+  /** The Mandelbrot's view. @returns {'full' | 'seahorse' | 'spiral'} */
+  get view() { return this.#setting('view'); }
+  set view(value) { this.#reflect('view', value); }
+
+  /** The Mandelbrot's size in px. @returns {'512x384' | '768x512' | '1024x768'} */
+  get size() { return this.#setting('size'); }
+  set size(value) { this.#reflect('size', value); }
+
+  /** The Mandelbrot's tile side, 8 to 256 px. @returns {number} */
+  get tile() { return this.#setting('tile'); }
+  set tile(value) { this.#reflect('tile', value); }
+
+  /** Primes below this, 1 to 20,000,000. @returns {number} */
+  get limit() { return this.#setting('limit'); }
+  set limit(value) { this.#reflect('limit', value); }
+
+  /** Numbers per range of primes, 1,000 to 10,000,000. @returns {number} */
+  get chunk() { return this.#setting('chunk'); }
+  set chunk(value) { this.#reflect('chunk', value); }
+
+  /** The checked value of setting `name`'s attribute, or its default. @param {keyof typeof RULES} name */
+  #setting(name) {
+    const text = this.getAttribute(name);
+    const checked = text === null ? null : checkSetting(name, text);
+    return checked && !checked.problem ? checked.value : DEFAULTS[name];
+  }
+
+  /** @param {keyof typeof RULES} name @param {unknown} value */
+  #reflect(name, value) {
+    this.setAttribute(name, Array.isArray(value) ? formatSetting(name, value) : String(value));
+  }
+
+  /// `autorun`, mirrored: set, the element runs once it scrolls into view
+  /// (read when it is added to the page).
+  get autorun() {
+    return this.hasAttribute('autorun');
+  }
+
+  set autorun(on) {
+    this.toggleAttribute('autorun', Boolean(on));
+  }
+
+  /// `layout` (log | timeline | compact | full), mirrored.
+  get layout() {
+    return this.getAttribute('layout') ?? 'compact';
+  }
+
+  set layout(layout) {
+    this.setAttribute('layout', String(layout));
+  }
+
+  /// `theme` (light | dark | auto), mirrored.
+  get theme() {
+    return this.getAttribute('theme') ?? 'auto';
+  }
+
+  set theme(theme) {
+    this.setAttribute('theme', String(theme));
+  }
+
   static get observedAttributes() {
     return [...Object.keys(RULES), 'layout', 'theme'];
   }
@@ -100,10 +261,10 @@ class PoolPlayground extends HTMLElement {
     problems.push(...this.#checkLayout());
     this.#showProblems(problems);
     this.#setState('idle');
-    this.mode = chooseMode(this.settings.mode);
-    this.dataset.mode = this.mode.mode ?? 'none';
-    if (!this.mode.mode) {
-      this.#fail(`Nothing can run here: ${this.mode.reason}.`);
+    this.modeChoice = chooseMode(/** @type {'auto' | import('./api.js').Mode} */ (this.settings.mode));
+    this.dataset.mode = this.modeChoice.mode ?? 'none';
+    if (!this.modeChoice.mode) {
+      this.#fail(`Nothing can run here: ${this.modeChoice.reason}.`);
       this.runButton.disabled = this.compareButton.disabled = true;
       return;
     }
@@ -179,18 +340,18 @@ class PoolPlayground extends HTMLElement {
     if (this.dataset.theme === theme) return;
     this.dataset.theme = theme;
     this.timeline.restyle();
-    if (this.run?.model) this.timeline.draw(this.run);
+    if (this.run?.model) this.timeline.update(this.run);
   }
 
   /// One short line; the why and the fix behind a disclosure.
   #showMode() {
-    if (this.mode.mode === 'shared') {
+    if (this.modeChoice.mode === 'shared') {
       this.modeNotice.textContent = 'Shared-memory mode: the workers share one WebAssembly memory and take jobs from one queue in it.';
       return;
     }
     this.modeNotice.replaceChildren('Message-passing mode (slower). ', element('details', {},
       element('summary', {}, 'Why?'),
-      ` ${this.mode.reason[0].toUpperCase()}${this.mode.reason.slice(1)}. Each worker has its own WebAssembly instance and jobs travel ` +
+      ` ${this.modeChoice.reason[0].toUpperCase()}${this.modeChoice.reason.slice(1)}. Each worker has its own WebAssembly instance and jobs travel ` +
       `by postMessage, so every job costs a message each way. For the shared-memory mode, ${SHARED_MODE_FIX}.`));
   }
 
@@ -223,7 +384,7 @@ class PoolPlayground extends HTMLElement {
       const at = (name) => `${Math.round(model.get(i, name) - model.startedMs)} ms`;
       rows.push(element('tr', {}, element('th', { scope: 'row' }, jobName(model, model.get(i, 'job'))),
         element('td', {}, String(model.get(i, 'worker'))), element('td', {}, at('started')), element('td', {}, at('finished')),
-        element('td', {}, OUTCOMES[model.get(i, 'outcome')])));
+        element('td', {}, model.outcomeName(i))));
     }
     this.jobTable.replaceChildren(
       element('caption', {}, `The timeline's jobs in the order they finished${model.count > TABLE_ROWS ? ` (the latest ${TABLE_ROWS})` : ''}`),
@@ -313,7 +474,7 @@ class PoolPlayground extends HTMLElement {
     this.jobTable = element('table');
     this.#inspectBars();
     // Redraw at the new width when the layout changes (rotation, narrow windows).
-    new ResizeObserver(() => this.run?.model && this.timeline.draw(this.run)).observe(this.canvas);
+    new ResizeObserver(() => this.run?.model && this.timeline.update(this.run)).observe(this.canvas);
     const statsPanel = element('div', { class: 'stats' });
     this.stats = new Stats(statsPanel);
     this.compareSection = element('section', { class: 'panel compare', part: 'panel compare', 'data-results': '0' });
@@ -407,8 +568,22 @@ class PoolPlayground extends HTMLElement {
   #showWorkFields() {
     const shown = new Set(Object.values(WORK_SETTINGS).flat().filter((name) => !WORK_SETTINGS[this.settings.work].includes(name)));
     for (const [name, field] of Object.entries(this.fields)) field.hidden = shown.has(name);
-    /** @type {HTMLOptionElement} */ (this.inputs.strategy.querySelector('option[value="rayon"]')).disabled = this.settings.work !== 'synthetic';
-    if (this.dataset.state !== 'running') this.result.shape(WORKLOADS[this.settings.work], this.settings);
+    for (const strategy of STRATEGY_LIST) {
+      const option = /** @type {HTMLOptionElement} */ (this.inputs.strategy.querySelector(`option[value="${strategy.name}"]`));
+      option.disabled = strategyProblem(strategy, this.settings.work) !== null;
+    }
+    if (this.dataset.state === 'running') return;
+    const { work } = this.settings;
+    if (work === 'synthetic') return this.result.shape(null, this.settings);
+    this.#workloadPart().then(({ WORKLOADS }) => {
+      if (this.settings.work === work && this.dataset.state !== 'running') this.result.shape(WORKLOADS[work], this.settings);
+    }, (error) => this.#fail(`The workloads could not load: ${errorMessage(error)}`));
+  }
+
+  /// The real workloads' part (www/workloads.js and examples/tiles' wasm),
+  /// imported on the first use of `work=mandelbrot|primes`.
+  #workloadPart() {
+    return import('./workloads.js');
   }
 
   #onChange(name) {
@@ -425,8 +600,12 @@ class PoolPlayground extends HTMLElement {
     this.#onChange('pool');
   }
 
-  /// Resizes the running pool: new workers take jobs at once, retiring ones
-  /// finish their current job first.
+  /**
+   * Resizes the running pool: new workers take jobs at once, retiring ones
+   * finish their current job first. Not running: nothing (set `pool` for
+   * the next run). A bad size is shown as a problem, not thrown.
+   * @param {number} size workers, 1 to the module's `maxWorkers()`
+   */
   resize(size) {
     if (!this.run) return; // not running: `pool` applies to the next run
     try {
@@ -448,6 +627,12 @@ class PoolPlayground extends HTMLElement {
     }
   }
 
+  /**
+   * Runs the jobs the settings describe, with the live views; resolves
+   * once the run ended (`data-state` done or error). Does nothing while a
+   * run is on, or while a setting is refused (the problem is shown).
+   * @returns {Promise<void>}
+   */
   async start() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
     this.#writeUrl();
@@ -464,7 +649,11 @@ class PoolPlayground extends HTMLElement {
     }
   }
 
-  /// Runs the same job set with each strategy in turn, then compares them.
+  /**
+   * Runs the same job set with each strategy that can run here in turn,
+   * then shows them side by side (the compare view); resolves at the end.
+   * @returns {Promise<void>}
+   */
   async compare() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
     this.#writeUrl();
@@ -473,18 +662,17 @@ class PoolPlayground extends HTMLElement {
     this.#setState('running');
     const results = [];
     try {
-      // rayon needs shared memory: the fallback compares the other three.
-      // rayon takes no closures: a real workload compares the other three.
-      const rayon = this.mode.mode === 'shared' && this.settings.work === 'synthetic';
-      for (const strategy of STRATEGIES.filter((name) => name !== 'rayon' || rayon)) {
-        const run = await this.#runOnce({ ...this.settings, strategy, fail: strategy === 'rayon' ? [] : this.settings.fail });
+      // Each strategy that can run here: rayon needs shared memory and
+      // synthetic jobs, longest-first the jobs' costs (strategyProblem).
+      for (const strategy of STRATEGY_LIST.filter((s) => !strategyProblem(s, this.settings.work, this.modeChoice.mode))) {
+        const run = await this.#runOnce({ ...this.settings, strategy: strategy.name, fail: strategy.makesNoFailures ? [] : this.settings.fail });
         if (!run) return;
-        results.push(summarize(strategy, run));
+        results.push(summarize(strategy.name, run));
         this.compareView.show(results, this.settings);
       }
       this.status.textContent = this.settings.work === 'synthetic'
         ? `Compared ${results.length} strategies on the same ${this.settings.jobs} jobs (seed ${this.settings.seed}).`
-        : `Compared ${results.length} strategies on ${WORKLOADS[/** @type {string} */ (this.settings.work)].describe(this.settings)}.`;
+        : `Compared ${results.length} strategies on ${this.run?.workload?.describe(this.settings)}.`;
       this.#setState('done');
     } catch (error) {
       this.#fail(`The comparison failed: ${errorMessage(error)}`);
@@ -496,7 +684,7 @@ class PoolPlayground extends HTMLElement {
   #summary(run) {
     const { model, workload } = run;
     const wall = (model.wallMs / 1000).toFixed(2);
-    const failed = model.outcomes[FAILED] + model.outcomes[TIMED_OUT];
+    const failed = model.failures;
     const speed = Number.isNaN(model.speedup) ? ''
       : workload ? `, ${model.speedup.toFixed(2)}× as fast as one thread (${(model.oneThreadMs / 1000).toFixed(2)} s for the check)`
         : `, ${model.speedup.toFixed(2)}× the speed of one worker`;
@@ -525,7 +713,9 @@ class PoolPlayground extends HTMLElement {
     const { pool, kind, cost, strategy, work } = settings;
     const jobs = jobCount(settings);
     this.logView.reset(jobs);
-    const workload = WORKLOADS[work];
+    const part = work === 'synthetic' ? null : await this.#workloadPart();
+    const workload = part?.WORKLOADS[work] ?? null;
+    this.result.shape(workload, settings); // at its size before the run draws (#showWorkFields may not have had the part yet)
     this.status.textContent = `Running ${workload ? workload.describe(settings) : `${jobs} ${kind} jobs of ~${cost} ms`}, strategy ${strategy}, ${plural(pool, 'worker')}…`;
     this.statsShownAt = 0;
     this.announcedAt = 0;
@@ -533,8 +723,9 @@ class PoolPlayground extends HTMLElement {
     this.progress.max = jobs;
     this.progress.value = 0;
     this.#showWorkFields();
-    const api = await loadPoolscope(this.mode.mode, work);
-    const run = new Run(api, settings, (r, first) => this.#onFrame(r, first));
+    const mode = /** @type {'shared' | 'fallback'} */ (this.modeChoice.mode);
+    const api = part ? await part.loadWorkloadApi(mode) : await loadPoolscope(mode);
+    const run = new Run(api, settings, (r, first) => this.#onFrame(r, first), workload);
     this.run = run;
     this.result.begin(run);
     this.exportButton.disabled = true;
@@ -556,13 +747,21 @@ class PoolPlayground extends HTMLElement {
     return run;
   }
 
+  /**
+   * Stops the run: running jobs finish, queued ones are dropped (reported
+   * `cancelled`). Nothing when no run is on.
+   */
   stop() {
     if (this.dataset.state !== 'running' || !this.run?.model) return;
     this.run.stop();
     this.status.textContent = 'Stopping: running jobs finish, queued ones are dropped…';
   }
 
-  /// The run as Chrome trace-event JSON (what Export trace downloads).
+  /**
+   * The last run as Chrome trace-event JSON (what Export trace downloads;
+   * `JSON.stringify` it for Perfetto), or null before a run.
+   * @returns {ReturnType<typeof chromeTrace> | null}
+   */
   exportTrace() {
     return this.run?.model ? chromeTrace(this.run.model) : null;
   }
@@ -575,10 +774,10 @@ class PoolPlayground extends HTMLElement {
     if (signature === this.lastSignature) return;
     this.lastSignature = signature;
     this.#emitJobs(model, first);
-    this.logView.append(model, first);
+    this.logView.update(run, first);
     this.progress.value = model.count + model.dropped;
     this.#announce(model);
-    this.timeline.draw(run);
+    this.timeline.update(run);
     const now = performance.now();
     if (now - this.statsShownAt >= STATS_INTERVAL_MS || model.endedMs) {
       this.statsShownAt = now;
@@ -604,11 +803,8 @@ class PoolPlayground extends HTMLElement {
       this.#emit('poolscope-job', {
         job, worker: model.get(i, 'worker'), label: model.label(job) ?? null,
         queuedMs: model.get(i, 'queued'), startedMs: model.get(i, 'started'), finishedMs: model.get(i, 'finished'),
-        outcome: OUTCOMES[model.get(i, 'outcome')],
+        outcome: model.outcomeName(i),
       });
     }
   }
 }
-
-customElements.define('pool-playground', PoolPlayground);
-customElements.define('worker-pool-playground', class extends PoolPlayground {});

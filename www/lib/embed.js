@@ -14,7 +14,7 @@ import { required } from './dom.js';
 
 const playground = required('pool-playground');
 playground.setAttribute('layout', new URLSearchParams(location.search).get('layout') ?? 'compact');
-await import('./playground.js');
+await import('./define.js');
 
 if (parent !== window) {
   let sent = 0;

@@ -14,6 +14,7 @@
 
 import { element, errorMessage } from './dom.js';
 import { RunModel } from './run.js';
+import { PoolPoller } from './poller.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { LogView } from './log.js';
@@ -32,6 +33,13 @@ const STATS_INTERVAL_MS = 100;
 /// The views read the pool's events (`takeEvents`), panic messages
 /// (`takeFailures`) and labels (`takeLabels`): they are the pool's one
 /// reader of those; `counters()` and `workers()` stay free for anyone.
+/**
+ * @example const watch = watchPool(pool, document.querySelector('#views'), { clock: api.nowMs });
+ * @param {object} pool a poolscope pool (else a `TypeError` named `NotAPool`)
+ * @param {Element} container where the views go
+ * @param {{ keep?: number, logLines?: number, clock?: () => number }} [options]
+ * @returns {PoolWatch}
+ */
 export function watchPool(pool, container, options = {}) {
   return new PoolWatch(pool, container, options);
 }
@@ -48,8 +56,8 @@ export class PoolWatch {
     }
     this.pool = pool;
     const counters = pool.counters();
-    // The numbers of an event, as the pool's own class names them (`PoolscopePool.eventFields()`).
-    this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, pool.constructor.eventFields(), [], clock, keep);
+    // The numbers of an event, as the pool's own class names them (`PoolscopePool.eventFields()`, `outcomes()`, `kinds()`).
+    this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, pool.constructor, [], clock, keep);
     this.counters = counters;
     this.workers = [];
     this.host = element('div', { class: 'poolscope-watch' });
@@ -81,7 +89,8 @@ export class PoolWatch {
     };
     applyTheme();
     this.stopWatchingTheme = watchPageTheme(applyTheme);
-    this.frame = requestAnimationFrame(() => this.#frame());
+    this.poller = new PoolPoller(pool, this, (first) => this.#show(first));
+    this.frame = requestAnimationFrame(() => this.poller.start((error) => this.#stopped(error)));
   }
 
   /// The trace so far as Chrome trace-event JSON (what Export trace saves).
@@ -93,45 +102,31 @@ export class PoolWatch {
   /// the page frees it (`pool.free()`), nothing here holds its memory.
   stop() {
     cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.poller.stop();
     this.stopWatchingTheme();
     this.host.remove();
   }
 
-  #frame() {
-    try {
-      this.#poll();
-    } catch (error) {
-      // The page freed the pool while watched (`pool.free()`): the views
-      // keep its last state and hold nothing of it.
-      this.frame = 0;
-      this.note.dataset.stopped = 'true';
-      this.note.textContent = `The views stopped: the pool can no longer be read (${errorMessage(error)}); they show its last state.`;
-      return;
-    }
-    this.frame = requestAnimationFrame(() => this.#frame());
+  /// The page freed the pool while watched (`pool.free()`): the views
+  /// keep its last state and hold nothing of it.
+  #stopped(error) {
+    this.note.dataset.stopped = 'true';
+    this.note.textContent = `The views stopped: the pool can no longer be read (${errorMessage(error)}); they show its last state.`;
   }
 
-  #poll() {
+  /// After each read (PoolPoller): the views, where something changed.
+  #show(first) {
     const { pool, model } = this;
-    // Messages and labels first: the events then find them.
-    for (const { job, message } of pool.takeFailures?.() ?? []) model.messages.set(job, message);
-    for (const [job, label] of pool.takeLabels?.() ?? []) model.labels.set(job, label);
-    const first = model.add(pool.takeEvents());
-    model.missed = pool.missedEvents ?? 0;
-    this.counters = pool.counters();
-    this.workers = pool.workers();
     model.settings.jobs = this.counters.submitted;
     if (this.counters.workers !== model.settings.pool) {
       model.settings.pool = this.counters.workers;
       model.resizes.push({ atMs: model.clock(), size: this.counters.workers });
     }
-    model.sampleQueue(this.counters.waiting);
     const signature = `${model.count}|${model.dropped}|${this.counters.waiting}|${this.counters.running}|${this.workers.length}`;
     if (signature === this.signature) return;
     this.signature = signature;
-    this.logView.append(model, first);
-    this.timeline.draw(this);
+    this.logView.update(this, first);
+    this.timeline.update(this);
     if (model.missed > 0) {
       this.note.dataset.missed = String(model.missed);
       this.note.textContent = `${model.missed.toLocaleString('en-US')} events were written over in the pool's trace ` +

@@ -3,7 +3,6 @@
 // the exactly-once check, and each worker's share.
 
 import { element } from './dom.js';
-import { FAILED, TIMED_OUT } from './run.js';
 
 const POOL_COUNTERS = [
   ['running', 'jobs a worker is running now'],
@@ -56,7 +55,7 @@ export class Stats {
     const missing = model.missing;
     const over = model.endedMs > 0;
     const ok = model.duplicates === 0 && (!over || missing === 0);
-    const failed = model.outcomes[FAILED] + model.outcomes[TIMED_OUT];
+    const failed = model.failures;
     this.check.dataset.check = !ok ? 'failed' : over ? 'passed' : 'pending';
     this.check.textContent = `${ok ? '✓' : '✗'} jobs done ${format(model.ran)} of ${format(model.settings.jobs)}` +
       `, duplicates ${model.duplicates}, missing ${over ? missing : '–'}` +

@@ -1,11 +1,35 @@
 // @ts-check
 // The playground's real workloads (`work=mandelbrot|primes`): user code from
 // examples/tiles, run on the run's pool through its public exports, each
-// result checked against the same computed on one thread. The module is
-// examples/tiles' wasm (www/tiles-pkg), which exports poolscope's `Pool` too.
+// result checked against the same computed on one thread. An optional
+// part: the element imports this module only when a run asks for a
+// workload, so that neither a pool user nor a synthetic run loads the
+// example crate. Its module is examples/tiles' wasm (www/tiles-pkg), which
+// exports poolscope's `Pool` too; without shared memory, the fallback's
+// pool with examples/tiles' kernels (fallback-workloads.js).
 
+import { apiOfModule, loadPoolscope } from './api.js';
 import { TiledPicture } from './mandelbrot.js';
 import { RangeBars } from './range-bars.js';
+
+const loading = new Map(); // mode -> the api with the workloads
+
+/// Resolves to the api of `mode` (as `loadPoolscope` gives it) with the
+/// workloads' functions (`renderMandelbrot`, `countPrimes`, ...): a run of
+/// a workload makes its pool from this api's `Pool`, whose module runs them.
+/** @param {'shared' | 'fallback'} mode */
+export function loadWorkloadApi(mode) {
+  if (!loading.has(mode)) {
+    loading.set(mode, mode === 'shared'
+      ? import('./tiles-pkg/poolscope_example_tiles.js').then(async (module) => {
+        await module.default();
+        return apiOfModule(module, mode);
+      })
+      : Promise.all([loadPoolscope(mode), import('./fallback-workloads.js')])
+        .then(([api, workloads]) => ({ ...api, ...workloads })));
+  }
+  return loading.get(mode);
+}
 
 const checkPools = new WeakMap(); // api -> a one-worker pool for the checks
 

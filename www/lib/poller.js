@@ -1,0 +1,66 @@
+// @ts-check
+// The one reader of a pool for its views, shared by the element's runs
+// (run.js) and watchPool (watch.js): once a frame it moves the pool's new
+// panic messages, labels and events into a RunModel, reads its counters
+// and workers, and hands the state to a callback that updates the views.
+//
+// A view is anything with `update(state, first)`: `state` is what the
+// poller keeps (`{ model, counters, workers }`, a Run or a PoolWatch),
+// `first` the index of the first event new since the last update.
+
+/**
+ * What every view reads.
+ * @typedef {{ model: import('./run.js').RunModel, counters: any, workers: any[] }} PoolState
+ * @typedef {{ update(state: PoolState, first: number): void }} View
+ */
+
+export class PoolPoller {
+  /**
+   * @param {any} pool a poolscope pool: `takeEvents`, `counters`, `workers` (`takeFailures`, `takeLabels` where it has them)
+   * @param {PoolState} state where the reads go: `state.model` gets the events, `counters` and `workers` the latest
+   * @param {(first: number) => void} onRead after each read
+   */
+  constructor(pool, state, onRead) {
+    this.pool = pool;
+    this.state = state;
+    this.onRead = onRead;
+    this.frame = 0;
+  }
+
+  /// One read now. Messages and labels first: a job's event then finds them.
+  read() {
+    const { pool, state } = this;
+    const { model } = state;
+    for (const { job, message } of pool.takeFailures?.() ?? []) model.messages.set(job, message);
+    for (const [job, label] of pool.takeLabels?.() ?? []) model.labels.set(job, label);
+    const first = model.add(pool.takeEvents());
+    model.missed = pool.missedEvents ?? 0;
+    state.counters = pool.counters();
+    state.workers = pool.workers();
+    model.sampleQueue(state.counters.waiting);
+    this.onRead(first);
+  }
+
+  /// Reads once a frame until `stop()`. A read that throws stops the loop:
+  /// `onError` gets the error (a pool freed while read, say), or it is thrown.
+  /** @param {(error: unknown) => void} [onError] */
+  start(onError) {
+    const frame = () => {
+      try {
+        this.read();
+      } catch (error) {
+        this.frame = 0;
+        if (!onError) throw error;
+        onError(error);
+        return;
+      }
+      this.frame = requestAnimationFrame(frame);
+    };
+    frame();
+  }
+
+  stop() {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+}
