@@ -5,6 +5,7 @@
 // test can hang.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { startServer } from './harness.mjs';
 
 const DRIVER = process.env.WEBKIT_WEBDRIVER ?? '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.WEBKIT_MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -153,6 +154,22 @@ function end(driver) {
   driver.unref();
 }
 
+/// Serves www/ and starts a `browserName` session (`firefox` or `webkit`)
+/// for one test file, and ends both after it: `session.server` and
+/// `session.browser` once `before` has run.
+export function useWebDriver(before, after, browserName, serverOptions) {
+  const session = {};
+  before(async () => {
+    session.server = await startServer(serverOptions);
+    session.browser = await WebDriverSession.start(browserName);
+  });
+  after(async () => {
+    await session.browser?.close();
+    session.server?.stop();
+  });
+  return session;
+}
+
 /// A MiniBrowser window: `WebKitSession.start()`.
 export const WebKitSession = { start: () => WebDriverSession.start('webkit') };
 
@@ -160,14 +177,14 @@ export const WebKitSession = { start: () => WebDriverSession.start('webkit') };
 /// page's), its counters and the log's tail.
 function pageState() {
   const element = document.querySelector('pool-playground, worker-pool-playground');
-  const log = element?.shadowRoot.querySelector('[role="log"]');
+  const log = element?.shadowRoot?.querySelector('[role="log"]'); // no shadow root before the class is defined
   return {
     url: location.href,
     state: element?.dataset.state ?? document.body.dataset.state,
     status: document.querySelector('#status')?.textContent,
     mode: element?.dataset.mode,
     counters: element?.run?.counters ?? null,
-    problems: element?.shadowRoot.querySelector('.problems')?.textContent ?? '',
+    problems: element?.shadowRoot?.querySelector('.problems')?.textContent ?? '',
     logTail: log ? log.textContent.slice(-300) : '',
   };
 }
