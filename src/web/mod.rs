@@ -14,6 +14,8 @@
 //! - `statics`: the class's static methods (limits, event fields, clocks);
 //! - `options`: sizes, counts, kinds and the options object from JS, checked;
 //! - `errors`: named JS errors from `PoolError` and `JobError`;
+//! - `interop`: a field of a plain object, and a promise that owns the
+//!   closures JS calls until it settles (nothing waits on JS's collector);
 //! - `host`: the `Host` trait, what a build must provide to run workers;
 //! - `shared_host` (feature `threads`): Web Workers that share this
 //!   module's memory and run the core's worker loop themselves (bindings
@@ -27,6 +29,7 @@
 
 mod errors;
 mod host;
+mod interop;
 mod options;
 mod pool;
 mod statics;
@@ -47,22 +50,3 @@ pub use pool::Pool;
 pub use pool::RayonPool;
 #[cfg(feature = "rayon")]
 pub use wasm_bindgen_rayon::init_thread_pool;
-
-/// Settles as `promise` does and keeps `owned` (the closures JS calls
-/// until then) alive exactly that long. `Closure::into_js_value` would
-/// leave them to JavaScript's collector, and with them what they hold: the
-/// `Weak` of a freed pool kept that pool's allocation, a hole in the wasm
-/// heap that the next pool's trace did not fit, and the memory grew by a
-/// pool's size per element removed until a collection (issue #23).
-fn keep_until_settled<T: 'static>(owned: T, promise: js_sys::Promise) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move {
-        let settled = wasm_bindgen_futures::JsFuture::from(promise).await;
-        drop(owned);
-        settled
-    })
-}
-
-/// Sets a field of a plain object (built for JS by the pool and the hosts).
-fn set(object: &js_sys::Object, key: &str, value: impl Into<wasm_bindgen::JsValue>) {
-    js_sys::Reflect::set(object, &key.into(), &value.into()).expect("setting a field of a plain object");
-}

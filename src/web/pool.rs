@@ -10,8 +10,8 @@
 
 use super::errors::js_error;
 use super::host::Host;
+use super::interop::set;
 use super::options::{parse_kind, parse_options, pool_size, specs, whole_number};
-use super::set;
 use super::BuildHost;
 use crate::core::counts::Counters;
 use crate::core::error::PoolError;

@@ -60,20 +60,20 @@ fn next_reply(next: Next) -> Object {
     let reply = Object::new();
     match next {
         Next::Run { job, spec } => {
-            super::set(&reply, "action", "run");
-            super::set(&reply, "job", job as f64);
-            super::set(&reply, "kind", spec.kind.name());
-            super::set(&reply, "costMs", spec.cost_ms);
-            super::set(&reply, "fail", spec.fail);
+            super::interop::set(&reply, "action", "run");
+            super::interop::set(&reply, "job", job as f64);
+            super::interop::set(&reply, "kind", spec.kind.name());
+            super::interop::set(&reply, "costMs", spec.cost_ms);
+            super::interop::set(&reply, "fail", spec.fail);
             // The page's calibration sets a cpu job's work, so that its value is `cpuChecksum(job, cost)` here.
             let iterations = match spec.kind {
                 JobKind::Cpu => job::cpu_iterations(spec.cost_ms) as f64,
                 _ => 0.0,
             };
-            super::set(&reply, "iterations", iterations);
+            super::interop::set(&reply, "iterations", iterations);
         }
-        Next::Wait => super::set(&reply, "action", "wait"),
-        Next::End => super::set(&reply, "action", "end"),
+        Next::Wait => super::interop::set(&reply, "action", "wait"),
+        Next::End => super::interop::set(&reply, "action", "end"),
     }
     reply
 }
@@ -88,7 +88,7 @@ fn outcome_numbers() -> Object {
         ("timedOut", Outcome::TimedOut),
         ("cancelled", Outcome::Cancelled),
     ] {
-        super::set(&numbers, name, outcome as u8);
+        super::interop::set(&numbers, name, outcome as u8);
     }
     numbers
 }
@@ -107,7 +107,7 @@ impl Host for MessagePassingHost {
         let callbacks = Object::new();
         let mut kept: Vec<Box<dyn std::any::Any>> = Vec::new();
         let mut add = |name: &str, callback: JsValue, owner: Box<dyn std::any::Any>| {
-            super::set(&callbacks, name, callback);
+            super::interop::set(&callbacks, name, callback);
             kept.push(owner);
         };
         let c = Arc::clone(core);
@@ -140,7 +140,7 @@ impl Host for MessagePassingHost {
         let c = Arc::clone(core);
         let is_idle = Closure::<dyn Fn() -> bool>::new(move || c.is_idle());
         add("isIdle", is_idle.as_ref().clone(), Box::new(is_idle));
-        super::set(&callbacks, "outcomes", outcome_numbers());
+        super::interop::set(&callbacks, "outcomes", outcome_numbers());
         let js = RemoteHost::new(
             &GLUE_URL.with(String::clone),
             wasm_bindgen::module(),
@@ -173,12 +173,12 @@ impl Host for MessagePassingHost {
     fn when_idle(&self, is_idle: impl Fn() -> bool + 'static) -> Promise {
         let is_idle = Closure::<dyn Fn() -> bool>::new(is_idle);
         let waited = self.js.when(is_idle.as_ref());
-        super::keep_until_settled(is_idle, waited)
+        super::interop::keep_until_settled(is_idle, waited)
     }
 
     fn submit_as_room_frees(&self, total: u32, try_submit: TrySubmit) -> Promise {
         let fed = self.js.submit_as_room_frees(total, try_submit.as_ref());
-        super::keep_until_settled(try_submit, fed)
+        super::interop::keep_until_settled(try_submit, fed)
     }
 
     fn live_count(&self) -> u32 {

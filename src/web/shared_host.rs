@@ -83,9 +83,9 @@ impl Host for SharedMemoryHost {
             Closure::<dyn Fn() -> Vec<u32>>::new(move || core.overdue_workers())
         };
         let callbacks = Object::new();
-        super::set(&callbacks, "startFailed", start_failed.as_ref().clone());
-        super::set(&callbacks, "lost", lost.as_ref().clone());
-        super::set(&callbacks, "overdue", overdue.as_ref().clone());
+        super::interop::set(&callbacks, "startFailed", start_failed.as_ref().clone());
+        super::interop::set(&callbacks, "lost", lost.as_ref().clone());
+        super::interop::set(&callbacks, "overdue", overdue.as_ref().clone());
         let js = WorkerHost::new(
             &GLUE_URL.with(String::clone),
             wasm_bindgen::module(),
@@ -121,7 +121,7 @@ impl Host for SharedMemoryHost {
             self.core.idle_epoch().as_ptr() as u32,
             is_idle.as_ref(),
         );
-        super::keep_until_settled(is_idle, waited)
+        super::interop::keep_until_settled(is_idle, waited)
     }
 
     fn submit_as_room_frees(&self, total: u32, try_submit: TrySubmit) -> Promise {
@@ -131,7 +131,7 @@ impl Host for SharedMemoryHost {
             total,
             try_submit.as_ref(),
         );
-        super::keep_until_settled(try_submit, fed)
+        super::interop::keep_until_settled(try_submit, fed)
     }
 
     fn live_count(&self) -> u32 {

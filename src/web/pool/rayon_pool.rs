@@ -98,7 +98,7 @@ impl RayonPool {
             self.base.core.idle_epoch().as_ptr() as u32,
             all_running.as_ref(),
         );
-        crate::web::keep_until_settled(all_running, waited)
+        crate::web::interop::keep_until_settled(all_running, waited)
     }
 
     /// Refused (`RayonSizeFixed`): a rayon pool's size is fixed when it is
