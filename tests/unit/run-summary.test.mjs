@@ -1,11 +1,12 @@
 // The element's words about a run (www/lib/run-summary.js), without a
 // browser: the status line as a run starts, ends or is compared, the
-// `poolscope-run` summary, and the screen readers' progress line.
+// `poolscope-run` summary and `poolscope-job` detail, and the screen
+// readers' progress line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RunModel } from '../../www/lib/run.js';
 import { DEFAULTS } from '../../www/lib/settings.js';
-import { ANNOUNCE_EACH_UP_TO, ANNOUNCE_EVERY_MS, comparedText, endedText, progressLine, resizedText, runningText, summaryData } from '../../www/lib/run-summary.js';
+import { ANNOUNCE_EACH_UP_TO, ANNOUNCE_EVERY_MS, comparedText, endedText, jobEventDetail, progressLine, resizedText, runningText, summaryData } from '../../www/lib/run-summary.js';
 
 // What the module's class says (PoolscopePool.eventFields(), outcomes(), kinds()).
 const NAMES = {
@@ -66,6 +67,13 @@ test('poolscope-run\'s summary: the run\'s numbers, as PoolscopeRunDetail lists 
     cancelled: 1, duplicates: 0, missing: 0, wallMs: 250, speedup: 200 / 250, stopped: true, resultMatches: true,
   });
   assert.equal(summaryData(run(model)).resultMatches, null, 'synthetic jobs have no result to check');
+});
+
+test('poolscope-job\'s detail: one finished job, its label and its outcome by name', () => {
+  const model = endedModel({}, CANCELLED);
+  model.labels.set(2, 'tile 0,64');
+  assert.deepEqual(jobEventDetail(model, 1), { job: 2, worker: 2, label: 'tile 0,64', queuedMs: 1000, startedMs: 1000, finishedMs: 1100, outcome: 'completed' });
+  assert.deepEqual(jobEventDetail(model, 3), { job: 4, worker: 0, label: null, queuedMs: 1000, startedMs: 1100, finishedMs: 1200, outcome: 'cancelled' });
 });
 
 test('the status lines of a start, a resize and a comparison', () => {

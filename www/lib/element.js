@@ -11,10 +11,11 @@
 // `poolscope-state` { state }, `poolscope-job` { job, worker, label,
 // queuedMs, startedMs, finishedMs, outcome } for each finished job, and
 // `poolscope-run` { summary } when a run ends.
-// This module is the element's behaviour: its settings as properties, a
-// run's life and what it draws. It builds its parts with element-parts.js,
-// keeps its form and settings in step with controls.js, and words a run's
-// status with run-summary.js.
+// This module is the element's behaviour: a run's life, what it draws and
+// the events it sends. Its properties are its base class's
+// (element-properties.js); it builds its parts with element-parts.js,
+// keeps its form and settings in step with controls.js, and words a run
+// with run-summary.js.
 
 import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
@@ -22,7 +23,7 @@ import { MAX_POOL, jobCount, layoutProblem, queryFromSettings, runWorkers, setti
 import { PlaygroundProperties } from './element-properties.js';
 import { readControls, setControl, showWorkControls } from './controls.js';
 import { buildParts, fillJobTable } from './element-parts.js';
-import { comparedText, endedText, progressLine, resizedText, runningText, summaryData } from './run-summary.js';
+import { comparedText, endedText, jobEventDetail, progressLine, resizedText, runningText, summaryData } from './run-summary.js';
 import { CompareView, summarize } from './compare.js';
 import { STRATEGY_LIST, strategyProblem } from './strategies/index.js';
 import { reserveWorkers } from './budget.js';
@@ -525,13 +526,6 @@ export class PoolPlayground extends PlaygroundProperties {
   /// `poolscope-job` for each event from `first` on (cancelled jobs too:
   /// `outcome` says how each ended).
   #emitJobs(model, first) {
-    for (let i = first; i < model.count; i++) {
-      const job = model.get(i, 'job');
-      this.#emit('poolscope-job', {
-        job, worker: model.get(i, 'worker'), label: model.label(job) ?? null,
-        queuedMs: model.get(i, 'queued'), startedMs: model.get(i, 'started'), finishedMs: model.get(i, 'finished'),
-        outcome: model.outcomeName(i),
-      });
-    }
+    for (let i = first; i < model.count; i++) this.#emit('poolscope-job', jobEventDetail(model, i));
   }
 }

@@ -1,7 +1,7 @@
 // @ts-check
 // The element's words about a run: the status line as it starts, ends or
-// is compared, the `poolscope-run` summary, and the screen readers'
-// progress line. Pure functions of a run's model, counters and settings
+// is compared, the `poolscope-run` summary and each `poolscope-job`
+// detail, and the screen readers' progress line. Pure functions of a run's model, counters and settings
 // (no DOM, no clock), so that tests/unit/run-summary.test.mjs reads them
 // without a browser.
 
@@ -61,6 +61,21 @@ export function summaryData(run) {
     cancelled: model.cancelled, duplicates: model.duplicates, missing: model.missing,
     wallMs: model.wallMs, speedup: model.speedup, stopped: run.stopped,
     resultMatches: run.check ? run.check.matches : null,
+  };
+}
+
+/**
+ * Event `index` of the run as the `poolscope-job` detail.
+ * @param {import('./run.js').RunModel} model
+ * @param {number} index
+ * @returns {import('./element.js').PoolscopeJobDetail}
+ */
+export function jobEventDetail(model, index) {
+  const job = model.get(index, 'job');
+  return {
+    job, worker: model.get(index, 'worker'), label: model.label(job) ?? null,
+    queuedMs: model.get(index, 'queued'), startedMs: model.get(index, 'started'), finishedMs: model.get(index, 'finished'),
+    outcome: /** @type {import('./element.js').PoolscopeJobDetail['outcome']} */ (model.outcomeName(index)),
   };
 }
 
