@@ -18,12 +18,13 @@ npm_version=$(node -p 'require("./npm/package.json").version')
 # What ships, by name (www/lib/ is the library; the pages and demos in www/
 # are not shipped). The library: the pool loader (api.js, index.js's
 # loadPoolscope), the element (define.js defines it, element.js is its
-# class, poolscope.js both and the api) and its views, watchPool (watch.js), the strategies, the
+# class, with its properties, parts, controls and words in element-*.js,
+# controls.js, run-summary.js; poolscope.js both and the api) and its views, watchPool (watch.js), the strategies, the
 # isolation service worker, the iframe embed, their stylesheets, and the
 # wasm modules of the pool (shared memory, rayon's, the fallback).
 LIB=www/lib
 LIBRARY_FILES=(
-  api.js poolscope.js define.js element.js settings.js run.js poller.js jobs.js budget.js compare.js dom.js
+  api.js poolscope.js define.js element.js element-properties.js element-parts.js controls.js run-summary.js settings.js run.js poller.js jobs.js budget.js compare.js dom.js
   log.js legend.js stats.js timeline.js trace.js theme.js stylesheet.js result-view.js worker-colours.js
   watch.js isolation.js isolation-sw.js embed.html embed.js
   playground.css reserve.css style.css favicon.svg

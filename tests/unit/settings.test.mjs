@@ -80,9 +80,11 @@ test('a layout the element does not know is named, and shown as compact', () => 
 
 test('the element has a property for every setting, and observes every one', async () => {
   const { readFileSync } = await import('node:fs');
-  const source = readFileSync(new URL('../../www/lib/element.js', import.meta.url), 'utf8');
+  const source = readFileSync(new URL('../../www/lib/element-properties.js', import.meta.url), 'utf8');
   for (const name of Object.keys(RULES)) {
     assert.match(source, new RegExp(`\\n  get ${name}\\(\\) \\{ return this\\.#setting\\('${name}'\\); \\}\\n  set ${name}\\(value\\) \\{ this\\.#reflect\\('${name}', value\\); \\}`), `element.${name} mirrors its attribute`);
   }
   assert.match(source, /return \[\.\.\.Object\.keys\(RULES\), 'layout', 'theme'\];/, 'observedAttributes: every setting, layout and theme');
+  const element = readFileSync(new URL('../../www/lib/element.js', import.meta.url), 'utf8');
+  assert.match(element, /\nexport class PoolPlayground extends PlaygroundProperties \{/, 'the element\'s class has them from element-properties.js');
 });

@@ -11,16 +11,24 @@
 // `poolscope-state` { state }, `poolscope-job` { job, worker, label,
 // queuedMs, startedMs, finishedMs, outcome } for each finished job, and
 // `poolscope-run` { summary } when a run ends.
+// This module is the element's behaviour: a run's life, what it draws and
+// the events it sends. Its properties are its base class's
+// (element-properties.js); it builds its parts with element-parts.js,
+// keeps its form and settings in step with controls.js, and words a run
+// with run-summary.js.
 
 import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { CHOICES, DEFAULTS, MAX_POOL, RULES, WORK_SETTINGS, checkSetting, combinationProblem, formatSetting, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { MAX_POOL, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { PlaygroundProperties } from './element-properties.js';
+import { readControls, setControl, showWorkControls } from './controls.js';
+import { buildParts, fillJobTable } from './element-parts.js';
+import { comparedText, endedText, jobEventDetail, progressLine, resizedText, runningText, summaryData } from './run-summary.js';
 import { CompareView, summarize } from './compare.js';
 import { STRATEGY_LIST, strategyProblem } from './strategies/index.js';
 import { reserveWorkers } from './budget.js';
 import { Run } from './run.js';
-import { LogView, jobDetails, jobName } from './log.js';
-import { plural } from './legend.js';
+import { LogView, jobDetails } from './log.js';
 import { ResultView } from './result-view.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
@@ -29,9 +37,6 @@ import { THEMES, resolveTheme, watchPageTheme } from './theme.js';
 import { style } from './stylesheet.js';
 
 const STATS_INTERVAL_MS = 100;
-const ANNOUNCE_EACH_UP_TO = 36;
-const TABLE_ROWS = 200;
-const ANNOUNCE_EVERY_MS = 5_000;
 
 let instances = 0;
 
@@ -64,7 +69,7 @@ export const TAG = 'worker-pool-playground';
  * `view`, `size`, `tile`, `limit`, `chunk`, `layout`, `theme`, `autorun`.
  * Methods: `start()`, `stop()`, `compare()`, `resize(size)`, `exportTrace()`.
  */
-export class PoolPlayground extends HTMLElement {
+export class PoolPlayground extends PlaygroundProperties {
   /**
    * Defines the element under `tag` in `registry`, once: a tag already
    * defined (this module loaded twice, or another element of that name)
@@ -90,7 +95,7 @@ export class PoolPlayground extends HTMLElement {
   /** @type {import('./settings.js').Settings} */ settings;
   /** @type {ReturnType<typeof chooseMode>} */ modeChoice;
   /** @type {Run | null} */ run;
-  /** @type {Record<string, HTMLInputElement | HTMLSelectElement>} */ inputs;
+  /** @type {import('./controls.js').Controls} */ inputs;
   /** @type {Record<string, HTMLElement>} */ fields;
   /** @type {Timeline} */ timeline;
   /** @type {Stats} */ stats;
@@ -122,123 +127,6 @@ export class PoolPlayground extends HTMLElement {
   lastSignature = '';
   statsShownAt = 0;
   announcedAt = 0;
-
-  // The settings, each mirroring its attribute: setting one sets the
-  // attribute; reading one gives its checked value, or the default while
-  // the attribute is absent or refused. (A unit test checks that every
-  // rule of settings.js has its property here.)
-
-  /** Workers, 1 to 64; set while a run goes, it resizes the pool. @returns {number} */
-  get pool() { return this.#setting('pool'); }
-  set pool(value) { this.#reflect('pool', value); }
-
-  /** Jobs of a synthetic run, 1 to 200,000. @returns {number} */
-  get jobs() { return this.#setting('jobs'); }
-  set jobs(value) { this.#reflect('jobs', value); }
-
-  /** What a synthetic job does: busy work, or a wait like I/O. @returns {'cpu' | 'sleep'} */
-  get kind() { return this.#setting('kind'); }
-  set kind(value) { this.#reflect('kind', value); }
-
-  /** Ms per job, 0 to 10,000. @returns {number} */
-  get cost() { return this.#setting('cost'); }
-  set cost(value) { this.#reflect('cost', value); }
-
-  /** How the costs are spread. @returns {'equal' | 'random' | 'heavy' | 'increasing'} */
-  get dist() { return this.#setting('dist'); }
-  set dist(value) { this.#reflect('dist', value); }
-
-  /** The seed of the costs, 0 to 4294967295. @returns {number} */
-  get seed() { return this.#setting('seed'); }
-  set seed(value) { this.#reflect('seed', value); }
-
-  /** Jobs that panic (`fail="3,7"`). @returns {number[]} */
-  get fail() { return this.#setting('fail'); }
-  set fail(value) { this.#reflect('fail', value); }
-
-  /** Job timeout in ms, 0 (none) to 60,000. @returns {number} */
-  get timeout() { return this.#setting('timeout'); }
-  set timeout(value) { this.#reflect('timeout', value); }
-
-  /** Queue capacity, 0 (unbounded) to 200,000. @returns {number} */
-  get capacity() { return this.#setting('capacity'); }
-  set capacity(value) { this.#reflect('capacity', value); }
-
-  /** How the jobs reach the workers (www/lib/strategies/). @returns {'pool' | 'partition' | 'unbounded' | 'rayon' | 'longest-first'} */
-  get strategy() { return this.#setting('strategy'); }
-  set strategy(value) { this.#reflect('strategy', value); }
-
-  /** Which build runs: `auto` picks shared memory where the page allows it. @returns {'auto' | 'shared' | 'fallback'} */
-  get mode() { return this.#setting('mode'); }
-  set mode(value) { this.#reflect('mode', value); }
-
-  /** What the jobs compute. @returns {'synthetic' | 'mandelbrot' | 'primes'} */
-  get work() { return this.#setting('work'); }
-  set work(value) { this.#reflect('work', value); }
-
-  /** The Mandelbrot's view. @returns {'full' | 'seahorse' | 'spiral'} */
-  get view() { return this.#setting('view'); }
-  set view(value) { this.#reflect('view', value); }
-
-  /** The Mandelbrot's size in px. @returns {'512x384' | '768x512' | '1024x768'} */
-  get size() { return this.#setting('size'); }
-  set size(value) { this.#reflect('size', value); }
-
-  /** The Mandelbrot's tile side, 8 to 256 px. @returns {number} */
-  get tile() { return this.#setting('tile'); }
-  set tile(value) { this.#reflect('tile', value); }
-
-  /** Primes below this, 1 to 20,000,000. @returns {number} */
-  get limit() { return this.#setting('limit'); }
-  set limit(value) { this.#reflect('limit', value); }
-
-  /** Numbers per range of primes, 1,000 to 10,000,000. @returns {number} */
-  get chunk() { return this.#setting('chunk'); }
-  set chunk(value) { this.#reflect('chunk', value); }
-
-  /** The checked value of setting `name`'s attribute, or its default. @param {keyof typeof RULES} name */
-  #setting(name) {
-    const text = this.getAttribute(name);
-    const checked = text === null ? null : checkSetting(name, text);
-    return checked && !checked.problem ? checked.value : DEFAULTS[name];
-  }
-
-  /** @param {keyof typeof RULES} name @param {unknown} value */
-  #reflect(name, value) {
-    this.setAttribute(name, Array.isArray(value) ? formatSetting(name, value) : String(value));
-  }
-
-  /// `autorun`, mirrored: set, the element runs once it scrolls into view
-  /// (read when it is added to the page).
-  get autorun() {
-    return this.hasAttribute('autorun');
-  }
-
-  set autorun(on) {
-    this.toggleAttribute('autorun', Boolean(on));
-  }
-
-  /// `layout` (log | timeline | compact | full), mirrored.
-  get layout() {
-    return this.getAttribute('layout') ?? 'compact';
-  }
-
-  set layout(layout) {
-    this.setAttribute('layout', String(layout));
-  }
-
-  /// `theme` (light | dark | auto), mirrored.
-  get theme() {
-    return this.getAttribute('theme') ?? 'auto';
-  }
-
-  set theme(theme) {
-    this.setAttribute('theme', String(theme));
-  }
-
-  static get observedAttributes() {
-    return [...Object.keys(RULES), 'layout', 'theme'];
-  }
 
   connectedCallback() {
     this.#watchTheme();
@@ -307,25 +195,8 @@ export class PoolPlayground extends HTMLElement {
     if (name === 'theme') return this.#applyTheme();
     if (name === 'layout') return this.#showProblems(this.#checkLayout());
     if (this.syncUrl || value === null || !(name in this.inputs)) return;
-    this.#setControl(name, value);
+    setControl(this.inputs, this.refused, name, value);
     this.#onChange(name);
-  }
-
-  /// Shows `text` in control `name`. A menu gains a value its setting allows
-  /// but it does not list (tile=48; it offers powers of two): without it the
-  /// menu would read back as "" and the run be refused. A value not allowed
-  /// leaves the menu blank, and is kept for the problem to name it.
-  #setControl(name, text) {
-    const input = this.inputs[name];
-    input.value = text;
-    delete this.refused[name];
-    if (!(input instanceof HTMLSelectElement) || input.value === text) return;
-    if (checkSetting(name, text).problem) {
-      this.refused[name] = text;
-      return;
-    }
-    input.append(element('option', { value: text }, text));
-    input.value = text;
   }
 
   #watchTheme() {
@@ -376,145 +247,41 @@ export class PoolPlayground extends HTMLElement {
     });
   }
 
-  /// The same data as the timeline's bars, for screen readers: the latest
-  /// TABLE_ROWS jobs, filled in once the run ends.
-  #fillJobTable(model) {
-    const rows = [];
-    for (let i = Math.max(0, model.count - TABLE_ROWS); i < model.count; i++) {
-      const at = (name) => `${Math.round(model.get(i, name) - model.startedMs)} ms`;
-      rows.push(element('tr', {}, element('th', { scope: 'row' }, jobName(model, model.get(i, 'job'))),
-        element('td', {}, String(model.get(i, 'worker'))), element('td', {}, at('started')), element('td', {}, at('finished')),
-        element('td', {}, model.outcomeName(i))));
-    }
-    this.jobTable.replaceChildren(
-      element('caption', {}, `The timeline's jobs in the order they finished${model.count > TABLE_ROWS ? ` (the latest ${TABLE_ROWS})` : ''}`),
-      element('thead', {}, element('tr', {}, ...['job', 'worker', 'started', 'finished', 'outcome'].map((name) => element('th', { scope: 'col' }, name)))),
-      element('tbody', {}, ...rows));
-  }
-
   /// Tells the host page: `poolscope-state`, `poolscope-job`, `poolscope-run`.
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
+  /// Builds the parts (element-parts.js) and wires them to the element.
   #render() {
-    this.inputs = {};
-    this.fields = {};
-    const field = (name, label, input) => {
-      this.inputs[name] = input;
-      this.fields[name] = element('div', { class: `field field-${name}` }, element('label', { for: input.id }, label), input);
-      return this.fields[name];
-    };
-    const number = (name, label, attributes = {}) => {
-      const input = element('input', { name, id: `${this.idPrefix}-${name}`, type: 'number', inputmode: 'numeric', ...attributes });
-      input.value = formatSetting(name, this.settings[name]);
-      return field(name, label, input);
-    };
-    const choice = (name, label, options) => {
-      const select = element('select', { name, id: `${this.idPrefix}-${name}` },
-        ...options.map(([value, text]) => element('option', { value }, text)));
-      const made = field(name, label, select);
-      this.#setControl(name, formatSetting(name, this.settings[name]));
-      return made;
-    };
-    const button = (text, attributes, onClick) => {
-      const node = element('button', { type: 'button', ...attributes }, text);
-      node.addEventListener('click', onClick);
-      return node;
-    };
-
-    this.runButton = element('button', { type: 'submit', class: 'primary' }, 'Run');
-    this.stopButton = button('Stop', { disabled: true }, () => this.stop());
-    this.exportButton = button('Export trace', { disabled: true, title: 'Chrome trace-event JSON, for Perfetto or chrome://tracing' },
-      () => this.run?.model && downloadTrace(this.run.model));
-    this.linkButton = button('Copy link', { title: 'a link that replays this run' }, () => this.#copyLink());
-    this.compareButton = button('Compare strategies', { title: 'run these jobs with each strategy in turn' }, () => this.compare());
-    const form = element('form', { class: 'controls', part: 'controls' },
-      element('div', { class: 'pool-size' },
-        number('pool', 'Workers', { min: '1', max: String(MAX_POOL), title: `1 to ${MAX_POOL}; change it while jobs run` }),
-        button('−', { 'aria-label': 'One worker less' }, () => this.#stepPool(-1)),
-        button('+', { 'aria-label': 'One worker more' }, () => this.#stepPool(+1))),
-      choice('work', 'Work', CHOICES.work),
-      number('jobs', 'Jobs', { min: '1' }),
-      choice('view', 'View', CHOICES.view),
-      choice('size', 'Size', CHOICES.size),
-      choice('tile', 'Tile', CHOICES.tile),
-      number('limit', 'Primes below', { min: '1' }),
-      number('chunk', 'Range size', { min: '1000' }),
-      choice('strategy', 'Strategy', CHOICES.strategy),
-      choice('kind', 'Kind', CHOICES.kind),
-      number('cost', 'Cost (ms)', { min: '0', step: 'any' }),
-      choice('dist', 'Costs', CHOICES.dist),
-      number('seed', 'Seed', { min: '0' }),
-      element('details', { class: 'more' },
-        element('summary', {}, 'Failures and limits'),
-        element('div', { class: 'more-fields' },
-          number('fail', 'Failing jobs', { type: 'text', inputmode: 'text', placeholder: 'e.g. 3 or 1,15,30', title: 'these jobs panic after their work' }),
-          number('timeout', 'Job timeout (ms)', { min: '0', step: 'any', title: '0: none. A job running longer is reported as timed out and its worker replaced' }),
-          number('capacity', 'Queue capacity', { min: '0', title: '0: unbounded. A full queue takes jobs as workers free room' }))),
-      element('div', { class: 'buttons' }, this.runButton, this.stopButton, this.compareButton, this.exportButton, this.linkButton));
-    form.addEventListener('submit', (event) => {
+    const parts = buildParts(this.container, this.idPrefix, this.settings, this.refused);
+    // The parts the element reads again later, as its fields (typed above).
+    ({
+      inputs: this.inputs, fields: this.fields, problems: this.problems, status: this.status, modeNotice: this.modeNotice,
+      announcer: this.announcer, progress: this.progress, canvas: this.canvas, barDetails: this.barDetails, jobTable: this.jobTable,
+      runButton: this.runButton, stopButton: this.stopButton, compareButton: this.compareButton, exportButton: this.exportButton,
+      linkButton: this.linkButton, compareSection: this.compareSection, timeline: this.timeline, stats: this.stats,
+      compareView: this.compareView, result: this.result, logView: this.logView,
+    } = parts);
+    const onClick = (button, action) => button.addEventListener('click', action);
+    onClick(this.stopButton, () => this.stop());
+    onClick(this.exportButton, () => this.run?.model && downloadTrace(this.run.model));
+    onClick(this.linkButton, () => this.#copyLink());
+    onClick(this.compareButton, () => this.compare());
+    onClick(parts.fewerButton, () => this.#stepPool(-1));
+    onClick(parts.moreButton, () => this.#stepPool(+1));
+    parts.form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.start();
     });
-    form.addEventListener('change', (event) => {
+    parts.form.addEventListener('change', (event) => {
       const { name } = /** @type {HTMLInputElement} */ (event.target);
       delete this.refused[name]; // the reader chose
       this.#onChange(name);
     });
-
-    this.problems = element('ul', { class: 'problems', 'aria-live': 'assertive' });
-    this.status = element('p', { class: 'status', role: 'status', part: 'status' });
-    this.modeNotice = element('p', { class: 'mode-notice', part: 'mode' });
-    this.canvas = element('canvas', { class: 'timeline', role: 'img', 'aria-label': 'Timeline', 'data-lanes': '0', 'data-bars': '0',
-      tabindex: '0', 'aria-describedby': `${this.idPrefix}-bar` });
-    this.timeline = new Timeline(this.canvas);
-    this.barDetails = element('p', { class: 'hint bar-details', id: `${this.idPrefix}-bar`, 'aria-live': 'polite' },
-      'Point at a bar, or focus the timeline and use the arrow keys, to see its job.');
-    this.jobTable = element('table');
     this.#inspectBars();
     // Redraw at the new width when the layout changes (rotation, narrow windows).
     new ResizeObserver(() => this.run?.model && this.timeline.update(this.run)).observe(this.canvas);
-    const statsPanel = element('div', { class: 'stats' });
-    this.stats = new Stats(statsPanel);
-    this.compareSection = element('section', { class: 'panel compare', part: 'panel compare', 'data-results': '0' });
-    this.compareView = new CompareView(this.compareSection);
-    this.result = new ResultView(this.idPrefix);
-    this.logView = new LogView({ readEachUpTo: ANNOUNCE_EACH_UP_TO });
-    // Screen readers: a line per job up to ANNOUNCE_EACH_UP_TO jobs, else a summary now and then.
-    this.announcer = element('p', { class: 'visually-hidden', role: 'status' });
-    this.progress = element('progress', { class: 'progress', max: '1', value: '0', 'aria-label': 'Jobs done' });
-
-    this.container.replaceChildren(
-      form, this.problems, this.modeNotice, this.status, this.progress, this.announcer,
-      this.compareSection,
-      this.result.panel,
-      element('div', { class: 'views' },
-        element('section', { class: 'panel timeline-panel', part: 'panel timeline' },
-          element('h2', {}, 'Timeline'),
-          element('p', { class: 'hint' }, 'One lane per worker, one bar per job from start to finish; the queue length is drawn underneath. A mark shows where the pool was resized.'),
-          // Focusable: embedded, the box scrolls past five lanes, and keyboards must reach that too.
-          element('div', { class: 'timeline-box', tabindex: '0' }, this.canvas), this.barDetails,
-          element('div', { class: 'visually-hidden' }, this.jobTable)), // a table clips to 1 px only inside a box
-        element('section', { class: 'panel stats-panel', part: 'panel stats' },
-          element('h2', {}, 'Numbers'), statsPanel),
-        element('section', { class: 'panel log-panel', part: 'panel log' },
-          element('h2', {}, 'Log'), this.logView.note, this.logView.box)),
-      this.#capabilities());
-  }
-
-  #capabilities() {
-    const isolated = globalThis.crossOriginIsolated === true;
-    const shared = typeof SharedArrayBuffer !== 'undefined';
-    const cores = navigator.hardwareConcurrency || 1;
-    const item = (label, value, good) => element('li', { class: good ? 'ok' : 'bad' }, `${label}: `, element('strong', {}, value));
-    return element('div', { class: 'capabilities' },
-      element('ul', {},
-        item('Cross-origin isolated', isolated ? 'yes' : 'no', isolated),
-        item('Shared memory', shared ? 'yes' : 'no', shared),
-        item('Cores (as the browser reports them)', String(cores), true)),
-      // WebKit rounds this figure (4 on a 2-core machine), so it is the browser's word, not the machine's.
-      element('p', { class: 'hint' }, `More cpu workers than the ${cores} cores the browser reports cannot all run at once; sleep workers can, since they wait instead of computing.`));
   }
 
   /// `layout`: a bad one is named, the attribute left as given.
@@ -550,14 +317,7 @@ export class PoolPlayground extends HTMLElement {
 
   /// Reads every control; a bad one keeps its last good value and says why.
   #readControls() {
-    const problems = [];
-    for (const [name, input] of Object.entries(this.inputs)) {
-      const { value, problem } = checkSetting(name, input.value === '' ? this.refused[name] ?? '' : input.value);
-      if (problem) problems.push(problem);
-      else this.settings[name] = value;
-    }
-    const combination = combinationProblem(this.settings);
-    if (combination) problems.push(combination);
+    const problems = readControls(this.inputs, this.refused, this.settings);
     this.#showProblems(problems);
     return problems.length === 0;
   }
@@ -566,12 +326,7 @@ export class PoolPlayground extends HTMLElement {
   /// workload's result panel shows from the start, at its size, so that the
   /// page does not move when a run begins.
   #showWorkFields() {
-    const shown = new Set(Object.values(WORK_SETTINGS).flat().filter((name) => !WORK_SETTINGS[this.settings.work].includes(name)));
-    for (const [name, field] of Object.entries(this.fields)) field.hidden = shown.has(name);
-    for (const strategy of STRATEGY_LIST) {
-      const option = /** @type {HTMLOptionElement} */ (this.inputs.strategy.querySelector(`option[value="${strategy.name}"]`));
-      option.disabled = strategyProblem(strategy, this.settings.work) !== null;
-    }
+    showWorkControls(this.fields, this.inputs.strategy, this.settings.work);
     if (this.dataset.state === 'running') return;
     const { work } = this.settings;
     if (work === 'synthetic') return this.result.shape(null, this.settings);
@@ -610,7 +365,7 @@ export class PoolPlayground extends HTMLElement {
     if (!this.run) return; // not running: `pool` applies to the next run
     try {
       this.run.resize(size);
-      this.status.textContent = `Pool resized to ${size} worker${size === 1 ? '' : 's'} while running.`;
+      this.status.textContent = resizedText(size);
     } catch (error) {
       this.#showProblems([errorMessage(error)]);
     }
@@ -641,9 +396,10 @@ export class PoolPlayground extends HTMLElement {
     try {
       const run = await this.#runOnce({ ...this.settings });
       if (!run) return; // a newer run replaced this one, or the element was removed
-      this.status.textContent = this.#summary(run);
+      const ended = /** @type {import('./run-summary.js').EndedRun} */ (run); // #runOnce returns only runs with their model
+      this.status.textContent = endedText(ended);
       this.#setState('done');
-      this.#emit('poolscope-run', { summary: this.#summaryData(run) });
+      this.#emit('poolscope-run', { summary: summaryData(ended) });
     } catch (error) {
       this.#fail(`The run failed: ${errorMessage(error)}`);
     }
@@ -670,9 +426,7 @@ export class PoolPlayground extends HTMLElement {
         results.push(summarize(strategy.name, run));
         this.compareView.show(results, this.settings);
       }
-      this.status.textContent = this.settings.work === 'synthetic'
-        ? `Compared ${results.length} strategies on the same ${this.settings.jobs} jobs (seed ${this.settings.seed}).`
-        : `Compared ${results.length} strategies on ${this.run?.workload?.describe(this.settings)}.`;
+      this.status.textContent = comparedText(this.settings, results.length, this.run?.workload);
       this.#setState('done');
     } catch (error) {
       this.#fail(`The comparison failed: ${errorMessage(error)}`);
@@ -681,42 +435,16 @@ export class PoolPlayground extends HTMLElement {
     }
   }
 
-  #summary(run) {
-    const { model, workload } = run;
-    const wall = (model.wallMs / 1000).toFixed(2);
-    const failed = model.failures;
-    const speed = Number.isNaN(model.speedup) ? ''
-      : workload ? `, ${model.speedup.toFixed(2)}× as fast as one thread (${(model.oneThreadMs / 1000).toFixed(2)} s for the check)`
-        : `, ${model.speedup.toFixed(2)}× the speed of one worker`;
-    const jobs = workload ? plural(model.ran, workload.noun) : `${model.ran} jobs`;
-    return (run.stopped
-      ? `Stopped after ${jobs}; ${model.cancelled} queued jobs were cancelled (${wall} s).`
-      : `Done: ${jobs} on ${plural(model.jobsByWorker.size, 'worker')} in ${wall} s${speed}.`) +
-      (failed ? ` ${failed} failed: see the log.` : '') + (run.notes.length ? ` ${run.notes.join(' ')}` : '');
-  }
-
-  /// The run's outcome as numbers, for `poolscope-run`.
-  #summaryData(run) {
-    const { model, counters } = run;
-    return {
-      strategy: model.settings.strategy, work: model.settings.work, workers: model.settings.pool,
-      jobs: model.settings.jobs, ran: model.ran, completed: counters.completed, failed: counters.failed,
-      cancelled: model.cancelled, duplicates: model.duplicates, missing: model.missing,
-      wallMs: model.wallMs, speedup: model.speedup, stopped: run.stopped,
-      resultMatches: run.check ? run.check.matches : null,
-    };
-  }
-
   /// One run with the live views; resolves to it, or to null if a newer run replaced it.
   async #runOnce(settings) {
     this.run?.dispose();
-    const { pool, kind, cost, strategy, work } = settings;
+    const { work } = settings;
     const jobs = jobCount(settings);
     this.logView.reset(jobs);
     const part = work === 'synthetic' ? null : await this.#workloadPart();
     const workload = part?.WORKLOADS[work] ?? null;
     this.result.shape(workload, settings); // at its size before the run draws (#showWorkFields may not have had the part yet)
-    this.status.textContent = `Running ${workload ? workload.describe(settings) : `${jobs} ${kind} jobs of ~${cost} ms`}, strategy ${strategy}, ${plural(pool, 'worker')}…`;
+    this.status.textContent = runningText(settings, workload, jobs);
     this.statsShownAt = 0;
     this.announcedAt = 0;
     this.lastSignature = '';
@@ -743,7 +471,7 @@ export class PoolPlayground extends HTMLElement {
     this.#onFrame(run, run.model.count);
     this.stats.update(run);
     this.result.update(run);
-    this.#fillJobTable(run.model);
+    fillJobTable(this.jobTable, run.model);
     return run;
   }
 
@@ -788,23 +516,16 @@ export class PoolPlayground extends HTMLElement {
 
   /// On long runs, a summary for screen readers every few seconds and at the end.
   #announce(model) {
-    if (model.settings.jobs <= ANNOUNCE_EACH_UP_TO) return;
     const now = performance.now();
-    if (now - this.announcedAt < ANNOUNCE_EVERY_MS && !model.endedMs) return;
+    const line = progressLine(model, now - this.announcedAt);
+    if (line === null) return;
     this.announcedAt = now;
-    this.announcer.textContent = `${(model.count + model.dropped).toLocaleString('en-US')} of ${model.settings.jobs.toLocaleString('en-US')} jobs done.`;
+    this.announcer.textContent = line;
   }
 
   /// `poolscope-job` for each event from `first` on (cancelled jobs too:
   /// `outcome` says how each ended).
   #emitJobs(model, first) {
-    for (let i = first; i < model.count; i++) {
-      const job = model.get(i, 'job');
-      this.#emit('poolscope-job', {
-        job, worker: model.get(i, 'worker'), label: model.label(job) ?? null,
-        queuedMs: model.get(i, 'queued'), startedMs: model.get(i, 'started'), finishedMs: model.get(i, 'finished'),
-        outcome: model.outcomeName(i),
-      });
-    }
+    for (let i = first; i < model.count; i++) this.#emit('poolscope-job', jobEventDetail(model, i));
   }
 }
