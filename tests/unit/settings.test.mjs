@@ -1,8 +1,9 @@
 // The playground's settings (www/settings.js), without a browser: defaults,
 // the URL contract, and the message a bad value gets.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { CHOICES, DEFAULTS, RULES, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery } from '../../www/lib/settings.js';
+import { CHOICES, DEFAULTS, MAX_POOL, RULES, checkSetting, combinationProblem, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromQuery } from '../../www/lib/settings.js';
 import { UNBOUNDED_CAP, workerPerJob } from '../../www/lib/strategies/unbounded.js';
 
 test('no parameters give the article\'s example, and its URL stays short', () => {
@@ -87,4 +88,14 @@ test('the element has a property for every setting, and observes every one', asy
   assert.match(source, /return \[\.\.\.Object\.keys\(RULES\), 'layout', 'theme'\];/, 'observedAttributes: every setting, layout and theme');
   const element = readFileSync(new URL('../../www/lib/element.js', import.meta.url), 'utf8');
   assert.match(element, /\nexport class PoolPlayground extends PlaygroundProperties \{/, 'the element\'s class has them from element-properties.js');
+});
+
+test('the pool size\'s limit is the core\'s (MAX_WORKERS in src/core/options.rs, PoolscopePool.maxWorkers())', () => {
+  // The element checks its settings as it connects, before any wasm has
+  // loaded, so it cannot ask the module: this keeps the two from drifting.
+  const rust = readFileSync(new URL('../../src/core/options.rs', import.meta.url), 'utf8');
+  const core = Number(rust.match(/pub const MAX_WORKERS: usize = (\d+);/)?.[1]);
+  assert.equal(MAX_POOL, core);
+  assert.equal(checkSetting('pool', String(core)).value, core);
+  assert.match(checkSetting('pool', String(core + 1)).problem ?? '', new RegExp(`from 1 to ${core}`));
 });

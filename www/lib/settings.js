@@ -5,7 +5,10 @@
 
 import { STRATEGY_LIST, strategyNamed, strategyProblem } from './strategies/index.js';
 
-/// The largest pool the playground offers (the core's own cap).
+/// The largest pool the playground offers: the core's own cap
+/// (`PoolscopePool.maxWorkers()`). Settings are checked as the element
+/// connects, before the module loads, so it stands here; a unit test
+/// (tests/unit/settings.test.mjs) holds it to the Rust constant.
 export const MAX_POOL = 64;
 /// The most jobs in one run.
 export const MAX_JOBS = 200_000;
