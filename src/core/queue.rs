@@ -10,7 +10,8 @@
 //! retired jobs are used again, so the queue holds memory for the jobs in
 //! flight, not for every job it ever ran.
 
-use super::job::{JobKind, JobSpec};
+use super::events::Event;
+use super::job::{JobKind, JobSpec, Outcome};
 use super::segmented::{Segmented, ZeroIsDefault, SEGMENT};
 use super::sync::{AtomicU64, Ordering, OwnLine};
 use super::task::Group;
@@ -36,6 +37,29 @@ pub struct Claimed {
     pub spec: JobSpec,
     /// When it was queued.
     pub queued_ms: f64,
+}
+
+impl Claimed {
+    /// The event of job `job` (this slot's) once worker `worker` ran it
+    /// from `started_ms` to `finished_ms`, and how it ended.
+    pub fn event(
+        &self,
+        job: u64,
+        worker: u32,
+        (started_ms, finished_ms): (f64, f64),
+        (outcome, value): (Outcome, u32),
+    ) -> Event {
+        Event {
+            job,
+            worker,
+            kind: self.spec.kind,
+            queued_ms: self.queued_ms,
+            started_ms,
+            finished_ms,
+            outcome,
+            value,
+        }
+    }
 }
 
 /// The most declared cost a run of jobs taken at once may have.

@@ -207,16 +207,7 @@ impl PoolCore {
                 // `Stopped` only follows the watchdog's claim, which failed the exchange above.
                 Ran::Panicked | Ran::Stopped => (Outcome::Failed, 0),
             };
-            let event = Event {
-                job,
-                worker: id,
-                kind: claimed.spec.kind,
-                queued_ms: claimed.queued_ms,
-                started_ms,
-                finished_ms: clock,
-                outcome,
-                value,
-            };
+            let event = claimed.event(job, id, (started_ms, clock), (outcome, value));
             self.events.write(first_event + i as u64, event);
             tally.add(&event);
             if let Some(closure) = closure {
@@ -297,16 +288,7 @@ impl PoolCore {
     ) {
         let claimed = self.queue.get(job);
         let finished_ms = finished_ms.max(started_ms); // `started_ms` was read on the job's own thread
-        let event = Event {
-            job,
-            worker: id,
-            kind: claimed.spec.kind,
-            queued_ms: claimed.queued_ms,
-            started_ms,
-            finished_ms,
-            outcome,
-            value,
-        };
+        let event = claimed.event(job, id, (started_ms, finished_ms), (outcome, value));
         // SAFETY: nobody else records this job, and we settle it last, below.
         let closure = unsafe { self.queue.group(job) };
         self.events.push(event);
