@@ -28,9 +28,9 @@ LIBRARY_FILES=(
   log.js legend.js stats.js timeline.js trace.js theme.js stylesheet.js result-view.js worker-colours.js
   watch.js isolation.js isolation-sw.js embed.html embed.js
   playground.css reserve.css style.css favicon.svg
-  strategies/index.js strategies/queue.js strategies/pool.js strategies/partition.js strategies/unbounded.js
-  strategies/rayon.js strategies/longest-first.js
 )
+# Folders shipped whole: a strategy is a module of strategies/ and its line in strategies/index.js, nothing here.
+LIBRARY_FOLDERS=(strategies)
 LIBRARY_MODULES=(pkg rayon-pkg pkg-fallback)
 # The optional part for work=mandelbrot|primes: the element imports
 # workloads.js only when a run asks for a workload, and it alone loads
@@ -45,7 +45,7 @@ copy_element() {
     mkdir -p "$out/$(dirname "$file")"
     cp "$LIB/$file" "$out/$file"
   done
-  for dir in "${LIBRARY_MODULES[@]}" "${WORKLOAD_MODULES[@]}"; do
+  for dir in "${LIBRARY_FOLDERS[@]}" "${LIBRARY_MODULES[@]}" "${WORKLOAD_MODULES[@]}"; do
     cp -r "$LIB/$dir" "$out/$dir"
   done
   # Every module that ships finds what it imports, and none imports another in a circle.

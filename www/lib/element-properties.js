@@ -48,7 +48,7 @@ export class PlaygroundProperties extends HTMLElement {
   get capacity() { return this.#setting('capacity'); }
   set capacity(value) { this.#reflect('capacity', value); }
 
-  /** How the jobs reach the workers (www/lib/strategies/). @returns {'pool' | 'partition' | 'unbounded' | 'rayon' | 'longest-first'} */
+  /** How the jobs reach the workers (www/lib/strategies/). @returns {import('./strategies/index.js').StrategyName} */
   get strategy() { return this.#setting('strategy'); }
   set strategy(value) { this.#reflect('strategy', value); }
 

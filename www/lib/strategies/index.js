@@ -5,14 +5,18 @@
 // element all read a strategy from here; none of them switches on a name.
 //
 // To add one: write its module (see `Strategy` below and pool.js, the
-// simplest), then add its line to STRATEGY_LIST. The order is the menu's
-// and the comparison's.
+// simplest), then import it here, add it to STRATEGY_LIST and its name to
+// StrategyName (the element's `strategy` property's type). Nothing else
+// names it: scripts/package.sh ships this folder whole. The order is the
+// menu's and the comparison's.
 
 import pool from './pool.js';
 import partition from './partition.js';
 import unbounded from './unbounded.js';
 import rayon from './rayon.js';
 import longestFirst from './longest-first.js';
+
+/** @typedef {'pool' | 'partition' | 'unbounded' | 'rayon' | 'longest-first'} StrategyName */
 
 /**
  * How the jobs of a run reach the workers.
