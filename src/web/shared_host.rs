@@ -31,7 +31,7 @@ extern "C" {
     #[wasm_bindgen(js_name = announceReady)]
     fn announce_ready();
     #[wasm_bindgen(js_name = waitUntil)]
-    pub(super) fn wait_until(memory: JsValue, word_address: u32, is_done: &JsValue) -> Promise;
+    fn wait_until(memory: JsValue, word_address: u32, is_done: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = submitAsRoomFrees)]
     fn submit_as_room_frees(memory: JsValue, room_address: u32, total: u32, try_submit: &JsValue) -> Promise;
 }

@@ -12,8 +12,9 @@ use crate::core::job::JobSpec;
 use crate::core::options::{PoolOptions, MAX_JOBS};
 use crate::core::placement::Placement;
 use crate::web::errors::{js_error, named_error};
+use crate::web::host::Host;
 use crate::web::options::{parse_kind, pool_size, specs, whole_number};
-use crate::web::shared_host::{wait_until, GLUE_URL};
+use crate::web::shared_host::GLUE_URL;
 use js_sys::Promise;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -89,16 +90,11 @@ impl RayonPool {
     pub fn ready(&self) -> Promise {
         let core = Arc::downgrade(&self.base.core);
         let size = self.threads.current_num_threads() as u64;
-        // A rayon thread announces its start on the idle futex (`thread_started`).
-        let all_running = Closure::<dyn Fn() -> bool>::new(move || {
-            core.upgrade().is_none_or(|core| core.counters().live_workers >= size)
-        });
-        let waited = wait_until(
-            wasm_bindgen::memory(),
-            self.base.core.idle_epoch().as_ptr() as u32,
-            all_running.as_ref(),
-        );
-        crate::web::interop::keep_until_settled(all_running, waited)
+        // A rayon thread announces its start on the idle futex (`thread_started`),
+        // which the host's `when_idle` watches.
+        self.base
+            .host
+            .when_idle(move || core.upgrade().is_none_or(|core| core.counters().live_workers >= size))
     }
 
     /// Refused (`RayonSizeFixed`): a rayon pool's size is fixed when it is
@@ -146,6 +142,17 @@ impl RayonPool {
     #[wasm_bindgen(js_name = eventFields)]
     pub fn event_fields() -> js_sys::Array {
         Pool::event_fields()
+    }
+
+    /// The outcomes' names, as `PoolscopePool.outcomes()` (`RunModel`,
+    /// which `watchPool` makes from the pool's class, reads them too).
+    pub fn outcomes() -> js_sys::Array {
+        Pool::outcomes()
+    }
+
+    /// The kinds' names, as `PoolscopePool.kinds()`, for the same readers.
+    pub fn kinds() -> js_sys::Array {
+        Pool::kinds()
     }
 }
 
