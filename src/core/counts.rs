@@ -72,6 +72,14 @@ impl JobCounts {
         self.cancelled.fetch_add(jobs, Ordering::AcqRel);
     }
 
+    /// `jobs` jobs a worker had taken turned out withdrawn (`withdraw_call`):
+    /// cancelled, not run. Counted cancelled before no longer started, so
+    /// that no reader sees them waiting again.
+    pub(super) fn add_withdrawn(&self, jobs: u64) {
+        self.cancelled.fetch_add(jobs, Ordering::AcqRel);
+        self.started.fetch_sub(jobs, Ordering::AcqRel);
+    }
+
     /// Adds what a worker finished.
     pub(super) fn add_finished(&self, tally: &Tally) {
         if tally.timed_out > 0 {

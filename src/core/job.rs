@@ -16,6 +16,9 @@ pub enum JobKind {
     Noop = 2,
     /// A closure queued with `spawn` or `map`: its result goes to its handle.
     Closure = 3,
+    /// A call the platform runs outside the core (a JavaScript function, or
+    /// in the message-passing build a module's export): see `calls.rs`.
+    Call = 4,
 }
 
 impl JobKind {
@@ -28,15 +31,22 @@ impl JobKind {
     /// use poolscope::JobKind;
     /// assert!(JobKind::BY_NUMBER.iter().enumerate().all(|(i, &kind)| kind as usize == i));
     /// ```
-    pub const BY_NUMBER: [JobKind; 4] = [JobKind::Cpu, JobKind::Sleep, JobKind::Noop, JobKind::Closure];
+    pub const BY_NUMBER: [JobKind; 5] = [
+        JobKind::Cpu,
+        JobKind::Sleep,
+        JobKind::Noop,
+        JobKind::Closure,
+        JobKind::Call,
+    ];
 
-    /// The name JS and the playground use: `cpu`, `sleep`, `noop`, `closure`.
+    /// The name JS and the playground use: `cpu`, `sleep`, `noop`, `closure`, `call`.
     pub fn name(self) -> &'static str {
         match self {
             JobKind::Cpu => "cpu",
             JobKind::Sleep => "sleep",
             JobKind::Noop => "noop",
             JobKind::Closure => "closure",
+            JobKind::Call => "call",
         }
     }
 
@@ -138,12 +148,18 @@ impl JobSpec {
         JobSpec::new(JobKind::Closure, 0.0)
     }
 
+    /// What a call job's slot says: its kind; the call is in the pool's `CallStore`.
+    pub(crate) fn call() -> JobSpec {
+        JobSpec::new(JobKind::Call, 0.0)
+    }
+
     /// A job a worker takes alone, never in a run: one asked to fail, and
     /// on wasm any closure (a panic traps the thread there, and the
     /// platform reports one job as failed: the current one). Natively a
     /// panic unwinds, so closures may come in runs (see `claim_run`).
     pub(crate) fn runs_alone(&self) -> bool {
-        self.fail || (cfg!(target_arch = "wasm32") && self.kind == JobKind::Closure)
+        // A call runs outside the core: its worker leaves the loop for it.
+        self.fail || self.kind == JobKind::Call || (cfg!(target_arch = "wasm32") && self.kind == JobKind::Closure)
     }
 
     /// Kind in the top byte, the fail flag, then the cost in whole
@@ -272,6 +288,7 @@ pub(crate) fn run(job: u64, spec: JobSpec, stop: Option<&dyn Fn() -> bool>) -> O
         }
         (JobKind::Noop, _) => job as u32,
         (JobKind::Closure, _) => unreachable!("closure jobs run through their task"),
+        (JobKind::Call, _) => unreachable!("call jobs run on the platform"),
     };
     if stop.is_some_and(|stop| stop()) {
         return None;

@@ -7,6 +7,7 @@
 //!   - `pool/workers`: the worker side: resizing, the worker loop, lost workers and timeouts;
 //!   - `pool/remote`: the same loop's decisions for workers driven by messages (the web fallback);
 //!   - `pool/closures`: `spawn` and `map`, closures queued as a `task::Group`;
+//!   - `pool/calls`: call jobs: queued with their inputs, handed to the platform, reported;
 //! - `options`: `PoolOptions` and the limits (`MAX_WORKERS`, `MAX_JOBS`, ...);
 //! - `placement`: `Placement`, where a batch goes: the shared queue or fixed slices;
 //! - `queue`: the shared job queue, claimed by one CAS per job (or per run of trivial jobs);
@@ -22,7 +23,8 @@
 //!
 //! What runs on it, and what callers get back:
 //!
-//! - `job`: job kinds (`cpu`, `sleep`, `noop`), their cost and value;
+//! - `job`: job kinds (`cpu`, `sleep`, `noop`, and `closure`, `call`), their cost and value;
+//! - `calls`: call jobs' inputs and reports, for work the platform runs (JS functions);
 //! - `task`: closure jobs, and how their outcome reaches their handle;
 //! - `handle`: `JobHandle` and `Batch`, what a caller awaits or joins;
 //! - `failure`: the panic hook, which files a panicking job's `Failure`, and `current_job`;
@@ -40,6 +42,7 @@
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(dead_code))]
 
 // Private to the crate: the public items are re-exported from its root.
+pub(crate) mod calls;
 pub(crate) mod counts;
 pub(crate) mod error;
 pub(crate) mod events;
@@ -60,6 +63,8 @@ pub(crate) mod worker_slots;
 // Children of `pool`, so that `PoolCore`'s fields stay private to it.
 pub(crate) use pool::workers;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod call_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod closure_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]

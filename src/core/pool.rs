@@ -7,6 +7,7 @@
 //! modules, so that the fields stay private to the three. `README.md` in
 //! `src/core` explains why every job runs exactly once.
 
+use super::calls::{Call, CallStore};
 use super::counts::{Counters, JobCounts};
 use super::error::{JobError, PoolError};
 use super::events::{Event, EventLog, TraceRead, DEFAULT_TRACE_CAPACITY};
@@ -24,6 +25,7 @@ use crate::sys;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+mod calls;
 mod closures;
 pub mod remote;
 pub mod workers;
@@ -49,6 +51,7 @@ pub struct PoolCore {
     driver: SpinLock<()>,
     failures: FailureLog,
     labels: JobLabels,
+    calls: CallStore,
 }
 
 impl PoolCore {
@@ -71,6 +74,7 @@ impl PoolCore {
             driver: SpinLock::new(()),
             failures: FailureLog::default(),
             labels: JobLabels::new(),
+            calls: CallStore::default(),
         })
     }
 
@@ -139,12 +143,14 @@ impl PoolCore {
         let NewBatch {
             jobs,
             labels,
+            calls,
             placement,
             fit,
         } = batch;
         let requested = jobs.len();
         // A group is queued whole: its handles wait for every one of its jobs.
         debug_assert!(fit == Fit::Whole || matches!(jobs, Jobs::Specs(_)));
+        debug_assert!(fit == Fit::Whole || calls.is_empty());
         let queued = self.driver.with(|_| {
             let count = self.admit(jobs.first_bad_cost(), requested, fit)?;
             if placement == Placement::Partitioned {
@@ -153,6 +159,9 @@ impl PoolCore {
             self.events.prepare(self.queue.published() + count);
             if !labels.is_empty() {
                 self.keep_labels(self.queue.published() + 1, labels);
+            }
+            if !calls.is_empty() {
+                self.calls.keep(self.queue.published() + 1, calls); // before any worker can claim their jobs
             }
             if placement == Placement::Partitioned {
                 // Taken from the shared queue before anyone can see them, and
@@ -241,8 +250,12 @@ impl PoolCore {
         // SAFETY: these jobs are ours alone and not settled yet.
         let groups: Vec<_> = jobs().map(|job| unsafe { self.queue.group(job) }).collect();
         let now = sys::now_ms();
+        let mut calls = Vec::new();
         for job in jobs() {
             let claimed = self.queue.get(job);
+            if claimed.spec.kind == job::JobKind::Call {
+                calls.push(job);
+            }
             let at = now.max(claimed.queued_ms); // queued on another thread, maybe
             self.events.push(Event {
                 job,
@@ -262,6 +275,7 @@ impl PoolCore {
         self.bump_room();
         self.announce_if_idle();
         // Their handles learn it after the counts do, as for every other outcome.
+        self.report_cancelled_calls(calls);
         let stopped = self.closed.load(Ordering::Acquire);
         for (job, group) in jobs().zip(groups) {
             if let Some((group, index)) = group {
@@ -357,7 +371,7 @@ impl PoolCore {
     /// flight and the trace's capacity, however many jobs the pool has run.
     /// (Not counted: closures' own captures, and labels.)
     pub fn storage_bytes(&self) -> usize {
-        self.queue.bytes() + self.events.bytes()
+        self.queue.bytes() + self.events.bytes() + self.calls.bytes()
     }
 }
 
@@ -367,6 +381,8 @@ struct NewBatch<I> {
     jobs: Jobs<I>,
     /// None, or one per job.
     labels: Vec<Box<str>>,
+    /// Call jobs' calls, one per job; none for other jobs.
+    calls: Vec<Call>,
     placement: Placement,
     fit: Fit,
 }
@@ -377,6 +393,7 @@ impl<I> NewBatch<I> {
         NewBatch {
             jobs,
             labels: Vec::new(),
+            calls: Vec::new(),
             placement,
             fit: Fit::Whole,
         }
@@ -385,8 +402,8 @@ impl<I> NewBatch<I> {
 
 /// The jobs of a batch, as the queue stores them.
 enum Jobs<I> {
-    /// Described by their specs: built-in jobs, or calls whose work the
-    /// platform keeps (`submit_remote_calls`).
+    /// Described by their specs: built-in jobs, or calls (`submit_calls`,
+    /// and `submit_remote_calls`, whose work the platform keeps).
     Specs(I),
     /// Closure jobs, every slot pointing at their group.
     Group(Arc<Group>),

@@ -29,6 +29,12 @@ pub(crate) struct SpinLock<T> {
 // SAFETY: `value` is only reached through `with`, which holds the lock.
 unsafe impl<T: Send> Sync for SpinLock<T> {}
 
+impl<T: Default> Default for SpinLock<T> {
+    fn default() -> Self {
+        SpinLock::new(T::default())
+    }
+}
+
 impl<T> SpinLock<T> {
     pub(crate) fn new(value: T) -> Self {
         SpinLock {

@@ -25,6 +25,9 @@ pub struct WorkerStats {
     pub thread: u64,
 }
 
+/// `current_timeout_ms` when the job has no timeout of its own.
+const OWN_TIMEOUT_NONE: u64 = u64::MAX;
+
 const VACANT: u32 = 0;
 const ACTIVE: u32 = 1;
 const RETIRING: u32 = 2;
@@ -43,6 +46,8 @@ pub(super) struct WorkerSlot {
     /// reports the job: it is reported once.
     current_job: AtomicU64,
     current_started_ms: AtomicU64,
+    /// The current job's own timeout (f64 bits), or `OWN_TIMEOUT_NONE`: the pool's.
+    current_timeout_ms: AtomicU64,
     /// This worker's own slice of a partitioned batch: jobs `next..end`.
     partition_next: AtomicU64,
     partition_end: AtomicU64,
@@ -51,8 +56,38 @@ pub(super) struct WorkerSlot {
 impl WorkerSlot {
     /// This worker's `job` began at `started_ms`: the watchdog may time it out.
     pub(super) fn begin_job(&self, job: u64, started_ms: f64) {
+        self.begin_job_with_timeout(job, started_ms, None);
+    }
+
+    /// As `begin_job`, for a job with a timeout of its own (a call's).
+    pub(super) fn begin_job_with_timeout(&self, job: u64, started_ms: f64, timeout_ms: Option<f64>) {
+        let own = timeout_ms.map_or(OWN_TIMEOUT_NONE, f64::to_bits);
+        self.current_timeout_ms.store(own, Ordering::Relaxed);
         self.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
         self.current_job.store(job, Ordering::Release);
+    }
+
+    /// The worker's current job (0 for none), if it has been running longer
+    /// than its own timeout or else `default_ms`; with when it started.
+    fn overdue_job(&self, default_ms: Option<f64>, now: f64) -> Option<(u64, f64)> {
+        let job = self.current_job();
+        if job == 0 {
+            return None;
+        }
+        let own = self.current_timeout_ms.load(Ordering::Relaxed);
+        let timeout = if own == OWN_TIMEOUT_NONE {
+            default_ms?
+        } else {
+            f64::from_bits(own)
+        };
+        let started = f64::from_bits(self.current_started_ms.load(Ordering::Relaxed));
+        (now - started > timeout).then_some((job, started))
+    }
+
+    /// The job this worker runs now (0 for none) and when it started.
+    pub(super) fn job_started(&self) -> (u64, f64) {
+        let job = self.current_job.load(Ordering::Acquire);
+        (job, f64::from_bits(self.current_started_ms.load(Ordering::Relaxed)))
     }
 
     /// This worker's `job` ended; false if the watchdog reported it first.
@@ -300,16 +335,23 @@ impl WorkerSlots {
             .collect()
     }
 
-    /// Takes every job that has run longer than `timeout_ms` at `now` from
-    /// its worker, once: `(worker id, job, started_ms)` for each.
-    pub(super) fn take_overdue(&self, timeout_ms: f64, now: f64) -> Vec<(u32, u64, f64)> {
+    /// The worker whose current job is `job`, if any.
+    pub(super) fn running(&self, job: u64) -> Option<u32> {
+        (job != 0)
+            .then(|| self.slots.iter().position(|slot| slot.current_job() == job))
+            .flatten()
+            .map(|i| i as u32 + 1)
+    }
+
+    /// Takes every job that has run longer than its own timeout, or else
+    /// `default_ms`, at `now` from its worker, once: `(worker id, job,
+    /// started_ms)` for each.
+    pub(super) fn take_overdue(&self, default_ms: Option<f64>, now: f64) -> Vec<(u32, u64, f64)> {
         let mut overdue = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
-            let job = slot.current_job();
-            let started = f64::from_bits(slot.current_started_ms.load(Ordering::Relaxed));
-            if job == 0 || now - started <= timeout_ms {
+            let Some((job, started)) = slot.overdue_job(default_ms, now) else {
                 continue;
-            }
+            };
             if slot.end_job(job) {
                 overdue.push((i as u32 + 1, job, started));
             }

@@ -20,7 +20,7 @@ use super::workers::{new_thread_serial, Loss, Turn};
 use super::{Jobs, NewBatch, PoolCore};
 use crate::core::error::PoolError;
 use crate::core::failure_log::Failure;
-use crate::core::job::{JobSpec, Outcome};
+use crate::core::job::{JobKind, JobSpec, Outcome};
 use crate::core::placement::Placement;
 use crate::core::task::MAX_LABEL_BYTES;
 use crate::sys;
@@ -52,21 +52,30 @@ impl PoolCore {
     /// loop, taking at most one job (one message each way per job).
     pub fn remote_next(&self, id: u32) -> Next {
         let slot = self.workers.get(id);
-        match self.turn(slot, 1) {
-            Turn::End => {
-                self.thread_ended();
-                Next::End
-            }
-            Turn::Wait => Next::Wait,
-            Turn::Run(jobs) => {
-                let job = jobs.start;
-                let claimed = self.queue.get(job);
-                slot.begin_job(job, sys::now_ms().max(claimed.queued_ms));
-                Next::Run {
-                    job,
-                    spec: claimed.spec,
+        loop {
+            return match self.turn(slot, 1) {
+                Turn::End => {
+                    self.thread_ended();
+                    Next::End
                 }
-            }
+                Turn::Wait => Next::Wait,
+                Turn::Run(jobs) => {
+                    let job = jobs.start;
+                    let claimed = self.queue.get(job);
+                    if claimed.spec.kind == JobKind::Call {
+                        // Its input stays with the platform, which carries calls by message.
+                        if self.begin_call(id, job, None).is_none() {
+                            continue; // withdrawn: reported cancelled
+                        }
+                    } else {
+                        slot.begin_job(job, sys::now_ms().max(claimed.queued_ms));
+                    }
+                    Next::Run {
+                        job,
+                        spec: claimed.spec,
+                    }
+                }
+            };
         }
     }
 
@@ -138,7 +147,7 @@ mod tests {
     //! Remote workers driven from one thread, as a page drives its Web
     //! Workers: every job once, the same outcomes as threads give.
     use super::*;
-    use crate::core::job::{self, JobKind};
+    use crate::core::job;
     use crate::core::options::PoolOptions;
     use std::collections::BTreeMap;
 

@@ -4,11 +4,12 @@
 //! between states are `WorkerSlots` (`worker_slots.rs`).
 
 use super::PoolCore;
+use crate::core::calls::CallReport;
 use crate::core::counts::Tally;
 use crate::core::error::{JobError, PoolError};
 use crate::core::events::Event;
 use crate::core::failure::RunningJob;
-use crate::core::job::{self, Outcome};
+use crate::core::job::{self, JobKind, Outcome};
 use crate::core::options::check_size;
 use crate::core::task::Group;
 use crate::core::worker_slots::{WorkerSlot, WorkerStats};
@@ -20,6 +21,24 @@ pub(super) enum Turn {
     End,
     Run(std::ops::Range<u64>),
     Wait,
+}
+
+/// Why a worker left its loop (`PoolCore::run_worker`, `resume_worker`).
+#[derive(Debug, PartialEq)]
+pub enum Step {
+    /// It ended: the thread frees itself and ends.
+    Exit(WorkerExit),
+    /// It took a call job, which the platform runs (see `calls.rs`), then
+    /// reports with `call_finished` and returns with `resume_worker`. It
+    /// left the loop so that no frame of the core is on the thread's stack
+    /// while the platform's code runs: a JS job may await, which needs the
+    /// worker's event loop, and may be ended from outside.
+    Call {
+        /// Its number.
+        job: u64,
+        /// The call's input, as the platform encoded it.
+        input: Box<[u8]>,
+    },
 }
 
 /// How a worker loop ended. Either way the thread frees itself and ends.
@@ -82,14 +101,22 @@ impl PoolCore {
     }
 
     /// The worker loop: takes jobs until this worker retires or the pool
-    /// closes with nothing left to do. Runs on a thread that may block;
-    /// `on_started` runs once the worker counts as live.
-    pub fn run_worker(&self, id: u32, on_started: impl FnOnce()) -> WorkerExit {
+    /// closes with nothing left to do, or until it takes a call job. Runs
+    /// on a thread that may block; `on_started` runs once the worker
+    /// counts as live.
+    pub fn run_worker(&self, id: u32, on_started: impl FnOnce()) -> Step {
         sys::allow_blocking_on_this_thread();
         let slot = self.workers.get(id);
         slot.set_thread(current_thread_serial());
         self.thread_started();
         on_started();
+        self.resume_worker(id)
+    }
+
+    /// Goes on with worker `id`'s loop after the platform ran and reported
+    /// the call job it returned with (`Step::Call`).
+    pub fn resume_worker(&self, id: u32) -> Step {
+        let slot = self.workers.get(id);
         // When the last job ended, if this worker took the next one at once:
         // that job starts then (one clock reading per job, not two).
         let mut last_end = None;
@@ -97,8 +124,15 @@ impl PoolCore {
             let epoch = self.workers.signal_epoch();
             match self.turn(slot, self.most_per_claim()) {
                 Turn::End => break,
+                Turn::Run(jobs) if self.queue.get(jobs.start).spec.kind == JobKind::Call => {
+                    // A call is claimed alone (`JobSpec::runs_alone`).
+                    if let Some(input) = self.begin_call(id, jobs.start, last_end) {
+                        return Step::Call { job: jobs.start, input };
+                    }
+                    last_end = None;
+                }
                 Turn::Run(jobs) => match self.run_jobs(id, jobs, last_end) {
-                    (WorkerExit::Abandoned, _) => return WorkerExit::Abandoned, // the watchdog reported this job and replaces us
+                    (WorkerExit::Abandoned, _) => return Step::Exit(WorkerExit::Abandoned), // the watchdog reported this job and replaces us
                     (WorkerExit::Retired, end) => last_end = Some(end),
                 },
                 Turn::Wait => {
@@ -108,7 +142,7 @@ impl PoolCore {
             }
         }
         self.thread_ended();
-        WorkerExit::Retired
+        Step::Exit(WorkerExit::Retired)
     }
 
     /// One turn of a worker's loop, the same for the pool's threads and
@@ -286,6 +320,18 @@ impl PoolCore {
         started_ms: f64,
         finished_ms: f64,
     ) {
+        self.record_job_with_output(id, job, (outcome, value), (started_ms, finished_ms), Box::default());
+    }
+
+    /// As `record_job`, with a call job's output for its report.
+    pub(super) fn record_job_with_output(
+        &self,
+        id: u32,
+        job: u64,
+        (outcome, value): (Outcome, u32),
+        (started_ms, finished_ms): (f64, f64),
+        output: Box<[u8]>,
+    ) {
         let claimed = self.queue.get(job);
         let finished_ms = finished_ms.max(started_ms); // `started_ms` was read on the job's own thread
         let event = claimed.event(job, id, (started_ms, finished_ms), (outcome, value));
@@ -303,6 +349,14 @@ impl PoolCore {
             // SAFETY: the last use of the group here.
             unsafe { settle(group, index, &event) };
         }
+        if event.kind == JobKind::Call {
+            self.calls.report(CallReport {
+                job,
+                worker: id,
+                outcome,
+                output,
+            });
+        }
     }
 
     /// Counts finished jobs of worker `id`, and wakes whoever waits for
@@ -313,17 +367,15 @@ impl PoolCore {
         self.announce_if_idle();
     }
 
-    /// The workers whose job has run past the job timeout. Each such job is
+    /// The workers whose job has run past the job timeout (the pool's, or a
+    /// call's own). Each such job is
     /// reported `TimedOut` here, once; the platform must then call
     /// `worker_lost(id, Loss::TimedOut)` and start a new thread for the id
     /// if it says so. The old thread stops its job at the next safe point
     /// and ends by itself (`WorkerExit::Abandoned`).
     pub fn overdue_workers(&self) -> Vec<u32> {
-        let Some(timeout) = self.options.job_timeout_ms else {
-            return Vec::new();
-        };
         let now = sys::now_ms();
-        let overdue = self.workers.take_overdue(timeout, now);
+        let overdue = self.workers.take_overdue(self.options.job_timeout_ms, now);
         for &(id, job, started) in &overdue {
             self.finish_job(id, job, Outcome::TimedOut, started, now);
         }
