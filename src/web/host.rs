@@ -18,8 +18,9 @@
 use crate::core::options::PoolOptions;
 use crate::core::pool::PoolCore;
 use js_sys::Promise;
+use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
-use wasm_bindgen::prelude::{Closure, JsError};
+use wasm_bindgen::prelude::{Closure, JsError, JsValue};
 
 /// Queues what fits of a batch from an offset: `[first, queued]`.
 pub(super) type TrySubmit = Closure<dyn Fn(u32) -> Result<Vec<f64>, JsError>>;
@@ -51,11 +52,11 @@ pub(super) trait Host: Sized {
     /// closures' handles were told by the core.
     fn cancelled(&self) {}
 
-    /// Resolves once `is_idle()` holds, checked whenever the pool may
-    /// have turned idle (a job ended, a worker started or ended), without
-    /// blocking the page. The host keeps `is_idle` until the promise
-    /// settles, then drops it (`keep_until_settled`).
-    fn when_idle(&self, is_idle: impl Fn() -> bool + 'static) -> Promise;
+    /// Resolves once `is_done()` holds, checked whenever the core bumps
+    /// futex word `word` (a job ended, a worker started or ended, a call
+    /// was reported), without blocking the page. The host keeps `is_done`
+    /// until the promise settles, then drops it (`keep_until_settled`).
+    fn when(&self, word: &AtomicU32, is_done: impl Fn() -> bool + 'static) -> Promise;
 
     /// Feeds a batch of `total` jobs in as a bounded queue makes room:
     /// `try_submit(offset)` queues what fits from `offset` and returns
@@ -63,6 +64,18 @@ pub(super) trait Host: Sized {
     /// The host keeps `try_submit` until the promise settles, then drops
     /// it: nothing of the pool waits on JavaScript's collector.
     fn submit_as_room_frees(&self, total: u32, try_submit: TrySubmit) -> Promise;
+
+    /// Gives the host the page's half of call jobs (`www/lib/jobs/`): it
+    /// hands their calls' messages from workers to `calls` (arguments
+    /// asked for, values sent by message, progress).
+    fn attach_calls(&self, calls: &JsValue);
+
+    /// Jobs may now have a timeout of `timeout_ms` (a call's own): check
+    /// for overdue ones often enough.
+    fn watch_timeouts(&self, timeout_ms: f64);
+
+    /// Tells worker `worker`, which runs call job `job`, that its caller aborted it.
+    fn abort_call(&self, worker: u32, job: u64);
 
     /// Web Workers started and not yet ended.
     fn live_count(&self) -> u32;

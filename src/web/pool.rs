@@ -140,6 +140,7 @@ macro_rules! pool_class_methods {
     };
 }
 
+mod call_jobs;
 #[cfg(not(feature = "threads"))]
 mod calls;
 #[cfg(feature = "threads")]
@@ -302,8 +303,9 @@ impl PoolBase {
         // Weak, so that a waiting `done()` does not keep a freed pool's
         // memory (its trace is megabytes): a freed pool counts as done.
         let core = Arc::downgrade(&self.core);
-        self.host
-            .when_idle(move || core.upgrade().is_none_or(|core| core.is_idle()))
+        self.host.when(self.core.idle_epoch(), move || {
+            core.upgrade().is_none_or(|core| core.is_idle())
+        })
     }
 
     fn cancel(&self) -> f64 {

@@ -22,15 +22,35 @@ export class RemoteHost {
   constructor(glueUrl, module, pool, jobTimeoutMs) {
     Object.assign(this, { glueUrl, module, pool });
     this.workers = new Map(); // id -> { worker, ready, job (or null) }
-    this.calls = new Map(); // job -> { moduleUrl, exportName, args, settle }, until it settles
+    this.calls = new Map(); // job -> { moduleUrl, exportName, args, settle }, until it settles (`submitCalls`)
+    this.jsCalls = null; // the page's half of JS jobs (www/lib/jobs/pool.js), once attached
     this.waiters = []; // [isDone, resolve]
     this.roomWaiters = [];
     this.starting = [];
     this.lostThreads = 0;
     this.scheduled = false;
-    if (jobTimeoutMs > 0) {
-      this.watchdog = setInterval(() => this.#timeOut(), Math.min(50, Math.max(5, jobTimeoutMs / 4)));
-    }
+    if (jobTimeoutMs > 0) this.watchTimeouts(jobTimeoutMs);
+  }
+
+  /// Checks for jobs past a timeout of `timeoutMs` (the pool's, or a call's own) often enough.
+  watchTimeouts(timeoutMs) {
+    const period = Math.min(50, Math.max(5, timeoutMs / 4));
+    if (this.watchdog && this.watchPeriod <= period) return;
+    clearInterval(this.watchdog);
+    this.watchPeriod = period;
+    this.watchdog = setInterval(() => this.#timeOut(), period);
+  }
+
+  /// `calls` gives each JS job's message (`callMessage(job)`) and hears
+  /// what workers send about them (`fromWorker(data)`).
+  attachCalls(calls) {
+    this.jsCalls = calls;
+  }
+
+  /// Tells worker `id` that the caller of its call job `job` aborted it.
+  abortCall(id, job) {
+    const slot = this.workers.get(id);
+    if (slot?.job === job) slot.worker.postMessage({ type: 'call-abort', job });
   }
 
   /// Starts one worker per id; resolves once they all run, or rejects
@@ -99,6 +119,7 @@ export class RemoteHost {
 
   dispose() {
     this.disposed = true; // the core's callbacks go with the pool
+    this.jsCalls = null;
     clearInterval(this.watchdog);
     for (const id of [...this.workers.keys()]) this.#forget(id);
     // Nothing waits on a freed pool for good: it counts as done, and a
@@ -114,7 +135,9 @@ export class RemoteHost {
     return new Promise((resolve, reject) => {
       worker.onmessage = ({ data }) => {
         if (this.disposed || this.workers.get(id) !== slot) return; // ended meanwhile
-        if (data.type === 'ready') {
+        if (data.type === 'call-progress') {
+          this.jsCalls?.fromWorker(data);
+        } else if (data.type === 'ready') {
           slot.ready = true;
           this.pool.started(id);
           resolve();
@@ -152,11 +175,16 @@ export class RemoteHost {
     }
     slot.job = job;
     const message = { job, kind, costMs, fail, iterations };
+    let transfer = [];
     if (kind === 'closure') { // a call kept by `keepCalls`
       const { moduleUrl, exportName, args } = this.calls.get(job);
       Object.assign(message, { moduleUrl, exportName, args });
+    } else if (kind === 'call') { // a JS job: its call is with the page's half of them
+      const { call, runnerUrl, transfer: moved } = this.jsCalls.callMessage(job);
+      Object.assign(message, { call, runnerUrl, worker: id });
+      transfer = moved;
     }
-    slot.worker.postMessage(message);
+    slot.worker.postMessage(message, transfer);
     return true;
   }
 
@@ -171,6 +199,15 @@ export class RemoteHost {
     slot.job = null;
     const call = this.calls.get(data.job);
     this.calls.delete(data.job);
+    if (data.type === 'call-done' || data.type === 'call-failed') {
+      // A JS job: its value or error goes to the page's half of calls, then the core records it.
+      const ok = data.type === 'call-done';
+      this.jsCalls?.fromWorker(ok ? { type: 'call-value', job: data.job, value: data.value } : { type: 'call-error', job: data.job, error: data.error });
+      const message = ok ? '' : `${data.error.name}: ${data.error.message}`;
+      this.pool.callFinished(id, data.job, ok, message, data.started, data.finished);
+      if (!this.disposed) this.#settle(this.#handOutTo(id, slot));
+      return;
+    }
     if (data.type === 'crashed') {
       // Its instance trapped (a panicking job aborts wasm): the core fails
       // the job with the message, and a new worker takes the id.
@@ -223,11 +260,35 @@ async function runWorker() {
   let panicMessage = null;
   globalThis.__poolscopePanic = (message) => { panicMessage = message; };
   const modules = new Map(); // a call's module, loaded before its job's clock starts
+  let runner = null; // www/lib/jobs/runner.js, for JS jobs
+  const early = []; // aborts that came before it loaded
   const load = (url) => {
     if (!modules.has(url)) modules.set(url, import(url).then(async (module) => { await module.default(); return module; }));
     return modules.get(url);
   };
   self.onmessage = async ({ data }) => {
+    if (data.type === 'call-abort') { // about a JS job: maybe before the runner has loaded
+      if (runner) runner.onPageMessage(data);
+      else early.push(data);
+      return;
+    }
+    if (data.kind === 'call') {
+      if (!runner) {
+        runner = await import(data.runnerUrl);
+        early.splice(0).forEach((message) => runner.onPageMessage(message));
+      }
+      const started = now();
+      const post = (message, transfer) => postMessage(message, transfer ?? []);
+      const ran = await runner.runCall({ job: data.job, worker: data.worker, ...data.call }, post);
+      const reply = ran.ok ? { type: 'call-done', job: data.job, value: ran.value } : { type: 'call-failed', job: data.job, error: ran.error };
+      try {
+        postMessage({ ...reply, started, finished: now() }, ran.ok ? ran.transfer : []);
+      } catch (thrown) { // a value structured clone cannot carry (a function, say)
+        const error = { name: thrown?.name ?? 'DataCloneError', message: `job ${data.job}'s value cannot be sent to the page: ${thrown?.message ?? thrown}`, stack: '' };
+        postMessage({ type: 'call-failed', job: data.job, error, started, finished: now() });
+      }
+      return;
+    }
     if (data.glueUrl) {
       glue = await import(data.glueUrl);
       glue.initSync({ module: data.module }); // an instance, and a memory, of its own

@@ -12,6 +12,7 @@ use crate::core::pool::remote::Next;
 use crate::core::pool::PoolCore;
 use crate::core::workers::Loss;
 use js_sys::{Array, Function, Object, Promise};
+use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
@@ -36,6 +37,12 @@ extern "C" {
     fn keep_calls(this: &RemoteHost, first: f64, module_url: &str, export: &str, calls: &Array, settle: &Function);
     #[wasm_bindgen(method)]
     fn dispose(this: &RemoteHost);
+    #[wasm_bindgen(method, js_name = attachCalls)]
+    fn attach_calls(this: &RemoteHost, calls: &JsValue);
+    #[wasm_bindgen(method, js_name = watchTimeouts)]
+    fn watch_timeouts(this: &RemoteHost, timeout_ms: f64);
+    #[wasm_bindgen(method, js_name = abortCall)]
+    fn abort_call(this: &RemoteHost, worker: u32, job: f64);
     #[wasm_bindgen(method, getter, js_name = liveCount)]
     fn live_count(this: &RemoteHost) -> u32;
     #[wasm_bindgen(method, getter, js_name = lostThreads)]
@@ -124,6 +131,16 @@ impl Host for MessagePassingHost {
         );
         add("finished", finished.as_ref().clone(), Box::new(finished));
         let c = Arc::clone(core);
+        let call_finished = Closure::<dyn Fn(u32, f64, bool, String, f64, f64) -> bool>::new(
+            move |id: u32, job: f64, ok: bool, message: String, started_ms: f64, finished_ms: f64| {
+                let outcome = if ok { Outcome::Completed } else { Outcome::Failed };
+                // The value came by message and stays with the page's half of calls.
+                let times = Some((started_ms, finished_ms));
+                c.call_finished(id, job as u64, outcome, Box::default(), &message, times)
+            },
+        );
+        add("callFinished", call_finished.as_ref().clone(), Box::new(call_finished));
+        let c = Arc::clone(core);
         let crashed =
             Closure::<dyn Fn(u32, String) -> bool>::new(move |id: u32, message: String| c.remote_crashed(id, &message));
         add("crashed", crashed.as_ref().clone(), Box::new(crashed));
@@ -169,11 +186,24 @@ impl Host for MessagePassingHost {
         self.js.cancelled();
     }
 
-    /// Checked after each change and each reply.
-    fn when_idle(&self, is_idle: impl Fn() -> bool + 'static) -> Promise {
-        let is_idle = Closure::<dyn Fn() -> bool>::new(is_idle);
-        let waited = self.js.when(is_idle.as_ref());
-        super::interop::keep_until_settled(is_idle, waited)
+    /// Checked after each change and each reply (which is when the core
+    /// bumps any of its words in this build: `word` is not needed).
+    fn when(&self, _word: &AtomicU32, is_done: impl Fn() -> bool + 'static) -> Promise {
+        let is_done = Closure::<dyn Fn() -> bool>::new(is_done);
+        let waited = self.js.when(is_done.as_ref());
+        super::interop::keep_until_settled(is_done, waited)
+    }
+
+    fn attach_calls(&self, calls: &JsValue) {
+        self.js.attach_calls(calls);
+    }
+
+    fn watch_timeouts(&self, timeout_ms: f64) {
+        self.js.watch_timeouts(timeout_ms);
+    }
+
+    fn abort_call(&self, worker: u32, job: u64) {
+        self.js.abort_call(worker, job as f64);
     }
 
     fn submit_as_room_frees(&self, total: u32, try_submit: TrySubmit) -> Promise {

@@ -4,10 +4,12 @@
 //! the core's futex words, never a blocking wait on the page.
 
 use super::host::{Host, TrySubmit};
+use crate::core::job::Outcome;
 use crate::core::options::PoolOptions;
 use crate::core::pool::PoolCore;
-use crate::core::workers::Loss;
+use crate::core::workers::{Loss, Step};
 use js_sys::{Object, Promise};
+use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
@@ -22,6 +24,12 @@ extern "C" {
     fn ready(this: &WorkerHost) -> Promise;
     #[wasm_bindgen(method)]
     fn dispose(this: &WorkerHost);
+    #[wasm_bindgen(method, js_name = attachCalls)]
+    fn attach_calls(this: &WorkerHost, calls: &JsValue);
+    #[wasm_bindgen(method, js_name = watchTimeouts)]
+    fn watch_timeouts(this: &WorkerHost, timeout_ms: f64);
+    #[wasm_bindgen(method, js_name = abortCall)]
+    fn abort_call(this: &WorkerHost, worker: u32, job: f64);
     #[wasm_bindgen(method, getter, js_name = liveCount)]
     fn live_count(this: &WorkerHost) -> u32;
     #[wasm_bindgen(method, getter, js_name = lostThreads)]
@@ -49,7 +57,7 @@ pub(super) struct SharedMemoryHost {
     js: WorkerHost,
     core: Arc<PoolCore>,
     // They live as long as the pool.
-    _callbacks: [Box<dyn std::any::Any>; 3],
+    _callbacks: [Box<dyn std::any::Any>; 4],
 }
 
 impl Host for SharedMemoryHost {
@@ -82,10 +90,15 @@ impl Host for SharedMemoryHost {
             let core = Arc::clone(core);
             Closure::<dyn Fn() -> Vec<u32>>::new(move || core.overdue_workers())
         };
+        // SAFETY (for JS): called once per pointer, for a worker ended while it ran a call,
+        // outside wasm for good (worker_host.js, `#endCallWorker`): it never drops its own.
+        let release =
+            Closure::<dyn Fn(u32)>::new(|pointer: u32| drop(unsafe { Arc::from_raw(pointer as *const PoolCore) }));
         let callbacks = Object::new();
         super::interop::set(&callbacks, "startFailed", start_failed.as_ref().clone());
         super::interop::set(&callbacks, "lost", lost.as_ref().clone());
         super::interop::set(&callbacks, "overdue", overdue.as_ref().clone());
+        super::interop::set(&callbacks, "release", release.as_ref().clone());
         let js = WorkerHost::new(
             &GLUE_URL.with(String::clone),
             wasm_bindgen::module(),
@@ -96,7 +109,12 @@ impl Host for SharedMemoryHost {
         SharedMemoryHost {
             js,
             core: Arc::clone(core),
-            _callbacks: [Box::new(start_failed), Box::new(lost), Box::new(overdue)],
+            _callbacks: [
+                Box::new(start_failed),
+                Box::new(lost),
+                Box::new(overdue),
+                Box::new(release),
+            ],
         }
     }
 
@@ -113,15 +131,23 @@ impl Host for SharedMemoryHost {
         self.js.ready()
     }
 
-    /// Checked whenever the core's idle futex word changes.
-    fn when_idle(&self, is_idle: impl Fn() -> bool + 'static) -> Promise {
-        let is_idle = Closure::<dyn Fn() -> bool>::new(is_idle);
-        let waited = wait_until(
-            wasm_bindgen::memory(),
-            self.core.idle_epoch().as_ptr() as u32,
-            is_idle.as_ref(),
-        );
-        super::interop::keep_until_settled(is_idle, waited)
+    /// Checked whenever `word` changes.
+    fn when(&self, word: &AtomicU32, is_done: impl Fn() -> bool + 'static) -> Promise {
+        let is_done = Closure::<dyn Fn() -> bool>::new(is_done);
+        let waited = wait_until(wasm_bindgen::memory(), word.as_ptr() as u32, is_done.as_ref());
+        super::interop::keep_until_settled(is_done, waited)
+    }
+
+    fn attach_calls(&self, calls: &JsValue) {
+        self.js.attach_calls(calls);
+    }
+
+    fn watch_timeouts(&self, timeout_ms: f64) {
+        self.js.watch_timeouts(timeout_ms);
+    }
+
+    fn abort_call(&self, worker: u32, job: u64) {
+        self.js.abort_call(worker, job as f64);
     }
 
     fn submit_as_room_frees(&self, total: u32, try_submit: TrySubmit) -> Promise {
@@ -159,13 +185,70 @@ impl Host for SharedMemoryHost {
     }
 }
 
-/// The entry point of each pool worker (see `worker_host.js`). Returns
-/// when the worker retires, or when its job timed out and stopped (another
-/// thread then has its id); either way the thread then frees itself.
+/// The entry point of each pool worker (see `worker_host.js`): runs the
+/// worker loop until the worker ends (returns `undefined`; the thread then
+/// frees itself) or takes a call job (returns `[job, input]`: the worker
+/// runs it in JS, reports it with `__poolscopeCallFinished`, and goes on
+/// with `__poolscopeWorkerResume`). No frame of the core stays on the
+/// stack while a call runs.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __poolscopeWorkerMain)]
-pub fn worker_main(core_pointer: u32, id: u32) {
-    // SAFETY: `resize` (or `lost`) leaked one reference for exactly this worker.
-    let core = unsafe { Arc::from_raw(core_pointer as *const PoolCore) };
-    let _exit = core.run_worker(id, announce_ready);
+pub fn worker_main(core_pointer: u32, id: u32) -> JsValue {
+    let step = core_of(core_pointer).run_worker(id, announce_ready);
+    step_to_js(core_pointer, step)
+}
+
+/// Goes on with a worker's loop after its call job (see `worker_main`).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __poolscopeWorkerResume)]
+pub fn worker_resume(core_pointer: u32, id: u32) -> JsValue {
+    let step = core_of(core_pointer).resume_worker(id);
+    step_to_js(core_pointer, step)
+}
+
+/// Reports the call job a worker ran: its output as `worker_host.js`
+/// encoded it, and for a job that threw (`ok` false) the error's message.
+/// False if the job had timed out meanwhile: then another worker has this
+/// id, and this one must end (its reference to the core is dropped here).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __poolscopeCallFinished)]
+pub fn call_finished(core_pointer: u32, id: u32, job: f64, ok: bool, output: Vec<u8>, message: &str) -> bool {
+    let outcome = if ok { Outcome::Completed } else { Outcome::Failed };
+    let recorded = core_of(core_pointer).call_finished(id, job as u64, outcome, output.into(), message, None);
+    if !recorded {
+        // SAFETY: this worker's own reference; it touches the core no more.
+        drop(unsafe { Arc::from_raw(core_pointer as *const PoolCore) });
+    }
+    recorded
+}
+
+/// Where the module that runs calls lives (`attachCalls` set it).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __poolscopeCallRunner)]
+pub fn call_runner(core_pointer: u32) -> Option<String> {
+    core_of(core_pointer).call_runner()
+}
+
+/// The core a worker was handed a reference to.
+fn core_of<'a>(core_pointer: u32) -> &'a PoolCore {
+    // SAFETY: `resize` (or `lost`) leaked one reference for exactly this
+    // worker, which lives until the worker drops it (`step_to_js`,
+    // `call_finished`) or the page does for a worker it ended (`release`).
+    unsafe { &*(core_pointer as *const PoolCore) }
+}
+
+/// A step of the worker loop, for `worker_host.js`; an ended worker drops
+/// its reference to the core.
+fn step_to_js(core_pointer: u32, step: Step) -> JsValue {
+    match step {
+        Step::Call { job, input } => {
+            let input = js_sys::Uint8Array::from(&input[..]);
+            js_sys::Array::of2(&(job as f64).into(), &input).into()
+        }
+        Step::Exit(_) => {
+            // SAFETY: the worker's own reference, which it uses no more.
+            drop(unsafe { Arc::from_raw(core_pointer as *const PoolCore) });
+            JsValue::UNDEFINED
+        }
+    }
 }

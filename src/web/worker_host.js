@@ -4,6 +4,14 @@
 
 const ROLE = 'poolscope-worker';
 
+// Where a worker is (`place`): in wasm (its loop, a Rust job, a report),
+// running a JS job outside wasm, ended by the page while in a JS job, or
+// told while in wasm that its job timed out (it ends itself).
+const IN_CALL = 0;
+const IN_WASM = 1;
+const ENDED = 2;
+const TIMED_OUT = 3;
+
 /// A new worker first imports the wasm-bindgen glue. In WebKitGTK 2.50,
 /// under load, that `import()` in a nested module worker sometimes never
 /// settled (stuck for minutes: 5 of 30 workers once; the suites' stall that
@@ -26,8 +34,28 @@ export class WorkerHost {
     this.workers = new Map(); // Worker -> { id, corePointer, tls, stack, timedOut }
     this.lostThreads = 0;
     this.stalledStarts = 0; // Web Workers ended because their module never loaded
-    if (jobTimeoutMs > 0) {
-      this.watchdog = setInterval(() => this.#killOverdue(), Math.min(50, Math.max(5, jobTimeoutMs / 4)));
+    this.calls = null; // the page's half of JS jobs (www/lib/jobs/pool.js), once attached
+    if (jobTimeoutMs > 0) this.watchTimeouts(jobTimeoutMs);
+  }
+
+  /// Checks for jobs past a timeout of `timeoutMs` (the pool's, or a call's own) often enough.
+  watchTimeouts(timeoutMs) {
+    const period = Math.min(50, Math.max(5, timeoutMs / 4));
+    if (this.watchdog && this.watchPeriod <= period) return;
+    clearInterval(this.watchdog);
+    this.watchPeriod = period;
+    this.watchdog = setInterval(() => this.#killOverdue(), period);
+  }
+
+  /// `calls` hears what workers send about JS jobs: `fromWorker(data, reply)`.
+  attachCalls(calls) {
+    this.calls = calls;
+  }
+
+  /// Tells worker `id`'s Web Worker that the caller of its call job `job` aborted it.
+  abortCall(id, job) {
+    for (const [worker, record] of this.workers) {
+      if (record.id === id && !record.timedOut) worker.postMessage({ type: 'call-abort', job });
     }
   }
 
@@ -51,6 +79,7 @@ export class WorkerHost {
 
   dispose() {
     clearInterval(this.watchdog);
+    this.calls = null;
   }
 
   /// Starts a Web Worker for worker `id`. One whose module import has
@@ -59,7 +88,11 @@ export class WorkerHost {
   async #spawnOne(corePointer, id) {
     for (let attempt = 1; ; attempt++) {
       const worker = new Worker(new URL(import.meta.url), { type: 'module', name: `${ROLE} ${id}` });
-      const record = { id, corePointer, tls: 0, stack: 0 };
+      // Where the worker is, shared with it: in wasm, or running a JS job
+      // outside it, or ended by the page (see `#endCallWorker`).
+      const place = new Int32Array(new SharedArrayBuffer(4));
+      place[0] = IN_WASM;
+      const record = { id, corePointer, tls: 0, stack: 0, place };
       this.workers.set(worker, record);
       const started = await new Promise((resolve, reject) => {
         const loading = setTimeout(() => {
@@ -73,6 +106,7 @@ export class WorkerHost {
             case 'ready': resolve(true); break;
             case 'exited': this.#forget(worker); break;
             case 'crashed': this.#crashed(worker); break;
+            default: this.calls?.fromWorker(data, (message, transfer) => worker.postMessage(message, transfer));
           }
         };
         worker.onerror = (event) => {
@@ -81,7 +115,7 @@ export class WorkerHost {
           this.pool.startFailed(corePointer, id);
           reject(new Error(`worker ${id} failed to start: ${event.message || 'script error'}`));
         };
-        worker.postMessage({ glueUrl: this.glueUrl, module: this.module, memory: this.memory, corePointer, id });
+        worker.postMessage({ glueUrl: this.glueUrl, module: this.module, memory: this.memory, corePointer, id, place: place.buffer });
       });
       if (started) return;
       this.stalledStarts++;
@@ -118,26 +152,53 @@ export class WorkerHost {
   }
 
   /// Jobs past the timeout: the core reported them; a new thread takes
-  /// each worker's id at once. The old thread is *not* terminated: its job
-  /// stops at the next safe point and the thread frees itself and ends
-  /// ('exited'). This once terminated it and freed its stack and TLS a
-  /// second later, but `terminate()` does not stop running wasm at once:
-  /// under load Chromium ran a terminated worker's job on for 2 s, WebKit
-  /// to its end, writing to a stack the allocator had meanwhile handed to
-  /// the next pool. That corrupted pools at random (a job failing on a
-  /// worker that never panicked, a wake-up or count lost so that `done()`
-  /// never settled): the stall of the browser suites under load.
+  /// each worker's id at once. A worker running a JS job (outside wasm) is
+  /// ended now (`#endCallWorker`). One running wasm (a Rust job, or the
+  /// core's own code) is *not* terminated: its job stops at the next safe
+  /// point and the thread frees itself and ends ('exited'). This once
+  /// terminated it and freed its stack and TLS a second later, but
+  /// `terminate()` does not stop running wasm at once: under load Chromium
+  /// ran a terminated worker's job on for 2 s, WebKit to its end, writing
+  /// to a stack the allocator had meanwhile handed to the next pool. That
+  /// corrupted pools at random (a job failing on a worker that never
+  /// panicked, a wake-up or count lost so that `done()` never settled):
+  /// the stall of the browser suites under load.
   #killOverdue() {
     const overdue = new Set(this.pool.overdue());
     if (overdue.size === 0) return;
     // Collect first: a replacement joins `workers` under the same id.
-    const stuck = [...this.workers.values()].filter((record) => overdue.has(record.id) && !record.timedOut);
-    for (const record of stuck) {
+    const stuck = [...this.workers].filter(([, record]) => overdue.has(record.id) && !record.timedOut);
+    for (const [worker, record] of stuck) {
       record.timedOut = true;
       this.lostThreads++;
+      if (this.#markTimedOut(record.place)) this.#endCallWorker(worker, record);
       const pointer = this.pool.lost(record.corePointer, record.id, false);
       if (pointer !== 0) this.spawn([pointer], [record.id]).catch(() => {});
     }
+  }
+
+  /// Tells a worker whose job timed out: true if it runs a JS job (outside
+  /// wasm: the page ends it); else it is in wasm and learns it from `place`
+  /// or from the core, and ends itself.
+  #markTimedOut(place) {
+    for (;;) {
+      if (Atomics.compareExchange(place, 0, IN_CALL, ENDED) === IN_CALL) return true;
+      // In wasm: maybe about to start the JS job, which it then must not run.
+      if (Atomics.compareExchange(place, 0, IN_WASM, TIMED_OUT) !== IN_CALL) return false;
+    }
+  }
+
+  /// Ends a worker that runs a JS job. Safe, unlike ending one in wasm:
+  /// the worker and the page agree through `place` (a compare-exchange on
+  /// each side) that it is outside wasm and will never enter it again, and
+  /// a JS job touches no wasm memory, so whenever `terminate()` takes
+  /// effect, nothing the allocator hands out can be written by it. So its
+  /// stack and TLS are freed at once, and its reference to the core
+  /// dropped (it would never drop it itself).
+  #endCallWorker(worker, record) {
+    this.#forget(worker);
+    this.#freeThread(record);
+    this.pool.release(record.corePointer);
   }
 }
 
@@ -213,6 +274,38 @@ export function announceReady() {
   postMessage({ type: 'ready' });
 }
 
+/// A pool worker's loop: the core's, in wasm, until it ends or hands back
+/// a JS job; the job runs outside wasm (its promise awaited on this
+/// worker's own event loop), is reported, and the core's loop goes on.
+/// Returns false if the page ended this worker during a JS job past its
+/// timeout: then it must not touch the shared memory again.
+async function runWorkerLoop(glue, corePointer, id, place) {
+  // The page's messages about JS jobs (an abort) may come before the runner has loaded.
+  let early = [];
+  self.onmessage = ({ data }) => early?.push(data);
+  let step = glue.__poolscopeWorkerMain(corePointer, id); // undefined once the worker retired, or its job timed out
+  while (step !== undefined) {
+    const [job, input] = step;
+    const runner = await (runnerModule ??= import(glue.__poolscopeCallRunner(corePointer)));
+    if (early) {
+      early.forEach((data) => runner.onPageMessage(data));
+      early = null;
+      self.onmessage = ({ data }) => runner.onPageMessage(data);
+    }
+    // Timed out already (a slow first import, say): do not run it; the
+    // core refuses its report below, and this worker ends.
+    const timedOut = Atomics.compareExchange(place, 0, IN_WASM, IN_CALL) === TIMED_OUT;
+    const { ok, output, message } = timedOut ? { ok: false, output: new Uint8Array(), message: '' }
+      : await runner.runEncoded(job, id, input, (data, transfer) => postMessage(data, transfer ?? []));
+    if (!timedOut && Atomics.compareExchange(place, 0, IN_CALL, IN_WASM) !== IN_CALL) return false;
+    if (!glue.__poolscopeCallFinished(corePointer, id, job, ok, output, message)) return true; // timed out meanwhile: its id went to another worker
+    step = glue.__poolscopeWorkerResume(corePointer, id);
+  }
+  return true;
+}
+
+let runnerModule = null;
+
 const inPoolWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope && self.name.startsWith(ROLE);
 if (inPoolWorker) {
   self.onmessage = async ({ data }) => {
@@ -230,7 +323,7 @@ if (inPoolWorker) {
     postMessage({ type: 'thread', tls: wasm.__tls_base.value, stack: wasm.__stack_alloc.value });
     try {
       if (data.rayonThread !== undefined) glue.__poolscopeRayonThread(data.rayonThread); // returns when its rayon pool is dropped
-      else glue.__poolscopeWorkerMain(data.corePointer, data.id); // returns when the worker retires or its job timed out
+      else if (!await runWorkerLoop(glue, data.corePointer, data.id, new Int32Array(data.place))) return; // ended by the page
     } catch (error) {
       // wasm32 aborts on panic: the job's message is already filed by the panic hook.
       postMessage({ type: 'crashed', message: String(error) });

@@ -9,6 +9,8 @@
 // The npm package's types (index.d.ts) are generated from this JSDoc by
 // tsc (scripts/package.sh): what it says here is what a TypeScript user sees.
 
+import { withJsJobs } from './jobs/pool.js';
+
 /** @typedef {'shared' | 'fallback'} Mode `shared`: Web Workers sharing one wasm memory (needs cross-origin isolation); `fallback`: message-passing workers. */
 /** @typedef {{ mode: Mode | null, reason: string }} ModeChoice Which mode a page can run and why; `mode` is null without Web Workers. */
 /**
@@ -89,7 +91,7 @@ export function apiOfModule(module, mode) {
   const PoolscopePool = module.PoolscopePool;
   const statics = ['eventFields', 'outcomes', 'kinds', 'maxWorkers', 'maxJobs', 'maxTimeoutMs', 'cpuChecksum', 'nowMs', 'currentThreadSerial',
     'refusedWaits', 'memoryBytes', 'livePools'];
-  return { ...module, Pool: PoolscopePool, ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])), mode };
+  return { ...module, Pool: withJsJobs(PoolscopePool, mode), ...Object.fromEntries(statics.map((name) => [name, PoolscopePool[name]])), mode };
 }
 
 /**

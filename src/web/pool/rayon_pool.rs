@@ -91,10 +91,10 @@ impl RayonPool {
         let core = Arc::downgrade(&self.base.core);
         let size = self.threads.current_num_threads() as u64;
         // A rayon thread announces its start on the idle futex (`thread_started`),
-        // which the host's `when_idle` watches.
-        self.base
-            .host
-            .when_idle(move || core.upgrade().is_none_or(|core| core.counters().live_workers >= size))
+        // which the host's `when` watches.
+        self.base.host.when(self.base.core.idle_epoch(), move || {
+            core.upgrade().is_none_or(|core| core.counters().live_workers >= size)
+        })
     }
 
     /// Refused (`RayonSizeFixed`): a rayon pool's size is fixed when it is

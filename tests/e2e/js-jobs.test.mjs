@@ -1,0 +1,209 @@
+// JS jobs as a JavaScript user runs them: `pool.run` and `pool.map` on
+// functions of a module (www/tasks.js), in both modes, on real Web
+// Workers: results of every structured-clone kind, labels, named errors
+// that leave the pool usable, timeouts that end the worker, abort,
+// progress and transfer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, useBrowser } from './harness.mjs';
+
+const session = useBrowser(before, after);
+
+/// A page with `window.loadPool(mode, size, options)` and `window.within(promise, ms, what, pool)`:
+/// every wait has a deadline and fails naming what it waited for and the pool's state.
+async function jobsPage(errors) {
+  const page = await openPage(session.context, `${session.origin}/jobs.html`, errors);
+  await page.evaluate(() => {
+    window.loadPool = async (mode, size, options = {}) => {
+      const { loadPoolscope } = await import('/api.js');
+      const api = await loadPoolscope(mode);
+      const pool = new api.Pool(size, { module: new URL('/tasks.js', location.href), ...options });
+      await pool.ready();
+      return pool;
+    };
+    window.within = (promise, ms, what, pool) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => {
+      reject(new Error(`waited ${ms} ms for ${what} in vain: counters ${JSON.stringify(pool?.counters())}, live Web Workers ${pool?.liveWebWorkers}`));
+    }, ms))]);
+  });
+  return page;
+}
+
+for (const mode of ['shared', 'fallback']) {
+  test(`${mode}: run gives each function's value, of every kind structured clone carries`, { timeout: 60_000 }, async () => {
+    const errors = [];
+    const page = await jobsPage(errors);
+    const seen = await page.evaluate(async (mode) => {
+      const pool = await loadPool(mode, 2);
+      const values = [42, 'text', { a: [1, { b: null }] }, [1, 2, 3], new Uint8Array([1, 2, 255]), new Map([[1, 'one']]),
+        new Set(['x']), new Float64Array([0.5, NaN]), undefined, null, true, -0, Infinity, [undefined, 1], 'x'.repeat(100_000)];
+      const echoed = await within(Promise.all(values.map((value) => pool.run('echo', [value]))), 20_000, 'the echoes', pool);
+      const doubled = await within(pool.run('double', [21]), 10_000, 'double(21)', pool);
+      const sum = await within(pool.run('sum', [new Float64Array([1, 2, 3.5])]), 10_000, 'sum', pool);
+      const counters = pool.counters();
+      pool.free();
+      const describe = (v) => (v instanceof Map || v instanceof Set ? [v.constructor.name, [...v]]
+        : ArrayBuffer.isView(v) ? [v.constructor.name, [...v].map(String)]
+        : typeof v === 'number' ? String(Object.is(v, -0) ? '-0' : v) : v === undefined ? 'undefined' : v);
+      return { same: echoed.map(describe), expected: values.map(describe), doubled, sum, counters };
+    }, mode);
+    assert.deepEqual(seen.same, seen.expected, 'each value came back as it went');
+    assert.equal(seen.doubled, 42);
+    assert.equal(seen.sum, 6.5);
+    assert.equal(seen.counters.completed, 17);
+    assert.equal(seen.counters.failed, 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test(`${mode}: map gives values in input order, and each job with its number and worker as it finishes, labelled`, { timeout: 60_000 }, async () => {
+    const errors = [];
+    const page = await jobsPage(errors);
+    const seen = await page.evaluate(async (mode) => {
+      const pool = await loadPool(mode, 3);
+      const photos = Array.from({ length: 12 }, (_, i) => `photo-${i}.jpg`);
+      const batch = pool.map('slowDouble', photos.map((name, i) => i), { label: (i) => `resize ${photos[i]}` });
+      const finished = [];
+      for await (const result of batch) finished.push(result);
+      const values = await within(batch, 10_000, 'the batch', pool);
+      const labels = finished.map((r) => pool.labelOf(r.job));
+      const inOrder = await within(pool.map('double', Array.from({ length: 2000 }, (_, i) => i)), 20_000, '2000 doubles', pool);
+      pool.free();
+      return { values, finished, labels, inOrder };
+    }, mode);
+    assert.deepEqual(seen.inOrder, Array.from({ length: 2000 }, (_, i) => i * 2));
+    assert.equal(seen.finished.length, 12);
+    assert.deepEqual(seen.finished.map((r) => r.index).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i));
+    for (const result of seen.finished) {
+      assert.ok(result.ok && result.worker >= 1 && result.worker <= 3, JSON.stringify(result));
+      assert.ok(result.job >= 1);
+    }
+    assert.deepEqual(seen.labels.sort(), Array.from({ length: 12 }, (_, i) => `resize photo-${i}.jpg`).sort());
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test(`${mode}: a thrown error fails only its job, named; bad calls are refused by name and queue nothing`, { timeout: 60_000 }, async () => {
+    const errors = [];
+    const page = await jobsPage(errors);
+    const seen = await page.evaluate(async (mode) => {
+      const pool = await loadPool(mode, 2);
+      const fields = (error) => ({ name: error.name, message: error.message, stack: String(error.stack), job: error.job, worker: error.worker });
+      const settled = await within(Promise.allSettled([pool.run('double', [1]), pool.run('refuse', ['no']), pool.run('double', [3])]), 10_000, 'three jobs', pool);
+      const submitted = pool.counters().submitted;
+      const refusals = {};
+      for (const [what, call] of Object.entries({
+        missingExport: () => pool.run('noSuchFunction', [1]),
+        notLoading: () => pool.run('double', [1], { module: '/no-such-module.js' }),
+        crossOrigin: () => pool.run('double', [1], { module: 'https://example.com/tasks.js' }),
+        uncloneable: () => pool.run('echo', [() => 1]),
+        notAnArray: () => pool.run('double', 5),
+        badTimeout: () => pool.run('double', [1], { timeoutMs: -1 }),
+        badItems: () => pool.map('double', 7),
+      })) {
+        try {
+          await within(Promise.resolve(call()), 20_000, what, pool);
+          refusals[what] = 'not refused';
+        } catch (error) {
+          refusals[what] = `${error.name}: ${error.message}`;
+        }
+      }
+      const after = pool.counters().submitted;
+      const stillWorks = await within(pool.run('double', [50]), 10_000, 'a job after the refusals', pool);
+      pool.free();
+      return { settled: settled.map((s) => (s.status === 'fulfilled' ? s.value : fields(s.reason))), submitted, after, refusals, stillWorks };
+    }, mode);
+    assert.equal(seen.settled[0], 2);
+    assert.equal(seen.settled[2], 6);
+    const failure = seen.settled[1];
+    assert.equal(failure.name, 'BadInput');
+    assert.equal(failure.message, 'refused: no');
+    assert.match(failure.stack, /refuse/, 'the worker\'s stack text');
+    assert.ok(failure.job >= 1 && failure.worker >= 1);
+    assert.equal(seen.after, seen.submitted, 'no refused call queued anything');
+    assert.match(seen.refusals.missingExport, /^MissingExport: .*noSuchFunction.*double/);
+    assert.match(seen.refusals.notLoading, /^ModuleLoadError: .*no-such-module\.js/);
+    assert.match(seen.refusals.crossOrigin, /^CrossOriginModule: .*example\.com/);
+    assert.match(seen.refusals.uncloneable, /^DataCloneError: /);
+    assert.match(seen.refusals.notAnArray, /^InvalidArguments: args 5/);
+    assert.match(seen.refusals.badTimeout, /^InvalidTimeout: timeoutMs -1/);
+    assert.match(seen.refusals.badItems, /^InvalidArguments: items 7/);
+    assert.equal(seen.stillWorks, 100);
+    await page.close();
+  });
+
+  test(`${mode}: ten jobs that never end time out, their workers are replaced, and every other job runs once`, { timeout: 90_000 }, async () => {
+    const errors = [];
+    const page = await jobsPage(errors);
+    const seen = await page.evaluate(async (mode) => {
+      const pool = await loadPool(mode, 2);
+      const stuck = Array.from({ length: 10 }, () => pool.run('forever', [], { timeoutMs: 150 }).catch((error) => error.name));
+      const others = pool.map('double', Array.from({ length: 40 }, (_, i) => i));
+      const names = await within(Promise.all(stuck), 60_000, 'ten timeouts', pool);
+      const values = await within(others, 30_000, 'the other jobs', pool);
+      await within(pool.done(), 10_000, 'the pool to be idle', pool);
+      const events = pool.takeEvents();
+      const width = pool.constructor.eventFields().length;
+      const jobs = Array.from({ length: events.length / width }, (_, i) => events[i * width]);
+      const result = { names, values, counters: pool.counters(), live: pool.liveWebWorkers, lost: pool.lostWorkers, jobs };
+      pool.free();
+      return result;
+    }, mode);
+    assert.deepEqual(seen.names, Array(10).fill('TimedOut'));
+    assert.deepEqual(seen.values, Array.from({ length: 40 }, (_, i) => i * 2));
+    assert.equal(seen.counters.timed_out ?? seen.counters.timedOut, 10);
+    assert.equal(seen.live, 2, 'exactly the pool size in live Web Workers');
+    assert.equal(seen.lost, 10);
+    assert.equal(new Set(seen.jobs).size, seen.jobs.length, 'each job once in the trace');
+    assert.equal(seen.jobs.length, 50);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test(`${mode}: abort drops a waiting job (it never runs) and tells a running one; progress and transfer`, { timeout: 60_000 }, async () => {
+    const errors = [];
+    const page = await jobsPage(errors);
+    const seen = await page.evaluate(async (mode) => {
+      const pool = await loadPool(mode, 1);
+      const controller = new AbortController();
+      const running = pool.run('untilAborted', [], { signal: controller.signal });
+      const waiting = pool.run('double', [5], { signal: controller.signal }).catch((error) => `${error.name} job ${error.job}`);
+      await within(new Promise((resolve) => { const check = () => (pool.counters().running === 1 ? resolve() : setTimeout(check, 5)); check(); }), 10_000, 'the first job to run', pool);
+      controller.abort();
+      const aborted = await within(Promise.all([running, waiting]), 10_000, 'the aborted jobs', pool);
+      const progress = [];
+      const steps = await within(pool.run('stepwise', [4], { onProgress: (value) => progress.push(value) }), 10_000, 'progress', pool);
+      const numbers = new Float64Array(1 << 19).fill(1.5); // 4 MB
+      const doubled = await within(pool.run('doubleAll', [numbers], { transfer: [numbers.buffer] }), 10_000, 'the transfer', pool);
+      await within(pool.done(), 10_000, 'idle', pool);
+      const result = { aborted, progress, steps, movedAway: numbers.byteLength, back: [doubled.length, doubled[0], doubled.constructor.name], counters: pool.counters() };
+      pool.free();
+      return result;
+    }, mode);
+    assert.equal(seen.aborted[0], 'aborted: AbortError', 'the running job saw its signal');
+    assert.match(seen.aborted[1], /^AbortError job \d+$/);
+    assert.equal(seen.counters.cancelled, 1, 'the waiting job was reported cancelled');
+    assert.equal(seen.counters.completed, 3, 'it never ran');
+    assert.deepEqual(seen.progress, [0.25, 0.5, 0.75, 1]);
+    assert.equal(seen.steps, 4);
+    assert.equal(seen.movedAway, 0, 'the buffer moved to the worker');
+    assert.deepEqual(seen.back, [1 << 19, 3, 'Float64Array']);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('shared: a job sees its context, and module state is per worker', { timeout: 60_000 }, async () => {
+  const errors = [];
+  const page = await jobsPage(errors);
+  const seen = await page.evaluate(async () => {
+    const pool = await loadPool('shared', 1);
+    const me = await within(pool.run('whoAmI', [], { label: 'me' }), 10_000, 'whoAmI', pool);
+    const counts = await within(pool.map('countCalls', [1, 2, 3]), 10_000, 'counts', pool);
+    pool.free();
+    return { me, counts };
+  });
+  assert.deepEqual(seen.me, { job: 1, worker: 1, label: 'me' });
+  assert.deepEqual(seen.counts, [1, 2, 3], 'one worker, its module imported once');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,619 @@
+// @ts-check
+// JS jobs: `pool.run(name, args, options)` and `pool.map(name, items,
+// options)` call named exports of an ES module in the pool's workers,
+// through the same queue as every other job (exactly once, the trace, the
+// counters, resizes, partitions, timeouts). The page's half: it queues
+// the calls (`__queueCalls`), hands their arguments to workers that ask
+// (large or non-plain ones), and settles each job's promise from the
+// core's reports, taken in batches (`__takeCallReports`). The workers'
+// half is runner.js. Same API in both modes; in shared-memory mode small
+// plain arguments and results cross in the queue, without a message.
+
+import { appendText, decodeText, plainJson } from './codec.js';
+
+const RUNNER_URL = new URL('./runner.js', import.meta.url).href;
+/** How long a module may take to load in the probe worker before the call is refused. */
+const PROBE_DEADLINE_MS = 15_000;
+
+/**
+ * Options of one call (`run`) or of every call of a batch (`map`).
+ * @typedef {object} CallOptions
+ * @property {string | URL} [module] the module whose export is called (default: the pool's `module` option); same origin as the page
+ * @property {AbortSignal} [signal] aborting drops the jobs still waiting (they never run; their promises reject with `AbortError`) and fires the running ones' `context.signal`
+ * @property {number} [timeoutMs] a job running longer is reported `timed out` (its promise rejects with `TimedOut`) and its worker replaced (1 ms to 1 hour; default: the pool's `jobTimeoutMs`)
+ * @property {(value: unknown, job: number) => void} [onProgress] hears each `context.progress(value)` of a job
+ */
+/**
+ * @typedef {CallOptions & { label?: string, transfer?: Transferable[] }} RunOptions
+ * `label`: shown in the views (`Job 7 (resize photo-3.jpg) is done by worker 2`; at most 256 bytes);
+ * `transfer`: buffers among the arguments to move to the worker rather than copy.
+ */
+/**
+ * @template I
+ * @typedef {CallOptions & { label?: (item: I, index: number) => string, partition?: boolean }} MapOptions
+ * `label(item, index)`: each job's label; `partition`: fixed slices, one per worker, as the article's manual partitioning.
+ */
+/**
+ * One finished job of a batch, as `for await` gives it.
+ * @template T
+ * @typedef {{ index: number, job: number, worker: number, ok: true, value: T } | { index: number, job: number, worker: number, ok: false, error: Error }} JobResult
+ */
+/**
+ * What a job function gets after its arguments.
+ * @typedef {object} JobContext
+ * @property {number} job its job number
+ * @property {number} worker the worker running it
+ * @property {string} label its label ('' for none)
+ * @property {AbortSignal} signal fires when its caller aborts it
+ * @property {(value: unknown) => void} progress reports progress to the caller's `onProgress` and the views
+ * @property {<V>(value: V, list: Transferable[]) => V} transfer return `context.transfer(value, [buffer])` to move buffers to the page rather than copy them
+ */
+
+/**
+ * An error with a `name` callers can test, and fields.
+ * @param {string} name
+ * @param {string} message
+ * @param {Record<string, unknown>} [fields]
+ */
+function namedError(name, message, fields = {}) {
+  const error = Object.assign(new Error(message), fields);
+  error.name = name;
+  return error;
+}
+
+/** Module URL -> its function exports, or why it cannot be used; checked once per page. */
+/** @type {Map<string, Promise<Set<string>>>} */
+const probes = new Map();
+/** @type {Map<string, Set<string> | Error>} */
+const probed = new Map();
+
+/**
+ * Imports `url` in a worker of its own (so none of its code runs on the
+ * page) and resolves to its function exports' names.
+ * @param {string} url
+ * @returns {Promise<Set<string>>}
+ */
+function probe(url) {
+  let probing = probes.get(url);
+  if (!probing) {
+    probing = new Promise((resolve, reject) => {
+      const worker = new Worker(RUNNER_URL, { type: 'module', name: 'poolscope-probe' });
+      const end = () => { clearTimeout(deadline); worker.terminate(); };
+      const deadline = setTimeout(() => {
+        end();
+        reject(namedError('ModuleLoadError', `the module ${url} did not load within ${PROBE_DEADLINE_MS / 1000} s`));
+      }, PROBE_DEADLINE_MS);
+      worker.onmessage = ({ data }) => {
+        end();
+        if (data.ok) resolve(new Set(data.functions));
+        else reject(namedError('ModuleLoadError', `the module ${url} failed to load: ${data.error.name}: ${data.error.message}`, { cause: data.error }));
+      };
+      worker.onerror = (event) => {
+        end();
+        reject(namedError('ModuleLoadError', `the module ${url} failed to load: ${event.message || 'script error'}`));
+      };
+      worker.postMessage({ module: url });
+    });
+    probes.set(url, probing);
+    probing.then((functions) => probed.set(url, functions), (error) => {
+      probed.set(url, error);
+      setTimeout(() => { probes.delete(url); probed.delete(url); }, 1000); // a module fixed since may be tried again
+    });
+  }
+  return probing;
+}
+
+/**
+ * A module option as an absolute same-origin URL, or a named error.
+ * @param {unknown} module
+ * @returns {string}
+ */
+function moduleUrl(module) {
+  if (module === undefined || module === null) {
+    throw namedError('NoModule', 'no module to call: give the pool a `module` option (new Pool(size, { module: new URL(\'./tasks.js\', import.meta.url) })) or the call one');
+  }
+  if (typeof module !== 'string' && !(module instanceof URL)) {
+    throw namedError('InvalidModule', `module ${describe(module)} is not a URL or a string`);
+  }
+  let url;
+  try {
+    url = new URL(module, globalThis.location?.href);
+  } catch {
+    throw namedError('InvalidModule', `module ${describe(module)} is not a valid URL`);
+  }
+  if (globalThis.location && url.origin !== globalThis.location.origin) {
+    throw namedError('CrossOriginModule', `module ${url.href} is not of this page's origin (${globalThis.location.origin}): a pool's workers load only same-origin modules (copy it next to the page)`);
+  }
+  return url.href;
+}
+
+/** @param {unknown} value */
+function describe(value) {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value);
+  return String(value);
+}
+
+/**
+ * One batch of calls (one `run` or one `map`): its results in input
+ * order, and as they finish.
+ * @template T
+ */
+export class JobBatch {
+  /** @param {number} length */
+  constructor(length) {
+    /** @type {(T | undefined)[]} */
+    this.values = new Array(length);
+    /** @type {JobResult<T>[]} the finished, not yet iterated */
+    this.finished = [];
+    /** @type {[(result: IteratorResult<JobResult<T>>) => void, (error: Error) => void][]} */
+    this.waiting = [];
+    this.length = length;
+    this.settled = 0;
+    /** @type {Error | null} the first failure in input order */
+    this.failure = null;
+    this.failureIndex = Infinity;
+    /** The first job's number, once queued (0 before). */
+    this.firstJob = 0;
+    /** @type {Promise<T[]>} */
+    this.all = new Promise((resolve, reject) => { this.resolveAll = resolve; this.rejectAll = reject; });
+    this.all.catch(() => {}); // a caller who only iterates must not see an unhandled rejection
+    /** @type {() => void} */
+    this.cancel = () => {};
+  }
+
+  /**
+   * @param {number} index
+   * @param {JobResult<T>} result
+   */
+  settle(index, result) {
+    if (result.ok) this.values[index] = result.value;
+    else if (index < this.failureIndex) [this.failure, this.failureIndex] = [result.error, index];
+    const waiter = this.waiting.shift();
+    if (waiter) waiter[0]({ value: result, done: false });
+    else this.finished.push(result);
+    if (++this.settled === this.length) this.end();
+  }
+
+  /** @param {Error} error */
+  fail(error) {
+    this.failure ??= error;
+    this.end();
+  }
+
+  end() {
+    if (this.failure) this.rejectAll(this.failure);
+    else this.resolveAll(/** @type {T[]} */ (this.values));
+    // Refused before anything was queued: iterating throws that error.
+    const refused = this.firstJob === 0 && this.failure !== null;
+    for (const [resolve, reject] of this.waiting.splice(0)) refused ? reject(/** @type {Error} */ (this.failure)) : resolve({ value: undefined, done: true });
+  }
+
+  /** Every job's value in input order; rejects with the first failed job's error (in input order). */
+  results() {
+    return this.all;
+  }
+
+  /**
+   * `await pool.map(...)` gives the values in input order.
+   * @template R1, R2
+   * @param {((values: T[]) => R1 | PromiseLike<R1>) | null} [onResolved]
+   * @param {((error: any) => R2 | PromiseLike<R2>) | null} [onRejected]
+   * @returns {Promise<R1 | R2>}
+   */
+  then(onResolved, onRejected) {
+    return this.all.then(onResolved, onRejected);
+  }
+
+  /** @returns {AsyncIterator<JobResult<T>>} each job as it finishes: `{ index, job, worker, ok, value | error }` */
+  [Symbol.asyncIterator]() {
+    return {
+      next: () => {
+        const result = this.finished.shift();
+        if (result) return Promise.resolve({ value: result, done: false });
+        if (this.firstJob === 0 && this.failure) return Promise.reject(this.failure);
+        if (this.settled === this.length) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => this.waiting.push([resolve, reject]));
+      },
+    };
+  }
+}
+
+/**
+ * The page's half of one pool's JS jobs.
+ */
+export class CallTable {
+  /**
+   * @param {any} pool the wasm pool (PoolscopePool)
+   * @param {'shared' | 'fallback'} mode
+   * @param {unknown} module the pool's `module` option
+   */
+  constructor(pool, mode, module) {
+    this.pool = pool;
+    this.shared = mode === 'shared';
+    this.module = module;
+    /** @type {Map<number, { batch: JobBatch<any>, index: number, call?: object, transfer?: Transferable[], onProgress?: Function, aborted?: boolean }>} */
+    this.pending = new Map();
+    /** @type {Map<number, unknown>} values that came by message */
+    this.values = new Map();
+    /** @type {Map<number, { name: string, message: string, stack: string }>} errors that came by message */
+    this.errors = new Map();
+    /** @type {Map<number, [number, number, Uint8Array]>} reports whose value has not come yet */
+    this.parked = new Map();
+    /** @type {Map<number, unknown>} each running job's last progress, for the views */
+    this.progress = new Map();
+    this.draining = false;
+    this.freed = false;
+    this.outcomes = Object.fromEntries(pool.constructor.outcomes().map((/** @type {string} */ name, /** @type {number} */ i) => [name, i]));
+    pool.__attachCalls({
+      fromWorker: (/** @type {any} */ data, /** @type {any} */ reply) => this.fromWorker(data, reply),
+      callMessage: (/** @type {number} */ job) => this.callMessage(job),
+    }, RUNNER_URL);
+  }
+
+  /**
+   * @template T
+   * @param {unknown} name
+   * @param {unknown} args
+   * @param {RunOptions} [options]
+   * @returns {Promise<T>}
+   */
+  run(name, args = [], options = {}) {
+    const batch = /** @type {JobBatch<T>} */ (new JobBatch(1));
+    try {
+      if (!Array.isArray(args)) throw namedError('InvalidArguments', `args ${describe(args)} is not an array: run(name, [arg1, arg2], options)`);
+      const { label, transfer } = checkOptions(options);
+      if (label !== undefined && typeof label !== 'string') throw namedError('InvalidOption', `label ${describe(label)} is not a string`);
+      this.queue(batch, String(name), [args], options, label === undefined ? null : () => label, transfer);
+    } catch (error) {
+      batch.fail(/** @type {Error} */ (error));
+    }
+    return batch.then((values) => values[0]);
+  }
+
+  /**
+   * @template I, T
+   * @param {unknown} name
+   * @param {Iterable<I>} items
+   * @param {MapOptions<I>} [options]
+   * @returns {JobBatch<T>}
+   */
+  map(name, items, options = {}) {
+    let list;
+    try {
+      if (items === null || typeof items !== 'object' || typeof (/** @type {any} */ (items))[Symbol.iterator] !== 'function') {
+        throw namedError('InvalidArguments', `items ${describe(items)} is not an array or iterable`);
+      }
+      list = Array.from(items);
+    } catch (error) {
+      const batch = new JobBatch(1);
+      batch.fail(/** @type {Error} */ (error));
+      return batch;
+    }
+    const batch = /** @type {JobBatch<T>} */ (new JobBatch(list.length));
+    try {
+      const { label } = checkOptions(options, true);
+      if (label !== undefined && typeof label !== 'function') throw namedError('InvalidOption', `label ${describe(label)} is not a function (item, index) => string`);
+      if (list.length === 0) batch.end();
+      else this.queue(batch, String(name), list.map((item) => [item]), options, label ?? null, undefined);
+    } catch (error) {
+      batch.fail(/** @type {Error} */ (error));
+    }
+    return batch;
+  }
+
+  /**
+   * Checks the module (once per page), then queues the calls.
+   * @param {JobBatch<any>} batch
+   * @param {string} name
+   * @param {unknown[][]} argLists
+   * @param {CallOptions & { partition?: boolean }} options
+   * @param {((item: any, index: number) => string) | null} label
+   * @param {Transferable[] | undefined} transfer
+   */
+  queue(batch, name, argLists, options, label, transfer) {
+    if (this.freed) throw namedError('PoolStopped', 'the pool was freed: it takes no more jobs');
+    const module = moduleUrl(options.module ?? this.module);
+    if (name === '') throw namedError('MissingExport', 'no function name given: run(name, args)');
+    const signal = options.signal;
+    if (signal?.aborted) throw namedError('AbortError', 'the signal was aborted before the jobs were queued: nothing was queued');
+    const labels = label ? argLists.map((args, i) => {
+      const text = label(args[0], i);
+      if (typeof text !== 'string') throw namedError('InvalidOption', `label(item ${i}) gave ${describe(text)}, not a string`);
+      return text;
+    }) : [];
+    const queueNow = (/** @type {Set<string>} */ functions) => {
+      if (!functions.has(name)) {
+        throw namedError('MissingExport', `the module ${module} has no function export "${name}" (it has: ${[...functions].join(', ') || 'none'})`);
+      }
+      this.queueChecked(batch, module, name, argLists, labels, options, transfer);
+    };
+    const known = probed.get(module);
+    if (known instanceof Set) return queueNow(known);
+    if (known instanceof Error) throw known;
+    probe(module).then(queueNow).catch((error) => batch.fail(error));
+  }
+
+  /**
+   * @param {JobBatch<any>} batch
+   * @param {string} module
+   * @param {string} name
+   * @param {unknown[][]} argLists
+   * @param {string[]} labels
+   * @param {CallOptions & { partition?: boolean }} options
+   * @param {Transferable[] | undefined} transfer
+   */
+  queueChecked(batch, module, name, argLists, labels, options, transfer) {
+    if (this.freed) throw namedError('PoolStopped', 'the pool was freed: it takes no more jobs');
+    if (options.signal?.aborted) throw namedError('AbortError', 'the signal was aborted before the jobs were queued: nothing was queued');
+    const count = argLists.length;
+    const ends = new Uint32Array(count);
+    /** @type {(object | undefined)[]} what goes by message: the call, for jobs whose arguments do */
+    const byMessage = new Array(count);
+    const parts = { bytes: new Uint8Array(this.shared ? Math.min(count * 64, 1 << 24) : 0), length: 0 };
+    const prefix = `[${JSON.stringify(module)},${JSON.stringify(name)},`;
+    for (let i = 0; i < count; i++) {
+      const args = argLists[i];
+      const json = transfer ? undefined : plainJson(args);
+      if (json === undefined) checkCloneable(args, i, transfer);
+      if (json === undefined || !this.shared) byMessage[i] = { module, name, args, label: labels[i] ?? '' };
+      if (this.shared) appendText(parts, ends, i, `${prefix}${json ?? 'null'},${JSON.stringify(labels[i] ?? '')}]`);
+    }
+    const first = this.pool.__queueCalls(parts.bytes.subarray(0, parts.length), ends, labels, options.partition === true, options.timeoutMs);
+    batch.firstJob = first;
+    for (let i = 0; i < count; i++) {
+      this.pending.set(first + i, { batch, index: i, call: byMessage[i], transfer, onProgress: options.onProgress });
+    }
+    if (options.signal) this.watchSignal(options.signal, batch, first, count);
+    batch.cancel = () => this.abortJobs(batch, first, count, namedError('Cancelled', 'the batch was cancelled'));
+    this.drain();
+  }
+
+  /**
+   * @param {AbortSignal} signal
+   * @param {JobBatch<any>} batch
+   * @param {number} first
+   * @param {number} count
+   */
+  watchSignal(signal, batch, first, count) {
+    const onAbort = () => this.abortJobs(batch, first, count, null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    batch.all.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+  }
+
+  /**
+   * Withdraws a batch's waiting jobs (each rejects now) and tells the
+   * running ones their signal fired.
+   * @param {JobBatch<any>} batch
+   * @param {number} first
+   * @param {number} count
+   * @param {Error | null} error the waiting jobs' error (null: an AbortError each)
+   */
+  abortJobs(batch, first, count, error) {
+    for (let job = first; job < first + count; job++) {
+      const entry = this.pending.get(job);
+      if (!entry || entry.batch !== batch || entry.aborted) continue;
+      if (this.pool.__withdrawCall(job)) {
+        entry.aborted = true; // its report (cancelled) comes later and changes nothing
+        const reason = error ?? namedError('AbortError', `job ${job} was aborted while it waited: it never ran`, { job });
+        batch.settle(entry.index, { index: entry.index, job, worker: 0, ok: false, error: reason });
+      } else {
+        this.pool.__abortCall(job);
+      }
+    }
+  }
+
+  /** Takes the core's reports while jobs are pending, without blocking. */
+  async drain() {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.pending.size > 0 && !this.freed) {
+        await this.pool.__whenCallReports();
+        if (this.freed) break;
+        const flat = this.pool.__takeCallReports();
+        for (let i = 0; i < flat.length; i += 4) this.settleReport(flat[i], flat[i + 1], flat[i + 2], flat[i + 3]);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * @param {number} job
+   * @param {number} worker
+   * @param {number} outcome
+   * @param {Uint8Array} output
+   */
+  settleReport(job, worker, outcome, output) {
+    const entry = this.pending.get(job);
+    if (!entry) return;
+    const text = output.length > 0 ? decodeText(output) : '';
+    const byMessage = text === '{"m":1}' || (!this.shared && outcome === this.outcomes.completed);
+    if (byMessage && !this.values.has(job)) {
+      this.parked.set(job, [worker, outcome, output]); // its value is on its way by message
+      return;
+    }
+    this.pending.delete(job);
+    this.progress.delete(job);
+    if (entry.aborted) return;
+    const { batch, index } = entry;
+    /** @param {Error} error */
+    const failed = (error) => batch.settle(index, { index, job, worker, ok: false, error });
+    if (outcome === this.outcomes.completed) {
+      let value;
+      if (byMessage) {
+        value = this.values.get(job);
+        this.values.delete(job);
+      } else if (text !== '{}') {
+        value = JSON.parse(text).v;
+      }
+      batch.settle(index, { index, job, worker, ok: true, value });
+    } else if (outcome === this.outcomes.failed) {
+      const fields = text.startsWith('{"e":') ? JSON.parse(text).e : this.errors.get(job);
+      this.errors.delete(job);
+      if (fields) {
+        const error = namedError(fields.name, fields.message, { job, worker });
+        error.stack = fields.stack;
+        failed(error);
+      } else {
+        failed(namedError('WorkerLost', `job ${job}'s worker ${worker} died while it ran`, { job, worker }));
+      }
+    } else if (outcome === this.outcomes['timed out']) {
+      failed(namedError('TimedOut', `job ${job} ran past its timeout on worker ${worker}, which was ended and replaced`, { job, worker }));
+    } else {
+      failed(namedError('Cancelled', `job ${job} was cancelled (cancel() or stop()) before it ran`, { job }));
+    }
+  }
+
+  /**
+   * What a worker sent about a call (through the pool's host).
+   * @param {any} data
+   * @param {(message: any, transfer?: Transferable[]) => void} [reply]
+   */
+  fromWorker(data, reply) {
+    const entry = this.pending.get(data?.job);
+    switch (data?.type) {
+      case 'call-args': // shared memory: arguments that did not fit the queue
+        if (entry?.call && reply) reply({ type: 'call-args', job: data.job, args: /** @type {any} */ (entry.call).args }, entry.transfer ?? []);
+        break;
+      case 'call-value':
+        this.values.set(data.job, data.value);
+        this.settleParked(data.job);
+        break;
+      case 'call-error':
+        this.errors.set(data.job, data.error);
+        break;
+      case 'call-progress':
+        if (!entry) break;
+        this.progress.set(data.job, data.value);
+        entry.onProgress?.(data.value, data.job);
+        break;
+    }
+  }
+
+  /** @param {number} job */
+  settleParked(job) {
+    const parked = this.parked.get(job);
+    if (!parked) return;
+    this.parked.delete(job);
+    this.settleReport(job, ...parked);
+  }
+
+  /**
+   * The message-passing host's message for job `job`.
+   * @param {number} job
+   */
+  callMessage(job) {
+    const entry = this.pending.get(job);
+    return { call: entry?.call, runnerUrl: RUNNER_URL, transfer: entry?.transfer ?? [] };
+  }
+
+  /** The pool is freed: every pending job's promise rejects. */
+  dispose() {
+    this.freed = true;
+    for (const [job, entry] of this.pending) {
+      if (!entry.aborted) entry.batch.settle(entry.index, { index: entry.index, job, worker: 0, ok: false, error: namedError('PoolStopped', `the pool was freed before job ${job} finished`, { job }) });
+    }
+    this.pending.clear();
+    this.parked.clear();
+    this.values.clear();
+  }
+}
+
+/**
+ * @param {any} options
+ * @param {boolean} [forMap]
+ */
+function checkOptions(options, forMap = false) {
+  if (options === null || typeof options !== 'object') throw namedError('InvalidOption', `options ${describe(options)} is not an object`);
+  const { signal, timeoutMs, onProgress, transfer, label, partition } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw namedError('InvalidOption', `signal ${describe(signal)} is not an AbortSignal`);
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= 3_600_000))) {
+    throw namedError('InvalidTimeout', `timeoutMs ${describe(timeoutMs)} is not a number of ms from 1 to 3,600,000`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw namedError('InvalidOption', `onProgress ${describe(onProgress)} is not a function`);
+  if (forMap && partition !== undefined && typeof partition !== 'boolean') throw namedError('InvalidOption', `partition ${describe(partition)} is not true or false`);
+  if (!forMap && transfer !== undefined && !Array.isArray(transfer)) throw namedError('InvalidOption', `transfer ${describe(transfer)} is not an array of buffers`);
+  return { label, transfer: forMap ? undefined : transfer };
+}
+
+/**
+ * Refuses arguments that cannot reach a worker, before anything is queued.
+ * @param {unknown[]} args
+ * @param {number} index
+ * @param {Transferable[] | undefined} transfer
+ */
+function checkCloneable(args, index, transfer) {
+  if (transfer) return; // cloned as they are moved, when a worker takes the job
+  try {
+    structuredClone(args);
+  } catch (error) {
+    throw namedError('DataCloneError', `the arguments of call ${index} cannot be sent to a worker: ${/** @type {Error} */ (error).message}`);
+  }
+}
+
+/**
+ * The pool class of a loaded build with JS jobs: `run` and `map`.
+ * @param {any} PoolscopePool the build's wasm class
+ * @param {'shared' | 'fallback'} mode
+ */
+export function withJsJobs(PoolscopePool, mode) {
+  return class Pool extends PoolscopePool {
+    /** @type {CallTable | undefined} */
+    #calls;
+
+    /**
+     * @param {number} size
+     * @param {{ module?: string | URL } & Record<string, unknown>} [options]
+     */
+    constructor(size, options) {
+      super(size, options);
+      this.#moduleOption = options?.module;
+    }
+
+    /** @type {unknown} */
+    #moduleOption;
+
+    /** The page's half of this pool's JS jobs, made by the first call. */
+    get #table() {
+      this.#calls ??= new CallTable(this, mode, this.#moduleOption);
+      return this.#calls;
+    }
+
+    /**
+     * Runs `name(...args, context)` of the module in a worker; resolves
+     * with its value.
+     * @template T
+     * @param {string} name
+     * @param {unknown[]} [args]
+     * @param {RunOptions} [options]
+     * @returns {Promise<T>}
+     */
+    run(name, args, options) {
+      return this.#table.run(name, args, options);
+    }
+
+    /**
+     * Runs `name(item, context)` for each item, a job each.
+     * @template I, T
+     * @param {string} name
+     * @param {Iterable<I>} items
+     * @param {MapOptions<I>} [options]
+     * @returns {JobBatch<T>}
+     */
+    map(name, items, options) {
+      return this.#table.map(name, items, options);
+    }
+
+    /** Each running JS job's last `progress` value, by job number. */
+    jobProgress() {
+      return new Map(this.#calls?.progress ?? []);
+    }
+
+    free() {
+      this.#calls?.dispose();
+      super.free();
+    }
+  };
+}

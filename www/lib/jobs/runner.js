@@ -1,0 +1,167 @@
+// @ts-check
+// Runs JS jobs inside a pool's Web Workers, in both modes: each worker
+// imports this module (its URL comes from the pool) the first time it
+// takes a call job. A job is a call of a named export of the user's
+// module; the module is imported once per worker, so its module-level
+// state is per worker. The function gets its arguments and then its
+// context: `{ job, worker, label, signal, progress(value), transfer(value, list) }`.
+//
+// It is also the script of the worker that checks a module before any of
+// its jobs is queued (`exportsOf`, worker name 'poolscope-probe').
+
+import { decodeText, encodeText, errorFields, plainJson } from './codec.js';
+
+const TRANSFER = Symbol('poolscope transfer');
+
+/** @type {Map<string, Promise<Record<string, unknown>>>} */
+const modules = new Map();
+/** @type {Map<number, AbortController>} */
+const running = new Map();
+/** @type {Map<number, (args: unknown[]) => void>} */
+const argsAsked = new Map();
+/** Jobs aborted before they began here (the message can come first); the latest few. */
+/** @type {Set<number>} */
+const abortedEarly = new Set();
+
+/** @param {string} url */
+function load(url) {
+  let loaded = modules.get(url);
+  if (!loaded) {
+    loaded = import(url);
+    modules.set(url, loaded);
+    loaded.catch(() => modules.delete(url)); // a later job tries again
+  }
+  return loaded;
+}
+
+/**
+ * @typedef {object} CallOf
+ * @property {number} job
+ * @property {number} worker
+ * @property {string} module
+ * @property {string} name
+ * @property {unknown[]} args
+ * @property {string} label
+ */
+/**
+ * @typedef {{ ok: true, value: unknown, transfer: Transferable[] } | { ok: false, error: { name: string, message: string, stack: string } }} Ran
+ */
+
+/**
+ * Runs one call to its end (an async function is awaited).
+ * @param {CallOf} call
+ * @param {(message: any, transfer?: Transferable[]) => void} post sends to the page
+ * @returns {Promise<Ran>}
+ */
+export async function runCall({ job, worker, module, name, args, label }, post) {
+  const controller = new AbortController();
+  running.set(job, controller);
+  if (abortedEarly.delete(job)) controller.abort(abortReason(job));
+  const context = {
+    job, worker, label, signal: controller.signal,
+    /** @param {unknown} value */
+    progress: (value) => post({ type: 'call-progress', job, value }),
+    /** @param {unknown} value @param {Transferable[]} list */
+    transfer: (value, list) => ({ [TRANSFER]: true, value, list }),
+  };
+  try {
+    const exports = await load(module);
+    const fn = exports[name];
+    if (typeof fn !== 'function') throw Object.assign(new Error(`the module ${module} has no function export "${name}"`), { name: 'MissingExport' });
+    const result = await fn(...args, context);
+    if (typeof result === 'object' && result !== null && TRANSFER in result) {
+      const moved = /** @type {{ value: unknown, list: Transferable[] }} */ (/** @type {unknown} */ (result));
+      return { ok: true, value: moved.value, transfer: moved.list };
+    }
+    return { ok: true, value: result, transfer: [] };
+  } catch (thrown) {
+    return { ok: false, error: errorFields(thrown) };
+  } finally {
+    running.delete(job);
+  }
+}
+
+/**
+ * Shared-memory mode: runs the call whose input came through the pool's
+ * queue (`[module, name, args or null, label]` as JSON; null args come by
+ * message) and returns what to report: `output` for the queue (`{"v":
+ * value}`, `{}` for undefined, `{"m":1}` when the value went by message,
+ * `{"e": error}`), and the error's text for the trace.
+ * @param {number} job
+ * @param {number} worker
+ * @param {Uint8Array} input
+ * @param {(message: any, transfer?: Transferable[]) => void} post
+ * @returns {Promise<{ ok: boolean, output: Uint8Array, message: string }>}
+ */
+export async function runEncoded(job, worker, input, post) {
+  const [module, name, plainArgs, label] = JSON.parse(decodeText(input));
+  const args = plainArgs ?? await new Promise((resolve) => {
+    argsAsked.set(job, resolve);
+    post({ type: 'call-args', job });
+  });
+  const ran = await runCall({ job, worker, module, name, args, label }, post);
+  if (!ran.ok) {
+    const { error } = ran;
+    return { ok: false, output: encodeText(JSON.stringify({ e: error })), message: `${error.name}: ${error.message}` };
+  }
+  if (ran.value === undefined) return { ok: true, output: encodeText('{}'), message: '' };
+  const json = ran.transfer.length === 0 ? plainJson(ran.value) : undefined;
+  if (json !== undefined) return { ok: true, output: encodeText(`{"v":${json}}`), message: '' };
+  try {
+    post({ type: 'call-value', job, value: ran.value }, ran.transfer); // before the report: see jobs/pool.js
+  } catch (thrown) { // a value structured clone cannot carry (a function, say)
+    const error = { name: 'DataCloneError', message: `job ${job}'s value cannot be sent to the page: ${errorFields(thrown).message}`, stack: '' };
+    return { ok: false, output: encodeText(JSON.stringify({ e: error })), message: `${error.name}: ${error.message}` };
+  }
+  return { ok: true, output: encodeText('{"m":1}'), message: '' };
+}
+
+/**
+ * What the page sends a worker about calls: a call's arguments (asked
+ * for by `runEncoded`), or that a caller aborted its job.
+ * @param {any} data
+ * @returns {boolean} whether it was such a message
+ */
+export function onPageMessage(data) {
+  if (data?.type === 'call-args') {
+    argsAsked.get(data.job)?.(data.args);
+    argsAsked.delete(data.job);
+    return true;
+  }
+  if (data?.type === 'call-abort') {
+    const controller = running.get(data.job);
+    if (controller) {
+      controller.abort(abortReason(data.job));
+    } else {
+      abortedEarly.add(data.job);
+      if (abortedEarly.size > 1000) abortedEarly.delete(abortedEarly.values().next().value ?? 0);
+    }
+    return true;
+  }
+  return false;
+}
+
+/** @param {number} job */
+function abortReason(job) {
+  return new DOMException(`job ${job} was aborted by its caller`, 'AbortError');
+}
+
+/**
+ * The names of `url`'s function exports, or why it cannot be imported.
+ * @param {string} url
+ * @returns {Promise<{ ok: true, functions: string[] } | { ok: false, error: { name: string, message: string, stack: string } }>}
+ */
+export async function exportsOf(url) {
+  try {
+    const exports = await load(url);
+    return { ok: true, functions: Object.keys(exports).filter((key) => typeof exports[key] === 'function') };
+  } catch (thrown) {
+    return { ok: false, error: errorFields(thrown) };
+  }
+}
+
+// The probe: a worker of its own, so that checking a module runs none of
+// its code on the page.
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope && self.name === 'poolscope-probe') {
+  self.onmessage = async ({ data }) => postMessage(await exportsOf(data.module));
+}
