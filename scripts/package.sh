@@ -29,8 +29,9 @@ LIBRARY_FILES=(
   watch.js isolation.js isolation-sw.js embed.html embed.js
   playground.css reserve.css style.css favicon.svg
 )
-# Folders shipped whole: a strategy is a module of strategies/ and its line in strategies/index.js, nothing here.
-LIBRARY_FOLDERS=(strategies)
+# Folders shipped whole: a strategy is a module of strategies/ and its line in strategies/index.js, nothing here;
+# js-jobs/ is JS jobs (pool.run, pool.map): the page's half, the workers' runner, their codec.
+LIBRARY_FOLDERS=(strategies js-jobs)
 LIBRARY_MODULES=(pkg rayon-pkg pkg-fallback)
 # The optional part for work=mandelbrot|primes: the element imports
 # workloads.js only when a run asks for a workload, and it alone loads

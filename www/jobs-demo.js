@@ -13,7 +13,7 @@ try {
   const pool = new api.Pool(3, { module: new URL('./tasks.js', import.meta.url) });
   await pool.ready();
   const watch = watchPool(pool, required('#views'), { clock: api.nowMs });
-  Object.assign(window, { poolscopeJobsDemo: { api, pool, watch } }); // for the tests
+  Object.assign(window, { poolscopeJobsDemo: { api, pool, watch, loadPoolscope } }); // for the tests
   /** @param {string} text */
   const show = (text) => { results.textContent = text; };
   required('#article').addEventListener('click', async () => {

@@ -65,7 +65,7 @@ pub(super) trait Host: Sized {
     /// it: nothing of the pool waits on JavaScript's collector.
     fn submit_as_room_frees(&self, total: u32, try_submit: TrySubmit) -> Promise;
 
-    /// Gives the host the page's half of call jobs (`www/lib/jobs/`): it
+    /// Gives the host the page's half of call jobs (`www/lib/js-jobs/`): it
     /// hands their calls' messages from workers to `calls` (arguments
     /// asked for, values sent by message, progress).
     fn attach_calls(&self, calls: &JsValue);

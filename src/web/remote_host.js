@@ -23,7 +23,7 @@ export class RemoteHost {
     Object.assign(this, { glueUrl, module, pool });
     this.workers = new Map(); // id -> { worker, ready, job (or null) }
     this.calls = new Map(); // job -> { moduleUrl, exportName, args, settle }, until it settles (`submitCalls`)
-    this.jsCalls = null; // the page's half of JS jobs (www/lib/jobs/pool.js), once attached
+    this.jsCalls = null; // the page's half of JS jobs (www/lib/js-jobs/pool.js), once attached
     this.waiters = []; // [isDone, resolve]
     this.roomWaiters = [];
     this.starting = [];
@@ -260,7 +260,7 @@ async function runWorker() {
   let panicMessage = null;
   globalThis.__poolscopePanic = (message) => { panicMessage = message; };
   const modules = new Map(); // a call's module, loaded before its job's clock starts
-  let runner = null; // www/lib/jobs/runner.js, for JS jobs
+  let runner = null; // www/lib/js-jobs/runner.js, for JS jobs
   const early = []; // aborts that came before it loaded
   const load = (url) => {
     if (!modules.has(url)) modules.set(url, import(url).then(async (module) => { await module.default(); return module; }));

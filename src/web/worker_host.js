@@ -34,7 +34,7 @@ export class WorkerHost {
     this.workers = new Map(); // Worker -> { id, corePointer, tls, stack, timedOut }
     this.lostThreads = 0;
     this.stalledStarts = 0; // Web Workers ended because their module never loaded
-    this.calls = null; // the page's half of JS jobs (www/lib/jobs/pool.js), once attached
+    this.calls = null; // the page's half of JS jobs (www/lib/js-jobs/pool.js), once attached
     if (jobTimeoutMs > 0) this.watchTimeouts(jobTimeoutMs);
   }
 

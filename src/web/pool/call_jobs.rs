@@ -1,4 +1,4 @@
-//! The wasm half of JS jobs (`pool.run`, `pool.map` in `www/lib/jobs/`):
+//! The wasm half of JS jobs (`pool.run`, `pool.map` in `www/lib/js-jobs/`):
 //! call jobs queued on the core with their inputs, and their reports
 //! taken in batches. The same methods in both builds; what differs is
 //! how the inputs reach the workers (the shared memory, or a message per

@@ -108,7 +108,7 @@ export async function runEncoded(job, worker, input, post) {
   const json = ran.transfer.length === 0 ? plainJson(ran.value) : undefined;
   if (json !== undefined) return { ok: true, output: encodeText(`{"v":${json}}`), message: '' };
   try {
-    post({ type: 'call-value', job, value: ran.value }, ran.transfer); // before the report: see jobs/pool.js
+    post({ type: 'call-value', job, value: ran.value }, ran.transfer); // before the report: see js-jobs/pool.js
   } catch (thrown) { // a value structured clone cannot carry (a function, say)
     const error = { name: 'DataCloneError', message: `job ${job}'s value cannot be sent to the page: ${errorFields(thrown).message}`, stack: '' };
     return { ok: false, output: encodeText(JSON.stringify({ e: error })), message: `${error.name}: ${error.message}` };

@@ -50,6 +50,17 @@ const PROBE_DEADLINE_MS = 15_000;
  */
 
 /**
+ * JS jobs on a pool: the methods `withJsJobs` adds to a build's class.
+ * @typedef {object} JsJobs
+ * @property {<T = any>(name: string, args?: unknown[], options?: RunOptions) => Promise<T>} run
+ *   runs `name(...args, context)` of the module in a worker; resolves with its value, rejects with the error it threw
+ *   (its own `name`, `message` and `stack`, plus `job` and `worker`) or a named one (`TimedOut`, `AbortError`, `Cancelled`, ...)
+ * @property {<T = any, I = any>(name: string, items: Iterable<I>, options?: MapOptions<I>) => JobBatch<T>} map
+ *   runs `name(item, context)` for each item, a job each: `await` it for the values in input order, or `for await` it for each job as it finishes
+ * @property {() => Map<number, unknown>} jobProgress each running JS job's last `progress` value, by job number
+ */
+
+/**
  * An error with a `name` callers can test, and fields.
  * @param {string} name
  * @param {string} message
@@ -244,6 +255,8 @@ export class CallTable {
     this.progress = new Map();
     this.draining = false;
     this.freed = false;
+    /** @type {Map<AbortSignal, { batches: Set<{ batch: JobBatch<any>, first: number, count: number }>, onAbort: () => void }>} */
+    this.signals = new Map();
     this.outcomes = Object.fromEntries(pool.constructor.outcomes().map((/** @type {string} */ name, /** @type {number} */ i) => [name, i]));
     pool.__attachCalls({
       fromWorker: (/** @type {any} */ data, /** @type {any} */ reply) => this.fromWorker(data, reply),
@@ -365,7 +378,9 @@ export class CallTable {
       this.pending.set(first + i, { batch, index: i, call: byMessage[i], transfer, onProgress: options.onProgress });
     }
     if (options.signal) this.watchSignal(options.signal, batch, first, count);
-    batch.cancel = () => this.abortJobs(batch, first, count, namedError('Cancelled', 'the batch was cancelled'));
+    batch.cancel = () => {
+      for (const job of this.withdrawJobs(batch, first, count, namedError('Cancelled', 'the batch was cancelled: this job never ran'))) this.pool.__abortCall(job);
+    };
     this.drain();
   }
 
@@ -376,20 +391,44 @@ export class CallTable {
    * @param {number} count
    */
   watchSignal(signal, batch, first, count) {
-    const onAbort = () => this.abortJobs(batch, first, count, null);
-    signal.addEventListener('abort', onAbort, { once: true });
-    batch.all.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+    let watched = this.signals.get(signal);
+    if (!watched) {
+      // One listener per signal for all its batches: every waiting job is
+      // withdrawn before any running one hears of the abort, or a worker
+      // freed by an aborted job could take a job about to be withdrawn.
+      const batches = new Set();
+      const onAbort = () => {
+        this.signals.delete(signal);
+        const running = [...batches].flatMap(({ batch, first, count }) => this.withdrawJobs(batch, first, count, null));
+        for (const job of running) this.pool.__abortCall(job);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      watched = { batches, onAbort };
+      this.signals.set(signal, watched);
+    }
+    const entry = { batch, first, count };
+    watched.batches.add(entry);
+    const { batches, onAbort } = watched;
+    batch.all.finally(() => {
+      batches.delete(entry);
+      if (batches.size === 0 && this.signals.get(signal)?.batches === batches) {
+        this.signals.delete(signal);
+        signal.removeEventListener('abort', onAbort);
+      }
+    }).catch(() => {});
   }
 
   /**
-   * Withdraws a batch's waiting jobs (each rejects now) and tells the
-   * running ones their signal fired.
+   * Withdraws a batch's waiting jobs (each rejects now); returns the jobs
+   * of the batch that were running.
    * @param {JobBatch<any>} batch
    * @param {number} first
    * @param {number} count
    * @param {Error | null} error the waiting jobs' error (null: an AbortError each)
+   * @returns {number[]}
    */
-  abortJobs(batch, first, count, error) {
+  withdrawJobs(batch, first, count, error) {
+    const running = [];
     for (let job = first; job < first + count; job++) {
       const entry = this.pending.get(job);
       if (!entry || entry.batch !== batch || entry.aborted) continue;
@@ -398,9 +437,10 @@ export class CallTable {
         const reason = error ?? namedError('AbortError', `job ${job} was aborted while it waited: it never ran`, { job });
         batch.settle(entry.index, { index: entry.index, job, worker: 0, ok: false, error: reason });
       } else {
-        this.pool.__abortCall(job);
+        running.push(job);
       }
     }
+    return running;
   }
 
   /** Takes the core's reports while jobs are pending, without blocking. */
