@@ -15,13 +15,16 @@ const SIZES = [1, 2, 4];
 const REPEATS = 5;
 const WORKERPOOL = fileURLToPath(new URL('../node_modules/workerpool/dist/workerpool.min.js', import.meta.url));
 
-/// Serves workerpool and its worker script beside the page (same origin,
-/// with the isolation headers the page's workers need).
-export async function routeWorkerpool(context) {
+/// Serves workerpool and its worker scripts beside the page (same origin,
+/// with the isolation headers the page's workers need): `noop-worker.js`,
+/// and `scripts` (file name -> source) for other benchmarks.
+export async function routeWorkerpool(context, scripts = {}) {
   const headers = { 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin', 'Content-Type': 'text/javascript' };
   await context.route('**/bench-vendor/workerpool.min.js', (route) => route.fulfill({ headers, body: readFileSync(WORKERPOOL) }));
-  await context.route('**/bench-vendor/noop-worker.js', (route) => route.fulfill({ headers,
-    body: "importScripts('./workerpool.min.js'); workerpool.worker({ noop() { return 0; } });" }));
+  const all = { 'noop-worker.js': "importScripts('./workerpool.min.js'); workerpool.worker({ noop() { return 0; } });", ...scripts };
+  for (const [name, body] of Object.entries(all)) {
+    await context.route(`**/bench-vendor/${name}`, (route) => route.fulfill({ headers, body }));
+  }
 }
 
 function measure(page, implementation, workers, jobs) {

@@ -207,3 +207,22 @@ test('shared: a job sees its context, and module state is per worker', { timeout
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('jobs.html: the article\'s worker in JS, watched: 5 jobs on 3 workers, each log line with its value', { timeout: 60_000 }, async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/jobs.html`, errors);
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Run the article\'s 5 jobs' }).click();
+  await page.waitForFunction(() => document.querySelector('#results').textContent.startsWith('Results'), null, { timeout: 30_000 });
+  assert.equal(await page.locator('#results').textContent(), 'Results: 2, 4, 6, 8, 10');
+  // The views read the pool once a frame: wait for the fifth line.
+  await page.waitForFunction(() => document.querySelectorAll('#views [role="log"] li').length === 5, null, { timeout: 10_000 });
+  const lines = (await page.locator('#views [role="log"] li').allTextContents()).map((line) => line.trim());
+  const parsed = lines.map((line) => line.match(/^Job (\d+) \(article job (\d)\) is done by worker ([123]): (\d+)$/));
+  assert.ok(parsed.every(Boolean), `each line in the article's words, with its label and value: ${JSON.stringify(lines)}`);
+  for (const [, , n, , value] of parsed) assert.equal(Number(value), Number(n) * 2, `job for ${n} gave twice it`);
+  assert.deepEqual(parsed.map((m) => Number(m[2])).sort(), [1, 2, 3, 4, 5]);
+  assert.ok(new Set(parsed.map((m) => m[3])).size >= 2, 'more than one worker took jobs');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -25,7 +25,8 @@ function logLine(model, index) {
     const ms = Math.round(model.get(index, 'finished') - model.get(index, 'started'));
     return element('li', { class: 'timed-out' }, `${name} timed out on worker ${worker} after ${ms} ms`);
   }
-  return element('li', {}, `${name} is done by worker ${worker}`);
+  const value = model.values.get(job); // a JS job's, in a few words
+  return element('li', {}, value === undefined ? `${name} is done by worker ${worker}` : `${name} is done by worker ${worker}: ${value}`);
 }
 
 /// Appends the lines of events `first..` to `list`, keeping the latest

@@ -34,6 +34,10 @@ export class PoolPoller {
     for (const { job, message } of pool.takeFailures?.() ?? []) model.messages.set(job, message);
     for (const [job, label] of pool.takeLabels?.() ?? []) model.labels.set(job, label);
     const first = model.add(pool.takeEvents());
+    // JS jobs' values, settled now rather than at the drain's next turn, so
+    // that the jobs just read show theirs (a report is filed a moment
+    // after its event: a line may rarely go without its value).
+    for (const [job, text] of pool.takeJobValues?.() ?? []) model.values.set(job, text);
     model.missed = pool.missedEvents ?? 0;
     state.counters = pool.counters();
     state.workers = pool.workers();

@@ -50,6 +50,7 @@ export class RunModel {
     this.missed = 0; // events the pool's trace wrote again before they were read
     this.timesDone = new Uint8Array(settings.jobs + 1); // per job number, capped at 255; grows as jobs come
     this.labels = new Map(); // job -> label, for jobs given one
+    this.values = new Map(); // job -> its value in a few words, for JS jobs (`takeJobValues`)
     this.duplicates = 0;
     this.jobsByWorker = new Map();
     this.busyByWorker = new Map();
@@ -98,7 +99,10 @@ export class RunModel {
     if (this.count + adding <= this.keep) return;
     const drop = Math.min(this.count, Math.max(this.count + adding - this.keep, this.count >> 1));
     const { job } = this.field;
-    for (let i = 0; i < drop; i++) this.labels.delete(this.events[i * this.width + job]);
+    for (let i = 0; i < drop; i++) {
+      this.labels.delete(this.events[i * this.width + job]);
+      this.values.delete(this.events[i * this.width + job]);
+    }
     this.events.copyWithin(0, drop * this.width, this.count * this.width);
     this.count -= drop;
     this.dropped += drop;

@@ -12,6 +12,8 @@
 import { appendText, decodeText, plainJson } from './codec.js';
 
 const RUNNER_URL = new URL('./runner.js', import.meta.url).href;
+/** Values kept for the views at most, when nothing takes them. */
+const MOST_SHOWN = 10_000;
 /** How long a module may take to load in the probe worker before the call is refused. */
 const PROBE_DEADLINE_MS = 15_000;
 
@@ -58,6 +60,7 @@ const PROBE_DEADLINE_MS = 15_000;
  * @property {<T = any, I = any>(name: string, items: Iterable<I>, options?: MapOptions<I>) => JobBatch<T>} map
  *   runs `name(item, context)` for each item, a job each: `await` it for the values in input order, or `for await` it for each job as it finishes
  * @property {() => Map<number, unknown>} jobProgress each running JS job's last `progress` value, by job number
+ * @property {() => [number, string][]} takeJobValues the JS jobs finished since the last call, each with its value in a few words (for the views)
  */
 
 /**
@@ -138,6 +141,28 @@ function moduleUrl(module) {
   return url.href;
 }
 
+/**
+ * A value in a few words, for a log line: `6`, `"done"`, `{"w":640}`, `Float64Array(1024)`.
+ * @param {unknown} value
+ */
+export function shortText(value) {
+  let text;
+  if (ArrayBuffer.isView(value)) text = `${value.constructor.name}(${/** @type {any} */ (value).length ?? value.byteLength})`;
+  else if (value instanceof Map || value instanceof Set) text = `${value.constructor.name}(${value.size})`;
+  else if (value instanceof ArrayBuffer) text = `ArrayBuffer(${value.byteLength})`;
+  else if (value === undefined) text = 'undefined';
+  else if (typeof value === 'bigint') text = `${value}n`;
+  else if (typeof value === 'number') text = String(value);
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
 /** @param {unknown} value */
 function describe(value) {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
@@ -178,8 +203,11 @@ export class JobBatch {
    * @param {JobResult<T>} result
    */
   settle(index, result) {
-    if (result.ok) this.values[index] = result.value;
-    else if (index < this.failureIndex) [this.failure, this.failureIndex] = [result.error, index];
+    if (result.ok === false) {
+      if (index < this.failureIndex) [this.failure, this.failureIndex] = [result.error, index];
+    } else {
+      this.values[index] = result.value;
+    }
     const waiter = this.waiting.shift();
     if (waiter) waiter[0]({ value: result, done: false });
     else this.finished.push(result);
@@ -253,6 +281,8 @@ export class CallTable {
     this.parked = new Map();
     /** @type {Map<number, unknown>} each running job's last progress, for the views */
     this.progress = new Map();
+    /** @type {Map<number, string>} finished jobs' values as short texts, until the views take them */
+    this.shown = new Map();
     this.draining = false;
     this.freed = false;
     /** @type {Map<AbortSignal, { batches: Set<{ batch: JobBatch<any>, first: number, count: number }>, onAbort: () => void }>} */
@@ -443,6 +473,13 @@ export class CallTable {
     return running;
   }
 
+  /** Settles the jobs whose reports are filed, now. */
+  settleNow() {
+    if (this.freed || this.pending.size === 0) return;
+    const flat = this.pool.__takeCallReports();
+    for (let i = 0; i < flat.length; i += 4) this.settleReport(flat[i], flat[i + 1], flat[i + 2], flat[i + 3]);
+  }
+
   /** Takes the core's reports while jobs are pending, without blocking. */
   async drain() {
     if (this.draining) return;
@@ -450,9 +487,7 @@ export class CallTable {
     try {
       while (this.pending.size > 0 && !this.freed) {
         await this.pool.__whenCallReports();
-        if (this.freed) break;
-        const flat = this.pool.__takeCallReports();
-        for (let i = 0; i < flat.length; i += 4) this.settleReport(flat[i], flat[i + 1], flat[i + 2], flat[i + 3]);
+        this.settleNow();
       }
     } finally {
       this.draining = false;
@@ -488,6 +523,7 @@ export class CallTable {
       } else if (text !== '{}') {
         value = JSON.parse(text).v;
       }
+      this.keepShown(job, value);
       batch.settle(index, { index, job, worker, ok: true, value });
     } else if (outcome === this.outcomes.failed) {
       const fields = text.startsWith('{"e":') ? JSON.parse(text).e : this.errors.get(job);
@@ -504,6 +540,16 @@ export class CallTable {
     } else {
       failed(namedError('Cancelled', `job ${job} was cancelled (cancel() or stop()) before it ran`, { job }));
     }
+  }
+
+  /**
+   * Keeps a short text of job `job`'s value for the views (`takeJobValues`).
+   * @param {number} job
+   * @param {unknown} value
+   */
+  keepShown(job, value) {
+    this.shown.set(job, shortText(value));
+    if (this.shown.size > MOST_SHOWN) this.shown.delete(this.shown.keys().next().value ?? 0); // nobody reads them: keep the latest
   }
 
   /**
@@ -649,6 +695,18 @@ export function withJsJobs(PoolscopePool, mode) {
     /** Each running JS job's last `progress` value, by job number. */
     jobProgress() {
       return new Map(this.#calls?.progress ?? []);
+    }
+
+    /**
+     * The JS jobs finished since the last call, each with its value in a
+     * few words (`[job, text]`), for the views' log; the latest 10,000.
+     * @returns {[number, string][]}
+     */
+    takeJobValues() {
+      this.#calls?.settleNow();
+      const taken = [...(this.#calls?.shown ?? [])];
+      this.#calls?.shown.clear();
+      return taken;
     }
 
     free() {
