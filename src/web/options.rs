@@ -49,7 +49,7 @@ pub(super) fn parse_options(options: Option<Object>) -> Result<PoolOptions, JsEr
         value
             .as_f64()
             .map(Some)
-            .ok_or_else(|| named_error("OutOfRange", &format!("{key} {value:?} is not a number")))
+            .ok_or_else(|| named_error("OutOfRange", &format!("{key} {} is not a number", described(&value))))
     };
     let capacity = field("capacity")?
         .map(|c| whole_number_named("InvalidCapacity", "queue capacity", c, 1.0, MAX_JOBS as f64))
@@ -91,6 +91,77 @@ pub(super) fn parse_kind(kind: &str) -> Result<JobKind, JsError> {
             value: kind.to_string(),
         })
     })
+}
+
+/// The job kind JS named, checked here rather than by wasm-bindgen's glue:
+/// the glue hands a `&str` parameter a value of another type (a symbol, an
+/// object) unchecked, which trapped on the page's thread inside the
+/// allocator, whose lock then stayed taken and froze every thread of the
+/// pool (found by tests/e2e/js-jobs-fuzz.test.mjs). So the JS methods
+/// take every kind, costs and failing argument as a `JsValue`.
+pub(super) fn kind_arg(kind: &JsValue) -> Result<String, JsError> {
+    let name = kind
+        .as_string()
+        .ok_or_else(|| js_error(PoolError::UnknownKind { value: described(kind) }))?;
+    parse_kind(&name)?;
+    Ok(name)
+}
+
+/// `submitCosts`'s arguments from JS, checked: the kind, the costs and
+/// the failing flags (left out: none).
+pub(super) type BatchArgs = (String, Vec<f64>, Option<Vec<u8>>);
+
+pub(super) fn batch_args(kind: &JsValue, costs: &JsValue, failing: &JsValue) -> Result<BatchArgs, JsError> {
+    let kind = kind_arg(kind)?;
+    let costs = numbers_arg("costs", costs)?;
+    let failing = if failing.is_undefined() || failing.is_null() {
+        None
+    } else {
+        Some(
+            numbers_arg("failing", failing)?
+                .iter()
+                .map(|&f| u8::from(f != 0.0))
+                .collect(),
+        )
+    };
+    Ok((kind, costs, failing))
+}
+
+/// A JS value as an error message shows it: `Symbol(s)`, `1.5`, `{"a":1}`.
+fn described(value: &JsValue) -> String {
+    let text = format!("{value:?}"); // wasm-bindgen's `JsValue(...)`
+    text.strip_prefix("JsValue(")
+        .and_then(|inner| inner.strip_suffix(')'))
+        .map_or(text.clone(), str::to_string)
+}
+
+/// An array of numbers from JS (a `Float64Array`, another typed array, or
+/// an array of numbers), or an error naming `what` and the value.
+fn numbers_arg(what: &str, value: &JsValue) -> Result<Vec<f64>, JsError> {
+    if let Some(floats) = value.dyn_ref::<js_sys::Float64Array>() {
+        return Ok(floats.to_vec());
+    }
+    if js_sys::Array::is_array(value) {
+        let array: &js_sys::Array = value.unchecked_ref();
+        return array
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                n.as_f64()
+                    .ok_or_else(|| named_error("OutOfRange", &format!("{what}[{i}] {} is not a number", described(&n))))
+            })
+            .collect();
+    }
+    if js_sys::ArrayBuffer::is_view(value) && !value.is_instance_of::<js_sys::DataView>() {
+        return Ok(js_sys::Float64Array::new(value).to_vec());
+    }
+    Err(named_error(
+        "OutOfRange",
+        &format!(
+            "{what} {} is not an array of numbers (a Float64Array, say)",
+            described(value)
+        ),
+    ))
 }
 
 /// One spec per cost; `failing[i] != 0` makes job `i` of the batch panic.

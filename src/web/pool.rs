@@ -11,7 +11,7 @@
 use super::errors::js_error;
 use super::host::Host;
 use super::interop::set;
-use super::options::{parse_kind, parse_options, pool_size, specs, whole_number};
+use super::options::{batch_args, kind_arg, parse_kind, parse_options, pool_size, specs, whole_number};
 use super::BuildHost;
 use crate::core::counts::Counters;
 use crate::core::error::PoolError;
@@ -170,6 +170,12 @@ extern "C" {
 /// assert_eq!(answer, 42);
 /// # Ok(()) }
 /// ```
+#[wasm_bindgen(typescript_custom_section)]
+const JOB_KIND_NAME: &str = r#"
+/** The built-in job kinds that `submit` and its kin take by name. */
+export type JobKindName = 'cpu' | 'sleep' | 'noop';
+"#;
+
 #[wasm_bindgen(js_name = PoolscopePool)]
 pub struct Pool {
     base: PoolBase,
@@ -408,6 +414,66 @@ impl Pool {
         self.resize_to(size as usize).map_err(js_error)
     }
 
+    /// Queues `count` jobs of one `kind` (`'cpu'`, `'sleep'` or `'noop'`)
+    /// costing `costMs` each; returns the first job's number. Throws
+    /// `QueueFull` (queuing nothing) if a bounded queue has no room for
+    /// them all; `UnknownKind`, `OutOfRange`, `InvalidCost`.
+    #[wasm_bindgen(js_name = submit)]
+    pub fn submit_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
+        count: f64,
+        cost_ms: f64,
+    ) -> Result<f64, JsError> {
+        self.submit(&kind_arg(&kind)?, count, cost_ms)
+    }
+
+    /// Queues one job of `kind` per entry of `costs` (ms: a `Float64Array`
+    /// or an array of numbers); `failing[i]` non-zero makes job `i` panic.
+    /// Returns the first job's number; throws as `submit` does.
+    #[wasm_bindgen(js_name = submitCosts)]
+    pub fn submit_costs_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] costs: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] failing: JsValue,
+    ) -> Result<f64, JsError> {
+        let (kind, costs, failing) = batch_args(&kind, &costs, &failing)?;
+        self.submit_costs(&kind, &costs, failing)
+    }
+
+    /// The article's manual partitioning: one contiguous slice of
+    /// `ceil(jobs / size)` jobs per worker, fixed before the run starts (no
+    /// resizing until every slice is taken). Returns the first job's number.
+    #[wasm_bindgen(js_name = submitPartitioned)]
+    pub fn submit_partitioned_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] costs: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] failing: JsValue,
+    ) -> Result<f64, JsError> {
+        let (kind, costs, failing) = batch_args(&kind, &costs, &failing)?;
+        self.submit_partitioned(&kind, &costs, failing)
+    }
+
+    /// Like `submitCosts`, but when a bounded queue is full it waits for
+    /// room (without blocking) and resolves with the first job's number
+    /// once the whole batch is queued.
+    #[wasm_bindgen(js_name = submitWait)]
+    pub fn submit_wait_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] costs: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] failing: JsValue,
+    ) -> Result<Promise, JsError> {
+        let (kind, costs, failing) = batch_args(&kind, &costs, &failing)?;
+        self.submit_wait(&kind, &costs, failing)
+    }
+}
+
+/// The submit methods with Rust's types, for Rust callers (the JS methods
+/// above check what JS hands them, then call these).
+impl Pool {
     /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
     /// `costMs` each; returns the first job's number. Throws `QueueFull`
     /// (queuing nothing) if a bounded queue has no room for them all.
@@ -420,7 +486,6 @@ impl Pool {
     /// Queues one job of `kind` per entry of `costs` (ms); `failing[i]`
     /// non-zero makes job `i` panic. Returns the first job's number; throws
     /// `QueueFull` like `submit`.
-    #[wasm_bindgen(js_name = submitCosts)]
     pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
         let specs = specs(parse_kind(kind)?, costs, failing);
         self.submit_specs(specs.into_iter(), Placement::Shared)
@@ -429,7 +494,6 @@ impl Pool {
     /// The article's manual partitioning: one contiguous slice of
     /// `ceil(jobs / size)` jobs per worker, fixed before the run starts (no
     /// resizing until every slice is taken). Returns the first job's number.
-    #[wasm_bindgen(js_name = submitPartitioned)]
     pub fn submit_partitioned(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
         let specs = specs(parse_kind(kind)?, costs, failing);
         self.submit_specs(specs.into_iter(), Placement::Partitioned)
@@ -438,7 +502,6 @@ impl Pool {
     /// Like `submitCosts`, but when a bounded queue is full it waits for
     /// room (without blocking) and resolves with the first job's number
     /// once the whole batch is queued.
-    #[wasm_bindgen(js_name = submitWait)]
     pub fn submit_wait(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
         let specs = specs(parse_kind(kind)?, costs, failing);
         let total = specs.len() as u32;

@@ -216,8 +216,11 @@ test('jobs.html: the article\'s worker in JS, watched: 5 jobs on 3 workers, each
   await page.waitForFunction(() => document.querySelector('#results').textContent.startsWith('Results'), null, { timeout: 30_000 });
   assert.equal(await page.locator('#results').textContent(), 'Results: 2, 4, 6, 8, 10');
   // The views read the pool once a frame: wait for the fifth line.
-  await page.waitForFunction(() => document.querySelectorAll('#views [role="log"] li').length === 5, null, { timeout: 10_000 });
-  const lines = (await page.locator('#views [role="log"] li').allTextContents()).map((line) => line.trim());
+  const fiveLines = () => document.querySelector('.poolscope-watch')?.shadowRoot.querySelector('[role="log"] ol')?.children.length === 5;
+  await page.waitForFunction(fiveLines, null, { timeout: 10_000 }).catch(async () => {
+    assert.fail(`waited 10 s for 5 log lines: ${await page.getByRole('log').innerText()}`);
+  });
+  const lines = (await page.getByRole('log').innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
   const parsed = lines.map((line) => line.match(/^Job (\d+) \(article job (\d)\) is done by worker ([123]): (\d+)$/));
   assert.ok(parsed.every(Boolean), `each line in the article's words, with its label and value: ${JSON.stringify(lines)}`);
   for (const [, , n, , value] of parsed) assert.equal(Number(value), Number(n) * 2, `job for ${n} gave twice it`);

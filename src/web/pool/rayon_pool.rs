@@ -13,7 +13,7 @@ use crate::core::options::{PoolOptions, MAX_JOBS};
 use crate::core::placement::Placement;
 use crate::web::errors::{js_error, named_error};
 use crate::web::host::Host;
-use crate::web::options::{parse_kind, pool_size, specs, whole_number};
+use crate::web::options::{batch_args, kind_arg, parse_kind, pool_size, specs, whole_number};
 use crate::web::shared_host::GLUE_URL;
 use js_sys::Promise;
 use std::sync::Arc;
@@ -108,31 +108,51 @@ impl RayonPool {
 
     /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
     /// `costMs` each and hands them to rayon; returns the first job's number.
-    pub fn submit(&self, kind: &str, count: f64, cost_ms: f64) -> Result<f64, JsError> {
-        let count = whole_number("job count", count, 0.0, MAX_JOBS as f64)?;
-        let spec = JobSpec::new(parse_kind(kind)?, cost_ms);
-        self.submit_to_rayon(vec![spec; count as usize])
+    #[wasm_bindgen(js_name = submit)]
+    pub fn submit_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
+        count: f64,
+        cost_ms: f64,
+    ) -> Result<f64, JsError> {
+        self.submit(&kind_arg(&kind)?, count, cost_ms)
     }
 
     /// Queues one job of `kind` per entry of `costs` (ms) and hands them to
     /// rayon; returns the first job's number. A failing job is refused
     /// (`RayonCannotFail`).
     #[wasm_bindgen(js_name = submitCosts)]
-    pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
-        self.submit_to_rayon(specs(parse_kind(kind)?, costs, failing))
+    pub fn submit_costs_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] costs: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] failing: JsValue,
+    ) -> Result<f64, JsError> {
+        let (kind, costs, failing) = batch_args(&kind, &costs, &failing)?;
+        self.submit_costs(&kind, &costs, failing)
     }
 
     /// Refused (`RayonSubmitOnly`): fixed slices would go to workers that
     /// rayon's threads are not.
     #[wasm_bindgen(js_name = submitPartitioned)]
-    pub fn submit_partitioned(&self, _kind: &str, _costs: &[f64], _failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+    pub fn submit_partitioned_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JobKindName")] _kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] _costs: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] _failing: JsValue,
+    ) -> Result<f64, JsError> {
         Err(js_error(PoolError::RayonSubmitOnly))
     }
 
     /// Refused (`RayonSubmitOnly`): jobs fed as room frees would wait in a
     /// queue that rayon's threads never look at.
     #[wasm_bindgen(js_name = submitWait)]
-    pub fn submit_wait(&self, _kind: &str, _costs: &[f64], _failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
+    pub fn submit_wait_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "JobKindName")] _kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] _costs: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] _failing: JsValue,
+    ) -> Result<Promise, JsError> {
         Err(js_error(PoolError::RayonSubmitOnly))
     }
 
@@ -157,6 +177,31 @@ impl RayonPool {
 }
 
 impl RayonPool {
+    /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
+    /// `cost_ms` each and hands them to rayon; returns the first job's number.
+    pub fn submit(&self, kind: &str, count: f64, cost_ms: f64) -> Result<f64, JsError> {
+        let count = whole_number("job count", count, 0.0, MAX_JOBS as f64)?;
+        let spec = JobSpec::new(parse_kind(kind)?, cost_ms);
+        self.submit_to_rayon(vec![spec; count as usize])
+    }
+
+    /// Queues one job of `kind` per entry of `costs` (ms) and hands them to
+    /// rayon; returns the first job's number. A failing job is refused
+    /// (`RayonCannotFail`).
+    pub fn submit_costs(&self, kind: &str, costs: &[f64], failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        self.submit_to_rayon(specs(parse_kind(kind)?, costs, failing))
+    }
+
+    /// Refused (`RayonSubmitOnly`), as `submitPartitioned`.
+    pub fn submit_partitioned(&self, _kind: &str, _costs: &[f64], _failing: Option<Vec<u8>>) -> Result<f64, JsError> {
+        Err(js_error(PoolError::RayonSubmitOnly))
+    }
+
+    /// Refused (`RayonSubmitOnly`), as `submitWait`.
+    pub fn submit_wait(&self, _kind: &str, _costs: &[f64], _failing: Option<Vec<u8>>) -> Result<Promise, JsError> {
+        Err(js_error(PoolError::RayonSubmitOnly))
+    }
+
     /// Queues `specs` and hands them to the rayon pool's threads, which
     /// take no job from the queue by themselves.
     fn submit_to_rayon(&self, specs: Vec<JobSpec>) -> Result<f64, JsError> {
