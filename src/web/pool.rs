@@ -156,6 +156,12 @@ extern "C" {
     fn unpack_labels(jobs: &[f64], text: &str, ends: &[u32]) -> Array;
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const JOB_KIND_NAME: &str = r#"
+/** The built-in job kinds that `submit` and its kin take by name. */
+export type JobKindName = 'cpu' | 'sleep' | 'noop';
+"#;
+
 /// A pool of Web Workers: sharing this module's memory, or in the
 /// message-passing build each with an instance of its own. Every method
 /// returns at once: the thread that drives the pool (a page's main thread)
@@ -170,12 +176,6 @@ extern "C" {
 /// assert_eq!(answer, 42);
 /// # Ok(()) }
 /// ```
-#[wasm_bindgen(typescript_custom_section)]
-const JOB_KIND_NAME: &str = r#"
-/** The built-in job kinds that `submit` and its kin take by name. */
-export type JobKindName = 'cpu' | 'sleep' | 'noop';
-"#;
-
 #[wasm_bindgen(js_name = PoolscopePool)]
 pub struct Pool {
     base: PoolBase,
