@@ -32,6 +32,12 @@ async function runSequence([mode, calls]) {
       { partition: 'yes' }, { transfer: [new ArrayBuffer(8)] },
     ];
     const pick = (i) => palette[i % palette.length];
+    // Function names: mostly real ones, so that jobs run, fail and time out.
+    const names = ['double', 'echo', 'slowDouble', 'refuse', 'later', 'stepwise', 'forever', 'untilAborted', 'nope', 5];
+    const nameOf = (i) => (i < 30 ? names[i % names.length] : pick(i));
+    // Arguments: mostly arrays (run) and items (map) that reach a worker.
+    const argLists = [[1], [2], [[1, 2]], [5, 'x'], [], [20, 'v'], [new Map([[1, 2]])], [new Uint8Array(4)]];
+    const argsOf = (i) => (i < 24 ? argLists[i % argLists.length] : pick(i));
     const pool = new api.Pool(2, { module: new URL('/tasks.js', location.href), jobTimeoutMs: 1500 });
     await pool.ready();
     const settled = [];
@@ -42,12 +48,12 @@ async function runSequence([mode, calls]) {
       }
     };
     for (const [method, a, b, c] of calls) {
-      const what = `${method}(${[a, b, c].map((i) => String(pick(i)?.toString?.() ?? pick(i)).slice(0, 30)).join(', ')})`;
+      const what = `${method}(${[a, b, c].map((i) => { try { return String(pick(i)).slice(0, 30); } catch { return typeof pick(i); } }).join(', ')}) [indices ${a}, ${b}, ${c}]`;
       try {
         let result;
         switch (method) {
-          case 'run': result = pool.run(pick(a), pick(b), pick(c)); break;
-          case 'map': result = pool.map(pick(a), pick(b), pick(c)); break;
+          case 'run': result = pool.run(nameOf(a), argsOf(b), pick(c)); break;
+          case 'map': result = pool.map(nameOf(a), argsOf(b), pick(c)); break;
           case 'resize': result = pool.resize(pick(a)); break;
           case 'submit': result = pool.submit(pick(a), pick(b), pick(c)); break;
           case 'cancel': result = pool.cancel(); break;
