@@ -29,8 +29,18 @@ window.runPool = async (mode) => {
   await pool.done();
   const events = Array.from(pool.takeEvents());
   pool.free();
-  return { mode: api.mode, first, fields: api.eventFields(), events };
+  // The app's own functions as jobs (README's first example for JS users).
+  const jobs = new api.Pool(2, { module: new URL('./tasks.js', import.meta.url) });
+  const doubled = await jobs.map('double', [1, 2, 3]);
+  const answer = await jobs.run('double', [21]);
+  const refused = await jobs.run('refuse', ['no']).catch((error) => error.name + ': ' + error.message);
+  jobs.free();
+  return { mode: api.mode, first, fields: api.eventFields(), events, doubled, answer, refused };
 };
+`;
+// The app's module of job functions.
+const TASKS = `export function double(n) { return n * 2; }
+export function refuse(why) { throw new RangeError('refused: ' + why); }
 `;
 const BODY = `<worker-pool-playground id="embed" pool="2" jobs="6" cost="10" layout="log"></worker-pool-playground>`;
 const HEAD = '<meta charset="utf-8"><title>app</title><link rel="icon" href="/favicon.svg">';
@@ -54,6 +64,15 @@ if (element) {
   element.strategy = 'longest-first';
   void element.start().then(() => element.exportTrace()?.traceEvents.length);
 }
+const jobs = new api.Pool(2, { module: new URL('./tasks.js', import.meta.url) });
+const answer: number = await jobs.run<number>('double', [21], { timeoutMs: 500, label: 'the answer' });
+for await (const result of jobs.map<number, number>('double', [1, 2], { label: (n) => \`double \${n}\` })) {
+  const worker: number = result.worker;
+  if (result.ok) console.log(answer + result.value + worker);
+  else console.log(result.error.name);
+}
+// @ts-expect-error: a timeout is a number of ms
+void jobs.run('double', [1], { timeoutMs: 'soon' });
 // @ts-expect-error: a pool size is a number
 new api.Pool('2');
 `;
@@ -77,10 +96,12 @@ before(async () => {
 <script type="module" src="./plain.js"></script></head><body>${BODY}</body></html>`);
   writeFileSync(join(app, 'plain.js'), MAIN('./node_modules/poolscope/index.js'));
   writeFileSync(join(app, 'main.js'), MAIN('poolscope'));
+  writeFileSync(join(app, 'tasks.js'), TASKS);
   // (b) Vite, importing by package name: workers as ES modules (npm/README.md says why).
   writeFileSync(join(app, 'index.html'), `<!doctype html><html lang="en"><head>${HEAD}
 <script type="module" src="./main.js"></script></head><body>${BODY}</body></html>`);
-  writeFileSync(join(app, 'vite.config.js'), `export default { worker: { format: 'es' }, logLevel: 'warn' };\n`);
+  // assetsInlineLimit 0: Vite would inline the small tasks.js as a data: URL, which workers cannot load.
+  writeFileSync(join(app, 'vite.config.js'), `export default { worker: { format: 'es' }, build: { assetsInlineLimit: 0 }, logLevel: 'warn' };\n`);
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: app, stdio: 'inherit' });
   writeFileSync(join(app, 'check.ts'), CHECK_TS);
   // The Vite build is served as its own site (base '/'), the plain page from the app folder.
@@ -140,6 +161,7 @@ for (const [name, site, path] of [['a plain ES-module page', 'plain', '/plain.ht
       ]);
       assert.equal(run.mode, mode);
       assertEachJobOnce(run);
+      assert.deepEqual([run.doubled, run.answer, run.refused], [[2, 4, 6], 42, 'RangeError: refused: no'], 'the app\'s own functions ran as jobs');
       const embed = page.locator('#embed');
       await embed.getByRole('button', { name: 'Run' }).click();
       await page.locator('#embed[data-state="done"]').waitFor({ timeout: 60_000 })

@@ -9,7 +9,7 @@
 // half is runner.js. Same API in both modes; in shared-memory mode small
 // plain arguments and results cross in the queue, without a message.
 
-import { appendText, decodeText, plainJson } from './codec.js';
+import { appendText, decodeText, plainJson } from './runner.js';
 
 const RUNNER_URL = new URL('./runner.js', import.meta.url).href;
 /** Values kept for the views at most, when nothing takes them. */
@@ -134,6 +134,9 @@ function moduleUrl(module) {
     url = new URL(module, globalThis.location?.href);
   } catch {
     throw namedError('InvalidModule', `module ${describe(module)} is not a valid URL`);
+  }
+  if (url.protocol === 'data:' || url.protocol === 'blob:') {
+    throw namedError('CrossOriginModule', `module ${url.href.slice(0, 40)}... is inlined into the page (a bundler inlines small files: Vite's build.assetsInlineLimit): a pool's workers load modules from the page's origin only, so serve it as a file (Vite: build: { assetsInlineLimit: 0 })`);
   }
   if (globalThis.location && url.origin !== globalThis.location.origin) {
     throw namedError('CrossOriginModule', `module ${url.href} is not of this page's origin (${globalThis.location.origin}): a pool's workers load only same-origin modules (copy it next to the page)`);
@@ -643,6 +646,7 @@ function checkCloneable(args, index, transfer) {
  * The pool class of a loaded build with JS jobs: `run` and `map`.
  * @param {any} PoolscopePool the build's wasm class
  * @param {'shared' | 'fallback'} mode
+ * @returns {any} the class (typed as `PoolscopeApi['Pool']` in api.js)
  */
 export function withJsJobs(PoolscopePool, mode) {
   return class Pool extends PoolscopePool {
