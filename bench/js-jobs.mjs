@@ -1,7 +1,7 @@
 // @ts-check
 // JS jobs (pool.run / pool.map) against the npm package workerpool
 // (`exec`, a postMessage each way per task), in one headless Chromium
-// session, median of 5, ratios within the session:
+// session, median of 5 (REPEATS=n to change), ratios within the session:
 //
 // 1. the article's job without its sleep (`n => n * 2`), batches of
 //    20,000 and 100,000 at 1, 2 and 4 workers, every result awaited on the
@@ -15,16 +15,16 @@
 //    poolscope `pool.run('sum', [array], { transfer })` vs workerpool
 //    `exec('sum', [array], { transfer })`.
 //
-//   node bench/js-jobs.mjs        (after ./scripts/build.sh)
+//   node bench/js-jobs.mjs        (after ./scripts/build.sh; REPEATS=3 SIZES=2 BATCHES=20000 for a quick look)
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startServer } from '../tests/e2e/harness.mjs';
 import { routeWorkerpool } from './dispatch.mjs';
 import { median } from './median.mjs';
 
-const BATCHES = [20_000, 100_000];
-const SIZES = [1, 2, 4];
-const REPEATS = 5;
+const BATCHES = process.env.BATCHES ? process.env.BATCHES.split(',').map(Number) : [20_000, 100_000];
+const SIZES = process.env.SIZES ? process.env.SIZES.split(',').map(Number) : [1, 2, 4];
+const REPEATS = Number(process.env.REPEATS ?? 5);
 const ARRAY_JOBS = 200;
 const ARRAY_LENGTH = 1 << 19; // 4 MB of f64
 const IN_FLIGHT = 16;

@@ -286,7 +286,7 @@ async function runWorkerLoop(glue, corePointer, id, place) {
   let step = glue.__poolscopeWorkerMain(corePointer, id); // undefined once the worker retired, or its job timed out
   while (step !== undefined) {
     const [job, input] = step;
-    const runner = await (runnerModule ??= import(glue.__poolscopeCallRunner(corePointer)));
+    const runner = runnerModule ?? (runnerModule = await import(glue.__poolscopeCallRunner(corePointer)));
     if (early) {
       early.forEach((data) => runner.onPageMessage(data));
       early = null;

@@ -129,15 +129,19 @@ const argsAsked = new Map();
 /** @type {Set<number>} */
 const abortedEarly = new Set();
 
+/** Modules imported, by URL, once they have loaded: no await for them. */
+/** @type {Map<string, Record<string, unknown>>} */
+const loaded = new Map();
+
 /** @param {string} url */
 function load(url) {
-  let loaded = modules.get(url);
-  if (!loaded) {
-    loaded = import(url);
-    modules.set(url, loaded);
-    loaded.catch(() => modules.delete(url)); // a later job tries again
+  let loading = modules.get(url);
+  if (!loading) {
+    loading = import(url);
+    modules.set(url, loading);
+    loading.then((module) => loaded.set(url, module), () => modules.delete(url)); // a failed one is tried again by a later job
   }
-  return loaded;
+  return loading;
 }
 
 /**
@@ -171,10 +175,11 @@ export async function runCall({ job, worker, module, name, args, label }, post) 
     transfer: (value, list) => ({ [TRANSFER]: true, value, list }),
   };
   try {
-    const exports = await load(module);
+    const exports = loaded.get(module) ?? await load(module);
     const fn = exports[name];
     if (typeof fn !== 'function') throw Object.assign(new Error(`the module ${module} has no function export "${name}"`), { name: 'MissingExport' });
-    const result = await fn(...args, context);
+    let result = fn(...args, context);
+    if (result instanceof Promise) result = await result;
     if (typeof result === 'object' && result !== null && TRANSFER in result) {
       const moved = /** @type {{ value: unknown, list: Transferable[] }} */ (/** @type {unknown} */ (result));
       return { ok: true, value: moved.value, transfer: moved.list };
