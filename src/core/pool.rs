@@ -10,7 +10,7 @@
 use super::calls::{Call, CallStore};
 use super::counts::{Counters, JobCounts};
 use super::error::{JobError, PoolError};
-use super::events::{Event, EventLog, TraceRead, DEFAULT_TRACE_CAPACITY};
+use super::events::{EventLog, TraceRead, DEFAULT_TRACE_CAPACITY};
 use super::failure;
 use super::failure_log::{Failure, FailureLog};
 use super::job::{self, JobSpec, Outcome, MAX_COST_MS};
@@ -257,16 +257,8 @@ impl PoolCore {
                 calls.push(job);
             }
             let at = now.max(claimed.queued_ms); // queued on another thread, maybe
-            self.events.push(Event {
-                job,
-                worker: 0,
-                kind: claimed.spec.kind,
-                queued_ms: claimed.queued_ms,
-                started_ms: at,
-                finished_ms: at,
-                outcome: Outcome::Cancelled,
-                value: 0,
-            });
+            self.events
+                .push(claimed.event(job, 0, (at, at), (Outcome::Cancelled, 0)));
         }
         dropped.iter().for_each(|range| self.queue.retire(range.clone()));
         let count = dropped.iter().map(|range| range.end - range.start).sum();

@@ -260,6 +260,11 @@ impl Drop for Group {
 }
 
 /// Checks a label: at most `MAX_LABEL_BYTES`.
+/// Refuses the first label longer than `MAX_LABEL_BYTES` (`LabelTooLong`).
+pub(crate) fn check_labels(labels: &[Box<str>]) -> Result<(), PoolError> {
+    labels.iter().try_for_each(|label| check_label(label).map(drop))
+}
+
 pub(crate) fn check_label(label: &str) -> Result<Box<str>, PoolError> {
     if label.len() > MAX_LABEL_BYTES {
         return Err(PoolError::LabelTooLong {

@@ -8,12 +8,11 @@
 use super::{Jobs, NewBatch, PoolCore};
 use crate::core::calls::{Call, CallReport};
 use crate::core::error::PoolError;
-use crate::core::events::Event;
 use crate::core::failure_log::Failure;
 use crate::core::job::{JobSpec, Outcome};
 use crate::core::options::MAX_JOBS;
 use crate::core::placement::Placement;
-use crate::core::task::MAX_LABEL_BYTES;
+use crate::core::task::check_labels;
 use crate::sys;
 
 impl PoolCore {
@@ -27,12 +26,7 @@ impl PoolCore {
         labels: Vec<Box<str>>,
         placement: Placement,
     ) -> Result<u64, PoolError> {
-        if let Some(long) = labels.iter().find(|label| label.len() > MAX_LABEL_BYTES) {
-            return Err(PoolError::LabelTooLong {
-                len: long.len(),
-                max: MAX_LABEL_BYTES,
-            });
-        }
+        check_labels(&labels)?;
         if calls.len() as u64 > MAX_JOBS {
             return Err(PoolError::QueueFull {
                 requested: calls.len() as u64,
@@ -148,16 +142,8 @@ impl PoolCore {
     fn record_withdrawn(&self, job: u64) {
         let claimed = self.queue.get(job);
         let at = sys::now_ms().max(claimed.queued_ms);
-        self.events.push(Event {
-            job,
-            worker: 0,
-            kind: claimed.spec.kind,
-            queued_ms: claimed.queued_ms,
-            started_ms: at,
-            finished_ms: at,
-            outcome: Outcome::Cancelled,
-            value: 0,
-        });
+        self.events
+            .push(claimed.event(job, 0, (at, at), (Outcome::Cancelled, 0)));
         self.queue.retire(job..job + 1);
         sys::share_time(at);
         self.counts.add_withdrawn(1);

@@ -22,7 +22,7 @@ use crate::core::error::PoolError;
 use crate::core::failure_log::Failure;
 use crate::core::job::{JobKind, JobSpec, Outcome};
 use crate::core::placement::Placement;
-use crate::core::task::MAX_LABEL_BYTES;
+use crate::core::task::check_labels;
 use crate::sys;
 
 /// What a remote worker is to do next.
@@ -111,12 +111,7 @@ impl PoolCore {
         labels: Vec<Box<str>>,
         placement: Placement,
     ) -> Result<u64, PoolError> {
-        if let Some(long) = labels.iter().find(|label| label.len() > MAX_LABEL_BYTES) {
-            return Err(PoolError::LabelTooLong {
-                len: long.len(),
-                max: MAX_LABEL_BYTES,
-            });
-        }
+        check_labels(&labels)?;
         let specs = std::iter::repeat_n(JobSpec::closure(), count as usize);
         let batch = NewBatch {
             labels,
