@@ -5,7 +5,7 @@
 // progress and transfer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, useBrowser } from './harness.mjs';
+import { openPage, useBrowser, waitForState } from './harness.mjs';
 
 const session = useBrowser(before, after);
 
@@ -226,6 +226,28 @@ test('jobs.html: the article\'s worker in JS, watched: 5 jobs on 3 workers, each
   for (const [, , n, , value] of parsed) assert.equal(Number(value), Number(n) * 2, `job for ${n} gave twice it`);
   assert.deepEqual(parsed.map((m) => Number(m[2])).sort(), [1, 2, 3, 4, 5]);
   assert.ok(new Set(parsed.map((m) => m[3])).size >= 2, 'more than one worker took jobs');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the playground with work=js: the same jobs in JavaScript, each logged with its value, job 3 failing alone, each once', { timeout: 90_000 }, async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/?work=js&pool=3&jobs=12&kind=sleep&cost=40&fail=3&autorun=1`, errors);
+  await waitForState(page, 'done');
+  const lines = (await page.getByRole('log').innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+  assert.equal(lines.length, 12, `a line per job: ${JSON.stringify(lines)}`);
+  const jobs = [];
+  for (const line of lines) {
+    const done = line.match(/^Job (\d+) is done by worker ([123]): (\d+)$/);
+    const failed = line.match(/^Job (\d+) failed on worker [123]: Error: job 3 failed on purpose \(fail=3\)$/);
+    assert.ok(done || failed, `a line in the article's words, with its value: ${line}`);
+    if (done) assert.equal(Number(done[3]), Number(done[1]) * 2, `job ${done[1]} sends twice its number`);
+    else assert.equal(failed[1], '3');
+    jobs.push(Number((done ?? failed)[1]));
+  }
+  assert.deepEqual(jobs.sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1), 'each job once');
+  const status = await page.locator('pool-playground').evaluate((element) => element.shadowRoot.querySelector('.status').textContent);
+  assert.match(status, /^Done: 12 jobs on 3 workers .* 1 failed/);
   assert.deepEqual(errors, []);
   await page.close();
 });

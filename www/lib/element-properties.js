@@ -56,7 +56,7 @@ export class PlaygroundProperties extends HTMLElement {
   get mode() { return this.#setting('mode'); }
   set mode(value) { this.#reflect('mode', value); }
 
-  /** What the jobs compute. @returns {'synthetic' | 'mandelbrot' | 'primes'} */
+  /** What the jobs compute (`js`: the synthetic jobs as JS jobs). @returns {'synthetic' | 'js' | 'mandelbrot' | 'primes'} */
   get work() { return this.#setting('work'); }
   set work(value) { this.#reflect('work', value); }
 

@@ -19,7 +19,7 @@
 
 import { element, errorMessage } from './dom.js';
 import { SHARED_MODE_FIX, chooseMode, loadPoolscope } from './api.js';
-import { MAX_POOL, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
+import { MAX_POOL, isRealWorkload, jobCount, layoutProblem, queryFromSettings, runWorkers, settingsFromAttributes, settingsFromQuery } from './settings.js';
 import { PlaygroundProperties } from './element-properties.js';
 import { readControls, setControl, showWorkControls } from './controls.js';
 import { buildParts, fillJobTable } from './element-parts.js';
@@ -329,7 +329,7 @@ export class PoolPlayground extends PlaygroundProperties {
     showWorkControls(this.fields, this.inputs.strategy, this.settings.work);
     if (this.dataset.state === 'running') return;
     const { work } = this.settings;
-    if (work === 'synthetic') return this.result.shape(null, this.settings);
+    if (!isRealWorkload(work)) return this.result.shape(null, this.settings);
     this.#workloadPart().then(({ WORKLOADS }) => {
       if (this.settings.work === work && this.dataset.state !== 'running') this.result.shape(WORKLOADS[work], this.settings);
     }, (error) => this.#fail(`The workloads could not load: ${errorMessage(error)}`));
@@ -441,7 +441,7 @@ export class PoolPlayground extends PlaygroundProperties {
     const { work } = settings;
     const jobs = jobCount(settings);
     this.logView.reset(jobs);
-    const part = work === 'synthetic' ? null : await this.#workloadPart();
+    const part = isRealWorkload(work) ? await this.#workloadPart() : null;
     const workload = part?.WORKLOADS[work] ?? null;
     this.result.shape(workload, settings); // at its size before the run draws (#showWorkFields may not have had the part yet)
     this.status.textContent = runningText(settings, workload, jobs);

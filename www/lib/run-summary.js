@@ -6,6 +6,7 @@
 // without a browser.
 
 import { plural } from './legend.js';
+import { isRealWorkload } from './settings.js';
 
 /// Up to this many jobs the log reads each line out; above it, the
 /// progress line does, every ANNOUNCE_EVERY_MS and at the end.
@@ -86,7 +87,7 @@ export function jobEventDetail(model, index) {
  * @param {{ describe(settings: import('./settings.js').Settings): string } | null | undefined} workload the last run's, null for synthetic jobs
  */
 export function comparedText(settings, count, workload) {
-  return settings.work === 'synthetic'
+  return !isRealWorkload(settings.work)
     ? `Compared ${count} strategies on the same ${settings.jobs} jobs (seed ${settings.seed}).`
     : `Compared ${count} strategies on ${workload?.describe(settings)}.`;
 }

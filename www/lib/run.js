@@ -4,9 +4,12 @@
 // Float64Array), never one message per job.
 
 import { jobCosts, failingJobs } from './jobs.js';
-import { jobCount } from './settings.js';
+import { isRealWorkload, jobCount } from './settings.js';
 import { strategyNamed } from './strategies/index.js';
 import { PoolPoller } from './poller.js';
+
+/** The module of the playground's JS jobs (`work=js`). */
+const JS_EXAMPLES = new URL('./js-jobs/examples.js', import.meta.url);
 
 // The page's clock when the API brings none. `timeOrigin` read once:
 // WebKit recomputes it on every read (src/sys/README.md).
@@ -158,7 +161,7 @@ export class RunModel {
   /// A real workload has no costs as asked: its check's time on one thread
   /// stands in, where the check does the same work (NaN until then, or if not).
   get speedup() {
-    if (this.settings.work !== 'synthetic') return this.oneThreadMs === null ? NaN : this.oneThreadMs / (this.wallMs || 1);
+    if (isRealWorkload(this.settings.work)) return this.oneThreadMs === null ? NaN : this.oneThreadMs / (this.wallMs || 1);
     return this.costMs / (this.wallMs || 1);
   }
 
@@ -231,6 +234,8 @@ export class Run {
       await workload.run(this.api, this.pool, settings, this.result, this.strategy.partitioned === true).catch((error) => {
         if (!this.stopped && this.pool) throw error; // Stop (or disposal) rejects the jobs still queued
       });
+    } else if (settings.work === 'js') {
+      await this.#runJs(costs);
     } else {
       await this.#submitBuiltIn(costs);
     }
@@ -254,6 +259,17 @@ export class Run {
     } catch (error) {
       if (!this.stopped) throw error; // Stop closes the pool while jobs still wait for room
     }
+  }
+
+  /// The same jobs as JS jobs (`work=js`): js-jobs/examples.js's `worker`
+  /// for each, through `pool.map`, in fixed slices for `partition`.
+  async #runJs(costs) {
+    const { settings } = this;
+    const failing = failingJobs(settings);
+    const jobs = Array.from(costs, (costMs, i) => ({ n: i + 1, costMs, kind: settings.kind, fail: failing[i] === 1 }));
+    const batch = this.pool.map('worker', jobs, { module: JS_EXAMPLES, partition: this.strategy.partitioned === true });
+    // A job that fails, times out or is stopped is the run's to show, not an error of the run.
+    await batch.results().catch(() => {});
   }
 
   /// Grows or shrinks the pool now; retiring workers finish their job first.

@@ -33,7 +33,7 @@ export const CHOICES = Object.freeze({
   strategy: STRATEGY_LIST.map(({ name, label }) => /** @type {const} */ ([name, label])),
   /// What the jobs compute: the built-in busy loops and sleeps, or a real
   /// workload from examples/tiles (www/workloads.js).
-  work: [['synthetic', 'synthetic: busy loops, sleeps'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']],
+  work: [['synthetic', 'synthetic: busy loops, sleeps'], ['js', 'JS jobs: the same, in JavaScript'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']],
   /// How the synthetic jobs' costs are spread (www/jobs.js).
   dist: ['equal', 'random', 'heavy', 'increasing'].map(same),
   /// The Mandelbrot's views and picture sizes (examples/tiles/src/mandelbrot.rs).
@@ -78,6 +78,7 @@ const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity', 'strategy', '
 /// The settings each workload reads; the others do not apply to it.
 export const WORK_SETTINGS = Object.freeze({
   synthetic: ['jobs', 'kind', 'cost', 'dist', 'seed', 'fail', 'capacity'],
+  js: ['jobs', 'kind', 'cost', 'dist', 'seed', 'fail', 'capacity'],
   mandelbrot: ['view', 'size', 'tile'],
   primes: ['limit', 'chunk'],
 });
@@ -132,6 +133,14 @@ export const RULES = Object.freeze({
   limit: integer(1, MAX_LIMIT),
   chunk: integer(...CHUNK_RANGE),
 });
+
+/// Whether `work` is a real workload (its jobs made by examples/tiles, their
+/// number by its own settings), rather than jobs of the asked costs: the
+/// synthetic ones, or the same as JS jobs (`js`).
+/** @param {string} work */
+export function isRealWorkload(work) {
+  return work === 'mandelbrot' || work === 'primes';
+}
 
 /// The jobs a run of `settings` has: `jobs` for synthetic work, else one
 /// per tile or range.

@@ -16,6 +16,7 @@ export default {
   },
   submit: submitToQueue,
   refusesWork: 'rayon\'s pool runs only the synthetic jobs (it takes no closures)',
+  refusesJs: 'rayon\'s pool runs only the synthetic jobs (its threads run no JavaScript)',
   needsSharedMemory: true,
   makesNoFailures: true,
 };
