@@ -295,8 +295,11 @@ async function runWorkerLoop(glue, corePointer, id, place) {
     // Timed out already (a slow first import, say): do not run it; the
     // core refuses its report below, and this worker ends.
     const timedOut = Atomics.compareExchange(place, 0, IN_WASM, IN_CALL) === TIMED_OUT;
-    const { ok, output, message } = timedOut ? { ok: false, output: new Uint8Array(), message: '' }
-      : await runner.runEncoded(job, id, input, (data, transfer) => postMessage(data, transfer ?? []));
+    // At once for a function that returns a value: no turn of the event loop per job.
+    let report = timedOut ? { ok: false, output: new Uint8Array(), message: '' }
+      : runner.runEncoded(job, id, input, (data, transfer) => postMessage(data, transfer ?? []));
+    if (report instanceof Promise) report = await report;
+    const { ok, output, message } = report;
     if (!timedOut && Atomics.compareExchange(place, 0, IN_CALL, IN_WASM) !== IN_CALL) return false;
     if (!glue.__poolscopeCallFinished(corePointer, id, job, ok, output, message)) return true; // timed out meanwhile: its id went to another worker
     step = glue.__poolscopeWorkerResume(corePointer, id);

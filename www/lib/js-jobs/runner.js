@@ -121,8 +121,12 @@ const TRANSFER = Symbol('poolscope transfer');
 
 /** @type {Map<string, Promise<Record<string, unknown>>>} */
 const modules = new Map();
-/** @type {Map<number, AbortController>} */
-const running = new Map();
+/**
+ * The job running in this worker now (a worker runs one at a time), with
+ * its AbortController once its `signal` was asked for.
+ * @type {{ job: number, controller: AbortController | null, aborted: boolean } | null}
+ */
+let current = null;
 /** @type {Map<number, (args: unknown[]) => void>} */
 const argsAsked = new Map();
 /** Jobs aborted before they began here (the message can come first); the latest few. */
@@ -158,59 +162,108 @@ function load(url) {
  */
 
 /**
- * Runs one call to its end (an async function is awaited).
- * @param {CallOf} call
- * @param {(message: any, transfer?: Transferable[]) => void} post sends to the page
- * @returns {Promise<Ran>}
+ * A job's context. Its AbortController is made only if the job asks for
+ * its `signal`: most jobs never do, and making one per job cost more than
+ * a small job itself.
+ * @param {number} job
+ * @param {number} worker
+ * @param {string} label
+ * @param {(message: any, transfer?: Transferable[]) => void} post
  */
-export async function runCall({ job, worker, module, name, args, label }, post) {
-  const controller = new AbortController();
-  running.set(job, controller);
-  if (abortedEarly.delete(job)) controller.abort(abortReason(job));
-  const context = {
-    job, worker, label, signal: controller.signal,
+function contextOf(job, worker, label, post) {
+  const state = { job, controller: /** @type {AbortController | null} */ (null), aborted: abortedEarly.delete(job) };
+  current = state;
+  return {
+    job, worker, label,
+    get signal() {
+      if (!state.controller) {
+        state.controller = new AbortController();
+        if (state.aborted) state.controller.abort(abortReason(job));
+      }
+      return state.controller.signal;
+    },
     /** @param {unknown} value */
     progress: (value) => post({ type: 'call-progress', job, value }),
     /** @param {unknown} value @param {Transferable[]} list */
     transfer: (value, list) => ({ [TRANSFER]: true, value, list }),
   };
+}
+
+/**
+ * Runs one call to its end: at once for a function that returns a value,
+ * as a promise for one that returns a promise (awaited here) or whose
+ * module has yet to load. No await in the common case: each is a turn of
+ * the worker's event loop per job.
+ * @param {CallOf} call
+ * @param {(message: any, transfer?: Transferable[]) => void} post sends to the page
+ * @returns {Ran | Promise<Ran>}
+ */
+export function runCall(call, post) {
+  const { job, worker, module, name, args, label } = call;
+  const exports = loaded.get(module);
+  if (!exports) return load(module).then(() => runCall(call, post), (thrown) => ({ ok: false, error: errorFields(thrown) }));
+  const context = contextOf(job, worker, label, post);
   try {
-    const exports = loaded.get(module) ?? await load(module);
     const fn = exports[name];
     if (typeof fn !== 'function') throw Object.assign(new Error(`the module ${module} has no function export "${name}"`), { name: 'MissingExport' });
-    let result = fn(...args, context);
-    if (result instanceof Promise) result = await result;
-    if (typeof result === 'object' && result !== null && TRANSFER in result) {
-      const moved = /** @type {{ value: unknown, list: Transferable[] }} */ (/** @type {unknown} */ (result));
-      return { ok: true, value: moved.value, transfer: moved.list };
-    }
-    return { ok: true, value: result, transfer: [] };
+    const result = fn(...args, context);
+    if (typeof result?.then === 'function') return Promise.resolve(result).then(ranValue, ranError);
+    return ranValue(result);
   } catch (thrown) {
-    return { ok: false, error: errorFields(thrown) };
-  } finally {
-    running.delete(job);
+    return ranError(thrown);
   }
 }
+
+/** @param {unknown} result @returns {Ran} */
+function ranValue(result) {
+  if (typeof result === 'object' && result !== null && TRANSFER in result) {
+    const moved = /** @type {{ value: unknown, list: Transferable[] }} */ (/** @type {unknown} */ (result));
+    return { ok: true, value: moved.value, transfer: moved.list };
+  }
+  return { ok: true, value: result, transfer: [] };
+}
+
+/** @param {unknown} thrown @returns {Ran} */
+function ranError(thrown) {
+  return { ok: false, error: errorFields(thrown) };
+}
+
+/** @typedef {{ ok: boolean, output: Uint8Array, message: string }} Report */
 
 /**
  * Shared-memory mode: runs the call whose input came through the pool's
  * queue (`[module, name, args or null, label]` as JSON; null args come by
- * message) and returns what to report: `output` for the queue (`{"v":
- * value}`, `{}` for undefined, `{"m":1}` when the value went by message,
- * `{"e": error}`), and the error's text for the trace.
+ * message) and returns what to report, at once where it can (see
+ * `runCall`): `output` for the queue (`{"v": value}`, `{}` for undefined,
+ * `{"m":1}` when the value went by message, `{"e": error}`), and the
+ * error's text for the trace.
  * @param {number} job
  * @param {number} worker
  * @param {Uint8Array} input
  * @param {(message: any, transfer?: Transferable[]) => void} post
- * @returns {Promise<{ ok: boolean, output: Uint8Array, message: string }>}
+ * @returns {Report | Promise<Report>}
  */
-export async function runEncoded(job, worker, input, post) {
+export function runEncoded(job, worker, input, post) {
   const [module, name, plainArgs, label] = JSON.parse(decodeText(input));
-  const args = plainArgs ?? await new Promise((resolve) => {
-    argsAsked.set(job, resolve);
-    post({ type: 'call-args', job });
-  });
-  const ran = await runCall({ job, worker, module, name, args, label }, post);
+  if (plainArgs === null) {
+    return new Promise((resolve) => {
+      argsAsked.set(job, resolve);
+      post({ type: 'call-args', job });
+    }).then((args) => runCall({ job, worker, module, name, args: /** @type {unknown[]} */ (args), label }, post))
+      .then((ran) => reportOf(job, ran, post));
+  }
+  const ran = runCall({ job, worker, module, name, args: plainArgs, label }, post);
+  return ran instanceof Promise ? ran.then((done) => reportOf(job, done, post)) : reportOf(job, ran, post);
+}
+
+/**
+ * @param {number} job
+ * @param {Ran} ran
+ * @param {(message: any, transfer?: Transferable[]) => void} post
+ * @returns {Report}
+ */
+function reportOf(job, ran, post) {
+  current = null;
   if (!ran.ok) {
     const { error } = ran;
     return { ok: false, output: encodeText(JSON.stringify({ e: error })), message: `${error.name}: ${error.message}` };
@@ -240,9 +293,10 @@ export function onPageMessage(data) {
     return true;
   }
   if (data?.type === 'call-abort') {
-    const controller = running.get(data.job);
-    if (controller) {
-      controller.abort(abortReason(data.job));
+    const running = current;
+    if (running && running.job === data.job) {
+      running.aborted = true;
+      running.controller?.abort(abortReason(data.job)); // else its signal is made aborted when asked for
     } else {
       abortedEarly.add(data.job);
       if (abortedEarly.size > 1000) abortedEarly.delete(abortedEarly.values().next().value ?? 0);
