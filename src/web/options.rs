@@ -111,18 +111,17 @@ pub(super) fn kind_arg(kind: &JsValue) -> Result<String, JsError> {
 /// the failing flags (left out: none).
 pub(super) type BatchArgs = (String, Vec<f64>, Option<Vec<u8>>);
 
-pub(super) fn batch_args(kind: &JsValue, costs: &JsValue, failing: &JsValue) -> Result<BatchArgs, JsError> {
+pub(super) fn batch_args(kind: &JsValue, costs: &JsValue, failing: &Option<JsValue>) -> Result<BatchArgs, JsError> {
     let kind = kind_arg(kind)?;
     let costs = numbers_arg("costs", costs)?;
-    let failing = if failing.is_undefined() || failing.is_null() {
-        None
-    } else {
-        Some(
-            numbers_arg("failing", failing)?
+    let failing = match failing {
+        Some(flags) if !flags.is_undefined() && !flags.is_null() => Some(
+            numbers_arg("failing", flags)?
                 .iter()
                 .map(|&f| u8::from(f != 0.0))
                 .collect(),
-        )
+        ),
+        _ => None,
     };
     Ok((kind, costs, failing))
 }

@@ -436,7 +436,7 @@ impl Pool {
         &self,
         #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] costs: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] failing: JsValue,
+        failing: Option<JsValue>,
     ) -> Result<f64, JsError> {
         let (kind, costs, failing) = batch_args(&kind, &costs, &failing)?;
         self.submit_costs(&kind, &costs, failing)
@@ -450,7 +450,7 @@ impl Pool {
         &self,
         #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] costs: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] failing: JsValue,
+        failing: Option<JsValue>,
     ) -> Result<f64, JsError> {
         let (kind, costs, failing) = batch_args(&kind, &costs, &failing)?;
         self.submit_partitioned(&kind, &costs, failing)
@@ -464,7 +464,7 @@ impl Pool {
         &self,
         #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] costs: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] failing: JsValue,
+        failing: Option<JsValue>,
     ) -> Result<Promise, JsError> {
         let (kind, costs, failing) = batch_args(&kind, &costs, &failing)?;
         self.submit_wait(&kind, &costs, failing)

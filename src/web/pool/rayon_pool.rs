@@ -126,7 +126,7 @@ impl RayonPool {
         &self,
         #[wasm_bindgen(unchecked_param_type = "JobKindName")] kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] costs: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] failing: JsValue,
+        failing: Option<JsValue>,
     ) -> Result<f64, JsError> {
         let (kind, costs, failing) = batch_args(&kind, &costs, &failing)?;
         self.submit_costs(&kind, &costs, failing)
@@ -139,7 +139,7 @@ impl RayonPool {
         &self,
         #[wasm_bindgen(unchecked_param_type = "JobKindName")] _kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] _costs: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] _failing: JsValue,
+        _failing: Option<JsValue>,
     ) -> Result<f64, JsError> {
         Err(js_error(PoolError::RayonSubmitOnly))
     }
@@ -151,7 +151,7 @@ impl RayonPool {
         &self,
         #[wasm_bindgen(unchecked_param_type = "JobKindName")] _kind: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] _costs: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[] | undefined")] _failing: JsValue,
+        _failing: Option<JsValue>,
     ) -> Result<Promise, JsError> {
         Err(js_error(PoolError::RayonSubmitOnly))
     }

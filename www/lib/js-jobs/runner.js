@@ -264,7 +264,7 @@ export function runEncoded(job, worker, input, post) {
  */
 function reportOf(job, ran, post) {
   current = null;
-  if (!ran.ok) {
+  if (ran.ok === false) {
     const { error } = ran;
     return { ok: false, output: encodeText(JSON.stringify({ e: error })), message: `${error.name}: ${error.message}` };
   }
