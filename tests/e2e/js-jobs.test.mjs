@@ -99,6 +99,7 @@ for (const mode of ['shared', 'fallback']) {
         notAnArray: () => pool.run('double', 5),
         badTimeout: () => pool.run('double', [1], { timeoutMs: -1 }),
         badItems: () => pool.map('double', 7),
+        endless: () => pool.map('double', (function* endless() { for (let n = 0; ; n++) yield n; })()),
       })) {
         try {
           await within(Promise.resolve(call()), 20_000, what, pool);
@@ -127,6 +128,7 @@ for (const mode of ['shared', 'fallback']) {
     assert.match(seen.refusals.notAnArray, /^InvalidArguments: args 5/);
     assert.match(seen.refusals.badTimeout, /^InvalidTimeout: timeoutMs -1/);
     assert.match(seen.refusals.badItems, /^InvalidArguments: items 7/);
+    assert.match(seen.refusals.endless, /^QueueFull: map was given more than 2,000,000 items/);
     assert.equal(seen.stillWorks, 100);
     await page.close();
   });

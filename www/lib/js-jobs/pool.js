@@ -332,7 +332,7 @@ export class CallTable {
       if (items === null || typeof items !== 'object' || typeof (/** @type {any} */ (items))[Symbol.iterator] !== 'function') {
         throw namedError('InvalidArguments', `items ${describe(items)} is not an array or iterable`);
       }
-      list = Array.from(items);
+      list = takeAtMost(/** @type {Iterable<I>} */ (items), this.pool.constructor.maxJobs());
     } catch (error) {
       const batch = new JobBatch(1);
       batch.fail(/** @type {Error} */ (error));
@@ -631,6 +631,28 @@ function checkOptions(options, forMap = false) {
   if (forMap && partition !== undefined && typeof partition !== 'boolean') throw namedError('InvalidOption', `partition ${describe(partition)} is not true or false`);
   if (!forMap && transfer !== undefined && !Array.isArray(transfer)) throw namedError('InvalidOption', `transfer ${describe(transfer)} is not an array of buffers`);
   return { label, transfer: forMap ? undefined : transfer };
+}
+
+/**
+ * The items of `items`, refused (`QueueFull`) past `most`: an endless
+ * iterable, or 10^9 items, must not freeze the page.
+ * @template I
+ * @param {Iterable<I>} items
+ * @param {number} most
+ * @returns {I[]}
+ */
+function takeAtMost(items, most) {
+  const tooMany = () => namedError('QueueFull', `map was given more than ${most.toLocaleString('en-US')} items, the most one pool holds waiting: give it fewer at a time`);
+  if (Array.isArray(items)) {
+    if (items.length > most) throw tooMany();
+    return items.slice();
+  }
+  const list = [];
+  for (const item of items) {
+    if (list.length === most) throw tooMany();
+    list.push(item);
+  }
+  return list;
 }
 
 /**
