@@ -5,11 +5,14 @@
 //
 // 1. the article's job without its sleep (`n => n * 2`), batches of
 //    20,000 and 100,000 at 1, 2 and 4 workers, every result awaited on the
-//    page: poolscope shared memory (`pool.map('double', items)`), its
-//    message-passing mode (the same call), workerpool (`exec('double', [n])`
-//    per item, `Promise.all`). The same function body on each side;
-//    workerpool's rate depends on how many tasks wait in its queue, so each
-//    ratio is given with its batch length.
+//    page: poolscope shared memory (`pool.map('double', items)`: chunk
+//    jobs of up to 1,024 items, `chunk: 'auto'`), its message-passing mode
+//    (the same call), poolscope shared memory with a job per item
+//    (`chunk: 1`), workerpool (`exec('double', [n])` per item,
+//    `Promise.all`: it has no batch call). The same function body and the
+//    same values, in input order, on each side; workerpool's rate depends
+//    on how many tasks wait in its queue, so each ratio is given with its
+//    batch length.
 // 2. a 4 MB Float64Array per job, summed, 200 jobs at 2 workers, 16 in
 //    flight on each side, each array moved (transferred), not copied:
 //    poolscope `pool.run('sum', [array], { transfer })` vs workerpool
@@ -39,7 +42,7 @@ workerpool.worker({
 /**
  * One timed run in the page: ms for the work, after a warm-up.
  * @param {import('playwright-core').Page} page
- * @param {'shared' | 'fallback' | 'workerpool'} implementation
+ * @param {'shared' | 'fallback' | 'sharedPerItem' | 'workerpool'} implementation
  * @param {'double' | 'sum'} work
  * @param {number} workers
  * @param {number} jobs
@@ -65,11 +68,12 @@ function measure(page, implementation, work, workers, jobs) {
       end = () => pool.terminate();
     } else {
       const { loadPoolscope } = await import('/api.js');
-      const api = await loadPoolscope(implementation);
+      const api = await loadPoolscope(implementation === 'fallback' ? 'fallback' : 'shared');
       const pool = new api.Pool(workers, { module: new URL('/tasks.js', location.href) });
       await pool.ready();
       call = (name, args, transfer) => pool.run(name, args, transfer ? { transfer } : undefined);
-      mapAll = (items) => pool.map('double', items).results();
+      const chunk = implementation === 'sharedPerItem' ? 1 : 'auto';
+      mapAll = (items) => pool.map('double', items, { chunk }).results();
       end = () => pool.free();
     }
     await Promise.all(Array.from({ length: workers * 4 }, (_, i) => call('double', [i]))); // warm: workers started, modules loaded
@@ -103,7 +107,7 @@ export async function benchJsJobs(context, origin, log = console.log) {
   const page = await context.newPage();
   await page.goto(`${origin}/jobs.html`);
   const rows = [];
-  const implementations = /** @type {const} */ (['shared', 'fallback', 'workerpool']);
+  const implementations = /** @type {const} */ (['shared', 'fallback', 'sharedPerItem', 'workerpool']);
   for (const batch of BATCHES) {
     for (const workers of SIZES) {
       /** @type {Record<string, any>} */
@@ -117,12 +121,13 @@ export async function benchJsJobs(context, origin, log = console.log) {
       }
       row.sharedVsWorkerpool = row.workerpool.ms / row.shared.ms;
       row.fallbackVsWorkerpool = row.workerpool.ms / row.fallback.ms;
+      row.sharedPerItemVsWorkerpool = row.workerpool.ms / row.sharedPerItem.ms;
       rows.push(row);
     }
   }
   /** @type {Record<string, any>} */
   const arrays = { work: 'sum a 4 MB Float64Array, transferred', jobs: ARRAY_JOBS, workers: 2, inFlight: IN_FLIGHT };
-  for (const implementation of implementations) {
+  for (const implementation of /** @type {const} */ (['shared', 'fallback', 'workerpool'])) {
     const times = [];
     for (let i = 0; i < REPEATS; i++) times.push(await measure(page, implementation, 'sum', 2, ARRAY_JOBS));
     arrays[implementation] = { ms: median(times) };
@@ -143,8 +148,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.table(results.rows.map((r) => ({
       batch: r.batch, workers: r.workers,
       'shared jobs/s': Math.round(r.shared.jobsPerSecond), 'fallback jobs/s': Math.round(r.fallback.jobsPerSecond),
-      'workerpool jobs/s': Math.round(r.workerpool.jobsPerSecond),
+      'per-item jobs/s': Math.round(r.sharedPerItem.jobsPerSecond), 'workerpool jobs/s': Math.round(r.workerpool.jobsPerSecond),
       'shared / workerpool': `${r.sharedVsWorkerpool.toFixed(1)}×`, 'fallback / workerpool': `${r.fallbackVsWorkerpool.toFixed(2)}×`,
+      'per-item / workerpool': `${r.sharedPerItemVsWorkerpool.toFixed(1)}×`,
     })));
     const a = results.arrays;
     console.log(`200 x 4 MB, transferred, 2 workers: shared ${a.shared.ms.toFixed(0)} ms, fallback ${a.fallback.ms.toFixed(0)} ms, ` +

@@ -42,6 +42,12 @@ export function refuse(why) {
   throw new BadInput(`refused: ${why}`);
 }
 
+/** Twice `n`, except 13, which it refuses. */
+export function doubleBut13(n) {
+  if (n === 13) throw new BadInput('refused: 13');
+  return n * 2;
+}
+
 /** Twice `n`, after a wait of 5 to 15 ms: jobs finish out of order. */
 export async function slowDouble(n) {
   await sleep(5 + (n % 3) * 5);
@@ -73,6 +79,13 @@ export async function stepwise(steps, { progress }) {
     progress(i / steps);
   }
   return steps;
+}
+
+/** Says it is half done at once, then waits `ms` and ends. */
+export async function halfway(ms, { progress }) {
+  progress(0.5);
+  await sleep(ms);
+  return 'done';
 }
 
 /** What the job knows of itself. */

@@ -23,6 +23,10 @@ pub struct WorkerStats {
     pub busy_ms: f64,
     /// Which thread runs this worker (see `current_thread_serial`).
     pub thread: u64,
+    /// The job it runs now, 0 for none: the views draw it as it runs.
+    pub running_job: u64,
+    /// When that job started, in ms on the pool's clock (0 for none).
+    pub running_since_ms: f64,
 }
 
 /// `current_timeout_ms` when the job has no timeout of its own.
@@ -368,12 +372,15 @@ impl WorkerSlots {
             })
             .map(|i| {
                 let slot = &self.slots[i];
+                let (running_job, started_ms) = slot.job_started();
                 WorkerStats {
                     id: i as u32 + 1,
                     active: slot.is_active(),
                     jobs: slot.jobs(),
                     busy_ms: f64::from_bits(slot.busy_ms.load(Ordering::Relaxed)),
                     thread: slot.thread.load(Ordering::Relaxed),
+                    running_job,
+                    running_since_ms: if running_job == 0 { 0.0 } else { started_ms },
                 }
             })
             .collect()

@@ -75,7 +75,8 @@ macro_rules! pool_class_methods {
                 self.base.counters()
             }
 
-            /// One `{ id, active, jobs, busyMs, thread }` per worker that ever ran.
+            /// One `{ id, active, jobs, busyMs, thread, runningJob, runningSinceMs }`
+            /// per worker that ever ran (`runningJob` 0 when it runs none).
             pub fn workers(&self) -> js_sys::Array {
                 self.base.workers()
             }
@@ -274,6 +275,8 @@ impl PoolBase {
                 set(&object, "jobs", stats.jobs as f64);
                 set(&object, "busyMs", stats.busy_ms);
                 set(&object, "thread", stats.thread as f64);
+                set(&object, "runningJob", stats.running_job as f64);
+                set(&object, "runningSinceMs", stats.running_since_ms);
                 JsValue::from(object)
             })
             .collect()

@@ -202,7 +202,8 @@ export class RemoteHost {
     if (data.type === 'call-done' || data.type === 'call-failed') {
       // A JS job: its value or error goes to the page's half of calls, then the core records it.
       const ok = data.type === 'call-done';
-      this.jsCalls?.fromWorker(ok ? { type: 'call-value', job: data.job, value: data.value } : { type: 'call-error', job: data.job, error: data.error });
+      if ('value' in data) this.jsCalls?.fromWorker({ type: 'call-value', job: data.job, value: data.value });
+      if (!ok) this.jsCalls?.fromWorker({ type: 'call-error', job: data.job, error: data.error });
       const message = ok ? '' : `${data.error.name}: ${data.error.message}`;
       this.pool.callFinished(id, data.job, ok, message, data.started, data.finished);
       if (!this.disposed) this.#settle(this.#handOutTo(id, slot));
@@ -280,7 +281,10 @@ async function runWorker() {
       const started = now();
       const post = (message, transfer) => postMessage(message, transfer ?? []);
       const ran = await runner.runCall({ job: data.job, worker: data.worker, ...data.call }, post);
-      const reply = ran.ok ? { type: 'call-done', job: data.job, value: ran.value } : { type: 'call-failed', job: data.job, error: ran.error };
+      // A chunk whose items threw fails as a job, and still carries every item's value or error.
+      const failure = ran.ok ? ran.failure : ran.error;
+      const reply = !failure ? { type: 'call-done', job: data.job, value: ran.value }
+        : { type: 'call-failed', job: data.job, error: failure, ...(ran.ok ? { value: ran.value } : {}) };
       try {
         postMessage({ ...reply, started, finished: now() }, ran.ok ? ran.transfer : []);
       } catch (thrown) { // a value structured clone cannot carry (a function, say)

@@ -14,7 +14,7 @@ const session = useBrowser(before, after);
 
 /// What a random call picks from, by index (built in the page: functions,
 /// signals and buffers cannot cross from Node).
-const PALETTE_SIZE = 40;
+const PALETTE_SIZE = 43;
 
 /// Runs one random sequence of calls on a new pool in the page; returns what broke, or null.
 async function runSequence([mode, calls]) {
@@ -24,20 +24,21 @@ async function runSequence([mode, calls]) {
     const aborted = new AbortController();
     aborted.abort();
     const later = new AbortController();
+    const hundred = Array.from({ length: 100 }, (_, i) => i); // map cuts it into chunk jobs
     const palette = [
       0, -1, 1, 2, 3, 1.5, NaN, Infinity, 1e9, 65, 'abc', '', 'double', 'refuse', 'forever', 'echo', 'later', 'nope',
       null, undefined, {}, [], [1], [[1, 2]], [5, 'x'], () => 1, Symbol('s'), new Map([[1, 2]]), later.signal,
       new URL('/tasks.js', location.href), 'https://example.com/tasks.js', '/no-such-module.js', 10n,
       { timeoutMs: -5 }, { timeoutMs: 30 }, { label: 5 }, { label: 'x'.repeat(300) }, { signal: aborted.signal },
-      { partition: 'yes' }, { transfer: [new ArrayBuffer(8)] },
+      { partition: 'yes' }, { transfer: [new ArrayBuffer(8)] }, { chunk: 3 }, { chunk: 0 }, hundred,
     ];
     const pick = (i) => palette[i % palette.length];
     // Function names: mostly real ones, so that jobs run, fail and time out.
     const names = ['double', 'echo', 'slowDouble', 'refuse', 'later', 'stepwise', 'forever', 'untilAborted', 'nope', 5];
     const nameOf = (i) => (i < 30 ? names[i % names.length] : pick(i));
     // Arguments: mostly arrays (run) and items (map) that reach a worker.
-    const argLists = [[1], [2], [[1, 2]], [5, 'x'], [], [20, 'v'], [new Map([[1, 2]])], [new Uint8Array(4)]];
-    const argsOf = (i) => (i < 24 ? argLists[i % argLists.length] : pick(i));
+    const argLists = [[1], [2], [[1, 2]], [5, 'x'], [], [20, 'v'], [new Map([[1, 2]])], [new Uint8Array(4)], hundred];
+    const argsOf = (i) => (i < 27 ? argLists[i % argLists.length] : pick(i));
     const pool = new api.Pool(2, { module: new URL('/tasks.js', location.href), jobTimeoutMs: 1500 });
     await pool.ready();
     const settled = [];
@@ -53,7 +54,8 @@ async function runSequence([mode, calls]) {
         let result;
         switch (method) {
           case 'run': result = pool.run(nameOf(a), argsOf(b), pick(c)); break;
-          case 'map': result = pool.map(nameOf(a), argsOf(b), pick(c)); break;
+          // `forever` over many items is a timeout per chunk (1.5 s each): runs, not map, try it.
+          case 'map': result = pool.map(nameOf(a) === 'forever' ? 'slowDouble' : nameOf(a), argsOf(b), pick(c)); break;
           case 'resize': result = pool.resize(pick(a)); break;
           case 'submit': result = pool.submit(pick(a), pick(b), pick(c)); break;
           case 'cancel': result = pool.cancel(); break;
@@ -68,8 +70,14 @@ async function runSequence([mode, calls]) {
         named(error, what);
       }
     }
-    const deadline = (promise, ms, what) => Promise.race([promise, new Promise((_, reject) => setTimeout(
-      () => reject(new Error(`waited ${ms} ms for ${what}: counters ${JSON.stringify(pool.counters())}, live ${pool.liveWebWorkers}`)), ms))]);
+    // Each deadline's timer is cleared when its wait ends: it must not read the pool after `free`.
+    const deadline = (promise, ms, what) => {
+      let timer;
+      const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what}: counters ${JSON.stringify(pool.counters())}, live ${pool.liveWebWorkers}`)), ms);
+      });
+      return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+    };
     try {
       await deadline(Promise.all(settled), 20_000, 'every call to settle');
       await deadline(pool.done(), 20_000, 'the pool to go idle');

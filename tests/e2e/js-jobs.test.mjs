@@ -21,9 +21,13 @@ async function jobsPage(errors) {
       await pool.ready();
       return pool;
     };
-    window.within = (promise, ms, what, pool) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => {
-      reject(new Error(`waited ${ms} ms for ${what} in vain: counters ${JSON.stringify(pool?.counters())}, live Web Workers ${pool?.liveWebWorkers}`));
-    }, ms))]);
+    window.within = (promise, ms, what, pool) => {
+      let timer; // cleared when the wait ends: it must not read a pool freed since
+      const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what} in vain: counters ${JSON.stringify(pool?.counters())}, live Web Workers ${pool?.liveWebWorkers}`)), ms);
+      });
+      return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+    };
   });
   return page;
 }
@@ -161,6 +165,72 @@ for (const mode of ['shared', 'fallback']) {
     await page.close();
   });
 
+  test(`${mode}: a long map runs in chunk jobs: each item once, in order, with its chunk's job and label; a throw fails its item alone; abort ends the rest`, { timeout: 90_000 }, async () => {
+    const errors = [];
+    const page = await jobsPage(errors);
+    const seen = await page.evaluate(async (mode) => {
+      const pool = await loadPool(mode, 2);
+      const count = 10_000;
+      const batch = pool.map('double', Array.from({ length: count }, (_, i) => i));
+      const finished = [];
+      for await (const result of batch) finished.push({ index: result.index, job: result.job, ok: result.ok, value: result.value });
+      const values = await within(batch, 30_000, 'the chunked batch', pool);
+      const jobs = [...new Set(finished.map((r) => r.job))];
+      const labels = Object.fromEntries(jobs.map((job) => [job, pool.labelOf(job)]));
+      await within(pool.done(), 10_000, 'idle', pool);
+      const afterChunks = pool.counters();
+
+      const mixed = pool.map('doubleBut13', Array.from({ length: 100 }, (_, i) => i), { chunk: 10 });
+      const mixedResults = [];
+      for await (const result of mixed) mixedResults.push(result.ok ? { index: result.index, value: result.value } : { index: result.index, name: result.error.name, job: result.error.job, at: result.error.index });
+      const mixedAll = await mixed.then(() => 'resolved', (error) => `${error.name}: ${error.message}`);
+
+      const controller = new AbortController();
+      const slow = pool.map('slowDouble', Array.from({ length: 200 }, (_, i) => i), { chunk: 20, signal: controller.signal });
+      const slowResults = [];
+      for await (const result of slow) {
+        if (slowResults.length === 0) controller.abort();
+        slowResults.push(result.ok ? { index: result.index, value: result.value } : { index: result.index, name: result.error.name, message: result.error.message });
+      }
+      await within(pool.done(), 10_000, 'idle after the abort', pool);
+      const refused = [{ chunk: 0 }, { chunk: 2.5 }, { chunk: 'big' }, { chunk: 4, label: String }].map((options) => {
+        const bad = pool.map('double', [1, 2, 3], options);
+        return bad.then(() => 'ran', (error) => error.name);
+      });
+      const result = { values, finished, jobs, labels, afterChunks, mixedResults, mixedAll, slowResults, refused: await Promise.all(refused), counters: pool.counters() };
+      pool.free();
+      return result;
+    }, mode);
+    assert.deepEqual(seen.values, Array.from({ length: 10_000 }, (_, i) => i * 2));
+    assert.equal(seen.finished.length, 10_000);
+    assert.deepEqual(seen.finished.map((r) => r.index).sort((a, b) => a - b), Array.from({ length: 10_000 }, (_, i) => i), 'each item once');
+    assert.ok(seen.jobs.length >= 8 && seen.jobs.length <= 100, `a few dozen chunk jobs, not one per item: ${seen.jobs.length}`);
+    assert.equal(seen.afterChunks.completed, seen.jobs.length, 'the pool counted one job per chunk');
+    for (const { index, job } of seen.finished) {
+      const [, first, last] = /^items (\d+)-(\d+)$/.exec(seen.labels[job]) ?? [];
+      assert.ok(Number(first) <= index && index <= Number(last), `item ${index} ran in job ${job}, labelled ${seen.labels[job]}`);
+    }
+    assert.equal(seen.mixedResults.length, 100);
+    for (const result of seen.mixedResults) {
+      if (result.index === 13) assert.deepEqual({ ...result, job: 0 }, { index: 13, name: 'BadInput', job: 0, at: 13 });
+      else assert.equal(result.value, result.index * 2, JSON.stringify(result));
+    }
+    assert.ok(seen.mixedResults.find((r) => r.index === 13).job >= 1, 'the error names its job');
+    assert.match(seen.mixedAll, /^BadInput: refused: 13$/);
+    assert.equal(seen.slowResults.length, 200, 'each item settled once after the abort');
+    assert.deepEqual(seen.slowResults.map((r) => r.index).sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
+    const ran = seen.slowResults.filter((r) => r.value !== undefined);
+    assert.ok(ran.length >= 1 && ran.length < 200, `some items ran before the abort, not all: ${ran.length}`);
+    for (const r of ran) assert.equal(r.value, r.index * 2);
+    const aborted = seen.slowResults.filter((r) => r.value === undefined);
+    assert.ok(aborted.every((r) => r.name === 'AbortError'), JSON.stringify(aborted.slice(0, 3)));
+    assert.ok(aborted.some((r) => /before it ran/.test(r.message)), 'the running chunk stopped at its next item');
+    assert.ok(aborted.some((r) => /while it waited/.test(r.message)), 'the waiting chunks were withdrawn');
+    assert.deepEqual(seen.refused, ['InvalidOption', 'InvalidOption', 'InvalidOption', 'InvalidOption']);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test(`${mode}: abort drops a waiting job (it never runs) and tells a running one; progress and transfer`, { timeout: 60_000 }, async () => {
     const errors = [];
     const page = await jobsPage(errors);
@@ -250,6 +320,35 @@ test('the playground with work=js: the same jobs in JavaScript, each logged with
   assert.deepEqual(jobs.sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1), 'each job once');
   const status = await page.locator('pool-playground').evaluate((element) => element.shadowRoot.querySelector('.status').textContent);
   assert.match(status, /^Done: 12 jobs on 3 workers .* 1 failed/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('jobs.html: a running JS job is drawn as it runs, its bar filled as far as its progress', { timeout: 60_000 }, async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/jobs.html`, errors);
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30_000 });
+  const job = await page.evaluate(() => {
+    const { pool } = window.poolscopeJobsDemo;
+    window.halfway = pool.run('halfway', [3000], { label: 'half' });
+    window.plain = pool.run('later', [3000, 'x']);
+    return pool.counters().submitted;
+  });
+  const runningBars = () => page.evaluate(() => window.poolscopeJobsDemo.watch.timeline.model.running);
+  const counters = () => page.evaluate(() => window.poolscopeJobsDemo.pool.counters());
+  await page.waitForFunction(() => {
+    const running = window.poolscopeJobsDemo.watch.timeline.model.running;
+    return running.length === 2 && running.some((r) => r.progress === 0.5);
+  }, null, { timeout: 10_000 }).catch(async () => {
+    assert.fail(`waited 10 s for two running bars, one half filled: ${JSON.stringify(await runningBars())}, counters ${JSON.stringify(await counters())}`);
+  });
+  const bars = await runningBars();
+  assert.deepEqual(bars.map((r) => r.progress).sort(), [0.5, null], 'the job that said nothing has an outline only');
+  assert.ok(bars.every((r) => r.job >= job - 1 && r.worker >= 1), JSON.stringify(bars));
+  assert.equal(await page.evaluate(() => window.halfway), 'done');
+  await page.waitForFunction(() => window.poolscopeJobsDemo.watch.timeline.model.running.length === 0, null, { timeout: 10_000 }).catch(async () => {
+    assert.fail(`waited 10 s for the running bars to go once the jobs ended: ${JSON.stringify(await runningBars())}, counters ${JSON.stringify(await counters())}`);
+  });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -499,7 +499,10 @@ export class PoolPlayground extends PlaygroundProperties {
   #onFrame(run, first) {
     const { model, counters } = run;
     const signature = `${model.count}|${counters.waiting}|${counters.running}|${model.resizes.length}|${run.workers.length}|${model.endedMs}`;
-    if (signature === this.lastSignature) return;
+    if (signature === this.lastSignature) {
+      this.timeline.growRunning(run); // nothing new, but running jobs' bars grow
+      return;
+    }
     this.lastSignature = signature;
     this.#emitJobs(model, first);
     this.logView.update(run, first);

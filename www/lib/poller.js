@@ -38,6 +38,7 @@ export class PoolPoller {
     // that the jobs just read show theirs (a report is filed a moment
     // after its event: a line may rarely go without its value).
     for (const [job, text] of pool.takeJobValues?.() ?? []) model.values.set(job, text);
+    model.progress = pool.jobProgress?.() ?? null; // running JS jobs' last `progress(value)`
     model.missed = pool.missedEvents ?? 0;
     state.counters = pool.counters();
     state.workers = pool.workers();

@@ -54,6 +54,8 @@ export class RunModel {
     this.timesDone = new Uint8Array(settings.jobs + 1); // per job number, capped at 255; grows as jobs come
     this.labels = new Map(); // job -> label, for jobs given one
     this.values = new Map(); // job -> its value in a few words, for JS jobs (`takeJobValues`)
+    /** @type {Map<number, unknown> | null} running JS jobs' last progress values (`jobProgress`) */
+    this.progress = null;
     this.duplicates = 0;
     this.jobsByWorker = new Map();
     this.busyByWorker = new Map();
@@ -262,12 +264,13 @@ export class Run {
   }
 
   /// The same jobs as JS jobs (`work=js`): js-jobs/examples.js's `worker`
-  /// for each, through `pool.map`, in fixed slices for `partition`.
+  /// for each, through `pool.map`, in fixed slices for `partition`; a job
+  /// per item (`chunk: 1`), as the log and lanes show them.
   async #runJs(costs) {
     const { settings } = this;
     const failing = failingJobs(settings);
     const jobs = Array.from(costs, (costMs, i) => ({ n: i + 1, costMs, kind: settings.kind, fail: failing[i] === 1 }));
-    const batch = this.pool.map('worker', jobs, { module: JS_EXAMPLES, partition: this.strategy.partitioned === true });
+    const batch = this.pool.map('worker', jobs, { module: JS_EXAMPLES, partition: this.strategy.partitioned === true, chunk: 1 });
     // A job that fails, times out or is stopped is the run's to show, not an error of the run.
     await batch.results().catch(() => {});
   }

@@ -1,6 +1,7 @@
 // @ts-check
-// The timeline: one lane per worker, one bar per job from start to finish,
-// and the queue length below. Drawn on a canvas so that 100,000 jobs stay
+// The timeline: one lane per worker, one bar per job from start to finish
+// (a running job's grows until it ends, filled as far as its
+// `progress(fraction)` says), and the queue length below. Drawn on a canvas so that 100,000 jobs stay
 // smooth: past BAR_LIMIT bars, or once bars would be under 2 px wide on
 // average, each lane is drawn as busy-time per pixel instead of bar by
 // bar. `model` (and the canvas's data attributes) say what is drawn, for
@@ -17,6 +18,8 @@ const AXIS_HEIGHT = 18;
 const GUTTER = 84;
 const SWATCH = 9;
 const COLUMNS = 1024;
+/** While jobs run and nothing else changes, the timeline is drawn again this often (`growRunning`). */
+const RUNNING_REDRAW_MS = 100;
 
 function palette(canvas) {
   const style = getComputedStyle(canvas);
@@ -33,14 +36,15 @@ export class Timeline {
   constructor(canvas) {
     this.canvas = canvas;
     this.context = canvas.getContext('2d');
-    /** @type {{ lanes: Array<{ worker: number, active: boolean, jobs: number }>, bars: number, queueSamples: number }} */
-    this.model = { lanes: [], bars: 0, queueSamples: 0 };
+    /** @type {{ lanes: Array<{ worker: number, active: boolean, jobs: number }>, bars: number, queueSamples: number, running: Array<{ worker: number, job: number, progress: number | null }> }} */
+    this.model = { lanes: [], bars: 0, queueSamples: 0, running: [] };
     this.colors = null; // read at the first draw, once the canvas is styled
     // The canvas's width, kept up to date: reading `clientWidth` in each
     // frame's draw forced a layout of the whole page per frame.
     this.width = 0;
     new ResizeObserver(([entry]) => { this.width = entry.contentRect.width; }).observe(canvas);
     this.geometry = null; // where the last draw put lanes and time, for `jobAt`
+    this.drawnAt = 0;
   }
 
   /// Reads the colours again at the next draw (the theme changed).
@@ -77,12 +81,21 @@ export class Timeline {
     }));
   }
 
+  /// Draws again if jobs run and the last draw is RUNNING_REDRAW_MS old:
+  /// their bars grow though no event came (a few draws a second, not
+  /// one a frame: on 2 cores a frame painted is CPU taken from the workers).
+  growRunning(run) {
+    if ((run.counters?.running ?? 0) > 0 && performance.now() - this.drawnAt >= RUNNING_REDRAW_MS) this.update(run);
+  }
+
   /// Draws the whole timeline again (a view: poller.js's PoolState).
   update(run) {
+    this.drawnAt = performance.now();
     const { model } = run;
     const lanes = this.#lanes(run);
     this.colors ??= palette(this.canvas);
-    this.model = { lanes, bars: model.count, queueSamples: model.queue.length };
+    const running = this.#running(run);
+    this.model = { lanes, bars: model.count, queueSamples: model.queue.length, running };
     this.canvas.dataset.lanes = String(lanes.length);
     this.canvas.dataset.bars = String(model.count);
     this.canvas.setAttribute('aria-label',
@@ -128,6 +141,7 @@ export class Timeline {
     // Bars cost a draw each per frame: only while they can be told apart.
     if (model.count <= Math.min(BAR_LIMIT, (lanes.length * plotWidth) / MIN_BAR_PX)) this.#bars(g, model, x, laneY);
     else this.#density(g, model, laneY, plotWidth, spanMs);
+    this.#runningBars(g, run, running, x, laneY);
 
     // Resizes: a vertical mark where the pool size changed.
     g.fillStyle = this.colors.resize;
@@ -137,6 +151,37 @@ export class Timeline {
       g.fillText(`→${size}`, at + 3, AXIS_HEIGHT - 8);
     }
     this.#queue(g, model, x, AXIS_HEIGHT + lanes.length * LANE_HEIGHT + 4, plotWidth);
+  }
+
+  /// Each worker's job now, with its progress as a fraction where its last
+  /// `progress(value)` was a number from 0 to 1.
+  #running(run) {
+    if (run.model.endedMs) return [];
+    const progress = run.model.progress;
+    return (run.workers ?? []).filter((worker) => worker.runningJob > 0).map((worker) => {
+      const value = progress?.get(worker.runningJob);
+      return { worker: worker.id, job: worker.runningJob, sinceMs: worker.runningSinceMs, progress: typeof value === 'number' && value >= 0 && value <= 1 ? value : null };
+    });
+  }
+
+  /// Running jobs: an outlined bar from their start to now, filled as far
+  /// as their progress; one draw per worker, whatever the number of jobs.
+  #runningBars(g, run, running, x, laneY) {
+    const nowMs = run.model.startedMs + run.model.wallMs;
+    for (const { worker, job, sinceMs, progress } of running) {
+      const y = laneY.get(worker);
+      if (y === undefined) continue;
+      const left = x(Math.max(run.model.startedMs, sinceMs));
+      const barWidth = Math.max(2, x(nowMs) - left);
+      const colour = job % 2 ? this.colors.bar : this.colors.barAlt;
+      g.strokeStyle = colour;
+      g.lineWidth = 1.5;
+      g.strokeRect(left + 0.75, y + 3.75, barWidth - 1.5, LANE_HEIGHT - 8.5);
+      if (progress !== null) {
+        g.fillStyle = colour;
+        g.fillRect(left, y + 3, barWidth * progress, LANE_HEIGHT - 7);
+      }
+    }
   }
 
   #axis(g, spanMs, plotWidth, height) {

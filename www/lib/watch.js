@@ -123,7 +123,10 @@ export class PoolWatch {
       model.resizes.push({ atMs: model.clock(), size: this.counters.workers });
     }
     const signature = `${model.count}|${model.dropped}|${this.counters.waiting}|${this.counters.running}|${this.workers.length}`;
-    if (signature === this.signature) return;
+    if (signature === this.signature) {
+      this.timeline.growRunning(this); // nothing new, but running jobs' bars grow
+      return;
+    }
     this.signature = signature;
     this.logView.update(this, first);
     this.timeline.update(this);

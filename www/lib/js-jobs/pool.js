@@ -9,7 +9,7 @@
 // half is runner.js. Same API in both modes; in shared-memory mode small
 // plain arguments and results cross in the queue, without a message.
 
-import { appendText, decodeText, plainJson } from './runner.js';
+import { appendText, decodeText, plainJson, plainJsonList } from './runner.js';
 
 const RUNNER_URL = new URL('./runner.js', import.meta.url).href;
 /** From this many jobs out, the page takes their reports in batches (see `drain`). */
@@ -18,6 +18,12 @@ const GATHER_FROM = 64;
 const MOST_SHOWN = 10_000;
 /** How long a module may take to load in the probe worker before the call is refused. */
 const PROBE_DEADLINE_MS = 15_000;
+/** `chunk: 'auto'`: about this many chunks per worker, so a resize or an uneven item still finds work to share. */
+const CHUNKS_PER_WORKER = 16;
+/** `chunk: 'auto'`: items per chunk at most. */
+const MOST_AUTO_CHUNK = 1024;
+/** `chunk: n`: n at most. */
+const MOST_CHUNK = 1_000_000;
 
 /**
  * Options of one call (`run`) or of every call of a batch (`map`).
@@ -34,13 +40,26 @@ const PROBE_DEADLINE_MS = 15_000;
  */
 /**
  * @template I
- * @typedef {CallOptions & { label?: (item: I, index: number) => string, partition?: boolean }} MapOptions
- * `label(item, index)`: each job's label; `partition`: fixed slices, one per worker, as the article's manual partitioning.
+ * @typedef {CallOptions & { label?: (item: I, index: number) => string, partition?: boolean, chunk?: 'auto' | number }} MapOptions
+ * `label(item, index)`: each job's label; `partition`: fixed slices, one per worker, as the article's manual partitioning;
+ * `chunk`: items per job: `'auto'` (the default: one item per job for a short batch, or with a `label` or
+ * `timeoutMs`; a long one in chunks of up to 1,024 items, about 16 per worker, each labelled `items 0-99`),
+ * or a number (1 = a job per item).
  */
 /**
- * One finished job of a batch, as `for await` gives it.
+ * One finished item of a batch, as `for await` gives it: `job` is the job
+ * that ran it (several items share one in a chunk).
  * @template T
  * @typedef {{ index: number, job: number, worker: number, ok: true, value: T } | { index: number, job: number, worker: number, ok: false, error: Error }} JobResult
+ */
+/** @typedef {{ name: string, message: string, stack: string }} ErrorFields */
+/**
+ * One job to queue: a call's arguments, or a chunk's (`[items]`).
+ * @typedef {{ args: unknown[], first: number, count: number, chunk: boolean }} Call
+ */
+/**
+ * A queued job, until its report: its batch, its first item and how many.
+ * @typedef {{ batch: JobBatch<any>, index: number, count: number, chunk: boolean, call?: object, transfer?: Transferable[], onProgress?: Function, aborted?: boolean }} Entry
  */
 /**
  * What a job function gets after its arguments.
@@ -60,7 +79,8 @@ const PROBE_DEADLINE_MS = 15_000;
  *   runs `name(...args, context)` of the module in a worker; resolves with its value, rejects with the error it threw
  *   (its own `name`, `message` and `stack`, plus `job` and `worker`) or a named one (`TimedOut`, `AbortError`, `Cancelled`, ...)
  * @property {<T = any, I = any>(name: string, items: Iterable<I>, options?: MapOptions<I>) => JobBatch<T>} map
- *   runs `name(item, context)` for each item, a job each: `await` it for the values in input order, or `for await` it for each job as it finishes
+ *   runs `name(item, context)` for each item, a job each or a chunk of them per job (`chunk`): `await` it for the values
+ *   in input order, or `for await` it for each item as its job finishes
  * @property {() => Map<number, unknown>} jobProgress each running JS job's last `progress` value, by job number
  * @property {() => [number, string][]} takeJobValues the JS jobs finished since the last call, each with its value in a few words (for the views)
  */
@@ -271,12 +291,14 @@ export class CallTable {
    * @param {any} pool the wasm pool (PoolscopePool)
    * @param {'shared' | 'fallback'} mode
    * @param {unknown} module the pool's `module` option
+   * @param {() => number} size the pool's size now (for `chunk: 'auto'`)
    */
-  constructor(pool, mode, module) {
+  constructor(pool, mode, module, size) {
     this.pool = pool;
+    this.size = size;
     this.shared = mode === 'shared';
     this.module = module;
-    /** @type {Map<number, { batch: JobBatch<any>, index: number, call?: object, transfer?: Transferable[], onProgress?: Function, aborted?: boolean }>} */
+    /** @type {Map<number, Entry>} each queued job, until its report */
     this.pending = new Map();
     /** @type {Map<number, unknown>} values that came by message */
     this.values = new Map();
@@ -312,7 +334,7 @@ export class CallTable {
       if (!Array.isArray(args)) throw namedError('InvalidArguments', `args ${describe(args)} is not an array: run(name, [arg1, arg2], options)`);
       const { label, transfer } = checkOptions(options);
       if (label !== undefined && typeof label !== 'string') throw namedError('InvalidOption', `label ${describe(label)} is not a string`);
-      this.queue(batch, String(name), [args], options, label === undefined ? null : () => label, transfer);
+      this.queue(batch, String(name), [{ args, first: 0, count: 1, chunk: false }], options, label === undefined ? null : () => label, transfer);
     } catch (error) {
       batch.fail(/** @type {Error} */ (error));
     }
@@ -342,8 +364,9 @@ export class CallTable {
     try {
       const { label } = checkOptions(options, true);
       if (label !== undefined && typeof label !== 'function') throw namedError('InvalidOption', `label ${describe(label)} is not a function (item, index) => string`);
+      const size = chunkSize(list.length, options, this.size(), label !== undefined);
       if (list.length === 0) batch.end();
-      else this.queue(batch, String(name), list.map((item) => [item]), options, label ?? null, undefined);
+      else this.queue(batch, String(name), cut(list, size), options, label ?? null, undefined);
     } catch (error) {
       batch.fail(/** @type {Error} */ (error));
     }
@@ -354,27 +377,27 @@ export class CallTable {
    * Checks the module (once per page), then queues the calls.
    * @param {JobBatch<any>} batch
    * @param {string} name
-   * @param {unknown[][]} argLists
+   * @param {Call[]} calls
    * @param {CallOptions & { partition?: boolean }} options
    * @param {((item: any, index: number) => string) | null} label
    * @param {Transferable[] | undefined} transfer
    */
-  queue(batch, name, argLists, options, label, transfer) {
+  queue(batch, name, calls, options, label, transfer) {
     if (this.freed) throw namedError('PoolStopped', 'the pool was freed: it takes no more jobs');
     const module = moduleUrl(options.module ?? this.module);
     if (name === '') throw namedError('MissingExport', 'no function name given: run(name, args)');
     const signal = options.signal;
     if (signal?.aborted) throw namedError('AbortError', 'the signal was aborted before the jobs were queued: nothing was queued');
-    const labels = label ? argLists.map((args, i) => {
-      const text = label(args[0], i);
-      if (typeof text !== 'string') throw namedError('InvalidOption', `label(item ${i}) gave ${describe(text)}, not a string`);
+    const labels = label ? calls.map(({ args, first }) => {
+      const text = label(args[0], first);
+      if (typeof text !== 'string') throw namedError('InvalidOption', `label(item ${first}) gave ${describe(text)}, not a string`);
       return text;
-    }) : [];
+    }) : calls[0].chunk ? calls.map(({ first, count }) => `items ${first}-${first + count - 1}`) : [];
     const queueNow = (/** @type {Set<string>} */ functions) => {
       if (!functions.has(name)) {
         throw namedError('MissingExport', `the module ${module} has no function export "${name}" (it has: ${[...functions].join(', ') || 'none'})`);
       }
-      this.queueChecked(batch, module, name, argLists, labels, options, transfer);
+      this.queueChecked(batch, module, name, calls, labels, options, transfer);
     };
     const known = probed.get(module);
     if (known instanceof Set) return queueNow(known);
@@ -386,31 +409,37 @@ export class CallTable {
    * @param {JobBatch<any>} batch
    * @param {string} module
    * @param {string} name
-   * @param {unknown[][]} argLists
+   * @param {Call[]} calls
    * @param {string[]} labels
    * @param {CallOptions & { partition?: boolean }} options
    * @param {Transferable[] | undefined} transfer
    */
-  queueChecked(batch, module, name, argLists, labels, options, transfer) {
+  queueChecked(batch, module, name, calls, labels, options, transfer) {
     if (this.freed) throw namedError('PoolStopped', 'the pool was freed: it takes no more jobs');
     if (options.signal?.aborted) throw namedError('AbortError', 'the signal was aborted before the jobs were queued: nothing was queued');
-    const count = argLists.length;
+    const count = calls.length;
     const ends = new Uint32Array(count);
     /** @type {(object | undefined)[]} what goes by message: the call, for jobs whose arguments do */
     const byMessage = new Array(count);
     const parts = { bytes: new Uint8Array(this.shared ? Math.min(count * 64, 1 << 24) : 0), length: 0 };
     const prefix = `[${JSON.stringify(module)},${JSON.stringify(name)},`;
     for (let i = 0; i < count; i++) {
-      const args = argLists[i];
-      const json = transfer ? undefined : plainJson(args);
-      if (json === undefined) checkCloneable(args, i, transfer);
-      if (json === undefined || !this.shared) byMessage[i] = { module, name, args, label: labels[i] ?? '' };
-      if (this.shared) appendText(parts, ends, i, `${prefix}${json ?? 'null'},${JSON.stringify(labels[i] ?? '')}]`);
+      const { args, first, chunk } = calls[i];
+      let json;
+      if (!transfer) {
+        const items = chunk ? plainJsonList(/** @type {unknown[]} */ (args[0])) : undefined;
+        json = chunk ? items && `[${items}]` : plainJson(args);
+      }
+      if (json === undefined) checkCloneable(args, chunk ? `items ${first} to ${first + calls[i].count - 1}` : `call ${first}`, transfer);
+      const label = labels[i] ?? '';
+      if (json === undefined || !this.shared) byMessage[i] = chunk ? { module, name, args, label, first } : { module, name, args, label };
+      if (this.shared) appendText(parts, ends, i, `${prefix}${json ?? 'null'},${JSON.stringify(label)}${chunk ? `,${first}` : ''}]`);
     }
     const first = this.pool.__queueCalls(parts.bytes.subarray(0, parts.length), ends, labels, options.partition === true, options.timeoutMs);
     batch.firstJob = first;
     for (let i = 0; i < count; i++) {
-      this.pending.set(first + i, { batch, index: i, call: byMessage[i], transfer, onProgress: options.onProgress });
+      const call = calls[i];
+      this.pending.set(first + i, { batch, index: call.first, count: call.count, chunk: call.chunk, call: byMessage[i], transfer, onProgress: options.onProgress });
     }
     if (options.signal) this.watchSignal(options.signal, batch, first, count);
     batch.cancel = () => {
@@ -469,8 +498,7 @@ export class CallTable {
       if (!entry || entry.batch !== batch || entry.aborted) continue;
       if (this.pool.__withdrawCall(job)) {
         entry.aborted = true; // its report (cancelled) comes later and changes nothing
-        const reason = error ?? namedError('AbortError', `job ${job} was aborted while it waited: it never ran`, { job });
-        batch.settle(entry.index, { index: entry.index, job, worker: 0, ok: false, error: reason });
+        this.failEntry(entry, job, 0, (index) => error ?? namedError('AbortError', `job ${job}${entry.chunk ? ` (item ${index})` : ''} was aborted while it waited: it never ran`, { job, index }));
       } else {
         running.push(job);
       }
@@ -521,6 +549,7 @@ export class CallTable {
     this.pending.delete(job);
     this.progress.delete(job);
     if (entry.aborted) return;
+    if (entry.chunk) return this.settleChunk(entry, job, worker, outcome, text);
     const { batch, index } = entry;
     /** @param {Error} error */
     const failed = (error) => batch.settle(index, { index, job, worker, ok: false, error });
@@ -537,18 +566,69 @@ export class CallTable {
     } else if (outcome === this.outcomes.failed) {
       const fields = text.startsWith('{"e":') ? JSON.parse(text).e : this.errors.get(job);
       this.errors.delete(job);
-      if (fields) {
-        const error = namedError(fields.name, fields.message, { job, worker });
-        error.stack = fields.stack;
-        failed(error);
-      } else {
-        failed(namedError('WorkerLost', `job ${job}'s worker ${worker} died while it ran`, { job, worker }));
-      }
-    } else if (outcome === this.outcomes['timed out']) {
-      failed(namedError('TimedOut', `job ${job} ran past its timeout on worker ${worker}, which was ended and replaced`, { job, worker }));
+      failed(fields ? errorFrom(fields, { job, worker }) : this.endError(outcome, job, worker));
     } else {
-      failed(namedError('Cancelled', `job ${job} was cancelled (cancel() or stop()) before it ran`, { job }));
+      failed(this.endError(outcome, job, worker));
     }
+  }
+
+  /**
+   * Settles each item of a chunk job from its report: its value, the
+   * error it threw, or the job's end (lost, timed out, cancelled).
+   * @param {Entry} entry
+   * @param {number} job
+   * @param {number} worker
+   * @param {number} outcome
+   * @param {string} text the report's output
+   */
+  settleChunk(entry, job, worker, outcome, text) {
+    /** @type {{ v: unknown[], f?: [number, ErrorFields][] } | undefined} */
+    let result;
+    /** @type {ErrorFields | undefined} what failed the whole chunk */
+    let whole;
+    if (this.values.has(job)) result = /** @type {any} */ (this.values.get(job));
+    else if (text.startsWith('{"v":')) result = JSON.parse(text);
+    else if (text.startsWith('{"e":')) whole = JSON.parse(text).e;
+    else whole = this.errors.get(job);
+    this.values.delete(job);
+    this.errors.delete(job);
+    if (!result) {
+      this.failEntry(entry, job, worker, (index) => (whole ? errorFrom(whole, { job, worker, index }) : this.endError(outcome, job, worker)));
+      return;
+    }
+    const failures = new Map(result.f ?? []);
+    for (let i = 0; i < entry.count; i++) {
+      const index = entry.index + i;
+      const fields = failures.get(i);
+      if (fields) entry.batch.settle(index, { index, job, worker, ok: false, error: errorFrom(fields, { job, worker, index }) });
+      else entry.batch.settle(index, { index, job, worker, ok: true, value: result.v[i] });
+    }
+    this.keepShown(job, result.v);
+  }
+
+  /**
+   * Rejects each item of a job's entry.
+   * @param {Entry} entry
+   * @param {number} job
+   * @param {number} worker
+   * @param {(index: number) => Error} errorOf
+   */
+  failEntry(entry, job, worker, errorOf) {
+    for (let index = entry.index; index < entry.index + entry.count; index++) {
+      entry.batch.settle(index, { index, job, worker, ok: false, error: errorOf(index) });
+    }
+  }
+
+  /**
+   * The error of a job that ended without a value or error of its own.
+   * @param {number} outcome
+   * @param {number} job
+   * @param {number} worker
+   */
+  endError(outcome, job, worker) {
+    if (outcome === this.outcomes.failed) return namedError('WorkerLost', `job ${job}'s worker ${worker} died while it ran`, { job, worker });
+    if (outcome === this.outcomes['timed out']) return namedError('TimedOut', `job ${job} ran past its timeout on worker ${worker}, which was ended and replaced`, { job, worker });
+    return namedError('Cancelled', `job ${job} was cancelled (cancel() or stop()) before it ran`, { job });
   }
 
   /**
@@ -608,7 +688,7 @@ export class CallTable {
   dispose() {
     this.freed = true;
     for (const [job, entry] of this.pending) {
-      if (!entry.aborted) entry.batch.settle(entry.index, { index: entry.index, job, worker: 0, ok: false, error: namedError('PoolStopped', `the pool was freed before job ${job} finished`, { job }) });
+      if (!entry.aborted) this.failEntry(entry, job, 0, () => namedError('PoolStopped', `the pool was freed before job ${job} finished`, { job }));
     }
     this.pending.clear();
     this.parked.clear();
@@ -658,16 +738,67 @@ function takeAtMost(items, most) {
 /**
  * Refuses arguments that cannot reach a worker, before anything is queued.
  * @param {unknown[]} args
- * @param {number} index
+ * @param {string} which `call 3`, `items 0 to 99`
  * @param {Transferable[] | undefined} transfer
  */
-function checkCloneable(args, index, transfer) {
+function checkCloneable(args, which, transfer) {
   if (transfer) return; // cloned as they are moved, when a worker takes the job
   try {
     structuredClone(args);
   } catch (error) {
-    throw namedError('DataCloneError', `the arguments of call ${index} cannot be sent to a worker: ${/** @type {Error} */ (error).message}`);
+    throw namedError('DataCloneError', `the arguments of ${which} cannot be sent to a worker: ${/** @type {Error} */ (error).message}`);
   }
+}
+
+/**
+ * Items per job for `map`: 0 for a job per item.
+ * @param {number} length the batch's items
+ * @param {MapOptions<any>} options
+ * @param {number} workers the pool's size
+ * @param {boolean} labelled
+ */
+function chunkSize(length, options, workers, labelled) {
+  const { chunk = 'auto' } = options;
+  if (chunk === 'auto') {
+    // A label or a timeout is about one item's job; otherwise about 16
+    // chunks per worker: few enough jobs that a cheap function is not
+    // all dispatch, enough that a resize or a slow chunk leaves work to share.
+    if (labelled || options.timeoutMs !== undefined) return 0;
+    const size = Math.min(MOST_AUTO_CHUNK, Math.floor(length / (CHUNKS_PER_WORKER * Math.max(1, workers))));
+    return size >= 2 ? size : 0;
+  }
+  if (typeof chunk !== 'number' || !Number.isInteger(chunk) || chunk < 1 || chunk > MOST_CHUNK) {
+    throw namedError('InvalidOption', `chunk ${describe(chunk)} is not 'auto' or a whole number of items per job from 1 to 1,000,000`);
+  }
+  if (chunk > 1 && labelled) throw namedError('InvalidOption', `chunk ${chunk} puts several items in a job, and a label names one item's job: give chunk: 1 with label`);
+  return chunk === 1 ? 0 : chunk;
+}
+
+/**
+ * A batch's items as calls: one per item (`size` 0), or chunks of `size`.
+ * @param {unknown[]} items
+ * @param {number} size
+ * @returns {Call[]}
+ */
+function cut(items, size) {
+  if (size === 0) return items.map((item, i) => ({ args: [item], first: i, count: 1, chunk: false }));
+  const calls = [];
+  for (let first = 0; first < items.length; first += size) {
+    const slice = items.slice(first, first + size);
+    calls.push({ args: [slice], first, count: slice.length, chunk: true });
+  }
+  return calls;
+}
+
+/**
+ * An error that crossed as fields, with its own name and stack.
+ * @param {ErrorFields} fields
+ * @param {Record<string, unknown>} extra
+ */
+function errorFrom(fields, extra) {
+  const error = namedError(fields.name, fields.message, extra);
+  error.stack = fields.stack;
+  return error;
 }
 
 /**
@@ -688,6 +819,17 @@ export function withJsJobs(PoolscopePool, mode) {
     constructor(size, options) {
       super(size, options);
       this.#moduleOption = options?.module;
+      this.#size = size;
+    }
+
+    /** @type {number} */
+    #size;
+
+    /** @param {number} size */
+    resize(size) {
+      const resized = super.resize(size);
+      this.#size = size;
+      return resized;
     }
 
     /** @type {unknown} */
@@ -695,7 +837,7 @@ export function withJsJobs(PoolscopePool, mode) {
 
     /** The page's half of this pool's JS jobs, made by the first call. */
     get #table() {
-      this.#calls ??= new CallTable(this, mode, this.#moduleOption);
+      this.#calls ??= new CallTable(this, mode, this.#moduleOption, () => this.#size);
       return this.#calls;
     }
 
@@ -713,7 +855,8 @@ export function withJsJobs(PoolscopePool, mode) {
     }
 
     /**
-     * Runs `name(item, context)` for each item, a job each.
+     * Runs `name(item, context)` for each item, a job each or a chunk of
+     * them per job (`chunk`).
      * @template I, T
      * @param {string} name
      * @param {Iterable<I>} items

@@ -41,6 +41,33 @@ export function plainJson(value) {
   return isPlain(value, budget, 0) ? JSON.stringify(value) : undefined;
 }
 
+/** A chunk's items or values in all, as JSON, at most (see `plainJsonList`). */
+export const MOST_CHUNK_CHARS = 1 << 20;
+
+/**
+ * `list` (a chunk's items, or its values) as a JSON array if each element
+ * is plain as `plainJson` wants it and the whole is at most
+ * `MOST_CHUNK_CHARS`; otherwise undefined.
+ * @param {unknown[]} list
+ * @returns {string | undefined}
+ */
+export function plainJsonList(list) {
+  let chars = MOST_CHUNK_CHARS;
+  for (let i = 0; i < list.length; i++) {
+    const value = list[i];
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value) || Object.is(value, -0)) return undefined;
+      chars -= 12;
+    } else {
+      const budget = { parts: MOST_PARTS, chars: MOST_CHARS };
+      if (value === undefined || !isPlain(value, budget, 0)) return undefined;
+      chars -= MOST_CHARS - budget.chars + 2 * (MOST_PARTS - budget.parts);
+    }
+    if (chars < 0) return undefined;
+  }
+  return JSON.stringify(list);
+}
+
 /**
  * @param {unknown} value
  * @param {{ parts: number, chars: number }} budget
@@ -156,9 +183,14 @@ function load(url) {
  * @property {string} name
  * @property {unknown[]} args
  * @property {string} label
+ * @property {number} [first] a chunk (several items in one job): its first item's index in the batch; `args` is `[items]`
  */
+/** @typedef {{ name: string, message: string, stack: string }} ErrorFields */
 /**
- * @typedef {{ ok: true, value: unknown, transfer: Transferable[] } | { ok: false, error: { name: string, message: string, stack: string } }} Ran
+ * A call's end. A chunk's `value` is `{ v: values, f?: [[i, error], ...] }`
+ * (`v[i]` for its item i, unless `f` has i), and `failure` sums up its
+ * items that threw, if any.
+ * @typedef {{ ok: true, value: unknown, transfer: Transferable[], failure?: ErrorFields } | { ok: false, error: ErrorFields }} Ran
  */
 
 /**
@@ -199,19 +231,77 @@ function contextOf(job, worker, label, post) {
  * @returns {Ran | Promise<Ran>}
  */
 export function runCall(call, post) {
-  const { job, worker, module, name, args, label } = call;
+  const { job, worker, module, name, args, label, first } = call;
   const exports = loaded.get(module);
   if (!exports) return load(module).then(() => runCall(call, post), (thrown) => ({ ok: false, error: errorFields(thrown) }));
   const context = contextOf(job, worker, label, post);
   try {
     const fn = exports[name];
     if (typeof fn !== 'function') throw Object.assign(new Error(`the module ${module} has no function export "${name}"`), { name: 'MissingExport' });
+    if (first !== undefined) return runChunk(/** @type {Function} */ (fn), /** @type {unknown[]} */ (args[0]), first, context);
     const result = fn(...args, context);
     if (typeof result?.then === 'function') return Promise.resolve(result).then(ranValue, ranError);
     return ranValue(result);
   } catch (thrown) {
     return ranError(thrown);
   }
+}
+
+/**
+ * A chunk: `fn(item, context)` for each of its items in turn (an async
+ * one awaited before the next, as a job's), in one job: a cheap function
+ * costs the pool one job per chunk rather than per item. An item that
+ * throws fails alone; the items after an abort do not run.
+ * @param {Function} fn
+ * @param {unknown[]} items
+ * @param {number} first the first item's index in its batch
+ * @param {ReturnType<typeof contextOf>} context
+ * @returns {Ran | Promise<Ran>}
+ */
+function runChunk(fn, items, first, context) {
+  const state = current;
+  const values = new Array(items.length);
+  /** @type {[number, ErrorFields][]} */
+  const failed = [];
+  /** @type {Transferable[]} */
+  const transfer = [];
+  /** @param {number} at @param {unknown} result */
+  const keep = (at, result) => {
+    if (typeof result === 'object' && result !== null && TRANSFER in result) {
+      const moved = /** @type {{ value: unknown, list: Transferable[] }} */ (/** @type {unknown} */ (result));
+      values[at] = moved.value;
+      transfer.push(...moved.list);
+    } else {
+      values[at] = result;
+    }
+  };
+  let i = 0;
+  /** @returns {Ran | Promise<Ran>} */
+  const step = () => {
+    for (; i < items.length; i++) {
+      if (state?.aborted) {
+        failed.push([i, { name: 'AbortError', message: `item ${first + i} (in job ${context.job}) was aborted by its caller before it ran`, stack: '' }]);
+        continue;
+      }
+      let result;
+      try {
+        result = fn(items[i], context);
+      } catch (thrown) {
+        failed.push([i, errorFields(thrown)]);
+        continue;
+      }
+      if (typeof result?.then === 'function') {
+        const at = i++;
+        return Promise.resolve(result).then((value) => keep(at, value), (thrown) => { failed.push([at, errorFields(thrown)]); }).then(step);
+      }
+      keep(i, result);
+    }
+    if (failed.length === 0) return { ok: true, value: { v: values }, transfer };
+    const [at, error] = failed[0];
+    const failure = { name: error.name, message: `${failed.length} of ${items.length} items failed; item ${first + at}: ${error.name}: ${error.message}`, stack: '' };
+    return { ok: true, value: { v: values, f: failed }, transfer, failure };
+  };
+  return step();
 }
 
 /** @param {unknown} result @returns {Ran} */
@@ -232,10 +322,11 @@ function ranError(thrown) {
 
 /**
  * Shared-memory mode: runs the call whose input came through the pool's
- * queue (`[module, name, args or null, label]` as JSON; null args come by
- * message) and returns what to report, at once where it can (see
- * `runCall`): `output` for the queue (`{"v": value}`, `{}` for undefined,
- * `{"m":1}` when the value went by message, `{"e": error}`), and the
+ * queue (`[module, name, args or null, label, first?]` as JSON; null args
+ * come by message; `first` for a chunk) and returns what to report, at
+ * once where it can (see `runCall`): `output` for the queue (`{"v": value}`,
+ * `{}` for undefined, `{"m":1}` when the value went by message,
+ * `{"e": error}`; a chunk's `{"v": values, "f": failures}`), and the
  * error's text for the trace.
  * @param {number} job
  * @param {number} worker
@@ -244,16 +335,17 @@ function ranError(thrown) {
  * @returns {Report | Promise<Report>}
  */
 export function runEncoded(job, worker, input, post) {
-  const [module, name, plainArgs, label] = JSON.parse(decodeText(input));
+  const [module, name, plainArgs, label, first] = JSON.parse(decodeText(input));
+  const chunk = first !== undefined;
   if (plainArgs === null) {
     return new Promise((resolve) => {
       argsAsked.set(job, resolve);
       post({ type: 'call-args', job });
-    }).then((args) => runCall({ job, worker, module, name, args: /** @type {unknown[]} */ (args), label }, post))
-      .then((ran) => reportOf(job, ran, post));
+    }).then((args) => runCall({ job, worker, module, name, args: /** @type {unknown[]} */ (args), label, first }, post))
+      .then((ran) => reportOf(job, ran, post, chunk));
   }
-  const ran = runCall({ job, worker, module, name, args: plainArgs, label }, post);
-  return ran instanceof Promise ? ran.then((done) => reportOf(job, done, post)) : reportOf(job, ran, post);
+  const ran = runCall({ job, worker, module, name, args: plainArgs, label, first }, post);
+  return ran instanceof Promise ? ran.then((done) => reportOf(job, done, post, chunk)) : reportOf(job, ran, post, chunk);
 }
 
 /**
@@ -262,22 +354,34 @@ export function runEncoded(job, worker, input, post) {
  * @param {(message: any, transfer?: Transferable[]) => void} post
  * @returns {Report}
  */
-function reportOf(job, ran, post) {
+function reportOf(job, ran, post, chunk = false) {
   current = null;
   if (ran.ok === false) {
     const { error } = ran;
     return { ok: false, output: encodeText(JSON.stringify({ e: error })), message: `${error.name}: ${error.message}` };
   }
-  if (ran.value === undefined) return { ok: true, output: encodeText('{}'), message: '' };
-  const json = ran.transfer.length === 0 ? plainJson(ran.value) : undefined;
-  if (json !== undefined) return { ok: true, output: encodeText(`{"v":${json}}`), message: '' };
+  // A chunk's items that threw make it a failed job in the views; its
+  // output still carries every item's value or error.
+  const ok = ran.failure === undefined;
+  const message = ran.failure ? `${ran.failure.name}: ${ran.failure.message}` : '';
+  if (ran.value === undefined) return { ok, output: encodeText('{}'), message };
+  let json;
+  if (ran.transfer.length === 0) {
+    if (!chunk) json = plainJson(ran.value);
+    else {
+      const { v, f } = /** @type {{ v: unknown[], f?: unknown[] }} */ (ran.value);
+      const values = plainJsonList(v);
+      if (values !== undefined) json = f ? `{"v":${values},"f":${JSON.stringify(f)}}` : `{"v":${values}}`;
+    }
+  }
+  if (json !== undefined) return { ok, output: encodeText(chunk ? json : `{"v":${json}}`), message };
   try {
     post({ type: 'call-value', job, value: ran.value }, ran.transfer); // before the report: see js-jobs/pool.js
   } catch (thrown) { // a value structured clone cannot carry (a function, say)
     const error = { name: 'DataCloneError', message: `job ${job}'s value cannot be sent to the page: ${errorFields(thrown).message}`, stack: '' };
     return { ok: false, output: encodeText(JSON.stringify({ e: error })), message: `${error.name}: ${error.message}` };
   }
-  return { ok: true, output: encodeText('{"m":1}'), message: '' };
+  return { ok, output: encodeText('{"m":1}'), message };
 }
 
 /**
