@@ -50,6 +50,7 @@ macro_rules! suite {
             partition_assigns_exactly_the_planned_slices,
             unbounded_uses_a_worker_per_job,
             event_times_are_monotonic_per_job_and_ordered_across_workers,
+            js_jobs_give_values_errors_chunks_abort_and_timeouts,
         );
     };
     (@each $($name:ident),+ $(,)?) => {
@@ -61,6 +62,9 @@ macro_rules! suite {
         )+
     };
 }
+
+mod js_jobs;
+pub use js_jobs::*;
 
 // Closures live in one memory: the shared-memory build's alone.
 #[cfg(feature = "threads")]

@@ -119,7 +119,15 @@ function probe(url) {
         end();
         reject(namedError('ModuleLoadError', `the module ${url} did not load within ${PROBE_DEADLINE_MS / 1000} s`));
       }, PROBE_DEADLINE_MS);
+      // The module goes once the probe says it listens: a page (or a test
+      // harness: wasm-bindgen-test's console shim) may wrap a worker in a
+      // script that awaits an import of ours, and a message sent at once
+      // would come before our listener and be lost.
       worker.onmessage = ({ data }) => {
+        if (data?.type === 'probe-ready') {
+          worker.postMessage({ module: url });
+          return;
+        }
         end();
         if (data.ok) resolve(new Set(data.functions));
         else reject(namedError('ModuleLoadError', `the module ${url} failed to load: ${data.error.name}: ${data.error.message}`, { cause: data.error }));
@@ -128,7 +136,6 @@ function probe(url) {
         end();
         reject(namedError('ModuleLoadError', `the module ${url} failed to load: ${event.message || 'script error'}`));
       };
-      worker.postMessage({ module: url });
     });
     probes.set(url, probing);
     probing.then((functions) => probed.set(url, functions), (error) => {

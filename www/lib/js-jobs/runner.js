@@ -434,4 +434,5 @@ export async function exportsOf(url) {
 const scope = /** @type {any} */ (globalThis);
 if (typeof scope.WorkerGlobalScope === 'function' && scope instanceof scope.WorkerGlobalScope && scope.name === 'poolscope-probe') {
   scope.onmessage = async (/** @type {MessageEvent} */ { data }) => scope.postMessage(await exportsOf(data.module));
+  scope.postMessage({ type: 'probe-ready' }); // the page sends the module now (see probe in pool.js)
 }
