@@ -15,6 +15,11 @@ for streaming compilation. PORT overrides the port (default 8080).
 Every page also gets the strict Content-Security-Policy that poolscope is
 built to run under (no inline script or style, no eval, no blob: workers);
 POOLSCOPE_ISOLATION=0 leaves out COOP/COEP, as most docs hosts do.
+poolscope's worker scripts (WORKER_SCRIPTS) get the same policy with
+`blob:` added to script-src, and nothing more: a worker's policy comes
+from its own script's response, and code typed into the playground runs
+as a module the page makes (a blob: URL) that only workers import; the
+pages themselves never allow blob: scripts.
 POOLSCOPE_BLOB_WORKERS=1 adds `blob:` to worker-src: wasm-bindgen-rayon's
 initThreadPool starts its workers from a blob: URL (the benchmarks use it
 as a baseline; poolscope itself does not). POOLSCOPE_ROOT serves another
@@ -26,6 +31,9 @@ import os
 import sys
 
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'"
+WORKER_CSP = CSP.replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'wasm-unsafe-eval' blob:")
+# The scripts poolscope's Web Workers start from: their policy is their workers'.
+WORKER_SCRIPTS = ("/src/web/worker_host.js", "/src/web/remote_host.js", "/js-jobs/runner.js")
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "www")
 LIBRARY = os.path.join(ROOT, "lib")
 
@@ -58,8 +66,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
-        blob = os.environ.get("POOLSCOPE_BLOB_WORKERS") == "1"
-        self.send_header("Content-Security-Policy", CSP.replace("worker-src 'self'", "worker-src 'self' blob:") if blob else CSP)
+        policy = WORKER_CSP if self.path.split("?")[0].endswith(WORKER_SCRIPTS) else CSP
+        if os.environ.get("POOLSCOPE_BLOB_WORKERS") == "1":
+            policy = policy.replace("worker-src 'self'", "worker-src 'self' blob:")
+        self.send_header("Content-Security-Policy", policy)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 

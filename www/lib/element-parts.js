@@ -98,8 +98,10 @@ export function buildParts(container, idPrefix, settings, refused) {
   const announcer = element('p', { class: 'visually-hidden', role: 'status' });
   const progress = element('progress', { class: 'progress', max: '1', value: '0', 'aria-label': 'Jobs done' });
 
+  // The code panel (`work=code`) goes here once made (element.js).
+  const codeSlot = element('div', { class: 'code-slot' });
   container.replaceChildren(
-    form, problems, modeNotice, status, progress, announcer,
+    form, problems, modeNotice, status, progress, announcer, codeSlot,
     compareSection,
     result.panel,
     element('div', { class: 'views' },
@@ -118,7 +120,7 @@ export function buildParts(container, idPrefix, settings, refused) {
   return {
     form, inputs, fields, runButton, stopButton, exportButton, linkButton, compareButton, fewerButton, moreButton,
     problems, status, modeNotice, announcer, progress, canvas, barDetails, jobTable, compareSection,
-    timeline, stats, compareView, result, logView,
+    timeline, stats, compareView, result, logView, codeSlot,
   };
 }
 

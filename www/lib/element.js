@@ -121,6 +121,10 @@ export class PoolPlayground extends PlaygroundProperties {
   /** @type {HTMLButtonElement} */ linkButton;
   /** @type {(() => void) | undefined} */ releaseWorkers;
   /** @type {(() => void) | null | undefined} */ stopWatchingTheme;
+  /** @type {HTMLDivElement} */ codeSlot;
+  /** @type {import('./code/panel.js').CodePanel | undefined} the code panel (`work=code`), once made */ codePanel;
+  /** @type {Promise<import('./code/panel.js').CodePanel> | undefined} */ codePanelLoading;
+  /** @type {string} the code, packed for a link (`code=`), once known */ codeParam = '';
   idPrefix = '';
   syncUrl = false;
   comparing = false;
@@ -139,6 +143,9 @@ export class PoolPlayground extends PlaygroundProperties {
     this.syncUrl = this.hasAttribute('sync-url');
     const { settings, autorun, problems } = this.syncUrl ? settingsFromQuery(location.search) : settingsFromAttributes(this);
     this.settings = settings;
+    // Code in a link is shown, never run by opening the link: `autorun` is
+    // ignored for it, and the panel says to read it first.
+    const linkCode = this.syncUrl ? new URLSearchParams(location.search).get('code') : null;
     const root = this.attachShadow({ mode: 'open' });
     style(root);
     this.container = element('div', { class: 'ps', part: 'root' });
@@ -159,6 +166,10 @@ export class PoolPlayground extends PlaygroundProperties {
     this.#showMode();
     this.#writeUrl();
     // A bad setting is shown, not run: the reader fixes it or presses Run.
+    if (linkCode !== null) {
+      this.#takeLinkCode(linkCode);
+      return;
+    }
     if (!autorun || problems.length > 0) return;
     if (this.syncUrl) {
       this.start();
@@ -261,7 +272,7 @@ export class PoolPlayground extends PlaygroundProperties {
       announcer: this.announcer, progress: this.progress, canvas: this.canvas, barDetails: this.barDetails, jobTable: this.jobTable,
       runButton: this.runButton, stopButton: this.stopButton, compareButton: this.compareButton, exportButton: this.exportButton,
       linkButton: this.linkButton, compareSection: this.compareSection, timeline: this.timeline, stats: this.stats,
-      compareView: this.compareView, result: this.result, logView: this.logView,
+      compareView: this.compareView, result: this.result, logView: this.logView, codeSlot: this.codeSlot,
     } = parts);
     const onClick = (button, action) => button.addEventListener('click', action);
     onClick(this.stopButton, () => this.stop());
@@ -312,7 +323,64 @@ export class PoolPlayground extends PlaygroundProperties {
   }
 
   #writeUrl() {
-    if (this.syncUrl) history.replaceState(null, '', queryFromSettings(this.settings));
+    if (this.syncUrl) history.replaceState(null, '', this.#query(false));
+  }
+
+  /// The query string of these settings, and of the code with `work=code`.
+  #query(autorun) {
+    const query = queryFromSettings(this.settings, autorun && this.settings.work !== 'code');
+    return this.settings.work === 'code' && this.codeParam ? `${query}&code=${this.codeParam}` : query;
+  }
+
+  /// With `work=code`, the panel's code if the editor's parser finds no
+  /// syntax error in it (else null: the error is shown, named by its line
+  /// and column, and marked); '' for other work.
+  async #checkedCode() {
+    if (this.settings.work !== 'code') return '';
+    const panel = await this.#codePanel();
+    const problem = await panel.check();
+    if (problem) {
+      this.#showProblems([problem]);
+      return null;
+    }
+    return panel.code;
+  }
+
+  /// The code panel (`work=code`), made and its editor loaded on first use.
+  #codePanel() {
+    this.codePanelLoading ??= import('./code/panel.js').then(({ CodePanel }) => {
+      const panel = new CodePanel(this.idPrefix);
+      this.codeSlot.append(panel.section);
+      panel.onChange = () => this.#codeChanged();
+      this.codePanel = panel;
+      return panel;
+    });
+    return this.codePanelLoading;
+  }
+
+  /// The code changed: the page's URL (`sync-url`) carries it, packed.
+  async #codeChanged() {
+    if (!this.syncUrl || !this.codePanel) return;
+    const { codeToParam } = await import('./code/link.js');
+    const code = this.codePanel.code;
+    const param = await codeToParam(code);
+    if (this.codePanel.code !== code) return; // changed again meanwhile
+    this.codeParam = param;
+    this.#writeUrl();
+  }
+
+  /// A link's `code`: shown in the panel, marked as from a link; nothing runs.
+  async #takeLinkCode(param) {
+    const [{ codeFromParam }, panel] = await Promise.all([import('./code/link.js'), this.#codePanel()]);
+    const taken = await codeFromParam(param);
+    if ('problem' in taken) {
+      this.#showProblems([taken.problem]);
+      return;
+    }
+    this.codeParam = param;
+    panel.setCode(taken.code, true);
+    if (this.settings.work !== 'code') return;
+    this.status.textContent = 'This link contains code: read it in the code panel, then press Run.';
   }
 
   /// Reads every control; a bad one keeps its last good value and says why.
@@ -327,6 +395,8 @@ export class PoolPlayground extends PlaygroundProperties {
   /// page does not move when a run begins.
   #showWorkFields() {
     showWorkControls(this.fields, this.inputs.strategy, this.settings.work);
+    if (this.settings.work === 'code') this.#codePanel().then((panel) => { panel.section.hidden = this.settings.work !== 'code'; panel.load(); });
+    else if (this.codePanel) this.codePanel.section.hidden = true;
     if (this.dataset.state === 'running') return;
     const { work } = this.settings;
     if (!isRealWorkload(work)) return this.result.shape(null, this.settings);
@@ -373,7 +443,11 @@ export class PoolPlayground extends PlaygroundProperties {
 
   async #copyLink() {
     const page = this.syncUrl ? location.href : new URL('./', import.meta.url).href;
-    const url = new URL(queryFromSettings(this.settings, true), page).href;
+    if (this.settings.work === 'code' && this.codePanel) {
+      const { codeToParam } = await import('./code/link.js');
+      this.codeParam = await codeToParam(this.codePanel.code);
+    }
+    const url = new URL(this.#query(true), page).href;
     try {
       await navigator.clipboard.writeText(url);
       this.status.textContent = 'Link copied: it replays this run with the same jobs.';
@@ -390,11 +464,13 @@ export class PoolPlayground extends PlaygroundProperties {
    */
   async start() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
+    const code = await this.#checkedCode();
+    if (code === null) return;
     this.#writeUrl();
     this.compareView.clear();
     this.#setState('running');
     try {
-      const run = await this.#runOnce({ ...this.settings });
+      const run = await this.#runOnce({ ...this.settings, code });
       if (!run) return; // a newer run replaced this one, or the element was removed
       const ended = /** @type {import('./run-summary.js').EndedRun} */ (run); // #runOnce returns only runs with their model
       this.status.textContent = endedText(ended);
@@ -412,6 +488,8 @@ export class PoolPlayground extends PlaygroundProperties {
    */
   async compare() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
+    const code = await this.#checkedCode();
+    if (code === null) return;
     this.#writeUrl();
     this.compareView.clear();
     this.comparing = true;
@@ -421,7 +499,7 @@ export class PoolPlayground extends PlaygroundProperties {
       // Each strategy that can run here: rayon needs shared memory and
       // synthetic jobs, longest-first the jobs' costs (strategyProblem).
       for (const strategy of STRATEGY_LIST.filter((s) => !strategyProblem(s, this.settings.work, this.modeChoice.mode))) {
-        const run = await this.#runOnce({ ...this.settings, strategy: strategy.name, fail: strategy.makesNoFailures ? [] : this.settings.fail });
+        const run = await this.#runOnce({ ...this.settings, code, strategy: strategy.name, fail: strategy.makesNoFailures ? [] : this.settings.fail });
         if (!run) return;
         results.push(summarize(strategy.name, run));
         this.compareView.show(results, this.settings);
@@ -472,6 +550,7 @@ export class PoolPlayground extends PlaygroundProperties {
     this.stats.update(run);
     this.result.update(run);
     fillJobTable(this.jobTable, run.model);
+    if (settings.work === 'code') this.codePanel?.showResults(run.model);
     return run;
   }
 

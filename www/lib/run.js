@@ -10,6 +10,8 @@ import { PoolPoller } from './poller.js';
 
 /** The module of the playground's JS jobs (`work=js`). */
 const JS_EXAMPLES = new URL('./js-jobs/examples.js', import.meta.url);
+/** The job timeout of typed code (`work=code`) when the reader set none: a job that never ends must end. */
+export const CODE_TIMEOUT_MS = 5000;
 
 // The page's clock when the API brings none. `timeOrigin` read once:
 // WebKit recomputes it on every read (src/sys/README.md).
@@ -163,6 +165,7 @@ export class RunModel {
   /// A real workload has no costs as asked: its check's time on one thread
   /// stands in, where the check does the same work (NaN until then, or if not).
   get speedup() {
+    if (this.settings.work === 'code') return NaN; // typed code has no costs as asked, and no check
     if (isRealWorkload(this.settings.work)) return this.oneThreadMs === null ? NaN : this.oneThreadMs / (this.wallMs || 1);
     return this.costMs / (this.wallMs || 1);
   }
@@ -238,6 +241,8 @@ export class Run {
       });
     } else if (settings.work === 'js') {
       await this.#runJs(costs);
+    } else if (settings.work === 'code') {
+      await this.#runCode();
     } else {
       await this.#submitBuiltIn(costs);
     }
@@ -273,6 +278,30 @@ export class Run {
     const batch = this.pool.map('worker', jobs, { module: JS_EXAMPLES, partition: this.strategy.partitioned === true, chunk: 1 });
     // A job that fails, times out or is stopped is the run's to show, not an error of the run.
     await batch.results().catch(() => {});
+  }
+
+  /// The reader's code (`work=code`, `settings.code`): its `job(n)` for
+  /// jobs 1 to `jobs`, a job each, each with the job timeout (5 s when none
+  /// is set). The code is a module made in the page (a `blob:` URL): the
+  /// workers import it; the page runs none of it.
+  async #runCode() {
+    const { settings } = this;
+    const url = URL.createObjectURL(new Blob([settings.code ?? ''], { type: 'text/javascript' }));
+    try {
+      const numbers = Array.from({ length: settings.jobs }, (_, i) => i + 1);
+      const timeoutMs = settings.timeout > 0 ? settings.timeout : CODE_TIMEOUT_MS;
+      const batch = this.pool.map('job', numbers, { module: url, partition: this.strategy.partitioned === true, chunk: 1, timeoutMs });
+      // A job's failure is the run's to show; a module refused before any
+      // job was queued (it does not load, it has no `job`) ends the run.
+      await batch.results().catch((error) => {
+        if (batch.firstJob !== 0 || this.stopped) return;
+        const named = new Error(String(error?.message ?? error).replaceAll(url, 'your code'));
+        named.name = error?.name ?? 'Error';
+        throw named;
+      });
+    } finally {
+      URL.revokeObjectURL(url);
+    }
   }
 
   /// Grows or shrinks the pool now; retiring workers finish their job first.

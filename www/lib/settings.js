@@ -33,7 +33,7 @@ export const CHOICES = Object.freeze({
   strategy: STRATEGY_LIST.map(({ name, label }) => /** @type {const} */ ([name, label])),
   /// What the jobs compute: the built-in busy loops and sleeps, or a real
   /// workload from examples/tiles (www/workloads.js).
-  work: [['synthetic', 'synthetic: busy loops, sleeps'], ['js', 'JS jobs: the same, in JavaScript'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']],
+  work: [['synthetic', 'synthetic: busy loops, sleeps'], ['js', 'JS jobs: the same, in JavaScript'], ['code', 'your code: a job you write'], ['mandelbrot', 'Mandelbrot tiles'], ['primes', 'primes in ranges']],
   /// How the synthetic jobs' costs are spread (www/jobs.js).
   dist: ['equal', 'random', 'heavy', 'increasing'].map(same),
   /// The Mandelbrot's views and picture sizes (examples/tiles/src/mandelbrot.rs).
@@ -79,6 +79,7 @@ const QUIET_WHEN_DEFAULT = new Set(['fail', 'timeout', 'capacity', 'strategy', '
 export const WORK_SETTINGS = Object.freeze({
   synthetic: ['jobs', 'kind', 'cost', 'dist', 'seed', 'fail', 'capacity'],
   js: ['jobs', 'kind', 'cost', 'dist', 'seed', 'fail', 'capacity'],
+  code: ['jobs', 'capacity'],
   mandelbrot: ['view', 'size', 'tile'],
   primes: ['limit', 'chunk'],
 });

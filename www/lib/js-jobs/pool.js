@@ -130,7 +130,7 @@ function probe(url) {
         }
         end();
         if (data.ok) resolve(new Set(data.functions));
-        else reject(namedError('ModuleLoadError', `the module ${url} failed to load: ${data.error.name}: ${data.error.message}`, { cause: data.error }));
+        else reject(namedError('ModuleLoadError', `the module ${url} failed to load: ${data.error.name}: ${data.error.message}${blockedHint(url, data.error.name)}`, { cause: data.error }));
       };
       worker.onerror = (event) => {
         end();
@@ -144,6 +144,17 @@ function probe(url) {
     });
   }
   return probing;
+}
+
+/**
+ * Why a module made in the page may not load where its code is sound: the
+ * Content-Security-Policy of the workers' scripts.
+ * @param {string} url
+ * @param {string} errorName
+ */
+function blockedHint(url, errorName) {
+  if (!url.startsWith('blob:') || errorName === 'SyntaxError') return '';
+  return ' (a module made in the page loads only where the Content-Security-Policy of poolscope\'s worker scripts allows script-src blob:; see the README)';
 }
 
 /**
@@ -164,8 +175,14 @@ function moduleUrl(module) {
   } catch {
     throw namedError('InvalidModule', `module ${describe(module)} is not a valid URL`);
   }
-  if (url.protocol === 'data:' || url.protocol === 'blob:') {
+  if (url.protocol === 'data:') {
     throw namedError('CrossOriginModule', `module ${url.href.slice(0, 40)}... is inlined into the page (a bundler inlines small files: Vite's build.assetsInlineLimit): a pool's workers load modules from the page's origin only, so serve it as a file (Vite: build: { assetsInlineLimit: 0 })`);
+  }
+  // A `blob:` URL made by this page (code typed into it, say) has the
+  // page's origin: its workers may import it where the policy of their
+  // scripts allows `script-src blob:` (README, "Content-Security-Policy").
+  if (url.protocol === 'blob:' && globalThis.location && url.origin !== globalThis.location.origin) {
+    throw namedError('CrossOriginModule', `module ${url.href} was not made by this page (${globalThis.location.origin})`);
   }
   if (globalThis.location && url.origin !== globalThis.location.origin) {
     throw namedError('CrossOriginModule', `module ${url.href} is not of this page's origin (${globalThis.location.origin}): a pool's workers load only same-origin modules (copy it next to the page)`);

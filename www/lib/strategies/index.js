@@ -34,7 +34,7 @@ import longestFirst from './longest-first.js';
  * @property {(settings: Settings, workersThatRan: number) => number} [countedWorkers]
  *   the workers whose time the compare view's idle share counts (default: `pool`)
  * @property {string} [refusesWork] why it cannot run a real workload (`work=mandelbrot|primes`), if it cannot
- * @property {string} [refusesJs] why it cannot run JS jobs (`work=js`), if it cannot
+ * @property {string} [refusesJs] why it cannot run JS jobs (`work=js`, `work=code`), if it cannot
  * @property {boolean} [needsSharedMemory] it runs only in the shared-memory mode
  * @property {boolean} [makesNoFailures] it cannot make the jobs of `fail` panic: a comparison leaves `fail` out
  * @property {(by: Record<string, { wallMs: number, startupMs: number, idlePercent: number, strategy: string }>, settings: Settings, sentenceName: (name: string) => string) => string | null} [explain]
@@ -70,8 +70,9 @@ export function sentenceName(name) {
 /// Why `strategy` cannot run `work` in `mode` (null when it can).
 /** @param {Strategy} strategy @param {string} work @param {string | null} [mode] */
 export function strategyProblem(strategy, work, mode = null) {
+  if (strategy.refusesJs && (work === 'js' || work === 'code')) return strategy.refusesJs;
+  if (strategy.refusesWork && work === 'code') return `${strategy.name} needs each job's cost before the run, and your code's is known only once it ran`;
   if (strategy.refusesWork && work !== 'synthetic' && work !== 'js') return strategy.refusesWork;
-  if (strategy.refusesJs && work === 'js') return strategy.refusesJs;
   if (strategy.needsSharedMemory && mode !== null && mode !== 'shared') return `${strategy.name} needs shared memory`;
   return null;
 }

@@ -1,0 +1,87 @@
+// The code panel's editor: CodeMirror 6 with the JavaScript language,
+// bundled by ./vite.config.mjs into www/lib/editor/codemirror.js (one file,
+// loaded only where a code panel is shown). The page's code imports the
+// bundle, never the npm packages: www/ needs no bundler.
+import { EditorView, basicSetup } from 'codemirror';
+import { EditorState } from '@codemirror/state';
+import { keymap } from '@codemirror/view';
+import { indentWithTab } from '@codemirror/commands';
+import { javascript } from '@codemirror/lang-javascript';
+import { ensureSyntaxTree } from '@codemirror/language';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+
+/**
+ * An editor of JavaScript in `parent` (inside a shadow root: `root`).
+ * Tab indents; Escape then Tab moves focus out of it (CodeMirror's way
+ * out for keyboards).
+ * @param {HTMLElement} parent
+ * @param {{ doc: string, label: string, root?: ShadowRoot | Document, onChange?: (doc: string) => void }} options
+ */
+export function createEditor(parent, { doc, label, root, onChange }) {
+  return new EditorView({
+    parent,
+    root,
+    state: EditorState.create({
+      doc,
+      extensions: [
+        basicSetup,
+        javascript(),
+        keymap.of([indentWithTab]),
+        lintGutter(),
+        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) {
+            update.view.dispatch(setDiagnostics(update.state, [])); // a mark is about the text it was made for
+            onChange?.(update.state.doc.toString());
+          }
+        }),
+      ],
+    }),
+  });
+}
+
+/**
+ * The first syntax error of the editor's text, from the parser's own tree
+ * (no code is run for this): `{ from, line, column, near }`, or null.
+ * @param {EditorView} view
+ */
+export function firstSyntaxError(view) {
+  const { state } = view;
+  const tree = ensureSyntaxTree(state, state.doc.length, 1000);
+  if (!tree) return null;
+  let from = -1;
+  tree.iterate({
+    enter(node) {
+      if (from >= 0) return false;
+      if (node.type.isError) {
+        from = node.from;
+        return false;
+      }
+      return undefined;
+    },
+  });
+  if (from < 0) return null;
+  const line = state.doc.lineAt(from);
+  const near = state.doc.sliceString(from, Math.min(line.to, from + 20)).trim() || 'the end of the line';
+  return { from, line: line.number, column: from - line.from + 1, near };
+}
+
+/**
+ * Marks an error in the editor (its gutter and text) until the text changes.
+ * @param {EditorView} view
+ * @param {number} from
+ * @param {string} message
+ */
+export function markError(view, from, message) {
+  const to = Math.min(view.state.doc.length, from + 1);
+  view.dispatch(setDiagnostics(view.state, [{ from, to, severity: 'error', message }]));
+}
+
+/**
+ * Replaces the editor's text.
+ * @param {EditorView} view
+ * @param {string} doc
+ */
+export function setText(view, doc) {
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: doc } });
+}
