@@ -11,6 +11,32 @@ import { ensureSyntaxTree } from '@codemirror/language';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 
 /**
+ * What the strict-CSP edits (vite.config.mjs) took out, in CSS: the tab
+ * size, the crosshair cursor, the lint marks without their SVG images.
+ */
+const STRICT_CSP_THEME = EditorView.theme({
+  '.cm-content': { tabSize: '4' },
+  '&.cm-crosshair, &.cm-crosshair .cm-content': { cursor: 'crosshair' },
+  '.cm-lint-marker-error': { content: 'none', width: '0.8em', height: '0.8em', borderRadius: '50%', background: '#d03030', display: 'inline-block', verticalAlign: 'middle' },
+  '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy #d03030', textDecorationSkipInk: 'none' },
+  '.cm-lintRange-warning': { backgroundImage: 'none', textDecoration: 'underline wavy #c08000' },
+});
+
+/**
+ * Typing over a selection: done here rather than by the browser, whose
+ * own editing (Chromium's), replacing text across highlighted spans, adds
+ * a `style` attribute that a strict policy refuses (a console error).
+ */
+const REPLACE_SELECTION_HERE = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.inputType !== 'insertText' || typeof event.data !== 'string' || view.state.selection.ranges.every((range) => range.empty)) return false;
+    event.preventDefault();
+    view.dispatch(view.state.replaceSelection(event.data), { userEvent: 'input.type', scrollIntoView: true });
+    return true;
+  },
+});
+
+/**
  * An editor of JavaScript in `parent` (inside a shadow root: `root`).
  * Tab indents; Escape then Tab moves focus out of it (CodeMirror's way
  * out for keyboards).
@@ -28,6 +54,8 @@ export function createEditor(parent, { doc, label, root, onChange }) {
         javascript(),
         keymap.of([indentWithTab]),
         lintGutter(),
+        STRICT_CSP_THEME,
+        REPLACE_SELECTION_HERE,
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) {

@@ -58,3 +58,7 @@ optimize www/lib/rayon-pkg/poolscope_rayon_bg.wasm
 optimize www/lib/pkg-fallback/poolscope_fallback_bg.wasm
 optimize www/lib/tiles-pkg/poolscope_example_tiles_bg.wasm
 optimize www/lib/tiles-pkg-fallback/poolscope_tiles_fallback_bg.wasm
+# www/lib/editor/codemirror.js: the code panel's editor (CodeMirror 6 from
+# npm, pinned in package.json), one ES module bundled by Vite from
+# editor/entry.js; loaded only where a code panel shows (work=code).
+node_modules/.bin/vite build --config editor/vite.config.mjs

@@ -10,7 +10,7 @@
 # The crate's version is the one version: npm/package.json must say it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f www/lib/pkg/poolscope_bg.wasm ] && [ -f www/lib/rayon-pkg/poolscope_rayon_bg.wasm ] && [ -f www/lib/tiles-pkg-fallback/poolscope_tiles_fallback_bg.wasm ] || ./scripts/build.sh
+[ -f www/lib/pkg/poolscope_bg.wasm ] && [ -f www/lib/rayon-pkg/poolscope_rayon_bg.wasm ] && [ -f www/lib/tiles-pkg-fallback/poolscope_tiles_fallback_bg.wasm ] && [ -f www/lib/editor/codemirror.js ] || ./scripts/build.sh
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 npm_version=$(node -p 'require("./npm/package.json").version')
 [ "$version" = "$npm_version" ] || { echo "package: Cargo.toml says $version, npm/package.json $npm_version" >&2; exit 1; }
@@ -30,8 +30,9 @@ LIBRARY_FILES=(
   playground.css reserve.css style.css favicon.svg
 )
 # Folders shipped whole: a strategy is a module of strategies/ and its line in strategies/index.js, nothing here;
-# js-jobs/ is JS jobs (pool.run, pool.map): the page's half, the workers' runner, their codec.
-LIBRARY_FOLDERS=(strategies js-jobs)
+# js-jobs/ is JS jobs (pool.run, pool.map): the page's half, the workers' runner, their codec;
+# code/ the code panel (work=code) and editor/ its editor's bundle, imported only where a code panel shows.
+LIBRARY_FOLDERS=(strategies js-jobs code editor)
 LIBRARY_MODULES=(pkg rayon-pkg pkg-fallback)
 # The optional part for work=mandelbrot|primes: the element imports
 # workloads.js only when a run asks for a workload, and it alone loads
