@@ -7,7 +7,8 @@ import { EditorState } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
-import { ensureSyntaxTree } from '@codemirror/language';
+import { HighlightStyle, ensureSyntaxTree, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 
 /**
@@ -20,6 +21,34 @@ const STRICT_CSP_THEME = EditorView.theme({
   '.cm-lint-marker-error': { content: 'none', width: '0.8em', height: '0.8em', borderRadius: '50%', background: '#d03030', display: 'inline-block', verticalAlign: 'middle' },
   '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy #d03030', textDecorationSkipInk: 'none' },
   '.cm-lintRange-warning': { backgroundImage: 'none', textDecoration: 'underline wavy #c08000' },
+});
+
+/**
+ * Highlighting from the element's theme (playground.css's --code-*
+ * colours, light and dark, each readable on the editor's background),
+ * where CodeMirror's default is for light pages only.
+ */
+const THEMED_HIGHLIGHT = syntaxHighlighting(HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.moduleKeyword, tags.operatorKeyword, tags.definitionKeyword, tags.modifier], color: 'var(--code-keyword)' },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp, tags.escape], color: 'var(--code-string)' },
+  { tag: [tags.number, tags.bool, tags.atom, tags.null], color: 'var(--code-number)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment, tags.docComment], color: 'var(--code-comment)', fontStyle: 'italic' },
+  { tag: [tags.definition(tags.variableName), tags.function(tags.definition(tags.variableName)), tags.className, tags.typeName], color: 'var(--code-definition)' },
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--code-property)' },
+  { tag: tags.invalid, color: 'var(--code-invalid)' },
+]));
+
+/** The editor's surface in the element's colours. */
+const THEMED_SURFACE = EditorView.theme({
+  '&': { color: 'var(--text)', backgroundColor: 'var(--bg)' },
+  '.cm-content': { caretColor: 'var(--text)' },
+  '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--text)' },
+  '.cm-activeLine': { backgroundColor: 'var(--code-active-line)' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--code-active-line)', color: 'var(--text)' },
+  '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'var(--code-selection)' },
+  '.cm-matchingBracket, &.cm-focused .cm-matchingBracket': { backgroundColor: 'var(--code-selection)', color: 'inherit' },
+  '.cm-gutters': { backgroundColor: 'var(--panel)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
+  '.cm-foldPlaceholder': { backgroundColor: 'var(--panel)', color: 'var(--muted)', borderColor: 'var(--border)' },
 });
 
 /**
@@ -55,6 +84,8 @@ export function createEditor(parent, { doc, label, root, onChange }) {
         keymap.of([indentWithTab]),
         lintGutter(),
         STRICT_CSP_THEME,
+        THEMED_HIGHLIGHT,
+        THEMED_SURFACE,
         REPLACE_SELECTION_HERE,
         EditorView.contentAttributes.of({ 'aria-label': label }),
         EditorView.updateListener.of((update) => {

@@ -31,7 +31,7 @@ async function violations(page) {
   return found;
 }
 
-const PAGES = ['index.html?pool=2&jobs=6&cost=30', 'article.html', 'docs-example.html', 'embed.html?pool=2&jobs=6&cost=30&layout=log'];
+const PAGES = ['index.html?pool=2&jobs=6&cost=30', 'index.html?work=code&pool=2&jobs=2', 'article.html', 'docs-example.html', 'embed.html?pool=2&jobs=6&cost=30&layout=log'];
 
 for (const scheme of ['light', 'dark']) {
   test(`axe-core finds no violation on the pages and embeds, ${scheme}, before and after a run`, async () => {
@@ -39,6 +39,7 @@ for (const scheme of ['light', 'dark']) {
       const page = await openPage(session.context, `${session.origin}/${path}`);
       await page.emulateMedia({ colorScheme: scheme });
       await page.locator('pool-playground, worker-pool-playground').first().and(page.locator('[data-state]')).waitFor({ timeout: DEADLINE_MS });
+      if (path.includes('work=code')) await page.locator('pool-playground .editor[data-loaded="true"]').waitFor({ timeout: DEADLINE_MS });
       assert.deepEqual(await violations(page), [], `${path}, ${scheme}, before a run`);
       await runEveryEmbed(page);
       assert.deepEqual(await violations(page), [], `${path}, ${scheme}, after a run`);
@@ -82,5 +83,21 @@ test('the timeline\'s bars can be inspected by keyboard and pointer, and a hidde
   assert.match(await details.textContent(), /^Job \d+ on worker 1: /);
   const rows = await playground.locator('.visually-hidden table tbody tr').allTextContents();
   assert.equal(rows.length, 6, 'a row per job');
+  await page.close();
+});
+
+test('the code panel\'s editor: Tab indents in it, and Esc then Tab leaves it for the next control', async () => {
+  const page = await openPage(session.context, `${session.origin}/?work=code&pool=2&jobs=2`);
+  const playground = page.locator('pool-playground');
+  await playground.locator('.editor[data-loaded="true"]').waitFor({ timeout: DEADLINE_MS });
+  await playground.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.press('Tab');
+  assert.match(await playground.locator('.cm-line').first().innerText(), /^\s+\/\/ The Go article/, 'Tab indented the first line');
+  const focused = () => playground.evaluate((element) => element.shadowRoot.activeElement?.className ?? '');
+  assert.match(await focused(), /cm-content/, 'still in the editor');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  assert.doesNotMatch(await focused(), /cm-content/, 'Esc then Tab moved focus out of the editor');
   await page.close();
 });
