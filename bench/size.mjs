@@ -59,6 +59,8 @@ export async function benchSize(context, origin, root, log = console.log) {
     'a dependent: examples/tiles wasm (shipped)': 'www/lib/tiles-pkg/poolscope_example_tiles_bg.wasm',
     'fallback wasm (shipped, after wasm-opt -O3)': 'www/lib/pkg-fallback/poolscope_fallback_bg.wasm', 'fallback wasm before wasm-opt': 'target/wasm-opt/poolscope_fallback_bg.wasm.in',
     'fallback js': 'www/lib/pkg-fallback/poolscope_fallback.js',
+    // CodeMirror 6 and the JS language, bundled (editor/): loaded only where a code panel shows (work=code).
+    'code panel editor js (loaded only with work=code)': 'www/lib/editor/codemirror.js',
   };
   const sizes = Object.entries(files).map(([name, path]) => ({ name, bytes: statSync(join(root, path)).size, gzipBytes: gz(join(root, path)) }));
 

@@ -87,7 +87,9 @@ export function createEditor(parent, { doc, label, root, onChange }) {
         THEMED_HIGHLIGHT,
         THEMED_SURFACE,
         REPLACE_SELECTION_HERE,
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        // Long lines wrap (an embed is narrow); tabindex tells checkers (axe) the text is focusable, as it is.
+        EditorView.lineWrapping,
+        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) {
             update.view.dispatch(setDiagnostics(update.state, [])); // a mark is about the text it was made for

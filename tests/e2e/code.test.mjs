@@ -125,3 +125,40 @@ test('code in a link is shown, not run, even with autorun=1; Run then runs it', 
   assert.deepEqual(errors, []);
   await reader.close();
 });
+
+/// What hash-job.js gives for job `n`, computed here.
+async function digestOf(n) {
+  const { createHash } = await import('node:crypto');
+  return createHash('sha256').update(`upload ${n} `.repeat(50_000)).digest('hex').slice(0, 8);
+}
+
+for (const mode of ['shared', 'fallback']) {
+  test(`${mode}: an embed with job-src runs the author's module, shown in its editor with editable`, { timeout: 90_000 }, async () => {
+    const errors = [];
+    const page = await openPage(session.context, `${session.origin}/docs-example.html`, errors);
+    // The docs page's embed, and one more made here in the asked mode.
+    await page.evaluate((mode) => {
+      const embed = document.createElement('worker-pool-playground');
+      Object.assign(embed, { id: 'made', jobSrc: './hash-job.js', pool: 2, jobs: 5, mode });
+      embed.setAttribute('layout', 'log');
+      document.querySelector('main').append(embed);
+    }, mode);
+    const embed = page.locator('#made');
+    await embed.and(page.locator('[data-state="idle"]')).waitFor({ timeout: 30_000 });
+    assert.equal(await embed.locator('.code-panel:not([hidden])').count(), 0, 'no editor without editable');
+    await embed.getByRole('button', { name: 'Run', exact: true }).click();
+    await embed.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+    const lines = (await embed.getByRole('log').innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+    assert.equal(lines.length, 5, JSON.stringify(lines));
+    for (const line of lines) {
+      const [, job, value] = line.match(/^Job (\d+) is done by worker [12]: "([0-9a-f]{8})"$/) ?? [];
+      assert.ok(job, line);
+      assert.equal(value, await digestOf(Number(job)), `job ${job}'s digest`);
+    }
+    const editable = page.locator('worker-pool-playground[job-src][editable]');
+    await editable.locator('.editor[data-loaded="true"]').waitFor({ timeout: 30_000 });
+    assert.match(await editable.locator('.cm-content').innerText(), /crypto\.subtle\.digest\('SHA-256'/, 'the editor shows the author\'s module');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

@@ -22,7 +22,7 @@ async function runDocsExample(origin, mode) {
   const errors = [];
   const page = await openPage(browser.context, `${origin}/docs-example.html`, errors);
   const embeds = page.locator('worker-pool-playground');
-  assert.equal(await embeds.count(), 4);
+  assert.equal(await embeds.count(), 5);
   // The third starts by itself once scrolled into view; the others on Run.
   for (let i = 0; i < 3; i++) {
     const embed = embeds.nth(i);
@@ -41,8 +41,21 @@ async function runDocsExample(origin, mode) {
     const notice = await embed.locator('.mode-notice').textContent();
     assert.match(notice, mode === 'shared' ? /Shared-memory mode/ : /^Message-passing mode \(slower\)\. Why\? This page is not cross-origin isolated.*Cross-Origin-Opener-Policy/);
   }
-  // The fourth draws image tiles: 8 x 6 of them, each once, the picture checked against one thread.
-  const tiles = embeds.nth(3);
+  // The fourth runs its author's job (job-src="./hash-job.js", editable): 8 digests, each job once.
+  const hashes = embeds.nth(3);
+  await hashes.scrollIntoViewIfNeeded();
+  await hashes.locator('.editor[data-loaded="true"]').waitFor({ timeout: 30_000 });
+  await hashes.getByRole('button', { name: 'Run', exact: true }).click();
+  await hashes.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+  assert.equal(await hashes.getAttribute('data-mode'), mode);
+  const digests = (await hashes.locator('[role="log"] li').allTextContents()).map((line) => {
+    const match = line.match(/^Job (\d+) is done by worker (\d+): "[0-9a-f]{8}"$/);
+    assert.ok(match, line);
+    return { job: Number(match[1]), worker: Number(match[2]) };
+  });
+  assertEachJobOnce(digests, 8, 3);
+  // The fifth draws image tiles: 8 x 6 of them, each once, the picture checked against one thread.
+  const tiles = embeds.nth(4);
   await tiles.scrollIntoViewIfNeeded();
   await tiles.getByRole('button', { name: 'Run' }).click();
   await tiles.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
@@ -55,11 +68,11 @@ async function runDocsExample(origin, mode) {
   await page.close();
 }
 
-test('the docs example runs its four embeds in shared-memory mode where the page is isolated', async () => {
+test('the docs example runs its five embeds in shared-memory mode where the page is isolated', async () => {
   await runDocsExample(servers.isolated.origin, 'shared');
 });
 
-test('without COOP/COEP the same four embeds run in message-passing mode, each job once', async () => {
+test('without COOP/COEP the same five embeds run in message-passing mode, each job once', async () => {
   await runDocsExample(servers.plain.origin, 'fallback');
 });
 

@@ -28,7 +28,7 @@ test('a bad value is named with its range, and its default is used', () => {
   assert.deepEqual(problems, [
     'pool="0" is not allowed: pool must be a whole number from 1 to 64. Using the default, 2.',
     'jobs="abc" is not allowed: jobs must be a whole number from 1 to 200000. Using the default, 5.',
-    'work="blur" is not allowed: work must be one of synthetic, js, mandelbrot, primes. Using the default, synthetic.',
+    'work="blur" is not allowed: work must be one of synthetic, js, code, mandelbrot, primes. Using the default, synthetic.',
     'tile="3" is not allowed: tile must be a whole number from 8 to 256. Using the default, 64.',
     'autorun="2" is not allowed: autorun must be 0 or 1.',
   ]);

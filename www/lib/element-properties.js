@@ -56,7 +56,7 @@ export class PlaygroundProperties extends HTMLElement {
   get mode() { return this.#setting('mode'); }
   set mode(value) { this.#reflect('mode', value); }
 
-  /** What the jobs compute (`js`: the synthetic jobs as JS jobs). @returns {'synthetic' | 'js' | 'mandelbrot' | 'primes'} */
+  /** What the jobs compute (`js`: the synthetic jobs as JS jobs; `code`: a job the author or reader wrote). @returns {'synthetic' | 'js' | 'code' | 'mandelbrot' | 'primes'} */
   get work() { return this.#setting('work'); }
   set work(value) { this.#reflect('work', value); }
 
@@ -118,6 +118,28 @@ export class PlaygroundProperties extends HTMLElement {
 
   set theme(theme) {
     this.setAttribute('theme', String(theme));
+  }
+
+  /// `job-src`, mirrored: a module of the page's site whose `job(n,
+  /// context)` the element runs as its jobs (it implies `work="code"`;
+  /// read when the element is added to the page).
+  get jobSrc() {
+    return this.getAttribute('job-src');
+  }
+
+  set jobSrc(url) {
+    if (url === null) this.removeAttribute('job-src');
+    else this.setAttribute('job-src', String(url));
+  }
+
+  /// `editable`, mirrored: the element shows its job's code in an editor,
+  /// and runs it as edited (read when the element is added to the page).
+  get editable() {
+    return this.hasAttribute('editable');
+  }
+
+  set editable(on) {
+    this.toggleAttribute('editable', Boolean(on));
   }
 
   static get observedAttributes() {

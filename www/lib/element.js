@@ -125,6 +125,8 @@ export class PoolPlayground extends PlaygroundProperties {
   /** @type {import('./code/panel.js').CodePanel | undefined} the code panel (`work=code`), once made */ codePanel;
   /** @type {Promise<import('./code/panel.js').CodePanel> | undefined} */ codePanelLoading;
   /** @type {string} the code, packed for a link (`code=`), once known */ codeParam = '';
+  /** @type {{ module?: string, code?: string } | null} the author's job (`job-src`, or inline), if any */ jobSource = null;
+  /** @type {string | undefined} the `job-src` module's text, once fetched for the editor */ jobSourceText;
   idPrefix = '';
   syncUrl = false;
   comparing = false;
@@ -146,6 +148,12 @@ export class PoolPlayground extends PlaygroundProperties {
     // Code in a link is shown, never run by opening the link: `autorun` is
     // ignored for it, and the panel says to read it first.
     const linkCode = this.syncUrl ? new URLSearchParams(location.search).get('code') : null;
+    // An author's job: a module of the site (`job-src`), or code inline in
+    // the element (<script type="text/poolscope-job">); either makes the work `code`.
+    const jobSrc = this.getAttribute('job-src');
+    const inline = this.querySelector('script[type="text/poolscope-job"]');
+    this.jobSource = jobSrc !== null ? { module: new URL(jobSrc, document.baseURI).href } : inline ? { code: inline.textContent ?? '' } : null;
+    if (this.jobSource) this.settings.work = 'code';
     const root = this.attachShadow({ mode: 'open' });
     style(root);
     this.container = element('div', { class: 'ps', part: 'root' });
@@ -336,14 +344,23 @@ export class PoolPlayground extends PlaygroundProperties {
   /// syntax error in it (else null: the error is shown, named by its line
   /// and column, and marked); '' for other work.
   async #checkedCode() {
-    if (this.settings.work !== 'code') return '';
+    if (this.settings.work !== 'code') return {};
+    if (!this.#showsCode()) return this.jobSource ?? { code: (await import('./code/examples.js')).FIRST_CODE };
     const panel = await this.#codePanel();
     const problem = await panel.check();
     if (problem) {
       this.#showProblems([problem]);
       return null;
     }
-    return panel.code;
+    // The author's module as written runs from its own URL (no blob: needed).
+    if (this.jobSource?.module && panel.code === this.jobSourceText) return { module: this.jobSource.module };
+    return { code: panel.code };
+  }
+
+  /// Whether the code panel shows: on the playground page with `work=code`,
+  /// and in an embed that says `editable`.
+  #showsCode() {
+    return this.settings.work === 'code' && (this.syncUrl || this.hasAttribute('editable'));
   }
 
   /// The code panel (`work=code`), made and its editor loaded on first use.
@@ -351,11 +368,28 @@ export class PoolPlayground extends PlaygroundProperties {
     this.codePanelLoading ??= import('./code/panel.js').then(({ CodePanel }) => {
       const panel = new CodePanel(this.idPrefix);
       this.codeSlot.append(panel.section);
-      panel.onChange = () => this.#codeChanged();
       this.codePanel = panel;
+      this.#fillFromJobSource(panel);
+      panel.onChange = () => this.#codeChanged();
       return panel;
     });
     return this.codePanelLoading;
+  }
+
+  /// An editable embed shows its author's job: the inline code, or the
+  /// `job-src` module's text (fetched; run from its URL while unedited).
+  async #fillFromJobSource(panel) {
+    if (!this.jobSource) return;
+    const { code, module } = this.jobSource;
+    if (code !== undefined || module === undefined) return panel.setCode(code ?? '');
+    try {
+      const response = await fetch(module);
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+      this.jobSourceText = await response.text();
+      panel.setCode(this.jobSourceText);
+    } catch (error) {
+      this.#showProblems([`job-src ${module} could not be read (${errorMessage(error)}): the editor shows the article's worker instead.`]);
+    }
   }
 
   /// The code changed: the page's URL (`sync-url`) carries it, packed.
@@ -395,7 +429,7 @@ export class PoolPlayground extends PlaygroundProperties {
   /// page does not move when a run begins.
   #showWorkFields() {
     showWorkControls(this.fields, this.inputs.strategy, this.settings.work);
-    if (this.settings.work === 'code') this.#codePanel().then((panel) => { panel.section.hidden = this.settings.work !== 'code'; panel.load(); });
+    if (this.#showsCode()) this.#codePanel().then((panel) => { panel.section.hidden = !this.#showsCode(); panel.load(); });
     else if (this.codePanel) this.codePanel.section.hidden = true;
     if (this.dataset.state === 'running') return;
     const { work } = this.settings;
@@ -470,7 +504,7 @@ export class PoolPlayground extends PlaygroundProperties {
     this.compareView.clear();
     this.#setState('running');
     try {
-      const run = await this.#runOnce({ ...this.settings, code });
+      const run = await this.#runOnce({ ...this.settings, ...code });
       if (!run) return; // a newer run replaced this one, or the element was removed
       const ended = /** @type {import('./run-summary.js').EndedRun} */ (run); // #runOnce returns only runs with their model
       this.status.textContent = endedText(ended);
@@ -499,7 +533,7 @@ export class PoolPlayground extends PlaygroundProperties {
       // Each strategy that can run here: rayon needs shared memory and
       // synthetic jobs, longest-first the jobs' costs (strategyProblem).
       for (const strategy of STRATEGY_LIST.filter((s) => !strategyProblem(s, this.settings.work, this.modeChoice.mode))) {
-        const run = await this.#runOnce({ ...this.settings, code, strategy: strategy.name, fail: strategy.makesNoFailures ? [] : this.settings.fail });
+        const run = await this.#runOnce({ ...this.settings, ...code, strategy: strategy.name, fail: strategy.makesNoFailures ? [] : this.settings.fail });
         if (!run) return;
         results.push(summarize(strategy.name, run));
         this.compareView.show(results, this.settings);

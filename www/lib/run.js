@@ -280,13 +280,14 @@ export class Run {
     await batch.results().catch(() => {});
   }
 
-  /// The reader's code (`work=code`, `settings.code`): its `job(n)` for
+  /// The reader's code (`work=code`, `settings.code` or `settings.module`): its `job(n)` for
   /// jobs 1 to `jobs`, a job each, each with the job timeout (5 s when none
   /// is set). The code is a module made in the page (a `blob:` URL): the
   /// workers import it; the page runs none of it.
   async #runCode() {
     const { settings } = this;
-    const url = URL.createObjectURL(new Blob([settings.code ?? ''], { type: 'text/javascript' }));
+    // An author's module (`job-src`) runs from its URL; typed or inline code from a blob: URL.
+    const url = settings.module ?? URL.createObjectURL(new Blob([settings.code ?? ''], { type: 'text/javascript' }));
     try {
       const numbers = Array.from({ length: settings.jobs }, (_, i) => i + 1);
       const timeoutMs = settings.timeout > 0 ? settings.timeout : CODE_TIMEOUT_MS;
@@ -300,7 +301,7 @@ export class Run {
         throw named;
       });
     } finally {
-      URL.revokeObjectURL(url);
+      if (!settings.module) URL.revokeObjectURL(url);
     }
   }
 
