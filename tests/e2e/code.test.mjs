@@ -162,3 +162,31 @@ for (const mode of ['shared', 'fallback']) {
     await page.close();
   });
 }
+
+test('an embed with its job inline (<script type="text/poolscope-job">) runs that code', { timeout: 60_000 }, async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/docs-example.html`, errors);
+  await page.evaluate(() => {
+    const embed = document.createElement('worker-pool-playground');
+    embed.id = 'inline';
+    embed.setAttribute('pool', '2');
+    embed.setAttribute('jobs', '4');
+    const script = document.createElement('script');
+    script.type = 'text/poolscope-job'; // not run by the page: the element reads its text
+    script.textContent = 'export function job(n) { return n * n; }';
+    embed.append(script);
+    document.querySelector('main').append(embed);
+  });
+  const embed = page.locator('#inline');
+  await embed.and(page.locator('[data-state="idle"]')).waitFor({ timeout: 30_000 });
+  await embed.getByRole('button', { name: 'Run', exact: true }).click();
+  await embed.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+  const lines = (await embed.getByRole('log').innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+  assert.equal(lines.length, 4, JSON.stringify(lines));
+  for (const line of lines) {
+    const [, job, value] = line.match(/^Job (\d+) is done by worker [12]: (\d+)$/) ?? [];
+    assert.equal(Number(value), Number(job) ** 2, line);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
