@@ -190,3 +190,18 @@ test('an embed with its job inline (<script type="text/poolscope-job">) runs tha
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a page or embed without a code panel loads nothing of it: the editor bundle only comes with work=code', { timeout: 60_000 }, async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/?pool=2&jobs=4&cost=20&autorun=1`, errors);
+  await waitForState(page, 'done');
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
+  assert.deepEqual(loaded.filter((path) => /\/(editor|code)\//.test(path)), [], `loaded: ${loaded.join(', ')}`);
+  assert.ok(loaded.some((path) => path.endsWith('/element.js')), 'the element itself did load');
+  const withCode = await codePage('?work=code&pool=2&jobs=2', errors);
+  const codeLoaded = await withCode.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
+  assert.ok(codeLoaded.some((path) => path.endsWith('/editor/codemirror.js')), 'with work=code the editor loads');
+  assert.deepEqual(errors, []);
+  await page.close();
+  await withCode.close();
+});
