@@ -231,20 +231,30 @@ fn a_running_job_shows_in_its_workers_stats_until_it_ends() {
     let core = Arc::new(PoolCore::new(PoolOptions::default()).unwrap());
     let mut threads = Vec::new();
     resize(&core, 1, &mut threads);
-    let job = core.submit_calls(vec![call(u32::MAX)], Vec::new(), Placement::Shared).unwrap();
+    let job = core
+        .submit_calls(vec![call(u32::MAX)], Vec::new(), Placement::Shared)
+        .unwrap();
     let waited = Instant::now();
     let running = loop {
         let stats = core.worker_stats()[0];
         if stats.running_job != 0 {
             break stats;
         }
-        assert!(waited.elapsed() < Duration::from_secs(10), "waited 10 s for job {job} to run: {:?}", core.counters());
+        assert!(
+            waited.elapsed() < Duration::from_secs(10),
+            "waited 10 s for job {job} to run: {:?}",
+            core.counters()
+        );
         std::thread::yield_now();
     };
     assert_eq!(running.running_job, job);
     assert!(running.running_since_ms > 0.0 && running.running_since_ms <= crate::sys::now_ms());
     reports_of(&core, 1);
     let after = core.worker_stats()[0];
-    assert_eq!((after.running_job, after.running_since_ms), (0, 0.0), "no job after the report");
+    assert_eq!(
+        (after.running_job, after.running_since_ms),
+        (0, 0.0),
+        "no job after the report"
+    );
     close(&core, threads);
 }

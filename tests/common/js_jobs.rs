@@ -32,7 +32,11 @@ extern "C" {
     fn _double(n: f64) -> f64;
 }
 
-const MODE: &str = if cfg!(feature = "threads") { "shared" } else { "fallback" };
+const MODE: &str = if cfg!(feature = "threads") {
+    "shared"
+} else {
+    "fallback"
+};
 
 pub async fn js_jobs_give_values_errors_chunks_abort_and_timeouts() {
     let probe = JsValue::from(Pool::new(1).unwrap());

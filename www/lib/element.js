@@ -614,6 +614,7 @@ export class PoolPlayground extends PlaygroundProperties {
     const signature = `${model.count}|${counters.waiting}|${counters.running}|${model.resizes.length}|${run.workers.length}|${model.endedMs}`;
     if (signature === this.lastSignature) {
       this.timeline.growRunning(run); // nothing new, but running jobs' bars grow
+      this.logView.fillValues(model); // and JS jobs' values come a moment after their events
       return;
     }
     this.lastSignature = signature;

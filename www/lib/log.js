@@ -11,8 +11,10 @@ export function jobName(model, job) {
   return label === undefined ? `Job ${job}` : `Job ${job} (${label})`;
 }
 
-/// Event `index`'s line; none for a cancelled job, which never ran.
-function logLine(model, index) {
+/// Event `index`'s line; none for a cancelled job, which never ran. A JS
+/// job whose value has not come yet (its report is filed a moment after its
+/// event) goes into `awaiting`, to be finished by `fillValues`.
+function logLine(model, index, awaiting) {
   const job = model.get(index, 'job');
   const worker = model.get(index, 'worker');
   const name = jobName(model, job);
@@ -26,17 +28,19 @@ function logLine(model, index) {
     return element('li', { class: 'timed-out' }, `${name} timed out on worker ${worker} after ${ms} ms`);
   }
   const value = model.values.get(job); // a JS job's, in a few words
-  return element('li', {}, value === undefined ? `${name} is done by worker ${worker}` : `${name} is done by worker ${worker}: ${value}`);
+  const line = element('li', {}, value === undefined ? `${name} is done by worker ${worker}` : `${name} is done by worker ${worker}: ${value}`);
+  if (value === undefined && model.kindNames[model.get(index, 'kind')] === 'call') awaiting.set(job, line);
+  return line;
 }
 
 /// Appends the lines of events `first..` to `list`, keeping the latest
 /// `tail` lines: one removal for the whole excess (line by line would
 /// re-lay the list each time).
-function appendLog(list, model, first, tail) {
+function appendLog(list, model, first, tail, awaiting) {
   const start = Math.max(first, model.count - tail);
   const lines = document.createDocumentFragment();
   for (let i = start; i < model.count; i++) {
-    const line = logLine(model, i);
+    const line = logLine(model, i, awaiting);
     if (line) lines.append(line);
   }
   list.append(lines);
@@ -58,6 +62,9 @@ export function jobDetails(model, index) {
     `started at ${started} ms, finished at ${finished} ms (${finished - started} ms), ${model.outcomeName(index)}`;
 }
 
+/** JS jobs' lines kept waiting for their value at most (the oldest go first). */
+const MOST_AWAITING = 2_000;
+
 /// The log view: a `role="log"` box around an ordered list (so the list
 /// keeps its semantics), following new lines unless the reader scrolled up.
 /// Runs over `keepAllUpTo` jobs keep the latest `tail` lines (the trace
@@ -72,6 +79,8 @@ export class LogView {
     this.box = element('div', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' }, this.list);
     this.note = element('p', { class: 'note' });
     this.lines = Infinity;
+    /** @type {Map<number, HTMLLIElement>} JS jobs' lines still without their value */
+    this.awaiting = new Map();
     // Read on scroll, not per frame, which would force a layout every frame.
     this.follow = true;
     this.box.addEventListener('scroll', () => {
@@ -82,6 +91,7 @@ export class LogView {
   /// Empties the log for a run of `jobs` jobs (Infinity: a pool that runs on).
   reset(jobs) {
     this.list.replaceChildren();
+    this.awaiting.clear();
     this.list.start = 1;
     this.lines = jobs > this.keepAllUpTo ? this.tail : Infinity;
     this.box.setAttribute('aria-live', jobs > this.readEachUpTo ? 'off' : 'polite');
@@ -92,9 +102,26 @@ export class LogView {
   /// Adds the lines of the events from `first` on (a view: poller.js).
   /** @param {import('./poller.js').PoolState} state @param {number} first */
   update({ model }, first) {
+    this.fillValues(model);
     if (first >= model.count) return;
-    appendLog(this.list, model, first, this.lines);
+    appendLog(this.list, model, first, this.lines, this.awaiting);
+    for (const job of this.awaiting.keys()) {
+      if (this.awaiting.size <= MOST_AWAITING) break;
+      this.awaiting.delete(job);
+    }
     if (this.lines !== Infinity && model.count > this.lines) this.list.start = model.count - this.lines + 1; // numbers stay the finish order
     if (this.follow) this.box.scrollTop = this.box.scrollHeight;
+  }
+
+  /// Gives the lines still waiting their JS job's value the value, once
+  /// it came (the views call it each frame, also when no event came).
+  /** @param {import('./run.js').RunModel} model */
+  fillValues(model) {
+    for (const [job, line] of this.awaiting) {
+      const value = model.values.get(job);
+      if (value === undefined) continue;
+      line.append(`: ${value}`);
+      this.awaiting.delete(job);
+    }
   }
 }

@@ -125,6 +125,7 @@ export class PoolWatch {
     const signature = `${model.count}|${model.dropped}|${this.counters.waiting}|${this.counters.running}|${this.workers.length}`;
     if (signature === this.signature) {
       this.timeline.growRunning(this); // nothing new, but running jobs' bars grow
+      this.logView.fillValues(model); // and JS jobs' values come a moment after their events
       return;
     }
     this.signature = signature;
