@@ -20,7 +20,7 @@ function seen() {
 /// Runs the playground's code panel in `mode` and checks what it showed.
 export async function codeStory(browser, origin, mode) {
   await browser.navigate(`${origin}/?work=code&pool=3&jobs=5&mode=${mode}`);
-  await browser.waitFor('the code panel\'s editor', () => document.querySelector('pool-playground')?.shadowRoot.querySelector('.code-panel .editor')?.dataset.loaded === 'true', [], 60_000);
+  await browser.waitFor('the code panel\'s editor', () => document.querySelector('pool-playground')?.shadowRoot?.querySelector('.code-panel .editor')?.dataset.loaded === 'true', [], 60_000);
   const run = () => browser.execute(() => document.querySelector('pool-playground').shadowRoot.querySelector('button[type="submit"]').click());
   await run();
   await browser.waitFor(`the article's job to run (${mode})`, () => document.querySelector('pool-playground').dataset.state === 'done', [], 60_000);

@@ -11,7 +11,7 @@ const session = useBrowser(before, after);
 /// Opens the playground and waits for its editor to load.
 async function codePage(query, errors) {
   const page = await openPage(session.context, `${session.origin}/${query}`, errors);
-  await page.waitForFunction(() => document.querySelector('pool-playground')?.shadowRoot.querySelector('.code-panel .editor')?.dataset.loaded === 'true',
+  await page.waitForFunction(() => document.querySelector('pool-playground')?.shadowRoot?.querySelector('.code-panel .editor')?.dataset.loaded === 'true',
     null, { timeout: 30_000 }).catch(async () => {
     assert.fail(`waited 30 s for the code panel's editor to load: errors ${JSON.stringify(errors)}`);
   });
@@ -70,7 +70,8 @@ test('a syntax error is named with its line and column and marked, and nothing r
 
 test('the never-ending example is ended by its timeout, its worker replaced, the pool keeping its size', { timeout: 90_000 }, async () => {
   const errors = [];
-  const page = await codePage('?work=code&pool=2&jobs=4&timeout=300', errors);
+  // A timeout long enough that the second wave (jobs 3 and 4, on the new workers) is seen running on a loaded machine.
+  const page = await codePage('?work=code&pool=2&jobs=4&timeout=1500', errors);
   await page.locator('pool-playground').evaluate((element) => {
     const menu = element.shadowRoot.querySelector('select[name="example"]');
     menu.value = 'forever';
