@@ -142,6 +142,19 @@ export class PlaygroundProperties extends HTMLElement {
     this.toggleAttribute('editable', Boolean(on));
   }
 
+  /// Properties a page set on the element before it was defined (a
+  /// framework, or `Object.assign(document.createElement(tag), ...)` before
+  /// the module loaded) are plain fields that hide the setters: they are
+  /// moved onto the attributes once the element is upgraded.
+  upgradeProperties() {
+    for (const name of [...Object.keys(RULES), 'autorun', 'layout', 'theme', 'jobSrc', 'editable']) {
+      if (!Object.prototype.hasOwnProperty.call(this, name)) continue;
+      const value = /** @type {any} */ (this)[name];
+      delete (/** @type {any} */ (this))[name];
+      /** @type {any} */ (this)[name] = value;
+    }
+  }
+
   static get observedAttributes() {
     return [...Object.keys(RULES), 'layout', 'theme'];
   }

@@ -135,6 +135,7 @@ export class PoolPlayground extends PlaygroundProperties {
   announcedAt = 0;
 
   connectedCallback() {
+    this.upgradeProperties();
     this.#watchTheme();
     if (this.container) {
       this.#setState(this.dataset.state === 'running' ? 'idle' : this.dataset.state);
