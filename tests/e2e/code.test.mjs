@@ -79,14 +79,15 @@ test('the never-ending example is ended by its timeout, its worker replaced, the
   });
   assert.match(await page.locator('pool-playground .cm-content').innerText(), /for \(;;\) \{\}/);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
-  // Jobs 1 and 2 time out; new workers take jobs 3 and 4: the pool has its two.
+  // Jobs 1 and 2 time out; new workers take jobs 3 and 4 (on a loaded
+  // machine one may start well after the other): the pool has its two.
   const secondWave = () => {
     const pool = document.querySelector('pool-playground').run?.pool;
     const counters = pool?.counters();
-    return counters && counters.timedOut === 2 && counters.running === 2 ? { live: pool.liveWebWorkers, counters } : null;
+    return counters && counters.timedOut === 2 && counters.running >= 1 ? { live: pool.liveWebWorkers, counters } : null;
   };
   const between = await (await page.waitForFunction(secondWave, null, { timeout: 30_000, polling: 10 }).catch(async () => {
-    assert.fail(`waited 30 s for jobs 3 and 4 to run after jobs 1 and 2 timed out: ${JSON.stringify(await page.locator('pool-playground').evaluate((element) => element.run?.pool?.counters()))}`);
+    assert.fail(`waited 30 s for job 3 or 4 to run after jobs 1 and 2 timed out: ${JSON.stringify(await page.locator('pool-playground').evaluate((element) => element.run?.pool?.counters()))}`);
   })).jsonValue();
   assert.equal(between.live, 2, `the pool kept its size in live Web Workers: ${JSON.stringify(between)}`);
   await waitForState(page, 'done');
