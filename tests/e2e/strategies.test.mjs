@@ -52,7 +52,7 @@ test('every preset on the walkthrough page runs and shows its lines', async () =
   const errors = [];
   const page = await openPage(session.context, `${session.origin}/article.html`, errors);
   const playgrounds = page.locator('pool-playground');
-  assert.equal(await playgrounds.count(), 5);
+  assert.equal(await playgrounds.count(), 6);
   const expected = [
     { strategy: 'unbounded', workers: 5, at: 0 },
     { strategy: 'partition', workers: 2, at: 1 },
@@ -86,6 +86,19 @@ test('every preset on the walkthrough page runs and shows its lines', async () =
     assertEachJobOnce(lines, 5, expected[i].workers);
     if (expected[i].strategy === 'unbounded') assert.equal(new Set(lines.map((l) => l.worker)).size, 5, 'a worker per job');
   }
+  // Section 5: the reader's own worker, the article's in JavaScript, in an editor.
+  const own = playgrounds.nth(5);
+  await own.scrollIntoViewIfNeeded();
+  await own.locator('.editor[data-loaded="true"]').waitFor({ timeout: 30_000 });
+  await own.getByRole('button', { name: 'Run', exact: true }).click();
+  await own.and(page.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+  const values = (await own.getByRole('log').innerText()).split('\n').filter(Boolean).map((line) => {
+    const match = line.match(/^Job (\d+) is done by worker ([123]): (\d+)$/);
+    assert.ok(match, line);
+    assert.equal(Number(match[3]), Number(match[1]) * 2, line);
+    return { job: Number(match[1]), worker: Number(match[2]) };
+  });
+  assertEachJobOnce(values, 5, 3);
   assert.equal(new URL(page.url()).search, '', 'embedded playgrounds leave the page URL alone');
   assert.deepEqual(errors, []);
   await page.close();
