@@ -341,9 +341,10 @@ export class PoolPlayground extends PlaygroundProperties {
     return this.settings.work === 'code' && this.codeParam ? `${query}&code=${this.codeParam}` : query;
   }
 
-  /// With `work=code`, the panel's code if the editor's parser finds no
+  /// What a run of `work=code` runs (`{ code }` or `{ module }`, spread
+  /// into its settings): the panel's code if the editor's parser finds no
   /// syntax error in it (else null: the error is shown, named by its line
-  /// and column, and marked); '' for other work.
+  /// and column, and marked), or the embed's own job; `{}` for other work.
   async #checkedCode() {
     if (this.settings.work !== 'code') return {};
     if (!this.#showsCode()) return this.jobSource ?? { code: (await import('./code/examples.js')).FIRST_CODE };
