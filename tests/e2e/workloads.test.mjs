@@ -152,7 +152,7 @@ test('bad workload settings are named with their range and run nothing', async (
   const page = await openPage(session.context, `${session.origin}/?work=blur&tile=3&limit=abc&autorun=1`);
   await waitForState(page, 'idle');
   const problems = await page.locator('pool-playground .problems').innerText();
-  assert.match(problems, /work="blur" is not allowed: work must be one of synthetic, js, mandelbrot, primes\. Using the default, synthetic\./);
+  assert.match(problems, /work="blur" is not allowed: work must be one of synthetic, js, code, mandelbrot, primes\. Using the default, synthetic\./);
   assert.match(problems, /tile="3" is not allowed: tile must be a whole number from 8 to 256/);
   assert.match(problems, /limit="abc" is not allowed: limit must be a whole number from 1 to 20000000/);
   assert.equal(await page.locator('pool-playground [role="log"] li').count(), 0, 'nothing ran');
