@@ -52,7 +52,7 @@ const MOST_CHUNK = 1_000_000;
  * @template T
  * @typedef {{ index: number, job: number, worker: number, ok: true, value: T } | { index: number, job: number, worker: number, ok: false, error: Error }} JobResult
  */
-/** @typedef {{ name: string, message: string, stack: string }} ErrorFields */
+/** @typedef {import('./runner.js').ErrorFields} ErrorFields */
 /**
  * One job to queue: a call's arguments, or a chunk's (`[items]`).
  * @typedef {{ args: unknown[], first: number, count: number, chunk: boolean }} Call
@@ -326,7 +326,7 @@ export class CallTable {
     this.pending = new Map();
     /** @type {Map<number, unknown>} values that came by message */
     this.values = new Map();
-    /** @type {Map<number, { name: string, message: string, stack: string }>} errors that came by message */
+    /** @type {Map<number, ErrorFields>} errors that came by message */
     this.errors = new Map();
     /** @type {Map<number, [number, number, Uint8Array]>} reports whose value has not come yet */
     this.parked = new Map();

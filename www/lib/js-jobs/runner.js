@@ -127,12 +127,14 @@ export function decodeText(bytes) {
   return decoder.decode(bytes);
 }
 
+/** What an error is made of when it crosses between page and worker. @typedef {{ name: string, message: string, stack: string }} ErrorFields */
+
 /**
  * What a job threw, as plain fields that cross any way (an `Error`
  * loses its class through structured clone in some browsers, and its
  * `stack` in others).
  * @param {unknown} thrown
- * @returns {{ name: string, message: string, stack: string }}
+ * @returns {ErrorFields}
  */
 export function errorFields(thrown) {
   if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown)) {
@@ -185,7 +187,6 @@ function load(url) {
  * @property {string} label
  * @property {number} [first] a chunk (several items in one job): its first item's index in the batch; `args` is `[items]`
  */
-/** @typedef {{ name: string, message: string, stack: string }} ErrorFields */
 /**
  * A call's end. A chunk's `value` is `{ v: values, f?: [[i, error], ...] }`
  * (`v[i]` for its item i, unless `f` has i), and `failure` sums up its
@@ -418,7 +419,7 @@ function abortReason(job) {
 /**
  * The names of `url`'s function exports, or why it cannot be imported.
  * @param {string} url
- * @returns {Promise<{ ok: true, functions: string[] } | { ok: false, error: { name: string, message: string, stack: string } }>}
+ * @returns {Promise<{ ok: true, functions: string[] } | { ok: false, error: ErrorFields }>}
  */
 export async function exportsOf(url) {
   try {
