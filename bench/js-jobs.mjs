@@ -16,7 +16,9 @@
 // 2. a 4 MB Float64Array per job, summed, 200 jobs at 2 workers, 16 in
 //    flight on each side, each array moved (transferred), not copied:
 //    poolscope `pool.run('sum', [array], { transfer })` vs workerpool
-//    `exec('sum', [array], { transfer })`.
+//    `exec('sum', [array], { transfer })`. At least 11 rounds, each side
+//    once a round in a turning order; the ratio is the median of the
+//    rounds' own ratios.
 //
 //   node bench/js-jobs.mjs        (after ./scripts/build.sh; REPEATS=3 SIZES=2 BATCHES=20000 for a quick look)
 import { writeFileSync } from 'node:fs';
@@ -31,6 +33,8 @@ const REPEATS = Number(process.env.REPEATS ?? 5);
 const ARRAY_JOBS = 200;
 const ARRAY_LENGTH = 1 << 19; // 4 MB of f64
 const IN_FLIGHT = 16;
+/** Rounds of the 4 MB comparison: its sides differ by less than one run's noise, so it takes more than REPEATS. */
+const ARRAY_ROUNDS = Math.max(REPEATS, 11);
 
 /// The worker script workerpool runs: the same bodies as www/tasks.js's `double` and `sum`.
 const WORKERPOOL_TASKS = `importScripts('./workerpool.min.js');
@@ -127,14 +131,27 @@ export async function benchJsJobs(context, origin, log = console.log) {
   }
   /** @type {Record<string, any>} */
   const arrays = { work: 'sum a 4 MB Float64Array, transferred', jobs: ARRAY_JOBS, workers: 2, inFlight: IN_FLIGHT };
-  for (const implementation of /** @type {const} */ (['shared', 'fallback', 'workerpool'])) {
-    const times = [];
-    for (let i = 0; i < REPEATS; i++) times.push(await measure(page, implementation, 'sum', 2, ARRAY_JOBS));
-    arrays[implementation] = { ms: median(times) };
-    log(`js-jobs: ${implementation}, 200 x 4 MB: ${median(times).toFixed(0)} ms`);
+  // Round by round, each side once a round in a turning order: a machine
+  // that slows down or speeds up mid-run weighs on every side alike.
+  const sides = /** @type {const} */ (['shared', 'fallback', 'workerpool']);
+  /** @type {Record<string, number[]>} */
+  const times = { shared: [], fallback: [], workerpool: [] };
+  for (let round = 0; round < ARRAY_ROUNDS; round++) {
+    for (let turn = 0; turn < sides.length; turn++) {
+      const implementation = sides[(round + turn) % sides.length];
+      times[implementation].push(await measure(page, implementation, 'sum', 2, ARRAY_JOBS));
+    }
   }
-  arrays.sharedVsWorkerpool = arrays.workerpool.ms / arrays.shared.ms;
-  arrays.fallbackVsWorkerpool = arrays.workerpool.ms / arrays.fallback.ms;
+  for (const implementation of sides) {
+    arrays[implementation] = { ms: median(times[implementation]) };
+    log(`js-jobs: ${implementation}, 200 x 4 MB: ${median(times[implementation]).toFixed(0)} ms (${times[implementation].map((ms) => ms.toFixed(0)).join(', ')})`);
+  }
+  // Each round's own ratio, then their median: the sides of one round ran
+  // back to back, so a round compares like with like.
+  const pairedRatio = (/** @type {string} */ side) => median(times.workerpool.map((ms, round) => ms / times[side][round]));
+  arrays.sharedVsWorkerpool = pairedRatio('shared');
+  arrays.fallbackVsWorkerpool = pairedRatio('fallback');
+  arrays.rounds = ARRAY_ROUNDS;
   await page.close();
   return { rows, arrays };
 }
@@ -154,7 +171,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     })));
     const a = results.arrays;
     console.log(`200 x 4 MB, transferred, 2 workers: shared ${a.shared.ms.toFixed(0)} ms, fallback ${a.fallback.ms.toFixed(0)} ms, ` +
-      `workerpool ${a.workerpool.ms.toFixed(0)} ms (workerpool / shared ${a.sharedVsWorkerpool.toFixed(2)}×)`);
+      `workerpool ${a.workerpool.ms.toFixed(0)} ms (medians of ${a.rounds} rounds); workerpool / shared ${a.sharedVsWorkerpool.toFixed(2)}×, ` +
+      `workerpool / fallback ${a.fallbackVsWorkerpool.toFixed(2)}× (each the median of the rounds' own ratios)`);
     const date = new Date().toISOString().slice(0, 10);
     writeFileSync(fileURLToPath(new URL('./js-jobs-results.json', import.meta.url)), `${JSON.stringify({ date, ...results }, null, 2)}\n`);
   } finally {

@@ -24,14 +24,14 @@ npm_version=$(node -p 'require("./npm/package.json").version')
 # wasm modules of the pool (shared memory, rayon's, the fallback).
 LIB=www/lib
 LIBRARY_FILES=(
-  api.js poolscope.js define.js element.js element-properties.js element-parts.js controls.js run-summary.js settings.js run.js poller.js jobs.js budget.js compare.js dom.js
+  api.js poolscope.js define.js element.js element-properties.js element-parts.js code-session.js controls.js run-summary.js settings.js run.js poller.js jobs.js budget.js compare.js dom.js
   log.js legend.js stats.js timeline.js trace.js theme.js stylesheet.js result-view.js worker-colours.js
   watch.js isolation.js isolation-sw.js embed.html embed.js
   playground.css reserve.css style.css favicon.svg
 )
 # Folders shipped whole: a strategy is a module of strategies/ and its line in strategies/index.js, nothing here;
-# js-jobs/ is JS jobs (pool.run, pool.map): the page's half, the workers' runner, their codec;
-# code/ the code panel (work=code) and editor/ its editor's bundle, imported only where a code panel shows.
+# js-jobs/ is JS jobs (pool.run, pool.map): the page's half, the workers' runner and args broker, their codec;
+# code/ the code panel (work=code; code-session.js loads it only where one shows) and editor/ its editor's bundle.
 LIBRARY_FOLDERS=(strategies js-jobs code editor)
 LIBRARY_MODULES=(pkg rayon-pkg pkg-fallback)
 # The optional part for work=mandelbrot|primes: the element imports

@@ -98,3 +98,8 @@ let calls = 0;
 export function countCalls() {
   return ++calls;
 }
+
+/** When the job began, on the clock every thread shares; its argument is only carried. */
+export function startedAt(_carried) {
+  return performance.timeOrigin + performance.now();
+}

@@ -34,7 +34,7 @@ export async function codeStory(browser, origin, mode) {
   assert.deepEqual(first.results, ['Job 1: 2', 'Job 2: 4', 'Job 3: 6', 'Job 4: 8', 'Job 5: 10']);
 
   await browser.execute(() => {
-    const panel = document.querySelector('pool-playground').codePanel;
+    const panel = document.querySelector('pool-playground').code.panel;
     panel.setCode(panel.code.replace('return n * 2;', 'return n * 3;'));
   });
   await run();

@@ -264,6 +264,43 @@ for (const mode of ['shared', 'fallback']) {
   });
 }
 
+test('shared: a large argument reaches its worker while the page is busy, and the holder of such arguments ends with the pool', { timeout: 60_000 }, async () => {
+  const errors = [];
+  const page = await jobsPage(errors);
+  const seen = await page.evaluate(async () => {
+    const pool = await loadPool('shared', 1);
+    const carried = () => new Float64Array(1 << 17); // 1 MB: too large for the queue
+    await within(pool.run('startedAt', [carried()]), 10_000, 'a first job with a large argument', pool);
+    const moved = carried();
+    const started = pool.run('startedAt', [moved], { transfer: [moved.buffer] });
+    const busyFrom = performance.timeOrigin + performance.now();
+    let busyUntil = busyFrom;
+    while (busyUntil < busyFrom + 1000) busyUntil = performance.timeOrigin + performance.now(); // the page's thread does nothing else
+    const startedAtMs = await within(started, 10_000, 'the job queued before the busy second', pool);
+    // A waiting job's large argument is dropped when it is aborted.
+    const controller = new AbortController();
+    const running = pool.run('untilAborted', [], { signal: controller.signal });
+    const dropped = pool.run('sum', [carried()], { signal: controller.signal }).catch((error) => error.name);
+    await within(new Promise((resolve) => { const check = () => (pool.counters().running === 1 ? resolve() : setTimeout(check, 5)); check(); }), 10_000, 'the first job to run', pool);
+    controller.abort();
+    const aborted = await within(Promise.all([running, dropped]), 10_000, 'the aborted jobs', pool);
+    const after = await within(pool.run('sum', [new Float64Array(1 << 17).fill(1)]), 10_000, 'a job after the abort', pool);
+    pool.free();
+    return { startedInside: startedAtMs < busyUntil, lateBy: startedAtMs - busyFrom, movedAway: moved.byteLength, aborted, after };
+  });
+  assert.ok(seen.startedInside, `the job began ${seen.lateBy.toFixed(0)} ms after the page's busy second began: it waited for the page`);
+  assert.equal(seen.movedAway, 0, 'the buffer moved, not copied');
+  assert.deepEqual(seen.aborted, ['aborted: AbortError', 'AbortError']);
+  assert.equal(seen.after, 1 << 17);
+  const end = Date.now() + 10_000;
+  while (page.workers().some((worker) => worker.url().includes('args-broker'))) {
+    assert.ok(Date.now() < end, `waited 10 s for the args broker to end after free(): ${page.workers().map((worker) => worker.url()).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('shared: a job sees its context, and module state is per worker', { timeout: 60_000 }, async () => {
   const errors = [];
   const page = await jobsPage(errors);

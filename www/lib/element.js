@@ -28,6 +28,7 @@ import { CompareView, summarize } from './compare.js';
 import { STRATEGY_LIST, strategyProblem } from './strategies/index.js';
 import { reserveWorkers } from './budget.js';
 import { Run } from './run.js';
+import { CodeSession } from './code-session.js';
 import { LogView, jobDetails } from './log.js';
 import { ResultView } from './result-view.js';
 import { Timeline } from './timeline.js';
@@ -122,11 +123,7 @@ export class PoolPlayground extends PlaygroundProperties {
   /** @type {(() => void) | undefined} */ releaseWorkers;
   /** @type {(() => void) | null | undefined} */ stopWatchingTheme;
   /** @type {HTMLDivElement} */ codeSlot;
-  /** @type {import('./code/panel.js').CodePanel | undefined} the code panel (`work=code`), once made */ codePanel;
-  /** @type {Promise<import('./code/panel.js').CodePanel> | undefined} */ codePanelLoading;
-  /** @type {string} the code, packed for a link (`code=`), once known */ codeParam = '';
-  /** @type {{ module?: string, code?: string } | null} the author's job (`job-src`, or inline), if any */ jobSource = null;
-  /** @type {string | undefined} the `job-src` module's text, once fetched for the editor */ jobSourceText;
+  /** @type {CodeSession} `work=code`: the author's job, the code panel, the code in links */ code;
   idPrefix = '';
   syncUrl = false;
   comparing = false;
@@ -151,10 +148,16 @@ export class PoolPlayground extends PlaygroundProperties {
     const linkCode = this.syncUrl ? new URLSearchParams(location.search).get('code') : null;
     // An author's job: a module of the site (`job-src`), or code inline in
     // the element (<script type="text/poolscope-job">); either makes the work `code`.
-    const jobSrc = this.getAttribute('job-src');
-    const inline = this.querySelector('script[type="text/poolscope-job"]');
-    this.jobSource = jobSrc !== null ? { module: new URL(jobSrc, document.baseURI).href } : inline ? { code: inline.textContent ?? '' } : null;
-    if (this.jobSource) this.settings.work = 'code';
+    const playground = this;
+    this.code = new CodeSession({
+      get settings() { return playground.settings; }, get codeSlot() { return playground.codeSlot; },
+      syncUrl: this.syncUrl, idPrefix: this.idPrefix,
+      editable: () => this.hasAttribute('editable'),
+      showProblems: (problems) => this.#showProblems(problems),
+      writeUrl: () => this.#writeUrl(),
+      say: (text) => { this.status.textContent = text; },
+    }, this);
+    if (this.code.jobSource) this.settings.work = 'code';
     const root = this.attachShadow({ mode: 'open' });
     style(root);
     this.container = element('div', { class: 'ps', part: 'root' });
@@ -176,7 +179,7 @@ export class PoolPlayground extends PlaygroundProperties {
     this.#writeUrl();
     // A bad setting is shown, not run: the reader fixes it or presses Run.
     if (linkCode !== null) {
-      this.#takeLinkCode(linkCode);
+      this.code.takeLinkCode(linkCode);
       return;
     }
     if (!autorun || problems.length > 0) return;
@@ -337,86 +340,7 @@ export class PoolPlayground extends PlaygroundProperties {
 
   /// The query string of these settings, and of the code with `work=code`.
   #query(autorun) {
-    const query = queryFromSettings(this.settings, autorun && this.settings.work !== 'code');
-    return this.settings.work === 'code' && this.codeParam ? `${query}&code=${this.codeParam}` : query;
-  }
-
-  /// What a run of `work=code` runs (`{ code }` or `{ module }`, spread
-  /// into its settings): the panel's code if the editor's parser finds no
-  /// syntax error in it (else null: the error is shown, named by its line
-  /// and column, and marked), or the embed's own job; `{}` for other work.
-  async #checkedCode() {
-    if (this.settings.work !== 'code') return {};
-    if (!this.#showsCode()) return this.jobSource ?? { code: (await import('./code/examples.js')).FIRST_CODE };
-    const panel = await this.#codePanel();
-    const problem = await panel.check();
-    if (problem) {
-      this.#showProblems([problem]);
-      return null;
-    }
-    // The author's module as written runs from its own URL (no blob: needed).
-    if (this.jobSource?.module && panel.code === this.jobSourceText) return { module: this.jobSource.module };
-    return { code: panel.code };
-  }
-
-  /// Whether the code panel shows: on the playground page with `work=code`,
-  /// and in an embed that says `editable`.
-  #showsCode() {
-    return this.settings.work === 'code' && (this.syncUrl || this.hasAttribute('editable'));
-  }
-
-  /// The code panel (`work=code`), made and its editor loaded on first use.
-  #codePanel() {
-    this.codePanelLoading ??= import('./code/panel.js').then(({ CodePanel }) => {
-      const panel = new CodePanel(this.idPrefix);
-      this.codeSlot.append(panel.section);
-      this.codePanel = panel;
-      this.#fillFromJobSource(panel);
-      panel.onChange = () => this.#codeChanged();
-      return panel;
-    });
-    return this.codePanelLoading;
-  }
-
-  /// An editable embed shows its author's job: the inline code, or the
-  /// `job-src` module's text (fetched; run from its URL while unedited).
-  async #fillFromJobSource(panel) {
-    if (!this.jobSource) return;
-    const { code, module } = this.jobSource;
-    if (code !== undefined || module === undefined) return panel.setCode(code ?? '');
-    try {
-      const response = await fetch(module);
-      if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-      this.jobSourceText = await response.text();
-      panel.setCode(this.jobSourceText);
-    } catch (error) {
-      this.#showProblems([`job-src ${module} could not be read (${errorMessage(error)}): the editor shows the article's worker instead.`]);
-    }
-  }
-
-  /// The code changed: the page's URL (`sync-url`) carries it, packed.
-  async #codeChanged() {
-    if (!this.syncUrl || !this.codePanel) return;
-    const { codeToParam } = await import('./code/link.js');
-    const code = this.codePanel.code;
-    const param = await codeToParam(code);
-    if (this.codePanel.code !== code) return; // changed again meanwhile
-    this.codeParam = param;
-    this.#writeUrl();
-  }
-
-  /// A link's `code`: shown in the panel, marked as from a link; nothing runs.
-  async #takeLinkCode(param) {
-    const [{ codeFromParam }, panel] = await Promise.all([import('./code/link.js'), this.#codePanel()]);
-    const taken = await codeFromParam(param);
-    if ('problem' in taken) {
-      this.#showProblems([taken.problem]);
-      return;
-    }
-    this.codeParam = param;
-    panel.setCode(taken.code, true);
-    if (this.settings.work !== 'code') return;
-    this.status.textContent = 'This link contains code: read it in the code panel, then press Run.';
+    return this.code.query(queryFromSettings(this.settings, autorun && this.settings.work !== 'code'));
   }
 
   /// Reads every control; a bad one keeps its last good value and says why.
@@ -431,8 +355,7 @@ export class PoolPlayground extends PlaygroundProperties {
   /// page does not move when a run begins.
   #showWorkFields() {
     showWorkControls(this.fields, this.inputs.strategy, this.settings.work);
-    if (this.#showsCode()) this.#codePanel().then((panel) => { panel.section.hidden = !this.#showsCode(); panel.load(); });
-    else if (this.codePanel) this.codePanel.section.hidden = true;
+    this.code.showOrHide();
     if (this.dataset.state === 'running') return;
     const { work } = this.settings;
     if (!isRealWorkload(work)) return this.result.shape(null, this.settings);
@@ -479,10 +402,7 @@ export class PoolPlayground extends PlaygroundProperties {
 
   async #copyLink() {
     const page = this.syncUrl ? location.href : new URL('./', import.meta.url).href;
-    if (this.settings.work === 'code' && this.codePanel) {
-      const { codeToParam } = await import('./code/link.js');
-      this.codeParam = await codeToParam(this.codePanel.code);
-    }
+    await this.code.packForLink();
     const url = new URL(this.#query(true), page).href;
     try {
       await navigator.clipboard.writeText(url);
@@ -500,7 +420,7 @@ export class PoolPlayground extends PlaygroundProperties {
    */
   async start() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
-    const code = await this.#checkedCode();
+    const code = await this.code.checked();
     if (code === null) return;
     this.#writeUrl();
     this.compareView.clear();
@@ -524,7 +444,7 @@ export class PoolPlayground extends PlaygroundProperties {
    */
   async compare() {
     if (this.dataset.state === 'running' || !this.#readControls()) return;
-    const code = await this.#checkedCode();
+    const code = await this.code.checked();
     if (code === null) return;
     this.#writeUrl();
     this.compareView.clear();
@@ -586,7 +506,7 @@ export class PoolPlayground extends PlaygroundProperties {
     this.stats.update(run);
     this.result.update(run);
     fillJobTable(this.jobTable, run.model);
-    if (settings.work === 'code') this.codePanel?.showResults(run.model);
+    this.code.showResults(run.model);
     return run;
   }
 

@@ -3,8 +3,8 @@
 // options)` call named exports of an ES module in the pool's workers,
 // through the same queue as every other job (exactly once, the trace, the
 // counters, resizes, partitions, timeouts). The page's half: it queues
-// the calls (`__queueCalls`), hands their arguments to workers that ask
-// (large or non-plain ones), and settles each job's promise from the
+// the calls (`__queueCalls`), hands large or non-plain arguments to the
+// args broker (args-broker.js), and settles each job's promise from the
 // core's reports, taken in batches (`__takeCallReports`). The workers'
 // half is runner.js. Same API in both modes; in shared-memory mode small
 // plain arguments and results cross in the queue, without a message.
@@ -12,6 +12,7 @@
 import { appendText, decodeText, plainJson, plainJsonList } from './runner.js';
 
 const RUNNER_URL = new URL('./runner.js', import.meta.url).href;
+const BROKER_URL = new URL('./args-broker.js', import.meta.url).href;
 /** From this many jobs out, the page takes their reports in batches (see `drain`). */
 const GATHER_FROM = 64;
 /** Values kept for the views at most, when nothing takes them. */
@@ -59,7 +60,8 @@ const MOST_CHUNK = 1_000_000;
  */
 /**
  * A queued job, until its report: its batch, its first item and how many.
- * @typedef {{ batch: JobBatch<any>, index: number, count: number, chunk: boolean, call?: object, transfer?: Transferable[], onProgress?: Function, aborted?: boolean }} Entry
+ * @typedef {{ batch: JobBatch<any>, index: number, count: number, chunk: boolean, call?: object, transfer?: Transferable[], ticket?: number, onProgress?: Function, aborted?: boolean }} Entry
+ * `call`: what goes by message (message passing); `ticket`: its arguments' number at the args broker (shared memory).
  */
 /**
  * What a job function gets after its arguments.
@@ -336,6 +338,9 @@ export class CallTable {
     this.shown = new Map();
     this.draining = false;
     this.freed = false;
+    /** @type {Worker | undefined} holds arguments the queue does not carry (shared memory; args-broker.js) */
+    this.broker = undefined;
+    this.tickets = 0;
     /** @type {Map<AbortSignal, { batches: Set<{ batch: JobBatch<any>, first: number, count: number }>, onAbort: () => void }>} */
     this.signals = new Map();
     this.outcomes = Object.fromEntries(pool.constructor.outcomes().map((/** @type {string} */ name, /** @type {number} */ i) => [name, i]));
@@ -445,25 +450,38 @@ export class CallTable {
     const ends = new Uint32Array(count);
     /** @type {(object | undefined)[]} what goes by message: the call, for jobs whose arguments do */
     const byMessage = new Array(count);
+    /** @type {(number | undefined)[]} tickets at the args broker (shared memory: arguments the queue does not carry) */
+    const tickets = new Array(count);
     const parts = { bytes: new Uint8Array(this.shared ? Math.min(count * 64, 1 << 24) : 0), length: 0 };
     const prefix = `[${JSON.stringify(module)},${JSON.stringify(name)},`;
-    for (let i = 0; i < count; i++) {
-      const { args, first, chunk } = calls[i];
-      let json;
-      if (!transfer) {
-        const items = chunk ? plainJsonList(/** @type {unknown[]} */ (args[0])) : undefined;
-        json = chunk ? items && `[${items}]` : plainJson(args);
+    let first;
+    try {
+      for (let i = 0; i < count; i++) {
+        const { args, first, chunk } = calls[i];
+        let json;
+        if (!transfer) {
+          const items = chunk ? plainJsonList(/** @type {unknown[]} */ (args[0])) : undefined;
+          json = chunk ? items && `[${items}]` : plainJson(args);
+        }
+        const which = chunk ? `items ${first} to ${first + calls[i].count - 1}` : `call ${first}`;
+        const label = labels[i] ?? '';
+        if (!this.shared) {
+          if (json === undefined) checkCloneable(args, which, transfer);
+          byMessage[i] = chunk ? { module, name, args, label, first } : { module, name, args, label };
+          continue;
+        }
+        if (json === undefined) json = String(tickets[i] = this.toBroker(args, transfer, which));
+        appendText(parts, ends, i, `${prefix}${json},${JSON.stringify(label)}${chunk ? `,${first}` : ''}]`);
       }
-      if (json === undefined) checkCloneable(args, chunk ? `items ${first} to ${first + calls[i].count - 1}` : `call ${first}`, transfer);
-      const label = labels[i] ?? '';
-      if (json === undefined || !this.shared) byMessage[i] = chunk ? { module, name, args, label, first } : { module, name, args, label };
-      if (this.shared) appendText(parts, ends, i, `${prefix}${json ?? 'null'},${JSON.stringify(label)}${chunk ? `,${first}` : ''}]`);
+      first = this.pool.__queueCalls(parts.bytes.subarray(0, parts.length), ends, labels, options.partition === true, options.timeoutMs);
+    } catch (error) {
+      for (const ticket of tickets) if (ticket !== undefined) this.dropArgs(ticket); // nothing was queued
+      throw error;
     }
-    const first = this.pool.__queueCalls(parts.bytes.subarray(0, parts.length), ends, labels, options.partition === true, options.timeoutMs);
     batch.firstJob = first;
     for (let i = 0; i < count; i++) {
       const call = calls[i];
-      this.pending.set(first + i, { batch, index: call.first, count: call.count, chunk: call.chunk, call: byMessage[i], transfer, onProgress: options.onProgress });
+      this.pending.set(first + i, { batch, index: call.first, count: call.count, chunk: call.chunk, call: byMessage[i], transfer, ticket: tickets[i], onProgress: options.onProgress });
     }
     if (options.signal) this.watchSignal(options.signal, batch, first, count);
     batch.cancel = () => {
@@ -572,6 +590,7 @@ export class CallTable {
     }
     this.pending.delete(job);
     this.progress.delete(job);
+    if (entry.ticket !== undefined && outcome !== this.outcomes.completed) this.dropArgs(entry.ticket); // it may never have asked
     if (entry.aborted) return;
     if (entry.chunk) return this.settleChunk(entry, job, worker, outcome, text);
     const { batch, index } = entry;
@@ -673,8 +692,12 @@ export class CallTable {
   fromWorker(data, reply) {
     const entry = this.pending.get(data?.job);
     switch (data?.type) {
-      case 'call-args': // shared memory: arguments that did not fit the queue
-        if (entry?.call && reply) reply({ type: 'call-args', job: data.job, args: /** @type {any} */ (entry.call).args }, entry.transfer ?? []);
+      case 'call-broker': // shared memory: a worker's first job whose arguments the queue did not carry
+        if (reply && this.broker) {
+          const line = new MessageChannel();
+          this.broker.postMessage({ port: line.port1 }, [line.port1]);
+          reply({ type: 'call-broker', port: line.port2 }, [line.port2]);
+        }
         break;
       case 'call-value':
         this.values.set(data.job, data.value);
@@ -700,6 +723,30 @@ export class CallTable {
   }
 
   /**
+   * Hands a job's arguments to the args broker (made on first use) and
+   * returns their ticket; throws a named error, sending nothing, if they
+   * cannot be cloned.
+   * @param {unknown[]} args
+   * @param {Transferable[] | undefined} transfer
+   * @param {string} which `call 3`, `items 0 to 99`
+   */
+  toBroker(args, transfer, which) {
+    this.broker ??= new Worker(BROKER_URL, { type: 'module', name: 'poolscope-args' });
+    const ticket = ++this.tickets;
+    try {
+      this.broker.postMessage({ ticket, args, transfer }, transfer ?? []);
+    } catch (error) {
+      throw namedError('DataCloneError', `the arguments of ${which} cannot be sent to a worker: ${/** @type {Error} */ (error).message}`);
+    }
+    return ticket;
+  }
+
+  /** @param {number} ticket the arguments of a job that will not run */
+  dropArgs(ticket) {
+    this.broker?.postMessage({ drop: ticket });
+  }
+
+  /**
    * The message-passing host's message for job `job`.
    * @param {number} job
    */
@@ -711,6 +758,7 @@ export class CallTable {
   /** The pool is freed: every pending job's promise rejects. */
   dispose() {
     this.freed = true;
+    this.broker?.terminate();
     for (const [job, entry] of this.pending) {
       if (!entry.aborted) this.failEntry(entry, job, 0, () => namedError('PoolStopped', `the pool was freed before job ${job} finished`, { job }));
     }
@@ -766,7 +814,7 @@ function takeAtMost(items, most) {
  * @param {Transferable[] | undefined} transfer
  */
 function checkCloneable(args, which, transfer) {
-  if (transfer) return; // cloned as they are moved, when a worker takes the job
+  if (transfer) return; // cloned as they are moved, when the host sends the call
   try {
     structuredClone(args);
   } catch (error) {

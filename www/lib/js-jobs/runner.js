@@ -156,8 +156,13 @@ const modules = new Map();
  * @type {{ job: number, controller: AbortController | null, aborted: boolean } | null}
  */
 let current = null;
+/** Tickets of arguments asked for from the args broker (args-broker.js), by the job waiting for them. */
 /** @type {Map<number, (args: unknown[]) => void>} */
 const argsAsked = new Map();
+/** This worker's line to the args broker, once the page gave it (its first job that needed one). */
+/** @type {MessagePort | null} */
+let broker = null;
+let brokerAsked = false;
 /** Jobs aborted before they began here (the message can come first); the latest few. */
 /** @type {Set<number>} */
 const abortedEarly = new Set();
@@ -323,8 +328,8 @@ function ranError(thrown) {
 
 /**
  * Shared-memory mode: runs the call whose input came through the pool's
- * queue (`[module, name, args or null, label, first?]` as JSON; null args
- * come by message; `first` for a chunk) and returns what to report, at
+ * queue (`[module, name, args or ticket, label, first?]` as JSON; a
+ * ticket's args come from the args broker; `first` for a chunk) and returns what to report, at
  * once where it can (see `runCall`): `output` for the queue (`{"v": value}`,
  * `{}` for undefined, `{"m":1}` when the value went by message,
  * `{"e": error}`; a chunk's `{"v": values, "f": failures}`), and the
@@ -338,10 +343,14 @@ function ranError(thrown) {
 export function runEncoded(job, worker, input, post) {
   const [module, name, plainArgs, label, first] = JSON.parse(decodeText(input));
   const chunk = first !== undefined;
-  if (plainArgs === null) {
+  if (typeof plainArgs === 'number') { // a ticket: the arguments wait at the args broker
     return new Promise((resolve) => {
-      argsAsked.set(job, resolve);
-      post({ type: 'call-args', job });
+      argsAsked.set(plainArgs, resolve);
+      if (broker) broker.postMessage(plainArgs);
+      else if (!brokerAsked) {
+        brokerAsked = true;
+        post({ type: 'call-broker' });
+      }
     }).then((args) => runCall({ job, worker, module, name, args: /** @type {unknown[]} */ (args), label, first }, post))
       .then((ran) => reportOf(job, ran, post, chunk));
   }
@@ -386,15 +395,19 @@ function reportOf(job, ran, post, chunk = false) {
 }
 
 /**
- * What the page sends a worker about calls: a call's arguments (asked
- * for by `runEncoded`), or that a caller aborted its job.
+ * What the page sends a worker about calls: its line to the args broker
+ * (asked for by `runEncoded`), or that a caller aborted its job.
  * @param {any} data
  * @returns {boolean} whether it was such a message
  */
 export function onPageMessage(data) {
-  if (data?.type === 'call-args') {
-    argsAsked.get(data.job)?.(data.args);
-    argsAsked.delete(data.job);
+  if (data?.type === 'call-broker') {
+    broker = /** @type {MessagePort} */ (data.port);
+    broker.onmessage = ({ data: { ticket, args } }) => {
+      argsAsked.get(ticket)?.(args);
+      argsAsked.delete(ticket);
+    };
+    for (const ticket of argsAsked.keys()) broker.postMessage(ticket);
     return true;
   }
   if (data?.type === 'call-abort') {
