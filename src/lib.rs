@@ -61,7 +61,7 @@ mod web;
 #[cfg(feature = "rayon")]
 pub use web::{init_thread_pool, RayonPool};
 #[cfg(target_arch = "wasm32")]
-pub use web::{job_error, pool_error, Pool};
+pub use web::{job_error, pool_error, EventReader, Pool};
 
 pub use crate::core::counts::Counters;
 pub use crate::core::error::{JobError, PoolError};
@@ -71,5 +71,6 @@ pub use crate::core::failure_log::Failure;
 pub use crate::core::handle::{Batch, JobHandle};
 pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome, MAX_COST_MS};
 pub use crate::core::options::{PoolOptions, MAX_JOBS, MAX_TIMEOUT_MS, MAX_WORKERS};
+pub use crate::core::stats::{Latency, PoolStats, WorkerLatency};
 pub use crate::core::task::MAX_LABEL_BYTES;
 pub use crate::core::worker_slots::WorkerStats;

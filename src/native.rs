@@ -210,6 +210,21 @@ impl Pool {
         self.core.counters()
     }
 
+    /// How long jobs waited and ran (p50, p90, p99, max), throughput and
+    /// utilisation, per pool and per worker, over the events the trace
+    /// keeps; computed now, from the trace, at no cost to the workers.
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(2).unwrap();
+    /// pool.map(0..100, |i| i * 2).unwrap().join_all().unwrap();
+    /// let stats = pool.stats();
+    /// assert_eq!(stats.jobs, 100);
+    /// assert!(stats.running.p50_ms <= stats.running.p99_ms && stats.running.p99_ms <= stats.running.max_ms);
+    /// ```
+    pub fn stats(&self) -> crate::PoolStats {
+        self.core.stats()
+    }
+
     /// Each worker that ever ran, with what it did.
     pub fn worker_stats(&self) -> Vec<WorkerStats> {
         self.core.worker_stats()

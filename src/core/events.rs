@@ -178,6 +178,13 @@ impl EventLog {
         self.write(self.reserve(1), event);
     }
 
+    /// The index of the oldest event the ring still keeps (0 until it came
+    /// round): where a web reader (`pool.reader()`) starts.
+    #[cfg(target_arch = "wasm32")]
+    pub fn oldest(&self) -> u64 {
+        self.reserved.load(Ordering::Acquire).saturating_sub(self.capacity)
+    }
+
     /// Appends the whole events from `cursor` on to `out`, `EVENT_FIELDS`
     /// numbers each, at most `limit` of them.
     pub fn read_flat(&self, cursor: u64, limit: u64, out: &mut Vec<f64>) -> TraceRead {

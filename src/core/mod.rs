@@ -18,6 +18,7 @@
 //! - `counts`: how many jobs started, finished each way, were cancelled or
 //!   refused, and `Counters`, what the pool shows of them;
 //! - `failure_log`: `Failure`s (panic messages) until the platform takes them;
+//! - `stats`: `PoolStats`, waiting and running times as percentiles, computed on read from the trace;
 //! - `labels`: closure jobs' labels, kept as long as the trace keeps their events;
 //! - `sync`: `SpinLock`, `OwnLine`, and the atomics (loom's when model-checked).
 //!
@@ -56,6 +57,7 @@ pub(crate) mod placement;
 pub(crate) mod pool;
 mod queue;
 mod segmented;
+pub(crate) mod stats;
 mod sync;
 pub(crate) mod task;
 pub(crate) mod worker_slots;

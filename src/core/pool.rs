@@ -18,6 +18,7 @@ use super::labels::JobLabels;
 use super::options::{PoolOptions, MAX_JOBS};
 use super::placement::Placement;
 use super::queue::JobQueue;
+use super::stats::PoolStats;
 use super::sync::SpinLock;
 use super::task::Group;
 use super::worker_slots::WorkerSlots;
@@ -352,6 +353,19 @@ impl PoolCore {
     /// See `EventLog::read_flat`.
     pub fn read_events(&self, cursor: u64, limit: u64, out: &mut Vec<f64>) -> TraceRead {
         self.events.read_flat(cursor, limit, out)
+    }
+
+    /// The index of the oldest event the trace keeps: a new reader's cursor.
+    #[cfg(target_arch = "wasm32")]
+    pub fn oldest_event(&self) -> u64 {
+        self.events.oldest()
+    }
+
+    /// Latency statistics over the events the trace keeps (see `PoolStats`).
+    pub fn stats(&self) -> PoolStats {
+        let mut flat = Vec::new();
+        self.events.read_flat(0, u64::MAX, &mut flat);
+        PoolStats::of_flat(&flat)
     }
 
     /// How many events the trace keeps (`PoolOptions::trace_capacity`).

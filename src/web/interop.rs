@@ -20,3 +20,19 @@ pub(super) fn keep_until_settled<T: 'static>(owned: T, promise: js_sys::Promise)
 pub(super) fn set(object: &js_sys::Object, key: &str, value: impl Into<wasm_bindgen::JsValue>) {
     js_sys::Reflect::set(object, &key.into(), &value.into()).expect("setting a field of a plain object");
 }
+
+/// `{ jobs, meanMs, p50Ms, p90Ms, p99Ms, maxMs }`: a `Latency` for JS.
+pub(super) fn latency_object(latency: &crate::core::stats::Latency) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    set(&object, "jobs", latency.jobs as f64);
+    for (key, value) in [
+        ("meanMs", latency.mean_ms),
+        ("p50Ms", latency.p50_ms),
+        ("p90Ms", latency.p90_ms),
+        ("p99Ms", latency.p99_ms),
+        ("maxMs", latency.max_ms),
+    ] {
+        set(&object, key, value);
+    }
+    object
+}

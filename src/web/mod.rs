@@ -11,6 +11,8 @@
 //!   - `pool/rayon_pool` (feature `rayon`): `RayonPool`, the JS class
 //!     `PoolscopeRayonPool`, the playground's rayon strategy: a type of its
 //!     own with `Pool`'s read side (`PoolBase`, `pool_class_methods!`);
+//!   - `pool/reader`: `EventReader`, the JS class `PoolscopeEventReader`
+//!     (`pool.reader()`): the trace read with a cursor of its own;
 //! - `statics`: the class's static methods (limits, event fields, clocks);
 //! - `options`: sizes, counts, kinds and the options object from JS, checked;
 //! - `errors`: named JS errors from `PoolError` and `JobError`;
@@ -45,8 +47,8 @@ type BuildHost = remote_host::MessagePassingHost;
 type BuildHost = shared_host::SharedMemoryHost;
 
 pub use errors::{job_error, pool_error};
-pub use pool::Pool;
 #[cfg(feature = "rayon")]
 pub use pool::RayonPool;
+pub use pool::{EventReader, Pool};
 #[cfg(feature = "rayon")]
 pub use wasm_bindgen_rayon::init_thread_pool;

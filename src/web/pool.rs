@@ -5,12 +5,13 @@
 //! `PoolBase` and `pool_class_methods!`, so that `RayonPool` has them too
 //! without a copy. Its child modules add what only some builds have, with
 //! access to its fields: `closures` (Rust closures, shared memory), `calls`
-//! (calls of a module's functions, the message-passing build) and
-//! `rayon_pool` (`RayonPool`, feature `rayon`).
+//! (calls of a module's functions, the message-passing build),
+//! `rayon_pool` (`RayonPool`, feature `rayon`) and `reader` (`EventReader`,
+//! a reader of the trace with its own cursor, and `Cursors`).
 
 use super::errors::js_error;
 use super::host::Host;
-use super::interop::set;
+use super::interop::{latency_object, set};
 use super::options::{batch_args, kind_arg, parse_kind, parse_options, pool_size, specs, whole_number};
 use super::BuildHost;
 use crate::core::counts::Counters;
@@ -20,7 +21,6 @@ use crate::core::options::{PoolOptions, MAX_JOBS};
 use crate::core::placement::Placement;
 use crate::core::pool::PoolCore;
 use js_sys::{Array, Float64Array, Object, Promise};
-use std::cell::Cell;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
@@ -42,11 +42,19 @@ macro_rules! pool_class_methods {
                 self.base.take_events(limit)
             }
 
+            /// A reader of this pool's events and labels with a cursor of its
+            /// own, from the oldest event the trace keeps: the views, an app
+            /// and an exporter may each have one, and none takes events from
+            /// another (nor from this pool's own `takeEvents`).
+            pub fn reader(&self) -> $crate::EventReader {
+                $crate::EventReader::new(&self.base.core)
+            }
+
             /// Events `takeEvents` skipped so far because the trace had written
             /// them again before it was called: 0 for a reader that keeps up.
             #[wasm_bindgen(getter = missedEvents)]
             pub fn missed_events(&self) -> f64 {
-                self.base.missed.get() as f64
+                self.base.cursors.missed() as f64
             }
 
             /// Bytes the queue's slots and the trace hold: they grow with the jobs
@@ -73,6 +81,19 @@ macro_rules! pool_class_methods {
             /// cancelled, rejected, workers, liveWorkers }`.
             pub fn counters(&self) -> js_sys::Object {
                 self.base.counters()
+            }
+
+            /// How long jobs waited (queued to started) and ran (started to
+            /// finished), over the events the trace keeps, computed now from
+            /// the trace: `{ jobs, fromMs, toMs, waiting, running,
+            /// throughputPerSecond, utilisation, workers }`, where `waiting` and
+            /// `running` are `{ jobs, meanMs, p50Ms, p90Ms, p99Ms, maxMs }` and
+            /// `workers` has one `{ worker, waiting, running, utilisation }`
+            /// per worker that ran one of those jobs. Cancelled jobs never ran
+            /// and are left out. (Rust: `Pool::stats`, a `PoolStats`.)
+            #[wasm_bindgen(js_name = stats, unchecked_return_type = "PoolStats")]
+            pub fn stats_js(&self) -> js_sys::Object {
+                self.base.stats()
             }
 
             /// One `{ id, active, jobs, busyMs, thread, runningJob, runningSinceMs }`
@@ -148,8 +169,11 @@ mod calls;
 mod closures;
 #[cfg(feature = "rayon")]
 mod rayon_pool;
+mod reader;
 #[cfg(feature = "rayon")]
 pub use rayon_pool::RayonPool;
+use reader::Cursors;
+pub use reader::EventReader;
 
 #[wasm_bindgen(module = "/src/web/labels.js")]
 extern "C" {
@@ -161,6 +185,14 @@ extern "C" {
 const JOB_KIND_NAME: &str = r#"
 /** The built-in job kinds that `submit` and its kin take by name. */
 export type JobKindName = 'cpu' | 'sleep' | 'noop';
+/** Waiting or running times of a set of jobs, in ms (nearest-rank percentiles). */
+export interface Latency { jobs: number; meanMs: number; p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number }
+/** `stats()`: latency statistics over the events the trace keeps. */
+export interface PoolStats {
+  jobs: number; fromMs: number; toMs: number; waiting: Latency; running: Latency;
+  throughputPerSecond: number; utilisation: number;
+  workers: { worker: number; waiting: Latency; running: Latency; utilisation: number }[];
+}
 "#;
 
 /// A pool of Web Workers: sharing this module's memory, or in the
@@ -183,14 +215,13 @@ pub struct Pool {
 }
 
 /// What every JS pool class is built on (`Pool`, `RayonPool`): the core,
-/// the build's host, and the cursors of `takeEvents` and `takeLabels`.
+/// the build's host, and the cursors of `takeEvents` and `takeLabels`
+/// (other readers have their own: `reader()`).
 /// Dropping it closes the pool and lets the host go.
 struct PoolBase {
     core: Arc<PoolCore>,
     host: BuildHost,
-    cursor: Cell<u64>,
-    missed: Cell<u64>,
-    label_cursor: Cell<u64>,
+    cursors: Cursors,
 }
 
 impl PoolBase {
@@ -201,22 +232,14 @@ impl PoolBase {
         Ok(PoolBase {
             core,
             host,
-            cursor: Cell::new(0),
-            missed: Cell::new(0),
-            label_cursor: Cell::new(0),
+            cursors: Cursors::default(),
         })
     }
 
     // What the JS methods of `pool_class_methods!` do (documented there).
 
     fn take_events(&self, limit: Option<u32>) -> Float64Array {
-        let mut flat = Vec::new();
-        let read = self
-            .core
-            .read_events(self.cursor.get(), limit.map_or(u64::MAX, u64::from), &mut flat);
-        self.cursor.set(read.cursor);
-        self.missed.set(self.missed.get() + read.missed);
-        Float64Array::from(&flat[..])
+        self.cursors.take_events(&self.core, limit)
     }
 
     fn take_failures(&self) -> Array {
@@ -264,6 +287,32 @@ impl PoolBase {
         object
     }
 
+    fn stats(&self) -> Object {
+        let stats = self.core.stats();
+        let object = Object::new();
+        set(&object, "jobs", stats.jobs as f64);
+        set(&object, "fromMs", stats.from_ms);
+        set(&object, "toMs", stats.to_ms);
+        set(&object, "waiting", latency_object(&stats.waiting));
+        set(&object, "running", latency_object(&stats.running));
+        set(&object, "throughputPerSecond", stats.throughput_per_s);
+        set(&object, "utilisation", stats.utilisation);
+        let workers: Array = stats
+            .workers
+            .iter()
+            .map(|worker| {
+                let object = Object::new();
+                set(&object, "worker", worker.worker);
+                set(&object, "waiting", latency_object(&worker.waiting));
+                set(&object, "running", latency_object(&worker.running));
+                set(&object, "utilisation", worker.utilisation);
+                JsValue::from(object)
+            })
+            .collect();
+        set(&object, "workers", workers);
+        object
+    }
+
     fn workers(&self) -> Array {
         self.core
             .worker_stats()
@@ -283,17 +332,7 @@ impl PoolBase {
     }
 
     fn take_labels(&self) -> Array {
-        // One string and two arrays cross to JS, which splits them: a call
-        // per label cost 68 ms for a 6,144-tile render, a long task.
-        let (mut text, mut jobs, mut ends) = (String::new(), Vec::new(), Vec::new());
-        let cursor = self.core.labels_after(self.label_cursor.get(), |job, label| {
-            text.push_str(label);
-            jobs.push(job as f64);
-            ends.push(label.encode_utf16().count() as u32 + ends.last().copied().unwrap_or(0));
-            // JS strings count UTF-16 units
-        });
-        self.label_cursor.set(cursor);
-        unpack_labels(&jobs, &text, &ends)
+        self.cursors.take_labels(&self.core)
     }
 
     fn live_web_workers(&self) -> u32 {
@@ -475,8 +514,25 @@ impl Pool {
 }
 
 /// The submit methods with Rust's types, for Rust callers (the JS methods
-/// above check what JS hands them, then call these).
+/// above check what JS hands them, then call these), and the statistics.
 impl Pool {
+    /// How long jobs waited and ran (p50, p90, p99, max), throughput and
+    /// utilisation, per pool and per worker, over the events the trace
+    /// keeps; computed now from the trace, at no cost to the workers. As
+    /// natively (`poolscope::Pool::stats`).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pool = poolscope::Pool::new(2)?;
+    /// pool.map(0..100, |i| i * 2)?.in_order().await;
+    /// let stats = pool.stats();
+    /// assert_eq!(stats.jobs, 100);
+    /// # Ok(()) }
+    /// ```
+    pub fn stats(&self) -> crate::PoolStats {
+        self.base.core.stats()
+    }
+
     /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing
     /// `costMs` each; returns the first job's number. Throws `QueueFull`
     /// (queuing nothing) if a bounded queue has no room for them all.

@@ -117,3 +117,51 @@ test('a pool freed by its page while watched: the views stop with a note, no err
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('many readers: the views, the app and an exporter each get every event; none takes one from another', async () => {
+  const errors = [];
+  const page = await openPage(session.context, `${session.origin}/watch.html`, errors);
+  await waitFor(page, 'the pool', () => document.body.dataset.state === 'ready');
+  const seen = await page.evaluate(async () => {
+    const { api, pool } = window.poolscopeWatchDemo;
+    const fields = api.eventFields().length;
+    const jobsIn = (flat) => [...flat].filter((_, i) => i % fields === 0);
+    const app = pool.reader();
+    const exporter = pool.reader();
+    const first = pool.submit('noop', 20, 0);
+    await pool.done();
+    const byApp = jobsIn(app.takeEvents());
+    const byPool = jobsIn(pool.takeEvents()); // the pool's own cursor: the views do not use it
+    const byExporter = jobsIn(exporter.takeEvents());
+    const late = jobsIn(pool.reader().takeEvents()); // from the oldest event kept
+    const again = app.takeEvents().length; // nothing new
+    return { first, byApp, byPool, byExporter, late, again, missed: app.missedEvents };
+  });
+  const jobs = Array.from({ length: 20 }, (_, i) => seen.first + i);
+  const sorted = (list) => [...list].sort((a, b) => a - b);
+  assert.deepEqual(sorted(seen.byApp), jobs, 'the app got every job');
+  assert.deepEqual(sorted(seen.byExporter), jobs, 'so did the exporter');
+  assert.deepEqual(sorted(seen.byPool), jobs, 'and the pool\'s own takeEvents');
+  assert.deepEqual(sorted(seen.late).slice(-20), jobs, 'a reader made later starts at the oldest event kept');
+  assert.equal(seen.again, 0);
+  assert.equal(seen.missed, 0);
+  // The views read with their own cursor: their log has the 20 jobs too.
+  await waitFor(page, 'the 20 jobs in the views\' log', (first) => {
+    const lines = [...document.querySelector('.poolscope-watch')?.shadowRoot?.querySelectorAll('[role="log"] li') ?? []].map((li) => li.textContent);
+    return Array.from({ length: 20 }, (_, i) => first + i).every((job) => lines.some((line) => line.startsWith(`Job ${job} is done by worker `)));
+  }, seen.first);
+  // A reader holds its pool weakly: the freed pool's memory goes, and the
+  // reader then reads nothing (and does not throw).
+  await page.evaluate(() => {
+    const { pool, watch } = window.poolscopeWatchDemo;
+    window.unreadReader = pool.reader();
+    watch.stop();
+    pool.free();
+  });
+  await waitFor(page, 'the freed pool\'s memory to go (livePools() 0) while a reader of it is held', () =>
+    window.poolscopeWatchDemo.api.livePools() === 0);
+  const freed = await page.evaluate(() => [window.unreadReader.takeEvents().length, window.unreadReader.takeLabels().length]);
+  assert.deepEqual(freed, [0, 0]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

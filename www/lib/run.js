@@ -189,6 +189,7 @@ export class Run {
     this.pool = null;
     this.counters = null;
     this.workers = [];
+    this.latency = null; // the pool's latency statistics (`pool.stats()`), read once a second
     /** @type {PoolPoller | null} */
     this.poller = null; // reads the pool once a frame into the model
     this.stopped = false;
@@ -251,7 +252,7 @@ export class Run {
     this.poller?.stop();
     if (!this.pool) return; // disposed meanwhile
     this.model.endedMs = this.model.clock();
-    this.poller?.read();
+    this.poller?.read(true);
     this.pool.drain();
     if (workload && !this.stopped) {
       this.check = await workload.check(this.api, settings, this.result);

@@ -1,6 +1,7 @@
 // @ts-check
 // The numbers beside the timeline: the pool's counters, the run's speed,
-// the exactly-once check, and each worker's share.
+// how long jobs waited and ran (the pool's `stats()`), the exactly-once
+// check, and each worker's share.
 
 import { element } from './dom.js';
 
@@ -35,6 +36,13 @@ export class Stats {
         entry('rate', 'jobs / s', 'jobs finished per second of wall time'),
         entry('speedup', 'speedup', 'how many times faster than one worker: the finished jobs\' costs added up (for a Mandelbrot, its check\'s time on one thread), divided by the wall time'),
       ]),
+      list('Latency', [
+        entry('waitP50', 'waited p50', 'half of the jobs waited in the queue at most this long (queued to started)'),
+        entry('waitP99', 'waited p99', '99% of the jobs waited at most this long'),
+        entry('runP50', 'ran p50', 'half of the jobs ran at most this long (started to finished)'),
+        entry('runP99', 'ran p99', '99% of the jobs ran at most this long'),
+        entry('utilisation', 'utilisation', 'the share of the time the workers that ran jobs spent running them'),
+      ]),
       element('section', { class: 'stat-group' }, element('h3', {}, 'Exactly once'), this.check),
       element('section', { class: 'stat-group workers' }, element('h3', {}, 'Workers'),
         element('table', {},
@@ -51,6 +59,8 @@ export class Stats {
     this.values.wall.textContent = wallMs >= 1000 ? `${format(wallMs / 1000, 2)} s` : `${format(wallMs)} ms`;
     this.values.rate.textContent = format(model.count / (wallMs / 1000 || 1));
     this.values.speedup.textContent = Number.isNaN(model.speedup) ? '–' : `${format(model.speedup, 2)}×`;
+
+    this.#showLatency(run.latency);
 
     const missing = model.missing;
     const over = model.endedMs > 0;
@@ -73,5 +83,16 @@ export class Stats {
           element('td', {}, `${format(Math.min(100, busy))} %`));
       });
     this.workerRows.replaceChildren(...rows);
+  }
+
+  /** @param {any} stats the pool's `stats()`, if read yet */
+  #showLatency(stats) {
+    const some = stats && stats.jobs > 0;
+    const ms = (/** @type {number} */ value) => (!some ? '–' : value >= 1000 ? `${format(value / 1000, 2)} s` : `${format(value, value < 10 ? 2 : 0)} ms`);
+    this.values.waitP50.textContent = ms(stats?.waiting.p50Ms);
+    this.values.waitP99.textContent = ms(stats?.waiting.p99Ms);
+    this.values.runP50.textContent = ms(stats?.running.p50Ms);
+    this.values.runP99.textContent = ms(stats?.running.p99Ms);
+    this.values.utilisation.textContent = some ? `${format(100 * stats.utilisation)} %` : '–';
   }
 }
