@@ -26,7 +26,7 @@ LIB=www/lib
 LIBRARY_FILES=(
   api.js poolscope.js define.js element.js element-properties.js element-parts.js code-session.js controls.js run-summary.js settings.js run.js poller.js jobs.js budget.js compare.js dom.js
   log.js legend.js stats.js timeline.js trace.js theme.js stylesheet.js result-view.js worker-colours.js
-  watch.js isolation.js isolation-sw.js embed.html embed.js
+  watch.js devtools.js isolation.js isolation-sw.js embed.html embed.js
   playground.css reserve.css style.css favicon.svg
 )
 # Folders shipped whole: a strategy is a module of strategies/ and its line in strategies/index.js, nothing here;

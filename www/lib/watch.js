@@ -21,6 +21,9 @@ import { LogView } from './log.js';
 import { chromeTrace, downloadTrace } from './trace.js';
 import { resolveTheme, watchPageTheme } from './theme.js';
 import { style } from './stylesheet.js';
+import { showInDevTools } from './devtools.js';
+
+export { showInDevTools };
 
 const STATS_INTERVAL_MS = 100;
 
@@ -28,16 +31,18 @@ const STATS_INTERVAL_MS = 100;
 /// frame until `stop()`. Options: `keep`, the most events the views hold
 /// (100,000; older ones are dropped, the counts stay whole); `logLines`,
 /// the lines the log shows (500); `clock`, ms on the pool's clock
-/// (`PoolscopePool.nowMs`; the page's by default).
+/// (`PoolscopePool.nowMs`; the page's by default); `devtools`, also show
+/// the jobs in Chrome DevTools' Performance panel (`showInDevTools`).
 ///
-/// The views read the pool's events (`takeEvents`), panic messages
-/// (`takeFailures`) and labels (`takeLabels`): they are the pool's one
-/// reader of those; `counters()` and `workers()` stay free for anyone.
+/// The views read the pool's events and labels with a cursor of their own
+/// (`pool.reader()`): the app and others may read them too. They take its
+/// panic messages (`takeFailures`); `counters()`, `workers()` and
+/// `stats()` stay free for anyone.
 /**
  * @example const watch = watchPool(pool, document.querySelector('#views'), { clock: api.nowMs });
  * @param {object} pool a poolscope pool (else a `TypeError` named `NotAPool`)
  * @param {Element} container where the views go
- * @param {{ keep?: number, logLines?: number, clock?: () => number }} [options]
+ * @param {{ keep?: number, logLines?: number, clock?: () => number, devtools?: boolean }} [options]
  * @returns {PoolWatch}
  */
 export function watchPool(pool, container, options = {}) {
@@ -48,13 +53,14 @@ export class PoolWatch {
   /**
    * @param {any} pool
    * @param {Element} container
-   * @param {{ keep?: number, logLines?: number, clock?: () => number }} [options]
+   * @param {{ keep?: number, logLines?: number, clock?: () => number, devtools?: boolean }} [options]
    */
-  constructor(pool, container, { keep = 100_000, logLines = 500, clock = undefined } = {}) {
+  constructor(pool, container, { keep = 100_000, logLines = 500, clock = undefined, devtools = false } = {}) {
     if (!pool || typeof pool.takeEvents !== 'function' || typeof pool.counters !== 'function' || typeof pool.constructor?.eventFields !== 'function') {
       throw Object.assign(new TypeError(`watchPool needs a poolscope Pool (with takeEvents, counters and its class's eventFields), not ${pool}`), { name: 'NotAPool' });
     }
     this.pool = pool;
+    this.devtools = devtools ? showInDevTools(pool) : null;
     const counters = pool.counters();
     // The numbers of an event, as the pool's own class names them (`PoolscopePool.eventFields()`, `outcomes()`, `kinds()`).
     this.model = new RunModel({ jobs: counters.submitted, pool: counters.workers }, pool.constructor, [], clock, keep);
@@ -103,6 +109,7 @@ export class PoolWatch {
   stop() {
     cancelAnimationFrame(this.frame);
     this.poller.stop();
+    this.devtools?.stop();
     this.stopWatchingTheme();
     this.host.remove();
   }
