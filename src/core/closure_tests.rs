@@ -485,3 +485,168 @@ fn bad_input_is_named_and_loses_nothing() {
     ));
     assert_eq!(bounded.counters().submitted, 1);
 }
+
+/// Waits (with the test's deadline) until `done()`, polling.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let end = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < end, "waited 20 s for {what}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn a_cancelled_closure_that_waited_never_runs_and_a_running_one_sees_should_stop() {
+    let _deadline = deadline("a_cancelled_closure_that_waited_never_runs_and_a_running_one_sees_should_stop");
+    let pool = Pool::new(1).unwrap();
+    assert!(!crate::should_stop(), "false outside a job");
+    let stopped_after = Arc::new(AtomicUsize::new(0));
+    let turns = Arc::clone(&stopped_after);
+    let began = Arc::new(AtomicBool::new(false));
+    let has_begun = Arc::clone(&began);
+    let running = pool
+        .spawn(move || {
+            has_begun.store(true, Ordering::SeqCst);
+            let mut n = 0;
+            while !crate::should_stop() {
+                n += 1;
+                std::thread::yield_now();
+            }
+            turns.store(n, Ordering::SeqCst);
+            "ended early"
+        })
+        .unwrap();
+    let ran = Arc::new(AtomicBool::new(false));
+    let ran_in_job = Arc::clone(&ran);
+    let waiting = pool.spawn(move || ran_in_job.store(true, Ordering::SeqCst)).unwrap();
+    let after = pool.spawn(|| "after").unwrap();
+    wait_until("the first closure to begin", || began.load(Ordering::SeqCst));
+    waiting.cancel();
+    assert!(!waiting.is_finished(), "settled when its turn comes, by the worker");
+    running.cancel();
+    assert_eq!(running.join(), Ok("ended early"), "it returned once told to stop");
+    assert!(stopped_after.load(Ordering::SeqCst) > 0);
+    assert!(matches!(waiting.join(), Err(JobError::Cancelled { job: 2 })));
+    assert_eq!(after.join(), Ok("after"), "the job after it ran");
+    idle(&pool);
+    assert!(!ran.load(Ordering::SeqCst), "the cancelled closure never ran");
+    let counters = pool.counters();
+    assert_eq!(
+        (
+            counters.completed,
+            counters.cancelled,
+            counters.running,
+            counters.waiting
+        ),
+        (2, 1, 0, 0)
+    );
+    let events = events(&pool);
+    let cancelled = events
+        .chunks_exact(EVENT_FIELDS.len())
+        .find(|event| event[0] == 2.0)
+        .unwrap();
+    assert_eq!(
+        (cancelled[1], cancelled[6]),
+        (0.0, Outcome::Cancelled as u8 as f64),
+        "worker 0: it never ran"
+    );
+}
+
+#[test]
+fn a_batch_cancelled_ends_its_running_item_early_and_never_runs_the_rest() {
+    let _deadline = deadline("a_batch_cancelled_ends_its_running_item_early_and_never_runs_the_rest");
+    let pool = Pool::new(1).unwrap();
+    let ran = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&ran);
+    let batch = pool
+        .map(0..100u64, move |n| {
+            count.fetch_add(1, Ordering::SeqCst); // item 0 first: one worker takes them in order
+            while n == 0 && !crate::should_stop() {
+                std::thread::yield_now();
+            }
+            n
+        })
+        .unwrap();
+    wait_until("item 0 to begin", || ran.load(Ordering::SeqCst) == 1);
+    batch.cancel();
+    let results = batch.join_all().unwrap();
+    assert_eq!(results[0], Ok(0));
+    assert!(
+        results[1..]
+            .iter()
+            .all(|r| matches!(r, Err(JobError::Cancelled { .. }))),
+        "{results:?}"
+    );
+    assert_eq!(ran.load(Ordering::SeqCst), 1, "only item 0 ran");
+    idle(&pool);
+    let counters = pool.counters();
+    assert_eq!(
+        (
+            counters.completed,
+            counters.cancelled,
+            counters.running,
+            counters.waiting
+        ),
+        (1, 99, 0, 0)
+    );
+}
+
+#[test]
+fn a_closure_past_its_timeout_sees_should_stop_and_frees_its_thread() {
+    let _deadline = deadline("a_closure_past_its_timeout_sees_should_stop_and_frees_its_thread");
+    let pool = Pool::with_options(
+        1,
+        PoolOptions {
+            job_timeout_ms: Some(50.0),
+            ..PoolOptions::default()
+        },
+    )
+    .unwrap();
+    let stopped = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stopped);
+    let endless = pool
+        .spawn(move || {
+            while !crate::should_stop() {
+                std::thread::sleep(Duration::from_micros(100));
+            }
+            flag.store(true, Ordering::SeqCst);
+        })
+        .unwrap();
+    assert!(matches!(endless.join(), Err(JobError::TimedOut { job: 1, .. })));
+    wait_until("the timed-out closure to see should_stop and return", || {
+        stopped.load(Ordering::SeqCst)
+    });
+    assert_eq!(pool.spawn(|| 7).unwrap().join(), Ok(7));
+    drop(pool); // joins every thread: the old one ended by itself
+}
+
+#[test]
+fn progress_from_a_closure_reaches_its_workers_stats() {
+    let _deadline = deadline("progress_from_a_closure_reaches_its_workers_stats");
+    let pool = Pool::new(1).unwrap();
+    let gate = Gate::default();
+    let held = gate.closure(());
+    let job = pool
+        .spawn(move || {
+            crate::progress(0.25);
+            crate::progress(f64::NAN); // ignored
+            crate::progress(0.5);
+            held();
+            crate::progress(2.0); // clamped
+        })
+        .unwrap();
+    let progress_now = || {
+        pool.worker_stats()
+            .iter()
+            .find(|w| w.running_job == 1)
+            .and_then(|w| w.progress)
+    };
+    wait_until("progress 0.5 in the worker's stats", || progress_now() == Some(0.5));
+    gate.open();
+    job.join().unwrap();
+    idle(&pool);
+    assert_eq!(pool.worker_stats()[0].progress, None, "no job runs: no progress");
+    crate::progress(0.5); // outside a job: nothing happens
+    let after = pool.spawn(|| crate::current_job().is_some()).unwrap();
+    assert_eq!(after.join(), Ok(true));
+}

@@ -142,6 +142,8 @@ pub(crate) struct Results<T> {
     /// A `map`'s: the order its jobs finished in.
     order: Option<FinishOrder>,
     first_job: AtomicU64,
+    /// The caller cancelled these jobs (`JobHandle::cancel`, `Batch::cancel`).
+    stop_asked: AtomicBool,
 }
 
 impl<T: Send> Results<T> {
@@ -150,6 +152,7 @@ impl<T: Send> Results<T> {
             cells: (0..len).map(|_| ResultCell::new()).collect(),
             order: batch.then(|| FinishOrder::new(len)),
             first_job: AtomicU64::new(0),
+            stop_asked: AtomicBool::new(false),
         }
     }
 
@@ -159,6 +162,14 @@ impl<T: Send> Results<T> {
 
     fn job(&self, index: usize) -> u64 {
         self.first_job.load(Ordering::Acquire) + index as u64
+    }
+
+    pub(crate) fn stop_asked(&self) -> bool {
+        self.stop_asked.load(Ordering::Relaxed)
+    }
+
+    fn ask_stop(&self) {
+        self.stop_asked.store(true, Ordering::Relaxed);
     }
 
     fn order(&self) -> &FinishOrder {
@@ -369,6 +380,29 @@ impl<T: Send> JobHandle<T> {
         self.results.take(0)
     }
 
+    /// Cancels the job: if no worker has begun it, it never runs and is
+    /// reported `Cancelled` (`JobError::Cancelled`) when its turn in the
+    /// queue comes; if it runs, `poolscope::should_stop()` turns true in
+    /// it, so a closure that checks it ends early. Its handle still
+    /// settles: await or join it as before. Does nothing to a finished job.
+    ///
+    /// ```
+    /// # #[cfg(not(target_arch = "wasm32"))] {
+    /// let pool = poolscope::Pool::new(1).unwrap();
+    /// let (began, has_begun) = std::sync::mpsc::channel();
+    /// let busy = pool.spawn(move || { began.send(()).unwrap(); while !poolscope::should_stop() {} }).unwrap();
+    /// let waiting = pool.spawn(|| "never").unwrap();
+    /// has_begun.recv().unwrap();
+    /// waiting.cancel();
+    /// busy.cancel();
+    /// assert!(matches!(waiting.join(), Err(poolscope::JobError::Cancelled { .. })));
+    /// assert_eq!(busy.join(), Ok(()));
+    /// # }
+    /// ```
+    pub fn cancel(&self) {
+        self.results.ask_stop();
+    }
+
     /// Blocks until the result is there. On a thread that must not block
     /// (a browser's main thread) returns `JobError::WouldBlock` at once:
     /// await the handle there instead.
@@ -477,6 +511,33 @@ impl<T: Send> Batch<T> {
         };
         order.blocked.fetch_sub(1, Ordering::SeqCst);
         Ok(next)
+    }
+
+    /// Cancels the batch's jobs, as `JobHandle::cancel` one job: those no
+    /// worker has begun never run (each `Cancelled`), the running ones see
+    /// `poolscope::should_stop()`. Every result still comes.
+    ///
+    /// ```
+    /// # #[cfg(not(target_arch = "wasm32"))] {
+    /// let pool = poolscope::Pool::new(1).unwrap();
+    /// // One worker: item 0 runs until it is told to stop, the rest wait.
+    /// let (began, has_begun) = std::sync::mpsc::sync_channel(1);
+    /// let batch = pool.map(0..100u64, move |n| {
+    ///     if n == 0 {
+    ///         began.send(()).unwrap();
+    ///         while !poolscope::should_stop() {}
+    ///     }
+    ///     n
+    /// }).unwrap();
+    /// has_begun.recv().unwrap();
+    /// batch.cancel();
+    /// let results = batch.join_all().unwrap();
+    /// assert_eq!(results[0], Ok(0), "the running one ended itself");
+    /// assert!(results[1..].iter().all(|r| matches!(r, Err(poolscope::JobError::Cancelled { .. }))));
+    /// # }
+    /// ```
+    pub fn cancel(&self) {
+        self.results.ask_stop();
     }
 
     /// Every result, in input order, once all jobs finished. A result

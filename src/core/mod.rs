@@ -28,7 +28,8 @@
 //! - `calls`: call jobs' inputs and reports, for work the platform runs (JS functions);
 //! - `task`: closure jobs, and how their outcome reaches their handle;
 //! - `handle`: `JobHandle` and `Batch`, what a caller awaits or joins;
-//! - `failure`: the panic hook, which files a panicking job's `Failure`, and `current_job`;
+//! - `running`: what this thread runs now, for code inside a job: `current_job`, `should_stop`, `progress`;
+//! - `failure`: the panic hook, which files a panicking job's `Failure` under the job running;
 //! - `error`: `PoolError` and `JobError`, the named errors.
 //!
 //! No module imports one that imports it back (`pool` and its children
@@ -56,6 +57,7 @@ pub(crate) mod options;
 pub(crate) mod placement;
 pub(crate) mod pool;
 mod queue;
+pub(crate) mod running;
 mod segmented;
 pub(crate) mod stats;
 mod sync;

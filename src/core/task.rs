@@ -50,6 +50,8 @@ trait Closures: Send + Sync {
     fn fail(&self, index: usize, error: JobError);
     /// The group's first job number, for the handle's `job()`.
     fn set_first_job(&self, job: u64);
+    /// Whether the caller cancelled the group's jobs (`JobHandle::cancel`, `Batch::cancel`).
+    fn stop_asked(&self) -> bool;
 }
 
 /// `f(item)` for each item, into `results`. A `spawn` is a group of one
@@ -94,6 +96,10 @@ where
 
     fn set_first_job(&self, job: u64) {
         self.results.set_first_job(job);
+    }
+
+    fn stop_asked(&self) -> bool {
+        self.results.stop_asked()
     }
 }
 
@@ -161,6 +167,12 @@ impl Group {
     pub(crate) unsafe fn run(&self, index: usize) {
         // SAFETY: see the function's contract.
         unsafe { self.work.run(index) }
+    }
+
+    /// Whether the caller cancelled these jobs: a waiting one is not run
+    /// (reported cancelled), a running one sees `should_stop()`.
+    pub(crate) fn stop_asked(&self) -> bool {
+        self.work.stop_asked()
     }
 
     /// Drops job `index`'s closure unrun.

@@ -27,10 +27,14 @@ pub struct WorkerStats {
     pub running_job: u64,
     /// When that job started, in ms on the pool's clock (0 for none).
     pub running_since_ms: f64,
+    /// How far that job said it is (`poolscope::progress`), 0 to 1, if it said.
+    pub progress: Option<f64>,
 }
 
 /// `current_timeout_ms` when the job has no timeout of its own.
 const OWN_TIMEOUT_NONE: u64 = u64::MAX;
+/// `progress` when the current job said none (a NaN's bits: no fraction has them).
+const NO_PROGRESS: u64 = u64::MAX;
 
 const VACANT: u32 = 0;
 const ACTIVE: u32 = 1;
@@ -52,6 +56,8 @@ pub(super) struct WorkerSlot {
     current_started_ms: AtomicU64,
     /// The current job's own timeout (f64 bits), or `OWN_TIMEOUT_NONE`: the pool's.
     current_timeout_ms: AtomicU64,
+    /// The current job's last `progress` (f64 bits), or `NO_PROGRESS`.
+    progress: AtomicU64,
     /// This worker's own slice of a partitioned batch: jobs `next..end`.
     partition_next: AtomicU64,
     partition_end: AtomicU64,
@@ -68,7 +74,22 @@ impl WorkerSlot {
         let own = timeout_ms.map_or(OWN_TIMEOUT_NONE, f64::to_bits);
         self.current_timeout_ms.store(own, Ordering::Relaxed);
         self.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
+        self.progress.store(NO_PROGRESS, Ordering::Relaxed);
         self.current_job.store(job, Ordering::Release);
+    }
+
+    /// The running `job` says it is `fraction` done (ignored if it is no
+    /// longer this worker's job: the watchdog took it back).
+    pub(super) fn set_progress(&self, job: u64, fraction: f64) {
+        if !self.lost_job(job) {
+            self.progress.store(fraction.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    /// The current job's last progress, if it said one.
+    fn progress(&self) -> Option<f64> {
+        let bits = self.progress.load(Ordering::Relaxed);
+        (bits != NO_PROGRESS).then(|| f64::from_bits(bits))
     }
 
     /// The worker's current job (0 for none), if it has been running longer
@@ -381,6 +402,7 @@ impl WorkerSlots {
                     thread: slot.thread.load(Ordering::Relaxed),
                     running_job,
                     running_since_ms: if running_job == 0 { 0.0 } else { started_ms },
+                    progress: if running_job == 0 { None } else { slot.progress() },
                 }
             })
             .collect()

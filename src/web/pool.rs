@@ -96,8 +96,10 @@ macro_rules! pool_class_methods {
                 self.base.stats()
             }
 
-            /// One `{ id, active, jobs, busyMs, thread, runningJob, runningSinceMs }`
-            /// per worker that ever ran (`runningJob` 0 when it runs none).
+            /// One `{ id, active, jobs, busyMs, thread, runningJob, runningSinceMs, progress }`
+            /// per worker that ever ran (`runningJob` 0 when it runs none;
+            /// `progress` what a running closure last said with
+            /// `poolscope::progress`, else null).
             pub fn workers(&self) -> js_sys::Array {
                 self.base.workers()
             }
@@ -326,6 +328,7 @@ impl PoolBase {
                 set(&object, "thread", stats.thread as f64);
                 set(&object, "runningJob", stats.running_job as f64);
                 set(&object, "runningSinceMs", stats.running_since_ms);
+                set(&object, "progress", stats.progress.map_or(JsValue::NULL, JsValue::from));
                 JsValue::from(object)
             })
             .collect()

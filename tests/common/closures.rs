@@ -363,3 +363,82 @@ pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
         10
     );
 }
+
+pub async fn a_cancelled_or_timed_out_closure_sees_should_stop_and_progress_reaches_workers() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let pool = Pool::new(1).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let began = Arc::new(AtomicBool::new(false));
+    let has_begun = Arc::clone(&began);
+    let endless = pool
+        .spawn(move || {
+            poolscope::progress(0.5);
+            has_begun.store(true, Ordering::SeqCst);
+            while !poolscope::should_stop() {
+                sleep(1.0);
+            }
+            "stopped"
+        })
+        .unwrap();
+    let waiting = pool.spawn(|| "never").unwrap();
+    let waiting_job = waiting.job();
+    before_deadline(&pool, "the endless closure to begin", async {
+        while !began.load(Ordering::SeqCst) {
+            pause(2.0).await;
+        }
+    })
+    .await;
+    let progress = pool
+        .workers()
+        .iter()
+        .find(|worker| Reflect::get(worker, &"runningJob".into()).unwrap().as_f64() == Some(endless.job() as f64))
+        .map(|worker| Reflect::get(&worker, &"progress".into()).unwrap().as_f64());
+    assert_eq!(
+        progress,
+        Some(Some(0.5)),
+        "workers() gives the running closure's progress"
+    );
+    waiting.cancel();
+    endless.cancel();
+    assert_eq!(
+        before_deadline(&pool, "the cancelled endless closure", endless).await,
+        Ok("stopped")
+    );
+    assert_eq!(
+        before_deadline(&pool, "the cancelled waiting closure", waiting).await,
+        Err(JobError::Cancelled { job: waiting_job })
+    );
+    assert_eq!(counter(&pool, "cancelled"), 1.0);
+
+    // Past its timeout a closure is reported at once, and one that checks
+    // should_stop() returns: its thread ends by itself.
+    let pool = Pool::from_js(1.0, options(r#"{"jobTimeoutMs":200}"#)).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let stopped = Arc::new(AtomicBool::new(false));
+    let saw_stop = Arc::clone(&stopped);
+    let endless = pool
+        .spawn(move || {
+            while !poolscope::should_stop() {
+                sleep(1.0);
+            }
+            saw_stop.store(true, Ordering::SeqCst);
+        })
+        .unwrap();
+    let job = endless.job();
+    match before_deadline(&pool, "the timed-out closure", endless).await {
+        Err(JobError::TimedOut { job: timed_out, .. }) => assert_eq!(timed_out, job),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    before_deadline(&pool, "the timed-out closure to see should_stop", async {
+        while !stopped.load(Ordering::SeqCst) {
+            pause(2.0).await;
+        }
+    })
+    .await;
+    settle(&pool, 1).await; // the old thread ended by itself
+    assert_eq!(
+        before_deadline(&pool, "a closure after", pool.spawn(|| 5u8).unwrap()).await,
+        Ok(5)
+    );
+}

@@ -21,6 +21,7 @@ macro_rules! suite {
             a_panicking_closure_fails_with_its_message_and_its_worker_is_replaced,
             a_closure_past_the_timeout_is_reported_and_the_pool_and_heap_keep_working,
             cancel_and_stop_tell_each_waiting_closure,
+            a_cancelled_or_timed_out_closure_sees_should_stop_and_progress_reaches_workers,
             closures_stay_exactly_once_across_resizes_during_a_batch,
             a_closure_captures_a_large_vec_and_returns_another,
             joins_labels_and_bad_input_are_named,

@@ -159,7 +159,7 @@ export class Timeline {
     if (run.model.endedMs) return [];
     const progress = run.model.progress;
     return (run.workers ?? []).filter((worker) => worker.runningJob > 0).map((worker) => {
-      const value = progress?.get(worker.runningJob);
+      const value = progress?.get(worker.runningJob) ?? worker.progress; // a JS job's, or a closure's (`poolscope::progress`)
       return { worker: worker.id, job: worker.runningJob, sinceMs: worker.runningSinceMs, progress: typeof value === 'number' && value >= 0 && value <= 1 ? value : null };
     });
   }

@@ -8,9 +8,9 @@ use crate::core::calls::CallReport;
 use crate::core::counts::Tally;
 use crate::core::error::{JobError, PoolError};
 use crate::core::events::Event;
-use crate::core::failure::RunningJob;
 use crate::core::job::{self, JobKind, Outcome};
 use crate::core::options::check_size;
+use crate::core::running::RunningJob;
 use crate::core::task::Group;
 use crate::core::worker_slots::{WorkerSlot, WorkerStats};
 use crate::sys;
@@ -198,6 +198,7 @@ impl PoolCore {
         let mut events = None;
         let mut tally = Tally::default();
         let mut settle_after = Vec::new(); // closure jobs tell their handles last
+        let mut withdrawn = 0; // closure jobs their callers cancelled before they began
         let mut clock = since.unwrap_or_else(sys::now_ms); // one reading per job: a job ends when the next starts
                                                            // In a run, the jobs but the last end on the run's cheaper clock.
         let (last, run_clock) = (jobs.end - 1, (jobs.end - jobs.start > 1).then(sys::RunClock::start));
@@ -207,11 +208,22 @@ impl PoolCore {
             let started_ms = clock.max(claimed.queued_ms);
             // SAFETY: this worker claimed the job, and settles it last, below.
             let closure = unsafe { self.queue.group(job) };
+            if let Some((group, index)) = closure.filter(|(group, _)| group.stop_asked()) {
+                // Its caller cancelled it (`JobHandle::cancel`) before any worker began it: it never runs.
+                // SAFETY: this worker claimed the job.
+                unsafe { group.discard(index) };
+                let first_event = *events.get_or_insert_with(|| self.events.reserve(jobs.end - jobs.start));
+                let event = claimed.event(job, 0, (started_ms, started_ms), (Outcome::Cancelled, 0));
+                self.events.write(first_event + i as u64, event);
+                withdrawn += 1;
+                settle_after.push(((group, index), event));
+                continue;
+            }
             // Taken before the watchdog can see the job: it may settle it, and so let go of the group, while the closure runs.
             let _held = closure.filter(|_| watched).map(|(group, _)| unsafe { group.hold() });
             slot.begin_job(job, started_ms);
             let result = {
-                let _running = RunningJob::enter(&self.failures, job, id, closure);
+                let _running = RunningJob::enter(&self.failures, (job, id, slot), closure);
                 if let Some((group, index)) = closure {
                     run_closure(|| unsafe { group.run(index) }) // SAFETY: this worker claimed the job
                 } else if watched {
@@ -252,6 +264,9 @@ impl PoolCore {
         // they finished (a pool that is idle holds no slot of a finished job).
         self.queue.retire(jobs);
         sys::share_time(clock); // before the counts that tell others these jobs finished
+        if withdrawn > 0 {
+            self.counts.add_withdrawn(withdrawn);
+        }
         self.count_finished(id, tally);
         for ((group, index), event) in settle_after {
             // SAFETY: the last use of the group here (a held count drops after).
