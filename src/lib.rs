@@ -73,4 +73,5 @@ pub use crate::core::options::{PoolOptions, MAX_JOBS, MAX_TIMEOUT_MS, MAX_WORKER
 pub use crate::core::running::{current_job, progress, should_stop};
 pub use crate::core::stats::{Latency, PoolStats, WorkerLatency};
 pub use crate::core::task::MAX_LABEL_BYTES;
+pub use crate::core::trace_export::TraceOptions;
 pub use crate::core::worker_slots::WorkerStats;

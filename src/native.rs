@@ -225,6 +225,24 @@ impl Pool {
         self.core.stats()
     }
 
+    /// The events the trace keeps, as Chrome trace-event JSON that Perfetto
+    /// (ui.perfetto.dev) opens: a track per worker with a slice per job
+    /// (named as the log says it, `Job 7 (label)`), counter tracks of the jobs waiting and running
+    /// and of the pool's size, instants for timeouts, panics, cancels,
+    /// worker replacements and resizes, and with `flows` an arrow from each
+    /// job's queueing to its start.
+    ///
+    /// ```
+    /// let pool = poolscope::Pool::new(2).unwrap();
+    /// pool.map_labeled(0..3u32, |t| format!("tile {t}"), |t| t * t).unwrap().join_all().unwrap();
+    /// let json = pool.export_trace(poolscope::TraceOptions::default());
+    /// assert!(json.contains("\"name\":\"Job 3 (tile 2)\""));
+    /// std::fs::write(std::env::temp_dir().join("poolscope-trace.json"), json).unwrap(); // open it in Perfetto
+    /// ```
+    pub fn export_trace(&self, options: crate::TraceOptions) -> String {
+        self.core.export_trace(options)
+    }
+
     /// Each worker that ever ran, with what it did.
     pub fn worker_stats(&self) -> Vec<WorkerStats> {
         self.core.worker_stats()

@@ -19,6 +19,7 @@
 //!   refused, and `Counters`, what the pool shows of them;
 //! - `failure_log`: `Failure`s (panic messages) until the platform takes them;
 //! - `stats`: `PoolStats`, waiting and running times as percentiles, computed on read from the trace;
+//! - `trace_export`: the trace as Chrome trace-event JSON for Perfetto (`TraceOptions`);
 //! - `labels`: closure jobs' labels, kept as long as the trace keeps their events;
 //! - `sync`: `SpinLock`, `OwnLine`, and the atomics (loom's when model-checked).
 //!
@@ -62,6 +63,7 @@ mod segmented;
 pub(crate) mod stats;
 mod sync;
 pub(crate) mod task;
+pub(crate) mod trace_export;
 pub(crate) mod worker_slots;
 
 // Children of `pool`, so that `PoolCore`'s fields stay private to it.

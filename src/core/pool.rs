@@ -21,6 +21,7 @@ use super::queue::JobQueue;
 use super::stats::PoolStats;
 use super::sync::SpinLock;
 use super::task::Group;
+use super::trace_export::{chrome_trace, Resize, TraceOptions};
 use super::worker_slots::WorkerSlots;
 use crate::sys;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
@@ -52,6 +53,8 @@ pub struct PoolCore {
     driver: SpinLock<()>,
     failures: FailureLog,
     labels: JobLabels,
+    /// The latest resizes asked for, for the trace's export.
+    resizes: SpinLock<std::collections::VecDeque<Resize>>,
     calls: CallStore,
 }
 
@@ -75,6 +78,7 @@ impl PoolCore {
             driver: SpinLock::new(()),
             failures: FailureLog::default(),
             labels: JobLabels::new(),
+            resizes: SpinLock::new(std::collections::VecDeque::new()),
             calls: CallStore::default(),
         })
     }
@@ -359,6 +363,28 @@ impl PoolCore {
     #[cfg(target_arch = "wasm32")]
     pub fn oldest_event(&self) -> u64 {
         self.events.oldest()
+    }
+
+    /// The trace the pool keeps as Chrome trace-event JSON (see `trace_export`).
+    pub fn export_trace(&self, options: TraceOptions) -> String {
+        let mut flat = Vec::new();
+        self.events.read_flat(0, u64::MAX, &mut flat);
+        let resizes: Vec<Resize> = self.resizes.with(|resizes| resizes.iter().copied().collect());
+        chrome_trace(&flat, |job| self.label(job), &resizes, options)
+    }
+
+    /// Notes a resize to `size` for the trace's export (the latest 4,096).
+    pub(super) fn note_resize(&self, size: usize) {
+        let resize = Resize {
+            at_ms: sys::now_ms(),
+            size: size as u32,
+        };
+        self.resizes.with(|resizes| {
+            if resizes.len() == 4096 {
+                resizes.pop_front();
+            }
+            resizes.push_back(resize);
+        });
     }
 
     /// Latency statistics over the events the trace keeps (see `PoolStats`).

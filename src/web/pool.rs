@@ -42,6 +42,20 @@ macro_rules! pool_class_methods {
                 self.base.take_events(limit)
             }
 
+            /// The events the trace keeps as Chrome trace-event JSON, which
+            /// Perfetto (ui.perfetto.dev) opens: a track per worker with a
+            /// slice per job, counter tracks of the jobs waiting and running
+            /// and of the pool's size, instants for timeouts, panics,
+            /// cancels, worker replacements and resizes, and with `flows` an
+            /// arrow from each job's queueing to its start. Reads the whole
+            /// trace: for an export, not once a frame.
+            #[wasm_bindgen(js_name = exportTrace)]
+            pub fn export_trace_js(&self, flows: Option<bool>) -> String {
+                self.base.core.export_trace($crate::TraceOptions {
+                    flows: flows.unwrap_or(false),
+                })
+            }
+
             /// A reader of this pool's events and labels with a cursor of its
             /// own, from the oldest event the trace keeps: the views, an app
             /// and an exporter may each have one, and none takes events from
@@ -534,6 +548,12 @@ impl Pool {
     /// ```
     pub fn stats(&self) -> crate::PoolStats {
         self.base.core.stats()
+    }
+
+    /// The events the trace keeps as Chrome trace-event JSON for Perfetto,
+    /// as natively (`poolscope::Pool::export_trace`).
+    pub fn export_trace(&self, options: crate::TraceOptions) -> String {
+        self.base.core.export_trace(options)
     }
 
     /// Queues `count` jobs of one `kind` (`cpu`, `sleep` or `noop`) costing

@@ -1,9 +1,9 @@
-// The pool's latency statistics in Chromium, both modes
+// The pool's latency statistics and trace export in Chromium, both modes
 // (tests/e2e/stats-story.mjs), and the playground's Latency numbers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, useBrowser, waitForState } from './harness.mjs';
-import { statsInChromium } from './stats-story.mjs';
+import { statsInChromium, traceInChromium } from './stats-story.mjs';
 
 const session = useBrowser(before, after);
 
@@ -12,6 +12,17 @@ for (const mode of ['shared', 'fallback']) {
     const errors = [];
     const page = await openPage(session.context, `${session.origin}/jobs.html`, errors);
     await statsInChromium(page, session.origin, mode);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+for (const mode of ['shared', 'fallback']) {
+  test(`${mode}: exportTrace() is well-formed trace-event JSON with slices, counters, instants and flows`, { timeout: 60_000 }, async () => {
+    const errors = [];
+    const page = await openPage(session.context, `${session.origin}/jobs.html`, errors);
+    const { exportMs } = await traceInChromium(page, session.origin, mode);
+    if (process.env.POOLSCOPE_DEBUG) console.log(`exportTrace of 6 jobs: ${exportMs.toFixed(1)} ms`);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -33,7 +33,7 @@ import { LogView, jobDetails } from './log.js';
 import { ResultView } from './result-view.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
-import { chromeTrace, downloadTrace } from './trace.js';
+import { chromeTrace, downloadTrace, poolTrace } from './trace.js';
 import { THEMES, resolveTheme, watchPageTheme } from './theme.js';
 import { style } from './stylesheet.js';
 
@@ -288,7 +288,7 @@ export class PoolPlayground extends PlaygroundProperties {
     } = parts);
     const onClick = (button, action) => button.addEventListener('click', action);
     onClick(this.stopButton, () => this.stop());
-    onClick(this.exportButton, () => this.run?.model && downloadTrace(this.run.model));
+    onClick(this.exportButton, () => this.run?.model && downloadTrace(this.run.model, undefined, this.exportTrace() ?? undefined));
     onClick(this.linkButton, () => this.#copyLink());
     onClick(this.compareButton, () => this.compare());
     onClick(parts.fewerButton, () => this.#stepPool(-1));
@@ -522,11 +522,14 @@ export class PoolPlayground extends PlaygroundProperties {
 
   /**
    * The last run as Chrome trace-event JSON (what Export trace downloads;
-   * `JSON.stringify` it for Perfetto), or null before a run.
-   * @returns {ReturnType<typeof chromeTrace> | null}
+   * `JSON.stringify` it for Perfetto): its pool's own export while the
+   * pool lives, else the views' events; null before a run.
+   * @returns {{ traceEvents: Array<Record<string, unknown>>, otherData?: Record<string, unknown> } | null}
    */
   exportTrace() {
-    return this.run?.model ? chromeTrace(this.run.model) : null;
+    if (!this.run?.model) return null;
+    const trace = poolTrace(this.run.pool);
+    return trace ? { ...trace, otherData: { ...trace.otherData, settings: this.run.model.settings } } : chromeTrace(this.run.model);
   }
 
   /// Draws only what changed: on a 2-core machine every frame the page

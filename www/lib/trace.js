@@ -1,7 +1,9 @@
 // @ts-check
 // The run as Chrome trace-event JSON: it opens in Perfetto and in
-// chrome://tracing. One track (thread) per worker, one complete ("X")
-// slice per job; times in µs from the run's start.
+// chrome://tracing. The pool's own export (`pool.exportTrace()`, written in
+// Rust: slices, counter tracks, instants) where the pool has one; else
+// from the views' events, one track (thread) per worker, one complete
+// ("X") slice per job; times in µs from the run's start.
 
 import { jobName } from './log.js';
 
@@ -35,11 +37,31 @@ export function chromeTrace(model) {
   return { traceEvents, displayTimeUnit: 'ms', otherData: { settings: model.settings } };
 }
 
-/// Offers the trace as a file download, named after the run's settings
-/// unless `name` is given.
-export function downloadTrace(model, name) {
+/**
+ * The pool's own export (`pool.exportTrace()`: counter tracks and instants
+ * too), parsed; null where the pool has none or was freed.
+ * @param {any} pool
+ * @returns {{ traceEvents: Array<Record<string, unknown>>, otherData?: Record<string, unknown> } | null}
+ */
+export function poolTrace(pool) {
+  if (typeof pool?.exportTrace !== 'function') return null;
+  try {
+    return JSON.parse(pool.exportTrace());
+  } catch { // freed
+    return null;
+  }
+}
+
+/**
+ * Offers `trace` (the model's, by default) as a file download, named
+ * after the run's settings unless `name` is given.
+ * @param {any} model
+ * @param {string} [name]
+ * @param {object} [trace]
+ */
+export function downloadTrace(model, name, trace = chromeTrace(model)) {
   const { settings } = model;
-  const blob = new Blob([JSON.stringify(chromeTrace(model))], { type: 'application/json' });
+  const blob = new Blob([JSON.stringify(trace)], { type: 'application/json' });
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
   link.download = name ?? `poolscope-pool${settings.pool}-jobs${settings.jobs}-${settings.kind}-${settings.dist}-seed${settings.seed}.json`;

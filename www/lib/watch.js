@@ -18,7 +18,7 @@ import { PoolPoller } from './poller.js';
 import { Timeline } from './timeline.js';
 import { Stats } from './stats.js';
 import { LogView } from './log.js';
-import { chromeTrace, downloadTrace } from './trace.js';
+import { chromeTrace, downloadTrace, poolTrace } from './trace.js';
 import { resolveTheme, watchPageTheme } from './theme.js';
 import { style } from './stylesheet.js';
 import { showInDevTools } from './devtools.js';
@@ -75,7 +75,7 @@ export class PoolWatch {
     this.note = element('p', { class: 'note', 'data-missed': '0' });
     const stats = element('div', { class: 'stats' });
     const exportButton = element('button', { type: 'button', class: 'export' }, 'Export trace');
-    exportButton.addEventListener('click', () => downloadTrace(this.model, 'poolscope-watch.json'));
+    exportButton.addEventListener('click', () => downloadTrace(this.model, 'poolscope-watch.json', this.exportTrace()));
     style(root);
     root.append(
       element('div', { class: 'ps views', part: 'root' },
@@ -99,9 +99,11 @@ export class PoolWatch {
     this.frame = requestAnimationFrame(() => this.poller.start((error) => this.#stopped(error)));
   }
 
-  /// The trace so far as Chrome trace-event JSON (what Export trace saves).
+  /// The trace as Chrome trace-event JSON (what Export trace saves): the
+  /// pool's own export (counters, instants; `pool.exportTrace()`) where it
+  /// has one and is not freed, else the views' events.
   exportTrace() {
-    return chromeTrace(this.model);
+    return poolTrace(this.pool) ?? chromeTrace(this.model);
   }
 
   /// Stops updating and removes the views. The pool is not touched: once

@@ -90,6 +90,7 @@ impl PoolCore {
             return Err(PoolError::PartitionFixed);
         }
         let to_start = self.driver.with(|_| self.workers.resize(size));
+        self.note_resize(size);
         self.workers.wake_all();
         Ok(to_start)
     }
