@@ -2,7 +2,7 @@
 // declare, the element's tags and events on the DOM's own maps. The rest
 // (index.d.ts, poolscope.d.ts, watch.d.ts, ...) is generated from the
 // modules' JSDoc by tsc (scripts/package.sh), and poolscope.d.ts refers here.
-import type { PoolPlayground, PoolscopeJobDetail, PoolscopeRunDetail, PoolscopeStateDetail } from './element.js';
+import type { PoolPlayground, PoolscopeJobDetail, PoolscopeJobProgressDetail, PoolscopeRunDetail, PoolscopeStateDetail } from './element.js';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -13,6 +13,7 @@ declare global {
   interface HTMLElementEventMap {
     'poolscope-state': CustomEvent<PoolscopeStateDetail>;
     'poolscope-job': CustomEvent<PoolscopeJobDetail>;
+    'poolscope-job-progress': CustomEvent<PoolscopeJobProgressDetail>;
     'poolscope-run': CustomEvent<PoolscopeRunDetail>;
   }
 }

@@ -6,7 +6,7 @@ use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{JobKind, Outcome};
 use crate::core::options::PoolOptions;
 use crate::core::placement::Placement;
-use crate::core::tests::{deadline, idle, running};
+use crate::core::tests::{deadline, ended, idle, running};
 use crate::native::Pool;
 use crate::{JobError, PoolError, MAX_LABEL_BYTES};
 use std::future::Future;
@@ -530,16 +530,7 @@ fn a_cancelled_closure_that_waited_never_runs_and_a_running_one_sees_should_stop
     assert_eq!(after.join(), Ok("after"), "the job after it ran");
     idle(&pool);
     assert!(!ran.load(Ordering::SeqCst), "the cancelled closure never ran");
-    let counters = pool.counters();
-    assert_eq!(
-        (
-            counters.completed,
-            counters.cancelled,
-            counters.running,
-            counters.waiting
-        ),
-        (2, 1, 0, 0)
-    );
+    assert_eq!(ended(&pool), (2, 1, 0, 0));
     let events = events(&pool);
     let cancelled = events
         .chunks_exact(EVENT_FIELDS.len())
@@ -579,16 +570,7 @@ fn a_batch_cancelled_ends_its_running_item_early_and_never_runs_the_rest() {
     );
     assert_eq!(ran.load(Ordering::SeqCst), 1, "only item 0 ran");
     idle(&pool);
-    let counters = pool.counters();
-    assert_eq!(
-        (
-            counters.completed,
-            counters.cancelled,
-            counters.running,
-            counters.waiting
-        ),
-        (1, 99, 0, 0)
-    );
+    assert_eq!(ended(&pool), (1, 99, 0, 0));
 }
 
 #[test]

@@ -93,6 +93,17 @@ pub(super) fn idle(pool: &Pool) {
     );
 }
 
+/// `(completed, cancelled, running, waiting)`: how a test's jobs ended, in one assert.
+pub(super) fn ended(pool: &Pool) -> (u64, u64, u64, u64) {
+    let counters = pool.counters();
+    (
+        counters.completed,
+        counters.cancelled,
+        counters.running,
+        counters.waiting,
+    )
+}
+
 fn all_events(pool: &Pool) -> Vec<f64> {
     let mut events = Vec::new();
     assert_eq!(pool.read_events(0, &mut events).missed, 0, "the trace kept every event");
@@ -406,16 +417,7 @@ fn cancel_reports_the_waiting_jobs_and_the_pool_goes_on() {
     running(&pool, 2);
     assert_eq!(pool.cancel(), 8, "jobs 1 and 2 run on for 300 ms: the other 8 wait");
     idle(&pool);
-    let counters = pool.counters();
-    assert_eq!(
-        (
-            counters.completed,
-            counters.cancelled,
-            counters.running,
-            counters.waiting
-        ),
-        (2, 8, 0, 0)
-    );
+    assert_eq!(ended(&pool), (2, 8, 0, 0));
     let report = check_events(&all_events(&pool), 10, 2);
     assert_eq!(report.outcomes[Outcome::Cancelled as usize], 8);
     assert_eq!(

@@ -101,6 +101,31 @@ test('the never-ending example is ended by its timeout, its worker replaced, the
   await page.close();
 });
 
+test('a job that reports its progress: the element tells the page each step (poolscope-job-progress)', { timeout: 60_000 }, async () => {
+  const errors = [];
+  const page = await codePage('?work=code&pool=2&jobs=2', errors);
+  await page.locator('pool-playground').evaluate((element) => {
+    window.progressSeen = [];
+    element.addEventListener('poolscope-job-progress', ({ detail }) => window.progressSeen.push(detail));
+    const menu = element.shadowRoot.querySelector('select[name="example"]');
+    menu.value = 'progress';
+    menu.dispatchEvent(new Event('change'));
+  });
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForState(page, 'done');
+  const seen = await page.evaluate(() => window.progressSeen);
+  for (const job of [1, 2]) {
+    const steps = seen.filter((detail) => detail.job === job).map((detail) => detail.progress);
+    // Ten steps of 150 ms each, seen once a frame: most of them, in order, none twice.
+    assert.ok(steps.length >= 3, `job ${job}'s progress: ${JSON.stringify(seen)}`);
+    assert.deepEqual(steps, [...steps].sort((a, b) => a - b), `in order: ${steps}`);
+    assert.equal(new Set(steps).size, steps.length, `once per change: ${steps}`);
+    assert.ok(seen.filter((detail) => detail.job === job).every((detail) => detail.worker >= 1 && detail.worker <= 2));
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('code in a link is shown, not run, even with autorun=1; Run then runs it', { timeout: 90_000 }, async () => {
   const errors = [];
   await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.origin });

@@ -53,6 +53,12 @@ export const TAG = 'worker-pool-playground';
  *   outcome: 'completed' | 'failed' | 'timed out' | 'cancelled' }} PoolscopeJobDetail
  */
 /**
+ * `poolscope-job-progress`: a running job said how far it got (a JS job's
+ * `context.progress(value)`, a closure's `poolscope::progress(fraction)`);
+ * one per change, as the views see it (at most once a frame).
+ * @typedef {{ job: number, worker: number, progress: unknown }} PoolscopeJobProgressDetail
+ */
+/**
  * `poolscope-run`: when a run ends.
  * @typedef {{ summary: { strategy: string, work: string, workers: number, jobs: number, ran: number, completed: number,
  *   failed: number, cancelled: number, duplicates: number, missing: number, wallMs: number, speedup: number | null,
@@ -128,6 +134,8 @@ export class PoolPlayground extends PlaygroundProperties {
   syncUrl = false;
   comparing = false;
   lastSignature = '';
+  /** @type {Map<number, unknown>} each running job's progress as last told to the page */
+  progressSaid = new Map();
   statsShownAt = 0;
   announcedAt = 0;
 
@@ -270,7 +278,7 @@ export class PoolPlayground extends PlaygroundProperties {
     });
   }
 
-  /// Tells the host page: `poolscope-state`, `poolscope-job`, `poolscope-run`.
+  /// Tells the host page: `poolscope-state`, `poolscope-job`, `poolscope-job-progress`, `poolscope-run`.
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
@@ -536,6 +544,7 @@ export class PoolPlayground extends PlaygroundProperties {
   /// paints is CPU taken from the workers.
   #onFrame(run, first) {
     const { model, counters } = run;
+    this.#emitProgress(run);
     const signature = `${model.count}|${counters.waiting}|${counters.running}|${model.resizes.length}|${run.workers.length}|${model.endedMs}`;
     if (signature === this.lastSignature) {
       this.timeline.growRunning(run); // nothing new, but running jobs' bars grow
@@ -563,6 +572,22 @@ export class PoolPlayground extends PlaygroundProperties {
     if (line === null) return;
     this.announcedAt = now;
     this.announcer.textContent = line;
+  }
+
+  /// `poolscope-job-progress` for each running job whose progress changed
+  /// since the last frame.
+  #emitProgress(run) {
+    const said = this.progressSaid;
+    const running = new Set();
+    for (const { id, runningJob, progress: fraction } of run.workers) {
+      if (!runningJob) continue;
+      running.add(runningJob);
+      const progress = run.model.progress?.get(runningJob) ?? fraction;
+      if (progress === undefined || progress === null || said.get(runningJob) === progress) continue;
+      said.set(runningJob, progress);
+      this.#emit('poolscope-job-progress', { job: runningJob, worker: id, progress });
+    }
+    for (const job of said.keys()) if (!running.has(job)) said.delete(job);
   }
 
   /// `poolscope-job` for each event from `first` on (cancelled jobs too:
