@@ -6,7 +6,7 @@
 //! from each job's queueing (on a "queue" track) to its start. A slice is
 //! named as the log says it: `Job 7 (tile 3,4)`. Written straight into a
 //! string: 100,000 jobs take about 0.1 s in Chromium (bench/trace-export.mjs).
-//! https://docs.google.com/document/d/1CvAClvFfyA5R-PhYUmn5OOQtYMH4h6I0nSsKchNAySU
+//! The format: <https://docs.google.com/document/d/1CvAClvFfyA5R-PhYUmn5OOQtYMH4h6I0nSsKchNAySU>
 
 use super::events::EVENT_FIELDS;
 use super::job::{JobKind, Outcome};

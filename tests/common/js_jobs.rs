@@ -15,7 +15,7 @@ extern "C" {
 
 // Declared so that wasm-bindgen copies them beside js_jobs.js, which
 // imports them (the page's half imports the workers' half, runner.js, and
-// the jobs are www/tasks.js's).
+// the args broker's name, args-broker.js; the jobs are www/tasks.js's).
 #[wasm_bindgen(module = "/www/lib/js-jobs/pool.js")]
 extern "C" {
     #[wasm_bindgen(js_name = shortText)]
@@ -25,6 +25,11 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = plainJson)]
     fn _plain_json(value: &JsValue) -> JsValue;
+}
+#[wasm_bindgen(module = "/www/lib/js-jobs/args-broker.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = BROKER_NAME)]
+    static _BROKER_NAME: JsValue;
 }
 #[wasm_bindgen(module = "/www/tasks.js")]
 extern "C" {

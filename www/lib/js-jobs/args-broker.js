@@ -10,10 +10,20 @@
 // them in one hop that never touches the page's thread. Buffers given in
 // `transfer` are moved at each hop, never copied (bench/js-jobs.mjs).
 //
-// Messages from the page: `{ ticket, args, transfer }` (hold these),
-// `{ drop: ticket }` (the job will never run: forget them), `{ port }` (a
-// pool worker's line: it sends a ticket and gets `{ ticket, args }` back).
+// The page talks to it on a line of its own (a MessagePort), handed over
+// once this worker says it listens: a page or a test harness may wrap a
+// worker in a script that awaits an import first (wasm-bindgen-test's
+// console shim does), and a message to the worker itself before then is
+// lost, where a port keeps what is posted to it until it is read. On that
+// line: `{ ticket, args, transfer }` (hold these), `{ drop: ticket }` (the
+// job will never run: forget them), `{ port }` (a pool worker's line: it
+// sends a ticket and gets `{ ticket, args }` back).
 // It imports nothing: a bundler copies it as a file of its own, as runner.js.
+// The page imports its name from here; the code below runs only in a
+// worker of that name.
+
+/** The broker worker's name. */
+export const BROKER_NAME = 'poolscope-args';
 
 /** @typedef {{ ticket: number, args: unknown[], transfer?: Transferable[] }} Held */
 
@@ -30,7 +40,8 @@ function give({ ticket, args, transfer }, port) {
   port.postMessage({ ticket, args }, transfer ?? []);
 }
 
-self.onmessage = ({ data }) => {
+/** @param {any} data a message on the page's line */
+function fromPage(data) {
   if (data.port instanceof MessagePort) {
     const port = data.port;
     port.onmessage = ({ data: ticket }) => {
@@ -48,4 +59,12 @@ self.onmessage = ({ data }) => {
     asked.delete(data.ticket);
     give(data, port);
   }
-};
+}
+
+const scope = /** @type {any} */ (globalThis);
+if (typeof scope.WorkerGlobalScope === 'function' && scope instanceof scope.WorkerGlobalScope && scope.name === BROKER_NAME) {
+  scope.onmessage = (/** @type {MessageEvent} */ { data }) => {
+    if (data?.page instanceof MessagePort) data.page.onmessage = ({ data: message }) => fromPage(message);
+  };
+  scope.postMessage({ type: 'broker-ready' }); // the page hands over its line now
+}

@@ -10,6 +10,7 @@
 // plain arguments and results cross in the queue, without a message.
 
 import { appendText, decodeText, plainJson, plainJsonList } from './runner.js';
+import { BROKER_NAME } from './args-broker.js';
 
 const RUNNER_URL = new URL('./runner.js', import.meta.url).href;
 const BROKER_URL = new URL('./args-broker.js', import.meta.url).href;
@@ -340,6 +341,8 @@ export class CallTable {
     this.freed = false;
     /** @type {Worker | undefined} holds arguments the queue does not carry (shared memory; args-broker.js) */
     this.broker = undefined;
+    /** @type {MessagePort | undefined} the page's line to it */
+    this.brokerLine = undefined;
     this.tickets = 0;
     /** @type {Map<AbortSignal, { batches: Set<{ batch: JobBatch<any>, first: number, count: number }>, onAbort: () => void }>} */
     this.signals = new Map();
@@ -693,9 +696,9 @@ export class CallTable {
     const entry = this.pending.get(data?.job);
     switch (data?.type) {
       case 'call-broker': // shared memory: a worker's first job whose arguments the queue did not carry
-        if (reply && this.broker) {
+        if (reply && this.brokerLine) {
           const line = new MessageChannel();
-          this.broker.postMessage({ port: line.port1 }, [line.port1]);
+          this.brokerLine.postMessage({ port: line.port1 }, [line.port1]);
           reply({ type: 'call-broker', port: line.port2 }, [line.port2]);
         }
         break;
@@ -731,10 +734,20 @@ export class CallTable {
    * @param {string} which `call 3`, `items 0 to 99`
    */
   toBroker(args, transfer, which) {
-    this.broker ??= new Worker(BROKER_URL, { type: 'module', name: 'poolscope-args' });
+    if (!this.brokerLine) {
+      // The page's line to the broker: what is posted on it waits in the
+      // port until the broker reads it (see args-broker.js).
+      const line = new MessageChannel();
+      const broker = new Worker(BROKER_URL, { type: 'module', name: BROKER_NAME });
+      broker.onmessage = ({ data }) => {
+        if (data?.type === 'broker-ready') broker.postMessage({ page: line.port2 }, [line.port2]);
+      };
+      this.broker = broker;
+      this.brokerLine = line.port1;
+    }
     const ticket = ++this.tickets;
     try {
-      this.broker.postMessage({ ticket, args, transfer }, transfer ?? []);
+      this.brokerLine.postMessage({ ticket, args, transfer }, transfer ?? []);
     } catch (error) {
       throw namedError('DataCloneError', `the arguments of ${which} cannot be sent to a worker: ${/** @type {Error} */ (error).message}`);
     }
@@ -743,7 +756,7 @@ export class CallTable {
 
   /** @param {number} ticket the arguments of a job that will not run */
   dropArgs(ticket) {
-    this.broker?.postMessage({ drop: ticket });
+    this.brokerLine?.postMessage({ drop: ticket });
   }
 
   /**
@@ -759,6 +772,7 @@ export class CallTable {
   dispose() {
     this.freed = true;
     this.broker?.terminate();
+    this.brokerLine?.close();
     for (const [job, entry] of this.pending) {
       if (!entry.aborted) this.failEntry(entry, job, 0, () => namedError('PoolStopped', `the pool was freed before job ${job} finished`, { job }));
     }
