@@ -142,8 +142,9 @@ pub(crate) struct Results<T> {
     /// A `map`'s: the order its jobs finished in.
     order: Option<FinishOrder>,
     first_job: AtomicU64,
-    /// The caller cancelled these jobs (`JobHandle::cancel`, `Batch::cancel`).
-    stop_asked: AtomicBool,
+    /// The caller cancelled these jobs (`JobHandle::cancel`, `Batch::cancel`);
+    /// their group reads it before each job.
+    stop_asked: Arc<AtomicBool>,
 }
 
 impl<T: Send> Results<T> {
@@ -152,7 +153,7 @@ impl<T: Send> Results<T> {
             cells: (0..len).map(|_| ResultCell::new()).collect(),
             order: batch.then(|| FinishOrder::new(len)),
             first_job: AtomicU64::new(0),
-            stop_asked: AtomicBool::new(false),
+            stop_asked: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -164,8 +165,8 @@ impl<T: Send> Results<T> {
         self.first_job.load(Ordering::Acquire) + index as u64
     }
 
-    pub(crate) fn stop_asked(&self) -> bool {
-        self.stop_asked.load(Ordering::Relaxed)
+    pub(crate) fn stop_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stop_asked)
     }
 
     fn ask_stop(&self) {

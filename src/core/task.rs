@@ -50,8 +50,6 @@ trait Closures: Send + Sync {
     fn fail(&self, index: usize, error: JobError);
     /// The group's first job number, for the handle's `job()`.
     fn set_first_job(&self, job: u64);
-    /// Whether the caller cancelled the group's jobs (`JobHandle::cancel`, `Batch::cancel`).
-    fn stop_asked(&self) -> bool;
 }
 
 /// `f(item)` for each item, into `results`. A `spawn` is a group of one
@@ -97,10 +95,6 @@ where
     fn set_first_job(&self, job: u64) {
         self.results.set_first_job(job);
     }
-
-    fn stop_asked(&self) -> bool {
-        self.results.stop_asked()
-    }
 }
 
 /// What the core keeps per closure job, beside its closure and its cell.
@@ -117,6 +111,8 @@ pub(crate) struct Group {
     /// The first job's number, set when the group is queued.
     first_job: AtomicU64,
     work: Box<dyn Closures>,
+    /// Set by the caller's handle (`JobHandle::cancel`, `Batch::cancel`), which shares it.
+    stop: Arc<AtomicBool>,
     tasks: Box<[TaskState]>,
     unsettled: AtomicUsize,
 }
@@ -133,6 +129,7 @@ impl Group {
         let items = items.into_iter().map(|item| UnsafeCell::new(Some(item))).collect();
         let group = Group {
             first_job: AtomicU64::new(0),
+            stop: results.stop_flag(),
             work: Box::new(Work {
                 f,
                 items,
@@ -172,7 +169,8 @@ impl Group {
     /// Whether the caller cancelled these jobs: a waiting one is not run
     /// (reported cancelled), a running one sees `should_stop()`.
     pub(crate) fn stop_asked(&self) -> bool {
-        self.work.stop_asked()
+        // One load per job, no call through `work`: a worker asks before each closure.
+        self.stop.load(Ordering::Relaxed)
     }
 
     /// Drops job `index`'s closure unrun.
