@@ -367,8 +367,7 @@ impl PoolCore {
 
     /// The trace the pool keeps as Chrome trace-event JSON (see `trace_export`).
     pub fn export_trace(&self, options: TraceOptions) -> String {
-        let mut flat = Vec::new();
-        self.events.read_flat(0, u64::MAX, &mut flat);
+        let flat = self.kept_events();
         let resizes: Vec<Resize> = self.resizes.with(|resizes| resizes.iter().copied().collect());
         chrome_trace(&flat, |job| self.label(job), &resizes, options)
     }
@@ -389,9 +388,15 @@ impl PoolCore {
 
     /// Latency statistics over the events the trace keeps (see `PoolStats`).
     pub fn stats(&self) -> PoolStats {
+        PoolStats::of_flat(&self.kept_events())
+    }
+
+    /// Every event the trace keeps, oldest first (`read_flat`'s numbers),
+    /// for the readers that take the whole trace at once (export, stats).
+    fn kept_events(&self) -> Vec<f64> {
         let mut flat = Vec::new();
         self.events.read_flat(0, u64::MAX, &mut flat);
-        PoolStats::of_flat(&flat)
+        flat
     }
 
     /// How many events the trace keeps (`PoolOptions::trace_capacity`).
