@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and serves the playground on
+# Installs what building needs and is missing (not the test browsers:
+# ./scripts/test.sh installs those), builds, and serves the playground on
 # http://127.0.0.1:${PORT:-8080}/ until stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh build
 ./scripts/build.sh
 exec python3 scripts/serve.py

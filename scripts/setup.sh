@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Installs whatever poolscope needs and is missing; a second run skips it all.
 # Everything is pinned and comes from Debian, crates.io or npm.
+#   ./scripts/setup.sh         what building, serving and every test need
+#   ./scripts/setup.sh build   only what building and serving need (serve.sh:
+#                              no browsers or drivers, so a first page comes sooner)
 set -euo pipefail
+FOR=${1:-all}
+case "$FOR" in all|build) ;; *) echo "setup: '$FOR' is not one of: all, build" >&2; exit 2 ;; esac
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
@@ -23,13 +28,15 @@ apt_install() {
 
 # Debian packages: browsers and drivers for the tests, Node.js for the e2e runner.
 missing=()
-command -v chromium >/dev/null || missing+=(chromium)
-command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v firefox >/dev/null || missing+=(firefox-esr)
-# WebKit: WebKitGTK's WebDriver brings MiniBrowser; it has no headless mode, hence Xvfb.
-command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
-command -v xvfb-run >/dev/null || missing+=(xvfb)
-command -v xauth >/dev/null || missing+=(xauth)
+if [ "$FOR" = all ]; then
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v firefox >/dev/null || missing+=(firefox-esr)
+  # WebKit: WebKitGTK's WebDriver brings MiniBrowser; it has no headless mode, hence Xvfb.
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
+  command -v xauth >/dev/null || missing+=(xauth)
+fi
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v python3 >/dev/null || missing+=(python3)
@@ -58,7 +65,9 @@ host_install() { # crate version [--locked]
 # `--locked` fails for wasm-bindgen-cli here (its lock names a yanked crate); the binary stays exact.
 [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" = "$WASM_BINDGEN_VERSION" ] || host_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
 
-[ "$(geckodriver --version 2>/dev/null | head -n1 | cut -d' ' -f2)" = "$GECKODRIVER_VERSION" ] || host_install geckodriver "$GECKODRIVER_VERSION" --locked
+if [ "$FOR" = all ]; then
+  [ "$(geckodriver --version 2>/dev/null | head -n1 | cut -d' ' -f2)" = "$GECKODRIVER_VERSION" ] || host_install geckodriver "$GECKODRIVER_VERSION" --locked
+fi
 
 # npm packages (playwright-core, binaryen), exactly as package-lock.json pins them.
 if ! cmp -s package-lock.json node_modules/.poolscope-installed-lock; then

@@ -628,6 +628,16 @@ fn progress_from_a_closure_reaches_its_workers_stats() {
     job.join().unwrap();
     idle(&pool);
     assert_eq!(pool.worker_stats()[0].progress, None, "no job runs: no progress");
+    // The exported trace draws it as a counter on the worker's own track name.
+    let trace = pool.export_trace(crate::TraceOptions::default());
+    for fraction in ["0.25", "0.5", "1", "0"] {
+        let point = format!(",\"args\":{{\"fraction\":{fraction}}}}}");
+        assert_eq!(
+            trace.matches(&point).count(),
+            1,
+            "progress {fraction} once in the trace: {trace}"
+        );
+    }
     crate::progress(0.5); // outside a job: nothing happens
     let after = pool.spawn(|| crate::current_job().is_some()).unwrap();
     assert_eq!(after.join(), Ok(true));

@@ -369,7 +369,8 @@ impl PoolCore {
     pub fn export_trace(&self, options: TraceOptions) -> String {
         let flat = self.kept_events();
         let resizes: Vec<Resize> = self.resizes.with(|resizes| resizes.iter().copied().collect());
-        chrome_trace(&flat, |job| self.label(job), &resizes, options)
+        let progress = self.workers.progress_notes();
+        chrome_trace(&flat, |job| self.label(job), &resizes, &progress, options)
     }
 
     /// Notes a resize to `size` for the trace's export (the latest 4,096).

@@ -1,7 +1,8 @@
 //! The trace as Chrome's trace-event JSON, which Perfetto
 //! (ui.perfetto.dev) and `chrome://tracing` open: a track per worker with
 //! a slice per job that ran, counter tracks for the jobs waiting and
-//! running and for the pool's size, instants for timeouts, panics,
+//! running, for the pool's size and for each worker's job's progress
+//! (`poolscope::progress`), instants for timeouts, panics,
 //! cancels, worker replacements and resizes, and (opt-in) a flow arrow
 //! from each job's queueing (on a "queue" track) to its start. A slice is
 //! named as the log says it: `Job 7 (tile 3,4)`. Written straight into a
@@ -27,15 +28,27 @@ pub(crate) struct Resize {
     pub(crate) size: u32,
 }
 
+/// A running job said how far it is (`poolscope::progress`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct ProgressNote {
+    pub(crate) at_ms: f64,
+    pub(crate) job: u64,
+    pub(crate) worker: u32,
+    pub(crate) fraction: f64,
+}
+
 /// The "queue" track, where flows start; instants of no worker name it too.
 const QUEUE_TRACK: u32 = 0;
 
 /// Writes the trace of `flat` events (`EventLog::read_flat`'s numbers),
-/// labelled by `label`, with `resizes`, as trace-event JSON.
+/// labelled by `label`, with `resizes` and `progress` notes (a counter
+/// track per worker, back to 0 as each job with notes ends), as
+/// trace-event JSON.
 pub(crate) fn chrome_trace(
     flat: &[f64],
     label: impl Fn(u64) -> Option<String>,
     resizes: &[Resize],
+    progress: &[ProgressNote],
     options: TraceOptions,
 ) -> String {
     let events: Vec<&[f64]> = flat.chunks_exact(EVENT_FIELDS.len()).collect();
@@ -44,6 +57,7 @@ pub(crate) fn chrome_trace(
         .iter()
         .map(|event| event[3])
         .chain(resizes.iter().map(|resize| resize.at_ms))
+        .chain(progress.iter().map(|note| note.at_ms))
         .fold(f64::INFINITY, f64::min);
     let origin = if origin.is_finite() { origin } else { 0.0 };
     let micros = |ms: f64| (ms - origin) * 1000.0;
@@ -78,6 +92,18 @@ pub(crate) fn chrome_trace(
         push(&mut out, format_args!("{{\"ph\":\"M\",\"pid\":1,\"tid\":{worker},\"name\":\"thread_name\",\"args\":{{\"name\":\"worker {worker}\"}}}}"));
         push(&mut out, format_args!("{{\"ph\":\"M\",\"pid\":1,\"tid\":{worker},\"name\":\"thread_sort_index\",\"args\":{{\"sort_index\":{worker}}}}}"));
     }
+    for note in progress {
+        push(
+            &mut out,
+            format_args!(
+                "{{\"ph\":\"C\",\"pid\":1,\"name\":\"progress worker {}\",\"ts\":{:.3},\"args\":{{\"fraction\":{}}}}}",
+                note.worker,
+                micros(note.at_ms),
+                note.fraction
+            ),
+        );
+    }
+    let noted: std::collections::HashSet<(u32, u64)> = progress.iter().map(|note| (note.worker, note.job)).collect();
     // Each change of the waiting and running counts: +1/-1 at a time.
     let mut changes: Vec<(f64, i32, i32)> = Vec::with_capacity(events.len() * 3);
     for event in &events {
@@ -115,6 +141,9 @@ pub(crate) fn chrome_trace(
                 (started - queued).max(0.0),
             ),
         );
+        if noted.contains(&(worker, job)) {
+            push(&mut out, format_args!("{{\"ph\":\"C\",\"pid\":1,\"name\":\"progress worker {worker}\",\"ts\":{:.3},\"args\":{{\"fraction\":0}}}}", micros(finished)));
+        }
         if options.flows {
             push(&mut out, format_args!("{{\"ph\":\"s\",\"pid\":1,\"tid\":{QUEUE_TRACK},\"name\":\"queued\",\"cat\":\"flow\",\"id\":{job},\"ts\":{:.3}}}", micros(queued)));
             push(&mut out, format_args!("{{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":{worker},\"name\":\"queued\",\"cat\":\"flow\",\"id\":{job},\"ts\":{:.3}}}", micros(started)));
@@ -209,7 +238,21 @@ mod tests {
         .concat();
         let label = |job: u64| (job == 1).then(|| "tile \"a\"\n".to_string());
         let resizes = [Resize { at_ms: 0.0, size: 2 }];
-        let json = chrome_trace(&flat, label, &resizes, TraceOptions { flows: true });
+        let progress = [
+            ProgressNote {
+                at_ms: 0.5,
+                job: 1,
+                worker: 1,
+                fraction: 0.25,
+            },
+            ProgressNote {
+                at_ms: 1.5,
+                job: 1,
+                worker: 1,
+                fraction: 1.0,
+            },
+        ];
+        let json = chrome_trace(&flat, label, &resizes, &progress, TraceOptions { flows: true });
         assert!(
             json.starts_with("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[{") && json.ends_with("}}"),
             "{json}"
@@ -239,13 +282,29 @@ mod tests {
             json.contains("\"ts\":4000.000,\"args\":{\"waiting\":0,\"running\":0}"),
             "{json}"
         );
-        let without = chrome_trace(&flat, |_| None, &[], TraceOptions::default());
+        // Job 1's progress as a counter, back to 0 when it ended at 2 ms.
+        for point in [
+            "500.000,\"args\":{\"fraction\":0.25}",
+            "1500.000,\"args\":{\"fraction\":1}",
+            "2000.000,\"args\":{\"fraction\":0}",
+        ] {
+            assert!(
+                json.contains(&format!("\"name\":\"progress worker 1\",\"ts\":{point}")),
+                "{point}: {json}"
+            );
+        }
+        assert_eq!(
+            count(&json, "progress worker 2"),
+            0,
+            "no counter for a job that said nothing"
+        );
+        let without = chrome_trace(&flat, |_| None, &[], &[], TraceOptions::default());
         assert_eq!(count(&without, "\"ph\":\"s\""), 0, "flows are opt-in");
     }
 
     #[test]
     fn an_empty_trace_is_valid_json_too() {
-        let json = chrome_trace(&[], |_| None, &[], TraceOptions::default());
+        let json = chrome_trace(&[], |_| None, &[], &[], TraceOptions::default());
         assert!(
             json.starts_with("{\"displayTimeUnit\"") && json.contains("\"traceEvents\":[{\"ph\":\"M\""),
             "{json}"

@@ -5,8 +5,10 @@
 //! `README.md`, "Resizing".
 
 use super::options::MAX_WORKERS;
-use super::sync::OwnLine;
+use super::sync::{OwnLine, SpinLock};
+use super::trace_export::ProgressNote;
 use crate::sys;
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
@@ -30,6 +32,11 @@ pub struct WorkerStats {
     /// How far that job said it is (`poolscope::progress`), 0 to 1, if it said.
     pub progress: Option<f64>,
 }
+
+/// How far a job's progress moves before the trace notes it again.
+const NOTE_STEP: f64 = 0.01;
+/// The progress notes each worker keeps for the trace.
+const MOST_NOTES: usize = 1024;
 
 /// `current_timeout_ms` when the job has no timeout of its own.
 const OWN_TIMEOUT_NONE: u64 = u64::MAX;
@@ -59,6 +66,12 @@ pub(super) struct WorkerSlot {
     /// atomic store is a full fence: one more per job cost closures 5%).
     progress: AtomicU64,
     progress_job: AtomicU64,
+    /// The progress the trace's export draws: a note each time a job's
+    /// progress moved by `NOTE_STEP` or more (the latest `MOST_NOTES`).
+    /// Written only by this worker, from `poolscope::progress`.
+    notes: SpinLock<VecDeque<ProgressNote>>,
+    noted_job: AtomicU64,
+    noted_fraction: AtomicU64,
     /// This worker's own slice of a partitioned batch: jobs `next..end`.
     partition_next: AtomicU64,
     partition_end: AtomicU64,
@@ -84,7 +97,33 @@ impl WorkerSlot {
         if !self.lost_job(job) {
             self.progress.store(fraction.to_bits(), Ordering::Relaxed);
             self.progress_job.store(job, Ordering::Release);
+            self.note_progress(job, fraction);
         }
+    }
+
+    /// Keeps a note of the progress for the trace, at most one per
+    /// `NOTE_STEP` of a job's way (a loop that says its progress a million
+    /// times reads the clock about a hundred times).
+    fn note_progress(&self, job: u64, fraction: f64) {
+        let last = f64::from_bits(self.noted_fraction.load(Ordering::Relaxed));
+        let same_job = self.noted_job.load(Ordering::Relaxed) == job;
+        if same_job && (fraction - last).abs() < NOTE_STEP && !(fraction == 1.0 && last != 1.0) {
+            return;
+        }
+        self.noted_job.store(job, Ordering::Relaxed);
+        self.noted_fraction.store(fraction.to_bits(), Ordering::Relaxed);
+        let note = ProgressNote {
+            at_ms: sys::now_ms(),
+            job,
+            worker: 0, // filled in by `progress_notes`, which knows the slot's id
+            fraction,
+        };
+        self.notes.with(|notes| {
+            if notes.len() == MOST_NOTES {
+                notes.pop_front();
+            }
+            notes.push_back(note);
+        });
     }
 
     /// Job `job`'s last progress, if it said one.
@@ -411,5 +450,20 @@ impl WorkerSlots {
                 }
             })
             .collect()
+    }
+
+    /// Every worker's progress notes, oldest first (for the trace's export).
+    pub(super) fn progress_notes(&self) -> Vec<ProgressNote> {
+        let mut all: Vec<ProgressNote> = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            slot.notes.with(|notes| {
+                all.extend(notes.iter().map(|note| ProgressNote {
+                    worker: i as u32 + 1,
+                    ..*note
+                }))
+            });
+        }
+        all.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        all
     }
 }

@@ -591,9 +591,13 @@ impl Pool {
         let core = Arc::downgrade(&self.base.core);
         let try_submit = Closure::<dyn Fn(u32) -> Result<Vec<f64>, JsError>>::new(move |offset: u32| {
             let core = core.upgrade().ok_or_else(|| js_error(PoolError::PoolStopped))?;
-            let (first, queued) = core
-                .submit_some(specs[offset as usize..].iter().copied())
-                .map_err(js_error)?;
+            // A call past the end (a late callback) queues nothing rather
+            // than slicing out of range, which traps on wasm.
+            let rest = specs.get(offset as usize..).unwrap_or_default();
+            if rest.is_empty() {
+                return Ok(vec![0.0, 0.0]);
+            }
+            let (first, queued) = core.submit_some(rest.iter().copied()).map_err(js_error)?;
             Ok(vec![first as f64, queued as f64])
         });
         Ok(self.base.host.submit_as_room_frees(total, try_submit))

@@ -107,6 +107,10 @@ test('a job that reports its progress: the element tells the page each step (poo
   await page.locator('pool-playground').evaluate((element) => {
     window.progressSeen = [];
     element.addEventListener('poolscope-job-progress', ({ detail }) => window.progressSeen.push(detail));
+    // What the log's running line said, each time it changed.
+    window.runningLines = [];
+    const line = element.shadowRoot.querySelector('.log-running');
+    new MutationObserver(() => window.runningLines.push(line.textContent)).observe(line, { childList: true, characterData: true, subtree: true });
     const menu = element.shadowRoot.querySelector('select[name="example"]');
     menu.value = 'progress';
     menu.dispatchEvent(new Event('change'));
@@ -122,6 +126,9 @@ test('a job that reports its progress: the element tells the page each step (poo
     assert.equal(new Set(steps).size, steps.length, `once per change: ${steps}`);
     assert.ok(seen.filter((detail) => detail.job === job).every((detail) => detail.worker >= 1 && detail.worker <= 2));
   }
+  const lines = await page.evaluate(() => window.runningLines);
+  assert.ok(lines.some((line) => /^Running: job [12] on worker [12] at \d+%/.test(line)), `the log's running line: ${JSON.stringify(lines)}`);
+  assert.equal(await shadow(page, '.log-running'), '', 'no running line once the run ended');
   assert.deepEqual(errors, []);
   await page.close();
 });

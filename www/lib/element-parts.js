@@ -114,7 +114,7 @@ export function buildParts(container, idPrefix, settings, refused) {
       element('section', { class: 'panel stats-panel', part: 'panel stats' },
         element('h2', {}, 'Numbers'), statsPanel),
       element('section', { class: 'panel log-panel', part: 'panel log' },
-        element('h2', {}, 'Log'), logView.note, logView.box)),
+        element('h2', {}, 'Log'), logView.note, logView.running, logView.box)),
     capabilities());
 
   return {

@@ -575,19 +575,23 @@ export class PoolPlayground extends PlaygroundProperties {
   }
 
   /// `poolscope-job-progress` for each running job whose progress changed
-  /// since the last frame.
+  /// since the last frame; the log's running line shows them all.
   #emitProgress(run) {
     const said = this.progressSaid;
     const running = new Set();
+    const shown = [];
     for (const { id, runningJob, progress: fraction } of run.workers) {
       if (!runningJob) continue;
       running.add(runningJob);
       const progress = run.model.progress?.get(runningJob) ?? fraction;
-      if (progress === undefined || progress === null || said.get(runningJob) === progress) continue;
+      if (progress === undefined || progress === null) continue;
+      shown.push({ job: runningJob, worker: id, progress });
+      if (said.get(runningJob) === progress) continue;
       said.set(runningJob, progress);
       this.#emit('poolscope-job-progress', { job: runningJob, worker: id, progress });
     }
     for (const job of said.keys()) if (!running.has(job)) said.delete(job);
+    this.logView.showRunning(run.model.endedMs ? [] : shown);
   }
 
   /// `poolscope-job` for each event from `first` on (cancelled jobs too:

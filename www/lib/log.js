@@ -62,6 +62,15 @@ export function jobDetails(model, index) {
     `started at ${started} ms, finished at ${finished} ms (${finished - started} ms), ${model.outcomeName(index)}`;
 }
 
+/// A job's progress as words: a fraction as a percentage, anything else
+/// (a JS job's own value) as short text.
+/** @param {unknown} progress */
+export function progressText(progress) {
+  if (typeof progress === 'number' && progress >= 0 && progress <= 1) return `${Math.round(progress * 100)}%`;
+  const text = typeof progress === 'string' ? progress : JSON.stringify(progress) ?? String(progress);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
 /** JS jobs' lines kept waiting for their value at most (the oldest go first). */
 const MOST_AWAITING = 2_000;
 
@@ -78,6 +87,8 @@ export class LogView {
     this.list = element('ol', { class: 'log-lines' });
     this.box = element('div', { class: 'log', role: 'log', 'aria-label': 'Finished jobs', tabindex: '0' }, this.list);
     this.note = element('p', { class: 'note' });
+    // The jobs running now that said how far they are: a line above the log, not read out.
+    this.running = element('p', { class: 'hint log-running', 'aria-live': 'off' });
     this.lines = Infinity;
     /** @type {Map<number, HTMLLIElement>} JS jobs' lines still without their value */
     this.awaiting = new Map();
@@ -88,9 +99,19 @@ export class LogView {
     }, { passive: true });
   }
 
+  /// Shows how far the running jobs that said so are, e.g. "Running: job 7
+  /// on worker 2 at 40%." (an empty list: nothing).
+  /** @param {{ job: number, worker: number, progress: unknown }[]} running */
+  showRunning(running) {
+    const text = running.length === 0 ? ''
+      : `Running: ${running.map(({ job, worker, progress }) => `job ${job} on worker ${worker} at ${progressText(progress)}`).join(', ')}.`;
+    if (this.running.textContent !== text) this.running.textContent = text;
+  }
+
   /// Empties the log for a run of `jobs` jobs (Infinity: a pool that runs on).
   reset(jobs) {
     this.list.replaceChildren();
+    this.running.textContent = '';
     this.awaiting.clear();
     this.list.start = 1;
     this.lines = jobs > this.keepAllUpTo ? this.tail : Infinity;
