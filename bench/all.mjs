@@ -1,6 +1,6 @@
 // @ts-check
 // Every benchmark of bench/README.md in one go: prints the tables, writes
-// bench/results.json and bench/chart.svg. Run through bench/run.sh, which
+// bench/results.json and book/src/images/chart.svg. Run through bench/run.sh, which
 // builds the release first. Medians of at least 5 runs; every comparison is
 // a ratio taken in the same browser session (or the same process).
 import { execFileSync } from 'node:child_process';
@@ -162,9 +162,9 @@ try {
 }
 if (wanted('native')) results.native = benchNative();
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(ROOT, 'bench/chart.svg'), chart(results));
+writeFileSync(join(ROOT, 'book/src/images/chart.svg'), chart(results));
 
 const report = renderReport(results);
-updateReadme(join(ROOT, 'README.md'), report);
+updateReadme(join(ROOT, 'book', 'src', 'performance.md'), report);
 console.log(report);
-console.log('\nwrote bench/results.json, bench/chart.svg and the Performance section of README.md');
+console.log('\nwrote bench/results.json, book/src/images/chart.svg and the tables of book/src/performance.md');

@@ -1,6 +1,6 @@
 // @ts-check
-// Turns bench/results.json into the README's Performance tables, so the
-// README never shows a number the last run did not produce. all.mjs calls
+// Turns bench/results.json into the book's Performance tables, so the
+// book never shows a number the last run did not produce. all.mjs calls
 // it after a run; `node bench/report.mjs` redoes it from results.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,7 @@ export function renderReport(results) {
     `Measured with \`./bench/run.sh\` on ${machine.cores} cores (${machine.cpu}), ${machine.browser}, headless, ${machine.date}. ` +
       'Every figure is a median of 5 runs; every comparison is a ratio within one browser session (or one process). ' +
       '`bench/README.md` says what each part does; `bench/results.json` has every number.',
-    '![Dispatch rate and scaling](bench/chart.svg)',
+    '![Dispatch rate and scaling](images/chart.svg)',
     table(['dispatch, 200,000 empty jobs', ...columns(dispatch, 'w')], [
       ['poolscope, shared memory', ...dispatch.map((r) => `${rate(r.shared.jobsPerSecond)} (${r.shared.microsPerJob.toFixed(2)} µs)`)],
       ['poolscope, message passing', ...dispatch.map((r) => `${rate(r.fallback.jobsPerSecond)} (${r.fallback.microsPerJob.toFixed(1)} µs)`)],
@@ -79,7 +79,7 @@ export function renderReport(results) {
   ].join('\n\n');
 }
 
-/// Replaces the README's tables between the bench markers.
+/// Replaces the tables between the bench markers (the book's Performance chapter).
 export function updateReadme(readmePath, report) {
   const readme = readFileSync(readmePath, 'utf8');
   const start = readme.indexOf(START);
@@ -90,6 +90,6 @@ export function updateReadme(readmePath, report) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const results = JSON.parse(readFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), 'utf8'));
-  updateReadme(fileURLToPath(new URL('../README.md', import.meta.url)), renderReport(results));
-  console.log('README.md Performance section rewritten from bench/results.json');
+  updateReadme(fileURLToPath(new URL('../book/src/performance.md', import.meta.url)), renderReport(results));
+  console.log('book/src/performance.md tables rewritten from bench/results.json');
 }

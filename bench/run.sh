@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks: builds a release, runs everything in headless Chromium
 # (and natively), prints the tables, writes bench/results.json,
-# bench/chart.svg and the README's Performance tables. Not part of the test
+# book/src/images/chart.svg and the book's Performance tables (book/src/performance.md). Not part of the test
 # command; takes about 13 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."

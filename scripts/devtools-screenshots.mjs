@@ -1,8 +1,8 @@
 // The README's two DevTools pictures, taken in Debian's Chromium with the
 // DevTools front end Chromium itself serves (nothing downloaded):
-//   docs/devtools-lanes.png: a Performance recording of watch.html with
+//   book/src/images/devtools-lanes.png: a Performance recording of watch.html with
 //     `showInDevTools(pool)`: the pool's lanes beside the page's own tracks;
-//   docs/devtools-trace.png: the same pool's exported trace
+//   book/src/images/devtools-trace.png: the same pool's exported trace
 //     (`pool.exportTrace(true)`) opened with "Load trace…".
 // Run after ./scripts/build.sh: `node scripts/devtools-screenshots.mjs`.
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../tests/e2e/harness.mjs';
 
 const PORT = Number(process.env.DEVTOOLS_PORT ?? 9333);
-const DOCS = new URL('../docs/', import.meta.url);
+const DOCS = new URL('../book/src/images/', import.meta.url);
 const DEADLINE_MS = 60_000;
 // Where the Performance panel draws the "poolscope" group's header in a
 // 1600×900 page (after "Network" and "Frames").
@@ -80,7 +80,7 @@ try {
   await devtools.mouse.click(GROUP_X, LOADED_GROUP_Y); // its one process, opened
   await devtools.waitForTimeout(1500);
   await devtools.screenshot({ path: new URL('devtools-trace.png', DOCS).pathname });
-  console.log('wrote docs/devtools-lanes.png and docs/devtools-trace.png');
+  console.log('wrote book/src/images/devtools-lanes.png and book/src/images/devtools-trace.png');
 } finally {
   await browser.close();
   server.stop();

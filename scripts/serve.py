@@ -20,6 +20,10 @@ poolscope's worker scripts (WORKER_SCRIPTS) get the same policy with
 from its own script's response, and code typed into the playground runs
 as a module the page makes (a blob: URL) that only workers import; the
 pages themselves never allow blob: scripts.
+The book (/book/, built by mdBook into www/book/) is a docs site like any
+other: mdBook's pages use inline scripts and styles, so they get the policy
+a docs host would give them (BOOK_CSP: inline allowed, still nothing from
+other origins), and the element they embed runs under it.
 POOLSCOPE_BLOB_WORKERS=1 adds `blob:` to worker-src: wasm-bindgen-rayon's
 initThreadPool starts its workers from a blob: URL (the benchmarks use it
 as a baseline; poolscope itself does not). POOLSCOPE_ROOT serves another
@@ -31,6 +35,7 @@ import os
 import sys
 
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'"
+BOOK_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; img-src 'self' data:; font-src 'self' data:"
 WORKER_CSP = CSP.replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'wasm-unsafe-eval' blob:")
 # The scripts poolscope's Web Workers start from: their policy is their workers'.
 WORKER_SCRIPTS = ("/src/web/worker_host.js", "/src/web/remote_host.js", "/js-jobs/runner.js")
@@ -66,7 +71,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
-        policy = WORKER_CSP if self.path.split("?")[0].endswith(WORKER_SCRIPTS) else CSP
+        path = self.path.split("?")[0]
+        policy = WORKER_CSP if path.endswith(WORKER_SCRIPTS) else BOOK_CSP if path.startswith("/book/") or path == "/book" else CSP
         if os.environ.get("POOLSCOPE_BLOB_WORKERS") == "1":
             policy = policy.replace("worker-src 'self'", "worker-src 'self' blob:")
         self.send_header("Content-Security-Policy", policy)

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 WASM_PACK_VERSION=0.15.1
+MDBOOK_VERSION=0.5.4
 GECKODRIVER_VERSION=0.37.1
 # Must equal the wasm-bindgen version that Cargo.lock pins (the crate asks
 # for any 0.2 from there; the CLI must match the library exactly).
@@ -65,6 +66,8 @@ host_install() { # crate version [--locked]
 # `--locked` fails for wasm-bindgen-cli here (its lock names a yanked crate); the binary stays exact.
 [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" = "$WASM_BINDGEN_VERSION" ] || host_install wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
 
+# The book (scripts/book.sh).
+[ "$(mdbook --version 2>/dev/null | cut -d' ' -f2)" = "v$MDBOOK_VERSION" ] || host_install mdbook "$MDBOOK_VERSION" --locked
 if [ "$FOR" = all ]; then
   [ "$(geckodriver --version 2>/dev/null | head -n1 | cut -d' ' -f2)" = "$GECKODRIVER_VERSION" ] || host_install geckodriver "$GECKODRIVER_VERSION" --locked
 fi
