@@ -5,8 +5,7 @@
 #   without cross-origin isolation. RUSTFLAGS replaces the atomics flags
 #   (config arrays would merge with CARGO_TARGET_*_RUSTFLAGS); its own
 #   target dir keeps the two builds from invalidating each other.
-# Both go through wasm-opt -O3 after (see `optimize`). Then the editor
-# bundle and the book (www/book/, scripts/book.sh).
+# Both go through wasm-opt -O3 after (see `optimize`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -63,5 +62,3 @@ optimize www/lib/tiles-pkg-fallback/poolscope_tiles_fallback_bg.wasm
 # npm, pinned in package.json), one ES module bundled by Vite from
 # editor/entry.js; loaded only where a code panel shows (work=code).
 node_modules/.bin/vite build --config editor/vite.config.mjs
-# www/book: the docs as a book (mdBook), served at /book/; its links checked.
-./scripts/book.sh

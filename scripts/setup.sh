@@ -72,6 +72,13 @@ if [ "$FOR" = all ]; then
   [ "$(geckodriver --version 2>/dev/null | head -n1 | cut -d' ' -f2)" = "$GECKODRIVER_VERSION" ] || host_install geckodriver "$GECKODRIVER_VERSION" --locked
 fi
 
+# TypeDoc for the book's JS API reference, with the TypeScript it supports,
+# in a folder of its own (tools/typedoc/package-lock.json).
+if ! cmp -s tools/typedoc/package-lock.json tools/typedoc/node_modules/.poolscope-installed-lock; then
+  say "npm ci (tools/typedoc)"
+  npm ci --prefix tools/typedoc --no-audit --no-fund --loglevel=error
+  cp tools/typedoc/package-lock.json tools/typedoc/node_modules/.poolscope-installed-lock
+fi
 # npm packages (playwright-core, binaryen), exactly as package-lock.json pins them.
 if ! cmp -s package-lock.json node_modules/.poolscope-installed-lock; then
   say "npm ci"

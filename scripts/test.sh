@@ -71,6 +71,7 @@ package() {
   ./scripts/build.sh
   ./scripts/package.sh
 }
+book() { ./scripts/book.sh; }
 types() {
   node_modules/.bin/tsc -p .
   node_modules/.bin/tsc -p tsconfig.sw.json
@@ -92,6 +93,7 @@ STEPS=(
   "webkit_suite|pool on Web Workers in WebKit (WebKitGTK's MiniBrowser under Xvfb, optimised build)"
   "tiles|a crate that depends on poolscope (examples/tiles) natively, in Chromium and in Firefox"
   "package|build www/, the drop-in folder dist/poolscope/ with its archive, and the npm package (npm pack)"
+  "book|the book into www/book/ (mdBook, cargo doc, TypeDoc) and every link and anchor in it (scripts/check-book.mjs)"
   "types|JS types (tsc: JSDoc of www/, its service worker and bench/, against the built modules' declarations)"
   "e2e_chromium|pages end to end in Chromium (node --test tests/e2e)"
   "e2e_firefox|pages end to end in Firefox (node --test tests/firefox, WebDriver, headless)"

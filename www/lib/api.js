@@ -83,7 +83,7 @@ export const SHARED_MODE_FIX = 'serve the page with the headers "Cross-Origin-Op
  * class (pkg/, or a crate built on it such as examples/tiles): the module's
  * exports, `mode`, and the class's statics by short names. The crate
  * exports one prefixed class, so that a crate built on it can export
- * names of its own (README, "Install"); its limits and clock are static
+ * names of its own (the book, "Getting started"); its limits and clock are static
  * methods. Pages use the short names.
  * @param {any} module
  * @param {Mode} mode

@@ -5,7 +5,7 @@
 // views, and a bad one is named on the page rather than replaced in silence.
 //
 // The embed tells its parent page how tall it is, so that the iframe can
-// fit its content (README, "The iframe embed"):
+// fit its content (the book, "Embedding", "The iframe embed"):
 //   addEventListener('message', ({ data, source }) => {
 //     if (data?.type !== 'poolscope-height') return;
 //     for (const frame of document.querySelectorAll('iframe')) if (frame.contentWindow === source) frame.style.height = `${data.height}px`;
