@@ -1,12 +1,13 @@
 // The npm package as people install it: the tarball that `npm pack` made
 // (scripts/package.sh) installed into a fresh folder, then used (a) by a
 // plain ES-module page with an import map and (b) by an app built with Vite
-// (pinned in package.json) in a production build; each runs a pool and the
-// element in both modes. Its types are checked by tsc on a TypeScript file
+// (pinned in package.json) in a production build and (c) the same app on
+// Vite's dev server; each runs a pool and the element in both modes. Its types are checked by tsc on a TypeScript file
 // that uses them, one line of which must be refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,24 @@ void jobs.run('double', [1], { timeoutMs: 'soon' });
 new api.Pool('2');
 `;
 
+/// Vite's dev server on `app` on a free port: `{ origin, stop }` once it answers.
+async function startViteDev(app, isolated) {
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => probe.close(() => resolve(probe.address().port)));
+  });
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: app, env: { ...process.env, ISOLATED: isolated ? '1' : '0' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vite's dev server exited with ${child.exitCode} before answering on ${origin}`);
+    if (await fetch(`${origin}/`).then((response) => response.ok, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`waited 30 s for vite's dev server on ${origin} in vain`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { origin, stop: () => child.kill() };
+}
+
 let app;
 let browser;
 const servers = {};
@@ -101,7 +120,17 @@ before(async () => {
   writeFileSync(join(app, 'index.html'), `<!doctype html><html lang="en"><head>${HEAD}
 <script type="module" src="./main.js"></script></head><body>${BODY}</body></html>`);
   // assetsInlineLimit 0: Vite would inline the small tasks.js as a data: URL, which workers cannot load.
-  writeFileSync(join(app, 'vite.config.js'), `export default { worker: { format: 'es' }, build: { assetsInlineLimit: 0 }, logLevel: 'warn' };\n`);
+  // The dev server: optimizeDeps.exclude keeps the package's modules where
+  // they are (pre-bundled, import.meta.url would point into Vite's cache),
+  // and its headers make the page cross-origin isolated (ISOLATED=1).
+  writeFileSync(join(app, 'vite.config.js'), `const isolated = process.env.ISOLATED === '1';
+export default {
+  worker: { format: 'es' },
+  build: { assetsInlineLimit: 0 },
+  optimizeDeps: { exclude: ['poolscope'] },
+  server: { headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {} },
+  logLevel: 'warn',
+};\n`);
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: app, stdio: 'inherit' });
   writeFileSync(join(app, 'check.ts'), CHECK_TS);
   // The Vite build is served as its own site (base '/'), the plain page from the app folder.
@@ -109,6 +138,8 @@ before(async () => {
     servers[`${site} isolated`] = await startServer({ root });
     servers[`${site} plain`] = await startServer({ root, isolated: false });
   }
+  servers['vite-dev isolated'] = await startViteDev(app, true);
+  servers['vite-dev plain'] = await startViteDev(app, false);
   browser = await launchChromium();
 });
 after(async () => {
@@ -148,7 +179,7 @@ function assertEachJobOnce({ first, fields, events }) {
   assert.deepEqual(jobs, Array.from({ length: JOBS }, (_, i) => first + i), 'every job of the batch, each once');
 }
 
-for (const [name, site, path] of [['a plain ES-module page', 'plain', '/plain.html'], ['a Vite production build', 'vite', '/']]) {
+for (const [name, site, path] of [['a plain ES-module page', 'plain', '/plain.html'], ['a Vite production build', 'vite', '/'], ['Vite\'s dev server', 'vite-dev', '/']]) {
   for (const [mode, headers] of [['shared', 'isolated'], ['fallback', 'plain']]) {
     test(`the installed package in ${name} runs a pool and the element (${mode} mode)`, async () => {
       const errors = [];

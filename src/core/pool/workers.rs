@@ -10,6 +10,7 @@ use crate::core::error::{JobError, PoolError};
 use crate::core::events::Event;
 use crate::core::job::{self, JobKind, Outcome};
 use crate::core::options::check_size;
+use crate::core::queue::Claimed;
 use crate::core::running::RunningJob;
 use crate::core::task::Group;
 use crate::core::worker_slots::{WorkerSlot, WorkerStats};
@@ -211,11 +212,9 @@ impl PoolCore {
             let closure = unsafe { self.queue.group(job) };
             if let Some((group, index)) = closure.filter(|(group, _)| group.stop_asked()) {
                 // Its caller cancelled it (`JobHandle::cancel`) before any worker began it: it never runs.
-                // SAFETY: this worker claimed the job.
-                unsafe { group.discard(index) };
                 let first_event = *events.get_or_insert_with(|| self.events.reserve(jobs.end - jobs.start));
-                let event = claimed.event(job, 0, (started_ms, started_ms), (Outcome::Cancelled, 0));
-                self.events.write(first_event + i as u64, event);
+                // SAFETY: this worker claimed the job.
+                let event = unsafe { self.withdraw(job, &claimed, started_ms, first_event + i as u64, (group, index)) };
                 withdrawn += 1;
                 settle_after.push(((group, index), event));
                 continue;
@@ -274,6 +273,29 @@ impl PoolCore {
             unsafe { settle(group, index, &event) };
         }
         (WorkerExit::Retired, clock)
+    }
+
+    /// Records closure job `job`, which its caller cancelled before it
+    /// began, as `Cancelled` at event `at`, its closure dropped unrun. Out
+    /// of `run_jobs`' loop: kept out of the way of every job that runs.
+    ///
+    /// # Safety
+    /// This worker claimed the job.
+    #[cold]
+    #[inline(never)]
+    unsafe fn withdraw(
+        &self,
+        job: u64,
+        claimed: &Claimed,
+        started_ms: f64,
+        at: u64,
+        (group, index): (&Group, usize),
+    ) -> Event {
+        // SAFETY: the caller's.
+        unsafe { group.discard(index) };
+        let event = claimed.event(job, 0, (started_ms, started_ms), (Outcome::Cancelled, 0));
+        self.events.write(at, event);
+        event
     }
 
     /// Declares workers `1..=count` as an outside executor's threads (rayon):
