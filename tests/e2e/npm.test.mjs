@@ -80,8 +80,11 @@ new api.Pool('2');
 
 /// Vite's dev server on `app` on a free port: `{ origin, stop }` once it answers.
 async function startViteDev(app, isolated) {
-  const port = await new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => probe.close(() => resolve(probe.address().port)));
+  const port = await new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
+      probe.close(() => resolve(port));
+    });
   });
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
     { cwd: app, env: { ...process.env, ISOLATED: isolated ? '1' : '0' }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -141,7 +144,7 @@ export default {
   servers['vite-dev isolated'] = await startViteDev(app, true);
   servers['vite-dev plain'] = await startViteDev(app, false);
   browser = await launchChromium();
-});
+}, { timeout: 240_000 }); // installing, two builds and six servers: a step that hangs fails instead
 after(async () => {
   await browser?.close();
   for (const server of Object.values(servers)) server.stop();
