@@ -24,6 +24,8 @@ The book (/book/, built by mdBook into www/book/) is a docs site like any
 other: mdBook's pages use inline scripts and styles, so they get the policy
 a docs host would give them (BOOK_CSP: inline allowed, still nothing from
 other origins), and the element they embed runs under it.
+POOLSCOPE_POLICY=docs gives every page that policy (the tests' sites made
+by docs frameworks).
 POOLSCOPE_BLOB_WORKERS=1 adds `blob:` to worker-src: wasm-bindgen-rayon's
 initThreadPool starts its workers from a blob: URL (the benchmarks use it
 as a baseline; poolscope itself does not). POOLSCOPE_ROOT serves another
@@ -72,7 +74,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         path = self.path.split("?")[0]
-        policy = WORKER_CSP if path.endswith(WORKER_SCRIPTS) else BOOK_CSP if path.startswith("/book/") or path == "/book" else CSP
+        docs_site = os.environ.get("POOLSCOPE_POLICY") == "docs" or path.startswith("/book/") or path == "/book"
+        policy = WORKER_CSP if path.endswith(WORKER_SCRIPTS) else BOOK_CSP if docs_site else CSP
         if os.environ.get("POOLSCOPE_BLOB_WORKERS") == "1":
             policy = policy.replace("worker-src 'self'", "worker-src 'self' blob:")
         self.send_header("Content-Security-Policy", policy)

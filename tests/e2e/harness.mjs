@@ -14,9 +14,10 @@ const SERVE = fileURLToPath(new URL('../../scripts/serve.py', import.meta.url));
 /// `isolated: false` leaves out COOP/COEP, as most docs hosts do.
 /// `blobWorkers: true` lets wasm-bindgen-rayon's blob: workers through the CSP.
 /// `root`: another folder to serve than www/.
-export function startServer({ isolated = true, blobWorkers = false, root = '' } = {}) {
+/// `docsPolicy: true`: every page gets a docs host's policy (inline scripts and styles allowed), as /book/ does.
+export function startServer({ isolated = true, blobWorkers = false, root = '', docsPolicy = false } = {}) {
   const child = spawn('python3', [SERVE], {
-    env: { ...process.env, PORT: '0', POOLSCOPE_QUIET: '1', POOLSCOPE_ISOLATION: isolated ? '1' : '0', POOLSCOPE_BLOB_WORKERS: blobWorkers ? '1' : '0', POOLSCOPE_ROOT: root },
+    env: { ...process.env, PORT: '0', POOLSCOPE_QUIET: '1', POOLSCOPE_ISOLATION: isolated ? '1' : '0', POOLSCOPE_BLOB_WORKERS: blobWorkers ? '1' : '0', POOLSCOPE_ROOT: root, POOLSCOPE_POLICY: docsPolicy ? 'docs' : '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
