@@ -79,13 +79,15 @@ if ! cmp -s tools/typedoc/package-lock.json tools/typedoc/node_modules/.poolscop
   npm ci --prefix tools/typedoc --no-audit --no-fund --loglevel=error
   cp tools/typedoc/package-lock.json tools/typedoc/node_modules/.poolscope-installed-lock
 fi
-# VitePress, for the test of the element on a docs framework's page
-# (tests/e2e/vitepress.test.mjs): the tests only.
-if [ "$FOR" = all ] && ! cmp -s tools/vitepress/package-lock.json tools/vitepress/node_modules/.poolscope-installed-lock; then
-  say "npm ci (tools/vitepress)"
-  npm ci --prefix tools/vitepress --no-audit --no-fund --loglevel=error
-  cp tools/vitepress/package-lock.json tools/vitepress/node_modules/.poolscope-installed-lock
-fi
+# VitePress and webpack, for the tests of the element on a docs framework's
+# page and of the npm package in a webpack app: the tests only.
+for tool in vitepress webpack; do
+  if [ "$FOR" = all ] && ! cmp -s "tools/$tool/package-lock.json" "tools/$tool/node_modules/.poolscope-installed-lock"; then
+    say "npm ci (tools/$tool)"
+    npm ci --prefix "tools/$tool" --no-audit --no-fund --loglevel=error
+    cp "tools/$tool/package-lock.json" "tools/$tool/node_modules/.poolscope-installed-lock"
+  fi
+done
 # npm packages (playwright-core, binaryen), exactly as package-lock.json pins them.
 if ! cmp -s package-lock.json node_modules/.poolscope-installed-lock; then
   say "npm ci"

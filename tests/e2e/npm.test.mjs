@@ -2,7 +2,8 @@
 // (scripts/package.sh) installed into a fresh folder, then used (a) by a
 // plain ES-module page with an import map and (b) by an app built with Vite
 // (pinned in package.json) in a production build and (c) the same app on
-// Vite's dev server; each runs a pool and the element in both modes. Its types are checked by tsc on a TypeScript file
+// Vite's dev server and (d) a webpack 5 build, the package copied beside the
+// bundle; each runs a pool and the element in both modes. Its types are checked by tsc on a TypeScript file
 // that uses them, one line of which must be refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,10 +19,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const VERSION = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"$/m)[1];
 const TARBALL = join(ROOT, 'dist', 'npm', `poolscope-${VERSION}.tgz`);
 const JOBS = 20;
+const WEBPACK_TOOLS = join(ROOT, 'tools', 'webpack', 'node_modules');
 
 // What both apps run: a pool of 2 in `mode`, 20 cpu jobs, every event back.
-const MAIN = (from) => `import { loadPoolscope } from '${from}';
-import '${from === 'poolscope' ? 'poolscope/element' : './node_modules/poolscope/poolscope.js'}';
+const MAIN = (from) => `${from === 'webpack' ? WEBPACK_IMPORTS : `import { loadPoolscope } from '${from}';
+import '${from === 'poolscope' ? 'poolscope/element' : './node_modules/poolscope/poolscope.js'}';`}
 window.runPool = async (mode) => {
   const api = await loadPoolscope(mode);
   const pool = new api.Pool(2);
@@ -31,12 +33,30 @@ window.runPool = async (mode) => {
   const events = Array.from(pool.takeEvents());
   pool.free();
   // The app's own functions as jobs (README's first example for JS users).
-  const jobs = new api.Pool(2, { module: new URL('./tasks.js', import.meta.url) });
+  const jobs = new api.Pool(2, { module: new URL('./tasks.js', ${from === 'webpack' ? 'document.baseURI' : 'import.meta.url'}) });
   const doubled = await jobs.map('double', [1, 2, 3]);
   const answer = await jobs.run('double', [21]);
   const refused = await jobs.run('refuse', ['no']).catch((error) => error.name + ': ' + error.message);
   jobs.free();
   return { mode: api.mode, first, fields: api.eventFields(), events, doubled, answer, refused };
+};
+`;
+// webpack: the package is not bundled but copied beside the bundle and
+// imported from there (webpackIgnore), since its workers start from its
+// modules' own URLs (a webpack chunk run as a worker finds no module).
+const WEBPACK_IMPORTS = `const loadPoolscope = async (mode) => (await import(/* webpackIgnore: true */ './poolscope/index.js')).loadPoolscope(mode);
+import(/* webpackIgnore: true */ './poolscope/poolscope.js'); // <worker-pool-playground>`;
+const WEBPACK_CONFIG = (tools) => `import CopyPlugin from '${tools}/copy-webpack-plugin/dist/index.js';
+export default {
+  mode: 'production',
+  entry: './webpack-main.js',
+  output: { path: new URL('./dist-webpack', import.meta.url).pathname, clean: true },
+  plugins: [new CopyPlugin({ patterns: [
+    // info.minimized: copied as they are (terser would choke on top-level await).
+    { from: 'node_modules/poolscope', to: 'poolscope', globOptions: { ignore: ['**/*.d.ts', '**/package.json', '**/README.md'] }, info: { minimized: true } },
+    { from: 'tasks.js', info: { minimized: true } },
+    { from: 'public/favicon.svg' },
+  ] })],
 };
 `;
 // The app's module of job functions.
@@ -135,9 +155,15 @@ export default {
   logLevel: 'warn',
 };\n`);
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: app, stdio: 'inherit' });
+  // (d) webpack 5 (pinned in tools/webpack): a production build, the package copied beside it.
+  writeFileSync(join(app, 'webpack-main.js'), MAIN('webpack'));
+  writeFileSync(join(app, 'webpack.config.mjs'), WEBPACK_CONFIG(WEBPACK_TOOLS));
+  execFileSync(process.execPath, [join(WEBPACK_TOOLS, 'webpack-cli', 'bin', 'cli.js'), '--config', 'webpack.config.mjs', '--no-stats'], { cwd: app, stdio: 'inherit' });
+  writeFileSync(join(app, 'dist-webpack', 'index.html'), `<!doctype html><html lang="en"><head>${HEAD}
+<script src="./main.js"></script></head><body>${BODY}</body></html>`);
   writeFileSync(join(app, 'check.ts'), CHECK_TS);
   // The Vite build is served as its own site (base '/'), the plain page from the app folder.
-  for (const [site, root] of [['plain', app], ['vite', join(app, 'dist')]]) {
+  for (const [site, root] of [['plain', app], ['vite', join(app, 'dist')], ['webpack', join(app, 'dist-webpack')]]) {
     servers[`${site} isolated`] = await startServer({ root });
     servers[`${site} plain`] = await startServer({ root, isolated: false });
   }
@@ -182,7 +208,7 @@ function assertEachJobOnce({ first, fields, events }) {
   assert.deepEqual(jobs, Array.from({ length: JOBS }, (_, i) => first + i), 'every job of the batch, each once');
 }
 
-for (const [name, site, path] of [['a plain ES-module page', 'plain', '/plain.html'], ['a Vite production build', 'vite', '/'], ['Vite\'s dev server', 'vite-dev', '/']]) {
+for (const [name, site, path] of [['a plain ES-module page', 'plain', '/plain.html'], ['a Vite production build', 'vite', '/'], ['Vite\'s dev server', 'vite-dev', '/'], ['a webpack 5 build', 'webpack', '/']]) {
   for (const [mode, headers] of [['shared', 'isolated'], ['fallback', 'plain']]) {
     test(`the installed package in ${name} runs a pool and the element (${mode} mode)`, async () => {
       const errors = [];
