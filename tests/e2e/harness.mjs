@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,30 @@ export function startServer({ isolated = true, blobWorkers = false, root = '', d
     });
     child.on('exit', (code) => reject(new Error(`serve.py exited with ${code} before listening`)));
   });
+}
+
+/// A tool's dev server (`node ...args`, given `--host`, `--port` and
+/// `--strictPort` as Vite takes them) in `cwd` on a free port:
+/// `{ origin, stop }` once it answers `/`.
+/// Fails naming `name` if it exits first or does not answer in `deadlineMs`.
+export async function startDevServer({ name, args, cwd, env = {}, deadlineMs = 60_000 }) {
+  const port = await new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
+      probe.close(() => resolve(port));
+    });
+  });
+  const child = spawn(process.execPath, [...args, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before answering on ${origin}`);
+    if (await fetch(`${origin}/`).then((response) => response.ok, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`waited ${deadlineMs} ms for ${name} on ${origin} in vain`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { origin, stop: () => child.kill() };
 }
 
 // Keep Chromium off the network: this machine has none but the registries.

@@ -7,13 +7,12 @@
 // that uses them, one line of which must be refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, openPage, startServer } from './harness.mjs';
+import { launchChromium, openPage, startDevServer, startServer } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const VERSION = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"$/m)[1];
@@ -98,26 +97,10 @@ void jobs.run('double', [1], { timeoutMs: 'soon' });
 new api.Pool('2');
 `;
 
-/// Vite's dev server on `app` on a free port: `{ origin, stop }` once it answers.
-async function startViteDev(app, isolated) {
-  const port = await new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
-      probe.close(() => resolve(port));
-    });
-  });
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: app, env: { ...process.env, ISOLATED: isolated ? '1' : '0' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`vite's dev server exited with ${child.exitCode} before answering on ${origin}`);
-    if (await fetch(`${origin}/`).then((response) => response.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`waited 30 s for vite's dev server on ${origin} in vain`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { origin, stop: () => child.kill() };
-}
+/// Vite's dev server on `app`; ISOLATED=1 makes its config send COOP/COEP.
+const startViteDev = (app, isolated) => startDevServer({
+  name: "Vite's dev server", args: [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')], cwd: app, env: { ISOLATED: isolated ? '1' : '0' },
+});
 
 let app;
 let browser;

@@ -5,13 +5,12 @@
 // the element in both modes, each job once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertEachJobOnce, launchChromium, openPage, startServer } from './harness.mjs';
+import { assertEachJobOnce, launchChromium, openPage, startDevServer, startServer } from './harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const VERSION = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"$/m)[1];
@@ -62,26 +61,10 @@ A pool of two workers takes ${JOBS} jobs from one queue:
 <worker-pool-playground id="embed" pool="2" jobs="${JOBS}" cost="10" layout="log"></worker-pool-playground>
 `;
 
-/// VitePress's dev server on `site` on a free port: `{ origin, stop }` once it answers.
-async function startDevServer(site, isolated) {
-  const port = await new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
-      probe.close(() => resolve(port));
-    });
-  });
-  const child = spawn(process.execPath, [VITEPRESS, 'dev', 'docs', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: site, env: { ...process.env, ISOLATED: isolated ? '1' : '0' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`VitePress's dev server exited with ${child.exitCode} before answering on ${origin}`);
-    if (await fetch(`${origin}/`).then((response) => response.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`waited 60 s for VitePress's dev server on ${origin} in vain`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return { origin, stop: () => child.kill() };
-}
+/// VitePress's dev server on `site`; ISOLATED=1 makes its config send COOP/COEP.
+const startVitePressDev = (site, isolated) => startDevServer({
+  name: "VitePress's dev server", args: [VITEPRESS, 'dev', 'docs'], cwd: site, env: { ISOLATED: isolated ? '1' : '0' },
+});
 
 let site;
 let browser;
@@ -107,8 +90,8 @@ before(async () => {
   // The build as a docs host serves it (its pages have inline scripts: a docs host's policy).
   servers['build isolated'] = await startServer({ root: built, docsPolicy: true });
   servers['build plain'] = await startServer({ root: built, isolated: false, docsPolicy: true });
-  servers['dev isolated'] = await startDevServer(site, true);
-  servers['dev plain'] = await startDevServer(site, false);
+  servers['dev isolated'] = await startVitePressDev(site, true);
+  servers['dev plain'] = await startVitePressDev(site, false);
   browser = await launchChromium();
 }, { timeout: 240_000 });
 after(async () => {
