@@ -59,7 +59,8 @@ if (!existsSync(BOOK)) {
 }
 const broken = [];
 let checked = 0;
-for (const page of pages(BOOK)) {
+const bookPages = pages(BOOK);
+for (const page of bookPages) {
   // Code shown on a page is text, not links: a docs page's example tags stay out.
   const html = readFileSync(page, 'utf8').replace(/<pre[\s>][\s\S]*?<\/pre>|<code[\s>][\s\S]*?<\/code>/g, '');
   const sitePath = `/${relative(WWW, page)}`;
@@ -79,6 +80,6 @@ for (const page of pages(BOOK)) {
   }
 }
 for (const line of broken) console.error(`check-book: ${line}`);
-console.log(`check-book: ${checked} links and images in ${pages(BOOK).length} pages, ${broken.length} broken`);
+console.log(`check-book: ${checked} links and images in ${bookPages.length} pages, ${broken.length} broken`);
 process.exit(broken.length ? 1 : 0);
 

@@ -22,7 +22,7 @@ as a module the page makes (a blob: URL) that only workers import; the
 pages themselves never allow blob: scripts.
 The book (/book/, built by mdBook into www/book/) is a docs site like any
 other: mdBook's pages use inline scripts and styles, so they get the policy
-a docs host would give them (BOOK_CSP: inline allowed, still nothing from
+a docs host would give them (DOCS_CSP: inline allowed, still nothing from
 other origins), and the element they embed runs under it.
 POOLSCOPE_POLICY=docs gives every page that policy (the tests' sites made
 by docs frameworks).
@@ -37,7 +37,7 @@ import os
 import sys
 
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'"
-BOOK_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; img-src 'self' data:; font-src 'self' data:"
+DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; img-src 'self' data:; font-src 'self' data:"
 WORKER_CSP = CSP.replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'self' 'wasm-unsafe-eval' blob:")
 # The scripts poolscope's Web Workers start from: their policy is their workers'.
 WORKER_SCRIPTS = ("/src/web/worker_host.js", "/src/web/remote_host.js", "/js-jobs/runner.js")
@@ -75,7 +75,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         path = self.path.split("?")[0]
         docs_site = os.environ.get("POOLSCOPE_POLICY") == "docs" or path.startswith("/book/") or path == "/book"
-        policy = WORKER_CSP if path.endswith(WORKER_SCRIPTS) else BOOK_CSP if docs_site else CSP
+        policy = WORKER_CSP if path.endswith(WORKER_SCRIPTS) else DOCS_CSP if docs_site else CSP
         if os.environ.get("POOLSCOPE_BLOB_WORKERS") == "1":
             policy = policy.replace("worker-src 'self'", "worker-src 'self' blob:")
         self.send_header("Content-Security-Policy", policy)

@@ -72,25 +72,23 @@ if [ "$FOR" = all ]; then
   [ "$(geckodriver --version 2>/dev/null | head -n1 | cut -d' ' -f2)" = "$GECKODRIVER_VERSION" ] || host_install geckodriver "$GECKODRIVER_VERSION" --locked
 fi
 
+# npm packages exactly as a folder's package-lock.json pins them, once per
+# lock (a copy of it in node_modules says which one is installed).
+npm_ci_locked() { # folder
+  if ! cmp -s "$1/package-lock.json" "$1/node_modules/.poolscope-installed-lock"; then
+    say "npm ci ($1)"
+    npm ci --prefix "$1" --no-audit --no-fund --loglevel=error
+    cp "$1/package-lock.json" "$1/node_modules/.poolscope-installed-lock"
+  fi
+}
 # TypeDoc for the book's JS API reference, with the TypeScript it supports,
-# in a folder of its own (tools/typedoc/package-lock.json).
-if ! cmp -s tools/typedoc/package-lock.json tools/typedoc/node_modules/.poolscope-installed-lock; then
-  say "npm ci (tools/typedoc)"
-  npm ci --prefix tools/typedoc --no-audit --no-fund --loglevel=error
-  cp tools/typedoc/package-lock.json tools/typedoc/node_modules/.poolscope-installed-lock
-fi
+# in a folder of its own.
+npm_ci_locked tools/typedoc
 # VitePress and webpack, for the tests of the element on a docs framework's
 # page and of the npm package in a webpack app: the tests only.
-for tool in vitepress webpack; do
-  if [ "$FOR" = all ] && ! cmp -s "tools/$tool/package-lock.json" "tools/$tool/node_modules/.poolscope-installed-lock"; then
-    say "npm ci (tools/$tool)"
-    npm ci --prefix "tools/$tool" --no-audit --no-fund --loglevel=error
-    cp "tools/$tool/package-lock.json" "tools/$tool/node_modules/.poolscope-installed-lock"
-  fi
-done
-# npm packages (playwright-core, binaryen), exactly as package-lock.json pins them.
-if ! cmp -s package-lock.json node_modules/.poolscope-installed-lock; then
-  say "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
-  cp package-lock.json node_modules/.poolscope-installed-lock
+if [ "$FOR" = all ]; then
+  npm_ci_locked tools/vitepress
+  npm_ci_locked tools/webpack
 fi
+# The repository's own (playwright-core, binaryen, Vite, TypeScript, CodeMirror).
+npm_ci_locked .

@@ -65,7 +65,7 @@ export function jobDetails(model, index) {
 /// A job's progress as words: a fraction as a percentage, anything else
 /// (a JS job's own value) as short text.
 /** @param {unknown} progress */
-export function progressText(progress) {
+function progressText(progress) {
   if (typeof progress === 'number' && progress >= 0 && progress <= 1) return `${Math.round(progress * 100)}%`;
   const text = typeof progress === 'string' ? progress : JSON.stringify(progress) ?? String(progress);
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
