@@ -1,5 +1,6 @@
 //! The closure API (`spawn`, `spawn_labeled`, `map`, `map_labeled`,
-//! `map_partitioned`), written once for both platforms' `Pool`. A macro
+//! `map_chunked`, `map_labeled_chunked`, `map_partitioned`, `reduce`,
+//! `for_each`), written once for both platforms' `Pool`. A macro
 //! rather than a trait, so that the methods are the pool's own: a user
 //! calls `pool.spawn(..)` with nothing to import, on either target.
 
@@ -55,9 +56,13 @@ macro_rules! closure_api {
                 self.closure_core().spawn(Some(label), f)
             }
 
-            /// Runs `f(item)` for every item, one job each, queued all or
-            /// none. The batch gives the results in input order
-            /// (`join_all`, `in_order().await`) or as jobs finish
+            /// Runs `f(item)` for every item, queued all or none, in jobs
+            /// of as many items as their measured cost makes worth it
+            /// (`Chunking::Auto`: a cheap closure runs thousands of items
+            /// per job, each job labelled `items 4096-8191`; a dear one a
+            /// job per item). The batch gives the results in input order
+            /// (`join_all`, `in_order().await`, or the values alone:
+            /// `join_values`, `values().await`) or as they finish
             /// (`join_next`, `next_finished().await`). A map over no items
             /// is an empty batch.
             ///
@@ -79,18 +84,55 @@ macro_rules! closure_api {
                 F: Fn(I) -> T + Send + Sync + 'static,
                 T: Send + 'static,
             {
-                self.closure_core()
-                    .map(items, None, $crate::core::placement::Placement::Shared, f)
+                self.map_chunked(items, $crate::Chunking::Auto, f)
             }
 
-            /// `map` with a label for each job, `label(&item)` (each at most
-            /// `MAX_LABEL_BYTES`, else `LabelTooLong` and nothing is queued).
+            /// `map` with its items cut into jobs as `chunking` says:
+            /// `Chunking::PerItem` for a job per item (the one-job-per-item
+            /// pictures), `Chunking::fixed(n)` for `n` items per job, or
+            /// `Auto`. Jobs of several items are labelled by their ranges
+            /// (`Job 12 (items 4096-8191) is done by worker 2`).
+            ///
+            /// ```
+            /// # #[cfg(not(target_arch = "wasm32"))] {
+            /// use poolscope::Chunking;
+            /// let pool = poolscope::Pool::new(2).unwrap();
+            /// let squares = pool.map_chunked(0..100u32, Chunking::fixed(25), |n| n * n).unwrap();
+            /// assert_eq!(pool.label(squares.job_of(30)).as_deref(), Some("items 25-49"));
+            /// assert_eq!(squares.join_values().unwrap()[30], 900);
+            /// # }
+            /// ```
+            pub fn map_chunked<I, T, F>(
+                &self,
+                items: impl IntoIterator<Item = I>,
+                chunking: $crate::Chunking,
+                f: F,
+            ) -> Result<$crate::Batch<T>, $crate::PoolError>
+            where
+                I: Send + 'static,
+                F: Fn(I) -> T + Send + Sync + 'static,
+                T: Send + 'static,
+            {
+                self.closure_core().map(
+                    items,
+                    $crate::core::pool::Labels::Ranges,
+                    (chunking, $crate::core::placement::Placement::Shared),
+                    f,
+                )
+            }
+
+            /// `map` with its jobs labelled from `label(&item)` (each at
+            /// most `MAX_LABEL_BYTES`, else `LabelTooLong` and nothing is
+            /// queued): a job of one item has its label, a chunk its first
+            /// and last items' (`row 0 … row 15`). `map_labeled_chunked`
+            /// with `Chunking::PerItem` labels every item's own job.
             ///
             /// ```
             /// # #[cfg(not(target_arch = "wasm32"))] {
             /// let pool = poolscope::Pool::new(2).unwrap();
-            /// let tiles = pool.map_labeled(0..4u32, |t| format!("tile {t}"), |t| t * t).unwrap();
-            /// assert_eq!(pool.label(tiles.jobs()[3]).as_deref(), Some("tile 3"));
+            /// let rows = pool.map_labeled(0..4u32, |r| format!("row {r}"), |r| r * r).unwrap();
+            /// let label = pool.label(rows.job_of(3)).unwrap();
+            /// assert!(label == "row 3" || label.ends_with("… row 3"));
             /// # }
             /// ```
             pub fn map_labeled<I, T, F>(
@@ -104,8 +146,37 @@ macro_rules! closure_api {
                 F: Fn(I) -> T + Send + Sync + 'static,
                 T: Send + 'static,
             {
-                self.closure_core()
-                    .map(items, Some(&label), $crate::core::placement::Placement::Shared, f)
+                self.map_labeled_chunked(items, $crate::Chunking::Auto, label, f)
+            }
+
+            /// `map_labeled` with its items cut into jobs as `chunking` says.
+            ///
+            /// ```
+            /// # #[cfg(not(target_arch = "wasm32"))] {
+            /// use poolscope::Chunking;
+            /// let pool = poolscope::Pool::new(2).unwrap();
+            /// let tiles = pool.map_labeled_chunked(0..4u32, Chunking::PerItem, |t| format!("tile {t}"), |t| t * t).unwrap();
+            /// assert_eq!(pool.label(tiles.jobs()[3]).as_deref(), Some("tile 3"));
+            /// # }
+            /// ```
+            pub fn map_labeled_chunked<I, T, F>(
+                &self,
+                items: impl IntoIterator<Item = I>,
+                chunking: $crate::Chunking,
+                label: impl Fn(&I) -> String,
+                f: F,
+            ) -> Result<$crate::Batch<T>, $crate::PoolError>
+            where
+                I: Send + 'static,
+                F: Fn(I) -> T + Send + Sync + 'static,
+                T: Send + 'static,
+            {
+                self.closure_core().map(
+                    items,
+                    $crate::core::pool::Labels::Items(&label),
+                    (chunking, $crate::core::placement::Placement::Shared),
+                    f,
+                )
             }
 
             /// `map_labeled` in the article's manual partitioning: the jobs
@@ -136,10 +207,70 @@ macro_rules! closure_api {
             {
                 self.closure_core().map(
                     items,
-                    Some(&label),
-                    $crate::core::placement::Placement::Partitioned,
+                    $crate::core::pool::Labels::Items(&label),
+                    ($crate::Chunking::PerItem, $crate::core::placement::Placement::Partitioned),
                     f,
                 )
+            }
+
+            /// `op` over `f(item)` for every item, from `identity()` (the
+            /// Go article's results channel, summed): each job folds its
+            /// chunk of items (`Chunking::Auto`, labelled by item ranges)
+            /// and the caller folds the jobs' values in input order, so
+            /// `op` must be associative and `identity()` neutral for it.
+            /// The `Reduction` gives the value, or the first failed job's
+            /// error.
+            ///
+            /// ```
+            /// # #[cfg(not(target_arch = "wasm32"))] { // on the web: `pool.reduce(..)?.await`
+            /// let pool = poolscope::Pool::new(2).unwrap();
+            /// let sum = pool.reduce(0..1_000_000u64, |n| n % 7, || 0, |a, b| a + b).unwrap();
+            /// assert_eq!(sum.join(), Ok((0..1_000_000u64).map(|n| n % 7).sum()));
+            /// # }
+            /// ```
+            pub fn reduce<I, T, F, Id, Op>(
+                &self,
+                items: impl IntoIterator<Item = I>,
+                f: F,
+                identity: Id,
+                op: Op,
+            ) -> Result<$crate::Reduction<T>, $crate::PoolError>
+            where
+                I: Send + 'static,
+                T: Send + 'static,
+                F: Fn(I) -> T + Send + Sync + 'static,
+                Id: Fn() -> T + Send + Sync + 'static,
+                Op: Fn(T, T) -> T + Send + Sync + 'static,
+            {
+                self.closure_core().reduce(items, $crate::Chunking::Auto, (f, identity, op))
+            }
+
+            /// Runs `f(item)` for every item, in jobs as for `map`, keeping
+            /// no values: the `Reduction` says when all are done, or the
+            /// first failed job's error.
+            ///
+            /// ```
+            /// # #[cfg(not(target_arch = "wasm32"))] {
+            /// use std::sync::atomic::{AtomicU64, Ordering};
+            /// use std::sync::Arc;
+            /// let pool = poolscope::Pool::new(2).unwrap();
+            /// let total = Arc::new(AtomicU64::new(0));
+            /// let adder = Arc::clone(&total);
+            /// let done = pool.for_each(1..=100u64, move |n| { adder.fetch_add(n, Ordering::Relaxed); }).unwrap();
+            /// assert_eq!(done.join(), Ok(()));
+            /// assert_eq!(total.load(Ordering::Relaxed), 5050);
+            /// # }
+            /// ```
+            pub fn for_each<I, F>(
+                &self,
+                items: impl IntoIterator<Item = I>,
+                f: F,
+            ) -> Result<$crate::Reduction<()>, $crate::PoolError>
+            where
+                I: Send + 'static,
+                F: Fn(I) + Send + Sync + 'static,
+            {
+                self.closure_core().reduce(items, $crate::Chunking::Auto, (f, || (), |(), ()| ()))
             }
         }
     };

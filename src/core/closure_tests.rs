@@ -6,9 +6,10 @@ use crate::core::events::EVENT_FIELDS;
 use crate::core::job::{JobKind, Outcome};
 use crate::core::options::PoolOptions;
 use crate::core::placement::Placement;
+use crate::core::pool::Labels;
 use crate::core::tests::{deadline, ended, idle, running};
 use crate::native::Pool;
-use crate::{JobError, PoolError, MAX_LABEL_BYTES};
+use crate::{Chunking, JobError, PoolError, MAX_LABEL_BYTES};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -87,7 +88,7 @@ fn spawn_gives_the_closures_value_as_a_future_and_by_join() {
 fn map_gives_results_in_input_order_each_job_once() {
     let _deadline = deadline("map_gives_results_in_input_order_each_job_once");
     let pool = Pool::new(4).unwrap();
-    let batch = pool.map(0..10_000u64, |n| n * 3).unwrap();
+    let batch = pool.map_chunked(0..10_000u64, Chunking::PerItem, |n| n * 3).unwrap();
     assert_eq!(batch.jobs(), (1..=10_000).collect::<Vec<u64>>());
     let results = block_on(batch.in_order());
     assert_eq!(results, (0..10_000u64).map(|n| Ok(n * 3)).collect::<Vec<_>>());
@@ -192,7 +193,7 @@ fn a_slow_closure_holds_back_at_most_the_rest_of_its_run() {
     // The first closure waits until every other job is done but the few
     // its worker took with it in one claim: those cannot run before it.
     let batch = pool
-        .map(0..JOBS, move |i| {
+        .map_chunked(0..JOBS, Chunking::PerItem, move |i| {
             if i == 0 {
                 let limit = Instant::now() + Duration::from_secs(20);
                 while counted.load(Ordering::Acquire) < JOBS - 1 - held_back {
@@ -225,7 +226,9 @@ fn a_pool_dropped_with_closures_queued_tells_each_handle() {
     let captured = Arc::new(());
     let held = Arc::clone(&captured);
     let one = core.spawn(None, move || Arc::strong_count(&held)).unwrap();
-    let batch = core.map(0..3u64, None, Placement::Shared, |n| n).unwrap();
+    let batch = core
+        .map(0..3u64, Labels::Ranges, (Chunking::PerItem, Placement::Shared), |n| n)
+        .unwrap();
     drop(core);
     assert_eq!(one.join(), Err(JobError::PoolStopped { job: 1 }));
     assert_eq!(
@@ -253,7 +256,7 @@ fn a_panicking_closure_fails_with_its_message_drops_its_captures_and_nothing_els
             panic!("tile 7 was too hard")
         })
         .unwrap();
-    let others = pool.map(0..100u32, |n| n + 1).unwrap();
+    let others = pool.map_chunked(0..100u32, Chunking::PerItem, |n| n + 1).unwrap();
     assert_eq!(
         failing.join(),
         Err(JobError::Panicked {
@@ -363,7 +366,7 @@ fn closures_stay_exactly_once_across_resizes_during_a_batch() {
     let gate = Gate::default();
     let held = gate.clone();
     let batch = pool
-        .map(0..50_000u64, move |n| {
+        .map_chunked(0..50_000u64, Chunking::PerItem, move |n| {
             if n % 1_000 == 999 {
                 held.clone().closure(())();
             }
@@ -480,7 +483,7 @@ fn bad_input_is_named_and_loses_nothing() {
     .unwrap();
     let _busy = bounded.spawn(|| std::thread::sleep(Duration::from_millis(50))).unwrap();
     assert!(matches!(
-        bounded.map(0..10, |n| n).unwrap_err(),
+        bounded.map_chunked(0..10, Chunking::PerItem, |n| n).unwrap_err(),
         PoolError::QueueFull { requested: 10, .. }
     ));
     assert_eq!(bounded.counters().submitted, 1);
@@ -550,7 +553,7 @@ fn a_batch_cancelled_ends_its_running_item_early_and_never_runs_the_rest() {
     let ran = Arc::new(AtomicUsize::new(0));
     let count = Arc::clone(&ran);
     let batch = pool
-        .map(0..100u64, move |n| {
+        .map_chunked(0..100u64, Chunking::PerItem, move |n| {
             count.fetch_add(1, Ordering::SeqCst); // item 0 first: one worker takes them in order
             while n == 0 && !crate::should_stop() {
                 std::thread::yield_now();

@@ -8,24 +8,25 @@
 //! that may block; on a browser's main thread `join` returns
 //! `JobError::WouldBlock` instead of trapping.
 
+use super::chunks::Plan;
 use super::error::JobError;
 use super::sync::SpinLock;
 use crate::sys;
 use std::cell::UnsafeCell;
 use std::future::Future;
+use std::mem::MaybeUninit;
 use std::pin::Pin;
-use std::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-// A result cell's states, in the order they happen.
+// A chunk's states, in the order they happen.
 const EMPTY: u32 = 0;
-/// Someone is writing the cell: the closure its value, or the core an error.
+/// The party that settles the chunk is writing its state (and error).
 const WRITING: u32 = 1;
-/// The closure's value is in; the job's event is not recorded yet.
+/// The closures' values are in; the job's event is not recorded yet.
 const PUT: u32 = 2;
 const SETTLED: u32 = 3;
-const TAKEN: u32 = 4;
 
 /// One waker, set by the task that awaits and taken by whoever settles.
 /// A spin lock held for a few instructions: a browser's main thread may
@@ -75,7 +76,8 @@ impl WakerSlot {
 }
 
 /// The order in which a batch's jobs finished: each settled job appends
-/// its index, and the batch reads them from its cursor on.
+/// its index (and counts its items), and the batch reads them from its
+/// cursor on.
 ///
 /// Who waits for one result at a time (`next_finished`, `join_next`) is
 /// woken by every job; who waits for all of them (`in_order`, `join_all`)
@@ -84,6 +86,8 @@ impl WakerSlot {
 pub(crate) struct FinishOrder {
     order: Box<[AtomicU32]>, // index + 1; 0 while not written
     finished: AtomicU32,
+    /// The items of the jobs finished so far.
+    items: AtomicUsize,
     waker: WakerSlot,
     all_waker: WakerSlot,
     /// Also the futex word blocking readers wait on.
@@ -98,6 +102,7 @@ impl FinishOrder {
         FinishOrder {
             order: (0..len).map(|_| AtomicU32::new(0)).collect(),
             finished: AtomicU32::new(0),
+            items: AtomicUsize::new(0),
             waker: WakerSlot::default(),
             all_waker: WakerSlot::default(),
             word: AtomicU32::new(0),
@@ -108,7 +113,8 @@ impl FinishOrder {
 
     /// Appends `index`. Touches nothing another thread writes per job
     /// but `finished`, unless a reader waits: then it bumps `word` for it.
-    fn record(&self, index: u32) {
+    fn record(&self, index: u32, items: usize) {
+        self.items.fetch_add(items, Ordering::Relaxed);
         let at = self.finished.fetch_add(1, Ordering::AcqRel) as usize;
         self.order[at].store(index + 1, Ordering::Release);
         // Pairs with the fence of a reader that starts waiting: either it
@@ -134,12 +140,16 @@ impl FinishOrder {
     }
 }
 
-/// The result cells of closure jobs queued together (one `spawn`, or one
-/// `map`): one allocation for all of them, shared by the caller's handle
-/// and the queued jobs.
+/// The result slots of closure jobs queued together (one `spawn`, `map` or
+/// `reduce`): one allocation for all of them, shared by the caller's
+/// handle and the queued jobs. Job `k` (a chunk) writes the slots
+/// `slots.range(k)` (its items' values, or its one reduced value) and
+/// settles once for all of them.
 pub(crate) struct Results<T> {
-    cells: Box<[ResultCell<T>]>,
-    /// A `map`'s: the order its jobs finished in.
+    values: Box<[UnsafeCell<MaybeUninit<T>>]>,
+    slots: Plan,
+    chunks: Box<[ChunkCell]>,
+    /// A batch's: the order its jobs finished in.
     order: Option<FinishOrder>,
     first_job: AtomicU64,
     /// The caller cancelled these jobs (`JobHandle::cancel`, `Batch::cancel`);
@@ -147,11 +157,23 @@ pub(crate) struct Results<T> {
     stop_asked: Arc<AtomicBool>,
 }
 
+// SAFETY: a chunk's slots are written only by the party that claimed the
+// chunk (before it is `PUT`) and read only by the handle's one owner after
+// it is `SETTLED` without an error; see `ChunkCell`.
+unsafe impl<T: Send> Sync for Results<T> {}
+unsafe impl<T: Send> Send for Results<T> {}
+
 impl<T: Send> Results<T> {
-    pub(crate) fn new(len: usize, batch: bool) -> Results<T> {
+    pub(crate) fn new(slots: Plan, batch: bool) -> Results<T> {
+        let jobs = slots.jobs();
+        let mut values = Vec::with_capacity(slots.items());
+        // SAFETY: `MaybeUninit` needs no initialising.
+        unsafe { values.set_len(slots.items()) };
         Results {
-            cells: (0..len).map(|_| ResultCell::new()).collect(),
-            order: batch.then(|| FinishOrder::new(len)),
+            values: values.into_boxed_slice(),
+            chunks: (0..jobs).map(|_| ChunkCell::new()).collect(),
+            order: batch.then(|| FinishOrder::new(jobs)),
+            slots,
             first_job: AtomicU64::new(0),
             stop_asked: Arc::new(AtomicBool::new(false)),
         }
@@ -161,8 +183,9 @@ impl<T: Send> Results<T> {
         self.first_job.store(job, Ordering::Release);
     }
 
-    fn job(&self, index: usize) -> u64 {
-        self.first_job.load(Ordering::Acquire) + index as u64
+    /// Job `k`'s number.
+    fn job(&self, k: usize) -> u64 {
+        self.first_job.load(Ordering::Acquire) + k as u64
     }
 
     pub(crate) fn stop_flag(&self) -> Arc<AtomicBool> {
@@ -177,72 +200,192 @@ impl<T: Send> Results<T> {
         self.order.as_ref().expect("a batch's results have a finish order")
     }
 
-    /// Job `index`'s closure returned `value` (see `ResultCell::put`).
-    pub(crate) fn put(&self, index: usize, value: T) {
-        self.cells[index].put(value);
-    }
-
-    /// Job `index`'s event says it completed: the value put is the result.
-    pub(crate) fn publish(&self, index: usize) {
-        self.cells[index].publish();
-        self.recorded(index);
-    }
-
-    /// Job `index`'s event says it failed, timed out or never ran.
-    pub(crate) fn fail(&self, index: usize, error: JobError) {
-        self.cells[index].fail(error);
-        self.recorded(index);
-    }
-
-    fn recorded(&self, index: usize) {
-        if let Some(order) = &self.order {
-            order.record(index as u32);
+    /// Where chunk `k`'s runner writes its values.
+    ///
+    /// # Safety
+    /// The caller claimed job `k`, once.
+    pub(crate) unsafe fn writer(&self, k: usize) -> SlotWriter<'_, T> {
+        SlotWriter {
+            results: self,
+            chunk: k,
+            start: self.slots.range(k).start,
+            written: 0,
         }
     }
 
-    fn take(&self, index: usize) -> Option<Result<T, JobError>> {
-        self.cells[index].try_take(|| self.job(index))
+    /// Drops slots `range`'s values.
+    ///
+    /// # Safety
+    /// They were written and are no one else's.
+    unsafe fn drop_values(&self, range: std::ops::Range<usize>) {
+        for slot in range {
+            // SAFETY: see the function's contract.
+            unsafe { (*self.values[slot].get()).assume_init_drop() };
+        }
+    }
+
+    /// Job `k`'s event says it completed: the values written are the results.
+    pub(crate) fn publish(&self, k: usize) {
+        self.chunks[k].publish();
+        self.recorded(k);
+    }
+
+    /// Job `k`'s event says it failed, timed out or never ran.
+    pub(crate) fn fail(&self, k: usize, error: JobError) {
+        if self.chunks[k].fail(error) {
+            // SAFETY: its runner put them and is done; the `WRITING` state made them ours.
+            unsafe { self.drop_values(self.slots.range(k)) };
+        }
+        self.chunks[k].settle();
+        self.recorded(k);
+    }
+
+    fn recorded(&self, k: usize) {
+        if let Some(order) = &self.order {
+            order.record(k as u32, self.slots.range(k).len());
+        }
+    }
+
+    /// Slot `slot` of settled chunk `k`, which the handle's owner takes
+    /// once, in order within the chunk: its value, the chunk's error, or
+    /// `ResultTaken`.
+    fn take_slot(&self, k: usize, slot: usize) -> Result<T, JobError> {
+        let chunk = &self.chunks[k];
+        let taken = chunk.taken.load(Ordering::Relaxed);
+        let first_untaken = self.slots.range(k).start + taken;
+        if slot < first_untaken {
+            return Err(JobError::ResultTaken { job: self.job(k) });
+        }
+        debug_assert_eq!(slot, first_untaken, "a chunk's slots are taken in order");
+        chunk.taken.store(taken + 1, Ordering::Relaxed);
+        // SAFETY: settled (the caller saw it), so no one writes the chunk any more.
+        match unsafe { (*chunk.error.get()).as_ref() } {
+            Some(error) => Err(error.clone()),
+            // SAFETY: settled without an error: every slot was written; this one is not taken.
+            None => Ok(unsafe { (*self.values[slot].get()).assume_init_read() }),
+        }
+    }
+
+    /// Chunk `k`'s results, if it is settled.
+    fn take_chunk(&self, k: usize) -> Option<impl Iterator<Item = Result<T, JobError>> + '_> {
+        self.chunks[k].is_settled().then(|| self.slots.range(k).map(move |slot| self.take_slot(k, slot)))
+    }
+
+    /// Every value in slot order, or the first error of a chunk; `None` if
+    /// a chunk is not settled yet. Values already taken make it `ResultTaken`.
+    fn take_values(&self) -> Option<Result<Vec<T>, JobError>> {
+        if !(0..self.chunks.len()).all(|k| self.chunks[k].is_settled()) {
+            return None;
+        }
+        for (k, chunk) in self.chunks.iter().enumerate() {
+            // SAFETY: settled.
+            if let Some(error) = unsafe { (*chunk.error.get()).as_ref() } {
+                return Some(Err(error.clone()));
+            }
+            if chunk.taken.load(Ordering::Relaxed) > 0 {
+                return Some(Err(JobError::ResultTaken { job: self.job(k) }));
+            }
+        }
+        let len = self.values.len();
+        let mut values = Vec::with_capacity(len);
+        // SAFETY: all settled without an error and none taken: every slot holds a value,
+        // moved out whole (one copy) and marked taken so that `drop` leaves them.
+        unsafe {
+            std::ptr::copy_nonoverlapping(self.values.as_ptr().cast::<T>(), values.as_mut_ptr(), len);
+            values.set_len(len);
+        }
+        for (k, chunk) in self.chunks.iter().enumerate() {
+            chunk.taken.store(self.slots.range(k).len(), Ordering::Relaxed);
+        }
+        Some(Ok(values))
     }
 }
 
-/// Where one closure job's result goes.
-struct ResultCell<T> {
-    /// `EMPTY` .. `TAKEN`; also the futex word a blocking `join` waits on.
+impl<T> Drop for Results<T> {
+    fn drop(&mut self) {
+        for (k, chunk) in self.chunks.iter_mut().enumerate() {
+            // A value written by a runner whose chunk then failed was dropped by one of them (see `ChunkCell`).
+            if *chunk.state.get_mut() == SETTLED && chunk.error.get_mut().is_none() {
+                let range = self.slots.range(k);
+                for slot in range.start + *chunk.taken.get_mut()..range.end {
+                    // SAFETY: written and not taken.
+                    unsafe { (*self.values[slot].get()).assume_init_drop() };
+                }
+            }
+        }
+    }
+}
+
+/// Writes a chunk's values as its closures return them. On a native panic
+/// it drops what it wrote (its job fails); `done` hands them to the chunk.
+pub(crate) struct SlotWriter<'a, T: Send> {
+    results: &'a Results<T>,
+    chunk: usize,
+    start: usize,
+    written: usize,
+}
+
+impl<T: Send> SlotWriter<'_, T> {
+    /// Writes the next slot of the chunk, `slot`.
+    pub(crate) fn write(&mut self, slot: usize, value: T) {
+        debug_assert_eq!(slot, self.start + self.written);
+        // SAFETY: the chunk's slots are this writer's (`Results::writer`), each written once, in order.
+        unsafe { (*self.results.values[slot].get()).write(value) };
+        self.written += 1;
+    }
+
+    /// The chunk's values are all in; returns how many. If the chunk was
+    /// settled meanwhile (it timed out), they are dropped here.
+    pub(crate) fn done(self) -> usize {
+        let this = std::mem::ManuallyDrop::new(self);
+        if !this.results.chunks[this.chunk].put() {
+            // SAFETY: ours: the chunk failed before they were put, so no one reads them.
+            unsafe { this.results.drop_values(this.start..this.start + this.written) };
+        }
+        this.written
+    }
+}
+
+impl<T: Send> Drop for SlotWriter<'_, T> {
+    fn drop(&mut self) {
+        // Unwinding from a panic: the chunk will fail; its written values are ours to drop.
+        // SAFETY: written by this writer, never put.
+        unsafe { self.results.drop_values(self.start..self.start + self.written) };
+    }
+}
+
+/// One job's (chunk's) state, for all of its slots.
+struct ChunkCell {
+    /// `EMPTY` .. `SETTLED`; also the futex word a blocking `join` waits on.
     state: AtomicU32,
     blocked: AtomicU32,
-    value: UnsafeCell<Option<T>>,
     error: UnsafeCell<Option<JobError>>,
+    /// How many of its slots the handle's owner took, from the first.
+    taken: AtomicUsize,
     waker: WakerSlot,
 }
 
-// SAFETY: `value` and `error` are written only by the party that moved
-// `state` to `WRITING`, and read only by the one that moved it to `TAKEN`.
-unsafe impl<T: Send> Sync for ResultCell<T> {}
-unsafe impl<T: Send> Send for ResultCell<T> {}
-
-impl<T: Send> ResultCell<T> {
-    fn new() -> ResultCell<T> {
-        ResultCell {
+impl ChunkCell {
+    fn new() -> ChunkCell {
+        ChunkCell {
             state: AtomicU32::new(EMPTY),
             blocked: AtomicU32::new(0),
-            value: UnsafeCell::new(None),
             error: UnsafeCell::new(None),
+            taken: AtomicUsize::new(0),
             waker: WakerSlot::default(),
         }
     }
 
-    /// The closure returned `value`. Dropped if the job was already
-    /// settled (it timed out meanwhile).
-    fn put(&self, value: T) {
-        if self
-            .state
-            .compare_exchange(EMPTY, WRITING, Ordering::Acquire, Ordering::Relaxed)
+    fn is_settled(&self) -> bool {
+        self.state.load(Ordering::Acquire) == SETTLED
+    }
+
+    /// The runner wrote every slot. False if the chunk was failed first
+    /// (it timed out): the runner drops its values then.
+    fn put(&self) -> bool {
+        self.state
+            .compare_exchange(EMPTY, PUT, Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
-        {
-            // SAFETY: `WRITING` is ours.
-            unsafe { *self.value.get() = Some(value) };
-            self.state.store(PUT, Ordering::Release);
-        }
     }
 
     fn settle(&self) {
@@ -251,54 +394,6 @@ impl<T: Send> ResultCell<T> {
             sys::wake_all(&self.state);
         }
         self.waker.wake();
-    }
-
-    /// The result if it is settled; `ResultTaken` if it was taken before.
-    fn try_take(&self, job: impl Fn() -> u64) -> Option<Result<T, JobError>> {
-        match self
-            .state
-            .compare_exchange(SETTLED, TAKEN, Ordering::Acquire, Ordering::Acquire)
-        {
-            // SAFETY: `TAKEN` is ours, and whoever settled is done writing.
-            Ok(_) => Some(
-                match unsafe { ((*self.error.get()).take(), (*self.value.get()).take()) } {
-                    (Some(error), _) => Err(error),
-                    (None, Some(value)) => Ok(value),
-                    (None, None) => Err(JobError::ResultTaken { job: job() }),
-                },
-            ),
-            Err(TAKEN) => Some(Err(JobError::ResultTaken { job: job() })),
-            Err(_) => None,
-        }
-    }
-
-    fn poll_take(&self, cx: &mut Context<'_>, job: impl Fn() -> u64) -> Poll<Result<T, JobError>> {
-        if let Some(result) = self.try_take(&job) {
-            return Poll::Ready(result);
-        }
-        self.waker.register(cx.waker());
-        match self.try_take(&job) {
-            Some(result) => Poll::Ready(result),
-            None => Poll::Pending,
-        }
-    }
-
-    fn join(&self, job: impl Fn() -> u64) -> Result<T, JobError> {
-        if !sys::may_block() {
-            return Err(JobError::WouldBlock);
-        }
-        self.blocked.fetch_add(1, Ordering::SeqCst);
-        let result = loop {
-            if let Some(result) = self.try_take(&job) {
-                break result;
-            }
-            let state = self.state.load(Ordering::SeqCst);
-            if state < SETTLED {
-                sys::wait(&self.state, state, None);
-            }
-        };
-        self.blocked.fetch_sub(1, Ordering::SeqCst);
-        result
     }
 
     fn publish(&self) {
@@ -311,11 +406,11 @@ impl<T: Send> ResultCell<T> {
         }
     }
 
-    fn fail(&self, error: JobError) {
+    /// Writes the chunk's error (the caller settles it next). True if its
+    /// values were put: the caller drops them, since no one will read them.
+    fn fail(&self, error: JobError) -> bool {
         loop {
             match self.state.load(Ordering::Acquire) {
-                // The closure may be writing its value right now (it ran past its timeout): wait.
-                WRITING => std::hint::spin_loop(),
                 state @ (EMPTY | PUT) => {
                     if self
                         .state
@@ -323,19 +418,32 @@ impl<T: Send> ResultCell<T> {
                         .is_ok()
                     {
                         // SAFETY: `WRITING` is ours.
-                        unsafe {
-                            *self.value.get() = None; // a value that arrived too late
-                            *self.error.get() = Some(error);
-                        }
-                        self.settle();
-                        return;
+                        unsafe { *self.error.get() = Some(error) };
+                        return state == PUT;
                     }
                 }
-                _ => return,
+                _ => return false,
             }
         }
     }
+
+    /// Waits until the chunk is settled, on a thread that may block.
+    fn join(&self) {
+        self.blocked.fetch_add(1, Ordering::SeqCst);
+        loop {
+            let state = self.state.load(Ordering::SeqCst);
+            if state == SETTLED {
+                break;
+            }
+            sys::wait(&self.state, state, None);
+        }
+        self.blocked.fetch_sub(1, Ordering::SeqCst);
+    }
 }
+
+// SAFETY: `error` is written only by the party that moved `state` to
+// `WRITING`, and read only once it is `SETTLED`.
+unsafe impl Sync for ChunkCell {}
 
 /// The result of one closure job queued with `spawn`: `Ok(T)` or a
 /// `JobError` (panicked with its message, timed out, cancelled, pool
@@ -353,17 +461,13 @@ impl<T: Send> ResultCell<T> {
 /// # }
 /// ```
 pub struct JobHandle<T> {
-    /// A spawned job is a group of one: its cell is the first.
+    /// A spawned job is a group of one: its chunk and slot are the first.
     results: Arc<Results<T>>,
 }
 
 impl<T: Send> JobHandle<T> {
     pub(crate) fn new(results: Arc<Results<T>>) -> JobHandle<T> {
         JobHandle { results }
-    }
-
-    fn cell(&self) -> &ResultCell<T> {
-        &self.results.cells[0]
     }
 
     /// The job's number in its pool (as in the events and the log).
@@ -373,12 +477,12 @@ impl<T: Send> JobHandle<T> {
 
     /// Whether the result is there (or was taken).
     pub fn is_finished(&self) -> bool {
-        self.cell().state.load(Ordering::Acquire) >= SETTLED
+        self.results.chunks[0].is_settled()
     }
 
     /// The result if it is there, without waiting.
     pub fn try_result(&mut self) -> Option<Result<T, JobError>> {
-        self.results.take(0)
+        self.is_finished().then(|| self.results.take_slot(0, 0))
     }
 
     /// Cancels the job: if no worker has begun it, it never runs and is
@@ -408,7 +512,11 @@ impl<T: Send> JobHandle<T> {
     /// (a browser's main thread) returns `JobError::WouldBlock` at once:
     /// await the handle there instead.
     pub fn join(self) -> Result<T, JobError> {
-        self.cell().join(|| self.job())
+        if !sys::may_block() {
+            return Err(JobError::WouldBlock);
+        }
+        self.results.chunks[0].join();
+        self.results.take_slot(0, 0)
     }
 }
 
@@ -416,7 +524,14 @@ impl<T: Send> Future for JobHandle<T> {
     type Output = Result<T, JobError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.cell().poll_take(cx, || self.job())
+        let chunk = &self.results.chunks[0];
+        if !chunk.is_settled() {
+            chunk.waker.register(cx.waker());
+            if !chunk.is_settled() {
+                return Poll::Pending;
+            }
+        }
+        Poll::Ready(self.results.take_slot(0, 0))
     }
 }
 
@@ -428,9 +543,12 @@ impl<T> std::fmt::Debug for JobHandle<T> {
     }
 }
 
-/// The results of a `map`: in input order (`in_order`, `join_all`) or in
-/// the order the jobs finish (`next_finished`, `join_next`), each as soon
-/// as it is there.
+/// The results of a `map`, an item's each: in input order (`in_order`,
+/// `join_all`; or just the values, `values`, `join_values`) or in the
+/// order they finish (`next_finished`, `join_next`), each as soon as its
+/// job is over. The items run in jobs of one or of many (`Chunking`); an
+/// item's result is its job's: a panic fails every item of its job, and
+/// its message says which item panicked.
 ///
 /// ```
 /// # #[cfg(not(target_arch = "wasm32"))] { // on the web: the same `Pool`, and await
@@ -444,49 +562,78 @@ impl<T> std::fmt::Debug for JobHandle<T> {
 /// ```
 pub struct Batch<T> {
     results: Arc<Results<T>>,
+    /// The next job in finishing order to give items of, and its next item.
     cursor: usize,
+    item: Option<usize>,
 }
 
 impl<T: Send> Batch<T> {
     pub(crate) fn new(results: Arc<Results<T>>) -> Batch<T> {
-        Batch { results, cursor: 0 }
+        Batch {
+            results,
+            cursor: 0,
+            item: None,
+        }
     }
 
     fn order(&self) -> &FinishOrder {
         self.results.order()
     }
 
-    /// How many jobs the batch has.
+    /// How many items the batch has.
     pub fn len(&self) -> usize {
-        self.results.cells.len()
+        self.results.slots.items()
     }
 
-    /// Whether the batch has no jobs (a `map` over nothing).
+    /// Whether the batch has no items (a `map` over nothing).
     pub fn is_empty(&self) -> bool {
-        self.results.cells.is_empty()
+        self.len() == 0
     }
 
-    /// The job numbers of the batch, in input order.
+    /// How many jobs run the items: one per item, or one per chunk.
+    pub fn job_count(&self) -> usize {
+        self.results.chunks.len()
+    }
+
+    /// The job number of each item, in input order (items of one chunk
+    /// share their job's).
     pub fn jobs(&self) -> Vec<u64> {
-        (0..self.len()).map(|index| self.results.job(index)).collect()
+        (0..self.job_count())
+            .flat_map(|k| std::iter::repeat_n(self.results.job(k), self.results.slots.range(k).len()))
+            .collect()
     }
 
-    /// How many jobs have finished so far.
+    /// The job that runs item `item`.
+    pub fn job_of(&self, item: usize) -> u64 {
+        self.results.job(self.results.slots.job_of(item))
+    }
+
+    /// How many items have finished so far.
     pub fn finished(&self) -> usize {
-        self.order().finished.load(Ordering::Acquire) as usize
+        self.order().items.load(Ordering::Acquire)
+    }
+
+    fn all_finished(&self) -> bool {
+        self.order().finished.load(Ordering::Acquire) as usize == self.job_count()
     }
 
     fn take_next(&mut self) -> Option<Option<(usize, Result<T, JobError>)>> {
-        if self.cursor == self.len() {
-            return Some(None);
+        loop {
+            if self.cursor == self.job_count() {
+                return Some(None);
+            }
+            let k = self.order().nth(self.cursor)?;
+            let range = self.results.slots.range(k);
+            let item = self.item.unwrap_or(range.start);
+            if item < range.end {
+                self.item = Some(item + 1);
+                return Some(Some((item, self.results.take_slot(k, item))));
+            }
+            (self.cursor, self.item) = (self.cursor + 1, None);
         }
-        let index = self.order().nth(self.cursor)?;
-        let result = self.results.take(index)?;
-        self.cursor += 1;
-        Some(Some((index, result)))
     }
 
-    /// The next job to finish, as `(index in the input, result)`; `None`
+    /// The next item to finish, as `(index in the input, result)`; `None`
     /// once all were given. Never blocks.
     pub fn next_finished(&mut self) -> NextFinished<'_, T> {
         NextFinished { batch: self }
@@ -515,15 +662,16 @@ impl<T: Send> Batch<T> {
     }
 
     /// Cancels the batch's jobs, as `JobHandle::cancel` one job: those no
-    /// worker has begun never run (each `Cancelled`), the running ones see
-    /// `poolscope::should_stop()`. Every result still comes.
+    /// worker has begun never run (each of their items `Cancelled`), the
+    /// running ones see `poolscope::should_stop()`. Every result still comes.
     ///
     /// ```
     /// # #[cfg(not(target_arch = "wasm32"))] {
+    /// use poolscope::Chunking;
     /// let pool = poolscope::Pool::new(1).unwrap();
     /// // One worker: item 0 runs until it is told to stop, the rest wait.
     /// let (began, has_begun) = std::sync::mpsc::sync_channel(1);
-    /// let batch = pool.map(0..100u64, move |n| {
+    /// let batch = pool.map_chunked(0..100u64, Chunking::PerItem, move |n| {
     ///     if n == 0 {
     ///         began.send(()).unwrap();
     ///         while !poolscope::should_stop() {}
@@ -547,8 +695,23 @@ impl<T: Send> Batch<T> {
         InOrder { batch: self }
     }
 
-    /// Like `in_order`, blocking: `Err(WouldBlock)` on a thread that must not block.
-    pub fn join_all(self) -> Result<Vec<Result<T, JobError>>, JobError> {
+    /// Every value, in input order, once all jobs finished: what
+    /// `collect::<Result<Vec<T>, _>>()` over `in_order` gives, without a
+    /// `Result` per item. The first failed job's error (in input order)
+    /// if any failed; `ResultTaken` if `next_finished` took some.
+    ///
+    /// ```
+    /// # #[cfg(not(target_arch = "wasm32"))] { // on the web: `pool.map(..)?.values().await`
+    /// let pool = poolscope::Pool::new(2).unwrap();
+    /// let squares = pool.map(0..1_000_000u64, |n| n * n).unwrap();
+    /// assert_eq!(squares.join_values().unwrap()[999], 998_001);
+    /// # }
+    /// ```
+    pub fn values(self) -> Values<T> {
+        Values { batch: self }
+    }
+
+    fn wait_all(&self) -> Result<(), JobError> {
         if !sys::may_block() {
             return Err(JobError::WouldBlock);
         }
@@ -557,23 +720,42 @@ impl<T: Send> Batch<T> {
         fence(Ordering::SeqCst); // see `FinishOrder::record`
         loop {
             let seen = order.word.load(Ordering::SeqCst);
-            if self.finished() == self.len() {
+            if self.all_finished() {
                 break;
             }
             sys::wait(&order.word, seen, None);
         }
         order.blocked_for_all.fetch_sub(1, Ordering::SeqCst);
-        let results = &self.results;
-        Ok((0..self.len())
-            .map(|index| results.cells[index].join(|| results.job(index)))
-            .collect()) // all settled: none waits
+        Ok(())
+    }
+
+    /// Like `values`, blocking: `Err(WouldBlock)` on a thread that must not block.
+    pub fn join_values(self) -> Result<Vec<T>, JobError> {
+        self.wait_all()?;
+        self.results.take_values().expect("all settled")
+    }
+
+    /// Like `in_order`, blocking: `Err(WouldBlock)` on a thread that must not block.
+    pub fn join_all(self) -> Result<Vec<Result<T, JobError>>, JobError> {
+        self.wait_all()?;
+        Ok(self.take_all())
+    }
+
+    /// Every result in input order; all jobs are settled.
+    fn take_all(&self) -> Vec<Result<T, JobError>> {
+        let mut all = Vec::with_capacity(self.len());
+        for k in 0..self.job_count() {
+            all.extend(self.results.take_chunk(k).expect("all settled"));
+        }
+        all
     }
 }
 
 impl<T> std::fmt::Debug for Batch<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Batch")
-            .field("len", &self.results.cells.len())
+            .field("items", &self.results.slots.items())
+            .field("jobs", &self.results.chunks.len())
             .field("cursor", &self.cursor)
             .finish()
     }
@@ -599,6 +781,17 @@ impl<T: Send> Future for NextFinished<'_, T> {
     }
 }
 
+/// Ready once every job of `batch` finished; registers `cx` otherwise.
+fn poll_all_finished<T: Send>(batch: &Batch<T>, cx: &mut Context<'_>) -> bool {
+    if !batch.all_finished() {
+        batch.order().all_waker.register(cx.waker());
+        if !batch.all_finished() {
+            return false;
+        }
+    }
+    true
+}
+
 /// The future of `Batch::in_order`.
 pub struct InOrder<T> {
     batch: Batch<T>,
@@ -608,22 +801,101 @@ impl<T: Send> Future for InOrder<T> {
     type Output = Vec<Result<T, JobError>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let done = |batch: &Batch<T>| batch.finished() == batch.len();
-        if !done(&self.batch) {
-            self.batch.order().all_waker.register(cx.waker());
-            if !done(&self.batch) {
-                return Poll::Pending;
-            }
+        match poll_all_finished(&self.batch, cx) {
+            true => Poll::Ready(self.batch.take_all()),
+            false => Poll::Pending,
         }
-        let results = &self.batch.results;
-        Poll::Ready(
-            (0..self.batch.len())
-                .map(|index| {
-                    results.take(index).unwrap_or(Err(JobError::ResultTaken {
-                        job: results.job(index),
-                    }))
-                })
-                .collect(),
-        )
+    }
+}
+
+/// The future of `Batch::values`.
+pub struct Values<T> {
+    batch: Batch<T>,
+}
+
+impl<T: Send> Future for Values<T> {
+    type Output = Result<Vec<T>, JobError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match poll_all_finished(&self.batch, cx) {
+            true => Poll::Ready(self.batch.results.take_values().expect("all settled")),
+            false => Poll::Pending,
+        }
+    }
+}
+
+/// The outcome of a `reduce` (or `for_each`): `op` over every item's
+/// value, folded in input order, or the first failed job's error. Await
+/// it, or `join` it on a thread that may block.
+///
+/// ```
+/// # #[cfg(not(target_arch = "wasm32"))] { // on the web: the same, and await
+/// let pool = poolscope::Pool::new(2).unwrap();
+/// let sum = pool.reduce(1..=1_000u64, |n| n * n, || 0, |a, b| a + b).unwrap();
+/// assert_eq!(sum.join(), Ok(333_833_500));
+/// # }
+/// ```
+pub struct Reduction<T> {
+    /// A slot per job: its items folded.
+    batch: Batch<T>,
+    identity: Arc<dyn Fn() -> T + Send + Sync>,
+    op: Arc<dyn Fn(T, T) -> T + Send + Sync>,
+}
+
+impl<T: Send> Reduction<T> {
+    pub(crate) fn new(
+        results: Arc<Results<T>>,
+        identity: Arc<dyn Fn() -> T + Send + Sync>,
+        op: Arc<dyn Fn(T, T) -> T + Send + Sync>,
+    ) -> Reduction<T> {
+        Reduction {
+            batch: Batch::new(results),
+            identity,
+            op,
+        }
+    }
+
+    /// How many jobs run the items.
+    pub fn job_count(&self) -> usize {
+        self.batch.job_count()
+    }
+
+    /// The jobs' numbers, in input order.
+    pub fn jobs(&self) -> Vec<u64> {
+        self.batch.jobs()
+    }
+
+    /// Cancels the jobs (see `Batch::cancel`); the outcome is then
+    /// `Cancelled` unless every job had begun.
+    pub fn cancel(&self) {
+        self.batch.cancel();
+    }
+
+    fn fold(&self, partials: Result<Vec<T>, JobError>) -> Result<T, JobError> {
+        Ok(partials?.into_iter().fold((self.identity)(), |a, b| (self.op)(a, b)))
+    }
+
+    /// Blocks until every job finished: `Err(WouldBlock)` on a thread
+    /// that must not block (await it there).
+    pub fn join(self) -> Result<T, JobError> {
+        self.batch.wait_all()?;
+        self.fold(self.batch.results.take_values().expect("all settled"))
+    }
+}
+
+impl<T: Send> Future for Reduction<T> {
+    type Output = Result<T, JobError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match poll_all_finished(&self.batch, cx) {
+            true => Poll::Ready(self.fold(self.batch.results.take_values().expect("all settled"))),
+            false => Poll::Pending,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Reduction<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reduction").field("batch", &self.batch).finish()
     }
 }

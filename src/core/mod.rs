@@ -6,7 +6,7 @@
 //! - `pool`: `PoolCore`, the driving side: submitting, cancelling, closing, the counters;
 //!   - `pool/workers`: the worker side: resizing, the worker loop, lost workers and timeouts;
 //!   - `pool/remote`: the same loop's decisions for workers driven by messages (the web fallback);
-//!   - `pool/closures`: `spawn` and `map`, closures queued as a `task::Group`;
+//!   - `pool/closures`: `spawn`, `map` and `reduce`, closures queued as a `task::Group` of chunks;
 //!   - `pool/calls`: call jobs: queued with their inputs, handed to the platform, reported;
 //! - `options`: `PoolOptions` and the limits (`MAX_WORKERS`, `MAX_JOBS`, ...);
 //! - `placement`: `Placement`, where a batch goes: the shared queue or fixed slices;
@@ -27,8 +27,9 @@
 //!
 //! - `job`: job kinds (`cpu`, `sleep`, `noop`, and `closure`, `call`), their cost and value;
 //! - `calls`: call jobs' inputs and reports, for work the platform runs (JS functions);
-//! - `task`: closure jobs, and how their outcome reaches their handle;
-//! - `handle`: `JobHandle` and `Batch`, what a caller awaits or joins;
+//! - `chunks`: `Chunking`, how a batch's items are cut into jobs, and what the pool measured they cost;
+//! - `task`: closure jobs (a chunk of items each), and how their outcome reaches their handle;
+//! - `handle`: `JobHandle`, `Batch` and `Reduction`, what a caller awaits or joins;
 //! - `running`: what this thread runs now, for code inside a job: `current_job`, `should_stop`, `progress`;
 //! - `failure`: the panic hook, which files a panicking job's `Failure` under the job running;
 //! - `error`: `PoolError` and `JobError`, the named errors.
@@ -46,6 +47,7 @@
 
 // Private to the crate: the public items are re-exported from its root.
 pub(crate) mod calls;
+pub(crate) mod chunks;
 pub(crate) mod counts;
 pub(crate) mod error;
 pub(crate) mod events;

@@ -8,6 +8,7 @@
 //! `src/core` explains why every job runs exactly once.
 
 use super::calls::{Call, CallStore};
+use super::chunks::ItemCosts;
 use super::counts::{Counters, JobCounts};
 use super::error::{JobError, PoolError};
 use super::events::{EventLog, TraceRead, DEFAULT_TRACE_CAPACITY};
@@ -29,6 +30,7 @@ use std::sync::Arc;
 
 mod calls;
 mod closures;
+pub(crate) use closures::Labels;
 pub mod remote;
 pub mod workers;
 
@@ -56,6 +58,8 @@ pub struct PoolCore {
     /// The latest resizes asked for, for the trace's export.
     resizes: SpinLock<std::collections::VecDeque<Resize>>,
     calls: CallStore,
+    /// What an item of each closure was measured to cost, for `Chunking::Auto`.
+    item_costs: Arc<ItemCosts>,
 }
 
 impl PoolCore {
@@ -80,6 +84,7 @@ impl PoolCore {
             labels: JobLabels::new(),
             resizes: SpinLock::new(std::collections::VecDeque::new()),
             calls: CallStore::default(),
+            item_costs: Arc::default(),
         })
     }
 

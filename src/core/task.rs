@@ -1,29 +1,34 @@
-//! Closure jobs: what a job queued with `spawn` or `map` carries in its
-//! queue slot. The core runs the closure like any other job (the same
-//! claim, events, counters, timeouts and resizes); what it adds is how the
+//! Closure jobs: what a job queued with `spawn`, `map` or `reduce` carries
+//! in its queue slot. The core runs it like any other job (the same claim,
+//! events, counters, timeouts and resizes); what it adds is how the
 //! outcome reaches the caller's handle.
 //!
-//! The jobs of one `spawn` or one `map` form a `Group`: one allocation for
-//! their closures (or items), their result cells and their bookkeeping,
-//! whatever their number. A `map` of 200,000 items allocates a handful of
-//! times, not 200,000 times three; that is most of what a closure job
-//! cost the thread that queued it.
+//! The jobs of one call form a `Group`: one allocation for their items,
+//! their result slots and their bookkeeping, whatever their number. A job
+//! of a group is a *chunk*: the items `plan.range(k)` (`chunks.rs`), one
+//! for a `spawn` or a `map` per item, thousands for a cheap `map`. A chunk
+//! runs its items one after another and settles once: one event, one
+//! label, one result state for all of them.
 //!
 //! Exactly one party records a job's event, and that party settles the
-//! handle, once: the worker when the closure returned (`publish`), the
+//! chunk, once: the worker when the closures returned (`publish`), the
 //! watchdog when it timed out, the platform when the thread died on a
-//! panic, `cancel` when the job never ran (`fail`). The closure itself only
-//! puts its value into the handle's cell, before the event is recorded, so
-//! that a caller who sees the result also sees it in the counters.
+//! panic, `cancel` when the job never ran (`fail`). The closures themselves
+//! only write their values into the result slots, before the event is
+//! recorded, so that a caller who sees a result also sees it in the
+//! counters.
 //!
 //! Every queue slot of a group points at it, and the queue holds one count
 //! of the group for all of them: whoever settles its last job lets go of
 //! it. A worker that races the watchdog (a job timeout) holds a count of
-//! its own while it runs the closure.
+//! its own while it runs the closures.
 
+use super::chunks::{ItemCosts, Plan};
 use super::error::{JobError, PoolError};
 use super::handle::Results;
-use std::cell::UnsafeCell;
+use std::any::TypeId;
+use std::cell::{Cell, UnsafeCell};
+use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -31,65 +36,153 @@ use std::sync::Arc;
 /// with `PoolError::LabelTooLong` (it would only be shown cut).
 pub const MAX_LABEL_BYTES: usize = 256;
 
+std::thread_local! {
+    /// The item this thread's chunk runs now, for the panic hook: "at item 4100".
+    static ITEM: Cell<usize> = const { Cell::new(0) };
+}
+
 /// What a group's jobs run and where their outcomes go, with the types of
-/// the items, the function and the results erased.
+/// the items, the functions and the results erased.
 trait Closures: Send + Sync {
-    /// Runs job `index`'s closure, which puts its value into its cell.
+    /// Runs chunk `k`'s closures, which write their values into its slots;
+    /// returns how many items it ran.
     ///
     /// # Safety
-    /// The caller claimed job `index`; once per job, as `discard`.
-    unsafe fn run(&self, index: usize);
-    /// Drops job `index`'s closure unrun (it was cancelled).
+    /// The caller claimed job `k`; once per job, as `discard`.
+    unsafe fn run(&self, k: usize) -> usize;
+    /// Drops chunk `k`'s items unrun (it was cancelled).
     ///
     /// # Safety
     /// As for `run`.
-    unsafe fn discard(&self, index: usize);
-    /// The job's event says it completed: the value the closure put is the result.
-    fn publish(&self, index: usize);
+    unsafe fn discard(&self, k: usize);
+    /// How many items chunk `k` has.
+    fn items_in(&self, k: usize) -> usize;
+    /// The job's event says it completed: the values written are the results.
+    fn publish(&self, k: usize);
     /// The job's event says it failed, timed out or never ran.
-    fn fail(&self, index: usize, error: JobError);
+    fn fail(&self, k: usize, error: JobError);
     /// The group's first job number, for the handle's `job()`.
     fn set_first_job(&self, job: u64);
 }
 
-/// `f(item)` for each item, into `results`. A `spawn` is a group of one
-/// whose item is the closure and whose `f` calls it.
-struct Work<I, T, F> {
+/// A group's items, each read once by the party that claimed its chunk.
+struct Items<I> {
+    /// The caller's `Vec<I>`, reused in place (`UnsafeCell<MaybeUninit<I>>`
+    /// is laid out as `I`): a million items are not copied to be queued.
+    cells: Vec<UnsafeCell<MaybeUninit<I>>>,
+    plan: Plan,
+    /// Per chunk: its items were run or dropped (the rest drop with the group).
+    taken: Box<[AtomicBool]>,
+}
+
+// SAFETY: an item is touched only by the party that claimed its chunk,
+// which the queue makes exactly one (see `core/README.md`).
+unsafe impl<I: Send> Sync for Items<I> {}
+
+impl<I> Items<I> {
+    fn new(items: Vec<I>, plan: Plan) -> Items<I> {
+        let mut items = std::mem::ManuallyDrop::new(items);
+        let (ptr, len, capacity) = (items.as_mut_ptr(), items.len(), items.capacity());
+        // SAFETY: the same allocation, len and capacity, of a type laid out as `I` (both wrappers are transparent).
+        let cells = unsafe { Vec::from_raw_parts(ptr.cast::<UnsafeCell<MaybeUninit<I>>>(), len, capacity) };
+        let taken = (0..plan.jobs()).map(|_| AtomicBool::new(false)).collect();
+        Items { cells, plan, taken }
+    }
+
+    /// Chunk `k`'s items, with their indices; those not reached (a native
+    /// panic unwound) are dropped with the iterator.
+    ///
+    /// # Safety
+    /// The caller claimed chunk `k`; once, as `discard`.
+    unsafe fn take(&self, k: usize) -> ChunkItems<'_, I> {
+        self.taken[k].store(true, Ordering::Relaxed);
+        let range = self.plan.range(k);
+        ChunkItems {
+            cells: &self.cells,
+            next: range.start,
+            end: range.end,
+        }
+    }
+}
+
+impl<I> Drop for Items<I> {
+    fn drop(&mut self) {
+        for k in 0..self.taken.len() {
+            if !*self.taken[k].get_mut() {
+                // SAFETY: nobody took chunk `k`'s items: they are all still there.
+                drop(unsafe { self.take(k) });
+            }
+        }
+        // The `Vec` of `MaybeUninit` frees the memory and drops nothing more.
+    }
+}
+
+struct ChunkItems<'a, I> {
+    cells: &'a [UnsafeCell<MaybeUninit<I>>],
+    next: usize,
+    end: usize,
+}
+
+impl<I> Iterator for ChunkItems<'_, I> {
+    type Item = (usize, I);
+
+    fn next(&mut self) -> Option<(usize, I)> {
+        (self.next < self.end).then(|| {
+            let index = self.next;
+            self.next += 1;
+            // SAFETY: this chunk's claimant reads each of its items once (`Items::take`).
+            (index, unsafe { (*self.cells[index].get()).assume_init_read() })
+        })
+    }
+}
+
+impl<I> Drop for ChunkItems<'_, I> {
+    fn drop(&mut self) {
+        self.for_each(drop);
+    }
+}
+
+/// `f(item)` for each item, into the item's own result slot. A `spawn` is
+/// a group of one whose item is the closure and whose `f` calls it.
+struct MapWork<I, T, F> {
     f: F,
-    /// Taken by the one party that claimed the job: a worker runs it,
-    /// `cancel` drops it.
-    items: Box<[UnsafeCell<Option<I>>]>,
+    items: Items<I>,
     results: Arc<Results<T>>,
 }
 
-// SAFETY: an item is touched only by the party that claimed its job, which
-// the queue makes exactly one (see `core/README.md`); the rest is `Sync`.
-unsafe impl<I: Send, T: Send, F: Sync> Sync for Work<I, T, F> {}
-
-impl<I, T, F> Closures for Work<I, T, F>
+impl<I, T, F> Closures for MapWork<I, T, F>
 where
     I: Send,
     T: Send,
     F: Fn(I) -> T + Send + Sync,
 {
-    unsafe fn run(&self, index: usize) {
-        // SAFETY: see the trait.
-        if let Some(item) = unsafe { (*self.items[index].get()).take() } {
-            self.results.put(index, (self.f)(item));
+    unsafe fn run(&self, k: usize) -> usize {
+        // SAFETY: see the trait; the slots of chunk `k` are this runner's until it is settled.
+        unsafe {
+            let mut written = self.results.writer(k);
+            for (index, item) in self.items.take(k) {
+                ITEM.with(|at| at.set(index));
+                written.write(index, (self.f)(item));
+            }
+            written.done()
         }
     }
 
-    unsafe fn discard(&self, index: usize) {
+    unsafe fn discard(&self, k: usize) {
         // SAFETY: see the trait.
-        drop(unsafe { (*self.items[index].get()).take() });
+        drop(unsafe { self.items.take(k) });
     }
 
-    fn publish(&self, index: usize) {
-        self.results.publish(index);
+    fn items_in(&self, k: usize) -> usize {
+        self.items.plan.range(k).len()
     }
 
-    fn fail(&self, index: usize, error: JobError) {
-        self.results.fail(index, error);
+    fn publish(&self, k: usize) {
+        self.results.publish(k);
+    }
+
+    fn fail(&self, k: usize, error: JobError) {
+        self.results.fail(k, error);
     }
 
     fn set_first_job(&self, job: u64) {
@@ -97,13 +190,80 @@ where
     }
 }
 
-/// What the core keeps per closure job, beside its closure and its cell.
+/// `op` over `f(item)` for each item of a chunk, from `identity()`, into
+/// the chunk's one result slot (`reduce`, `for_each`).
+struct ReduceWork<I, T, F, Id, Op> {
+    f: F,
+    identity: Id,
+    op: Op,
+    items: Items<I>,
+    results: Arc<Results<T>>,
+}
+
+impl<I, T, F, Id, Op> Closures for ReduceWork<I, T, F, Id, Op>
+where
+    I: Send,
+    T: Send,
+    F: Fn(I) -> T + Send + Sync,
+    Id: Fn() -> T + Send + Sync,
+    Op: Fn(T, T) -> T + Send + Sync,
+{
+    unsafe fn run(&self, k: usize) -> usize {
+        let mut value = (self.identity)();
+        let mut count = 0;
+        // SAFETY: see the trait.
+        for (index, item) in unsafe { self.items.take(k) } {
+            ITEM.with(|at| at.set(index));
+            value = (self.op)(value, (self.f)(item));
+            count += 1;
+        }
+        // SAFETY: chunk `k`'s one slot is this runner's until it is settled.
+        unsafe {
+            let mut written = self.results.writer(k);
+            written.write(k, value);
+            written.done();
+        }
+        count
+    }
+
+    unsafe fn discard(&self, k: usize) {
+        // SAFETY: see the trait.
+        drop(unsafe { self.items.take(k) });
+    }
+
+    fn items_in(&self, k: usize) -> usize {
+        self.items.plan.range(k).len()
+    }
+
+    fn publish(&self, k: usize) {
+        self.results.publish(k);
+    }
+
+    fn fail(&self, k: usize, error: JobError) {
+        self.results.fail(k, error);
+    }
+
+    fn set_first_job(&self, job: u64) {
+        self.results.set_first_job(job);
+    }
+}
+
+/// What the core keeps per closure job, beside its items and its slots.
 #[derive(Default)]
 struct TaskState {
     settled: AtomicBool,
     /// What the panic hook said (a `Box<String>`), for the handle: wasm
     /// traps the panicking thread, so another thread records the event.
     panic_message: AtomicPtr<String>,
+}
+
+/// How long a group's completed chunks ran, for the pool's measure of its
+/// closure's cost (`ItemCosts`), told when the group is let go.
+struct CostNote {
+    costs: Arc<ItemCosts>,
+    closure: TypeId,
+    ran_ns: AtomicU64,
+    items: AtomicU64,
 }
 
 /// Closure jobs queued together (see the module's comment).
@@ -115,32 +275,81 @@ pub(crate) struct Group {
     stop: Arc<AtomicBool>,
     tasks: Box<[TaskState]>,
     unsettled: AtomicUsize,
+    cost: Option<CostNote>,
 }
 
+/// Where a group's closure's measured cost goes: the pool's memory of it,
+/// under the closure's type.
+pub(crate) type CostKey = (Arc<ItemCosts>, TypeId);
+
 impl Group {
-    pub(crate) fn new<I, T, F>(items: Vec<I>, f: F, batch: bool) -> (Group, Arc<Results<T>>)
+    fn of(work: Box<dyn Closures>, stop: Arc<AtomicBool>, jobs: usize, cost: Option<CostKey>) -> Group {
+        Group {
+            first_job: AtomicU64::new(0),
+            work,
+            stop,
+            tasks: (0..jobs).map(|_| TaskState::default()).collect(),
+            unsettled: AtomicUsize::new(jobs),
+            cost: cost.map(|(costs, closure)| CostNote {
+                costs,
+                closure,
+                ran_ns: AtomicU64::new(0),
+                items: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// `f(item)` for each item, a job per chunk of `plan`; `batch`: the
+    /// results keep the order the jobs finish in (a `map`; a `spawn` not).
+    pub(crate) fn map<I, T, F>(
+        items: Vec<I>,
+        plan: Plan,
+        f: F,
+        batch: bool,
+        cost: Option<CostKey>,
+    ) -> (Group, Arc<Results<T>>)
     where
         I: Send + 'static,
         T: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
     {
-        let len = items.len();
-        let results = Arc::new(Results::new(len, batch));
-        let items = items.into_iter().map(|item| UnsafeCell::new(Some(item))).collect();
-        let group = Group {
-            first_job: AtomicU64::new(0),
-            stop: results.stop_flag(),
-            work: Box::new(Work {
-                f,
-                items,
-                results: Arc::clone(&results),
-            }),
-            tasks: (0..len).map(|_| TaskState::default()).collect(),
-            unsettled: AtomicUsize::new(len),
+        let jobs = plan.jobs();
+        let results = Arc::new(Results::new(plan.clone(), batch));
+        let work = MapWork {
+            f,
+            items: Items::new(items, plan),
+            results: Arc::clone(&results),
         };
-        (group, results)
+        (Group::of(Box::new(work), results.stop_flag(), jobs, cost), results)
     }
 
+    /// `op` over `f(item)` per chunk of `plan`, a result per chunk.
+    pub(crate) fn reduce<I, T, F, Id, Op>(
+        items: Vec<I>,
+        plan: Plan,
+        (f, identity, op): (F, Id, Op),
+        cost: Option<CostKey>,
+    ) -> (Group, Arc<Results<T>>)
+    where
+        I: Send + 'static,
+        T: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+        Id: Fn() -> T + Send + Sync + 'static,
+        Op: Fn(T, T) -> T + Send + Sync + 'static,
+    {
+        let jobs = plan.jobs();
+        let results = Arc::new(Results::new(Plan::Even { len: jobs, size: 1 }, true));
+        let work = ReduceWork {
+            f,
+            identity,
+            op,
+            items: Items::new(items, plan),
+            results: Arc::clone(&results),
+        };
+        (Group::of(Box::new(work), results.stop_flag(), jobs, cost), results)
+    }
+
+    /// How many jobs (chunks).
     pub(crate) fn len(&self) -> usize {
         self.tasks.len()
     }
@@ -157,11 +366,11 @@ impl Group {
         (job - self.first_job.load(Ordering::Relaxed)) as usize
     }
 
-    /// Runs job `index`'s closure.
+    /// Runs job `index`'s closures; returns how many items it ran.
     ///
     /// # Safety
     /// The caller claimed job `index` itself.
-    pub(crate) unsafe fn run(&self, index: usize) {
+    pub(crate) unsafe fn run(&self, index: usize) -> usize {
         // SAFETY: see the function's contract.
         unsafe { self.work.run(index) }
     }
@@ -173,13 +382,21 @@ impl Group {
         self.stop.load(Ordering::Relaxed)
     }
 
-    /// Drops job `index`'s closure unrun.
+    /// Drops job `index`'s items unrun.
     ///
     /// # Safety
     /// As for `run`.
     pub(crate) unsafe fn discard(&self, index: usize) {
         // SAFETY: see the function's contract.
         unsafe { self.work.discard(index) }
+    }
+
+    /// Job `index` completed in `ms`: counted toward the closure's cost.
+    pub(crate) fn note_ran(&self, index: usize, ms: f64) {
+        if let Some(cost) = &self.cost {
+            cost.ran_ns.fetch_add((ms * 1e6) as u64, Ordering::Relaxed);
+            cost.items.fetch_add(self.work.items_in(index) as u64, Ordering::Relaxed);
+        }
     }
 
     /// A count of the group for a worker that must outlive the job's
@@ -196,10 +413,16 @@ impl Group {
         }
     }
 
+    /// Keeps what job `index`'s panic said, with the item it was at when
+    /// the job has several (this runs on the panicking thread).
     pub(crate) fn note_panic(&self, index: usize, message: &str) {
+        let message = match self.work.items_in(index) {
+            1 => message.to_string(),
+            _ => format!("at item {}: {message}", ITEM.with(Cell::get)),
+        };
         let old = self.tasks[index]
             .panic_message
-            .swap(Box::into_raw(Box::new(message.to_string())), Ordering::AcqRel);
+            .swap(Box::into_raw(Box::new(message)), Ordering::AcqRel);
         if !old.is_null() {
             // SAFETY: every non-null pointer here came from `Box::into_raw` and is owned by the swapper.
             drop(unsafe { Box::from_raw(old) });
@@ -266,6 +489,13 @@ impl Group {
 impl Drop for Group {
     fn drop(&mut self) {
         (0..self.len()).for_each(|index| drop(self.take_panic_message(index)));
+        if let Some(cost) = &self.cost {
+            let items = cost.items.load(Ordering::Relaxed);
+            if items > 0 {
+                cost.costs
+                    .record(cost.closure, cost.ran_ns.load(Ordering::Relaxed) as f64 / items as f64);
+            }
+        }
     }
 }
 

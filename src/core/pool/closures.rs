@@ -1,13 +1,24 @@
-//! Closure jobs on `PoolCore`: `spawn` and `map` make a `Group` of them
-//! (`core/task.rs`) and queue it like any batch; the platforms' pools call
-//! these through `closure_api!`.
+//! Closure jobs on `PoolCore`: `spawn`, `map` and `reduce` make a `Group`
+//! of them (`core/task.rs`), its items cut into jobs by a `Plan`
+//! (`core/chunks.rs`), and queue it like any batch; the platforms' pools
+//! call these through `closure_api!`.
 
 use super::PoolCore;
+use crate::core::chunks::{Chunking, Plan};
 use crate::core::error::PoolError;
-use crate::core::handle::{Batch, JobHandle};
+use crate::core::handle::{Batch, JobHandle, Reduction};
 use crate::core::options::MAX_JOBS;
 use crate::core::placement::Placement;
-use crate::core::task::{check_label, Group};
+use crate::core::task::{check_label, CostKey, Group, MAX_LABEL_BYTES};
+use std::any::TypeId;
+use std::sync::Arc;
+
+/// How a `map`'s jobs are labelled: by their item ranges (`items 0-99`;
+/// none for a job per item), or from the caller's label of each item.
+pub(crate) enum Labels<'a, I> {
+    Ranges,
+    Items(&'a dyn Fn(&I) -> String),
+}
 
 impl PoolCore {
     /// Queues closure `f`, labelled or not; see `Pool::spawn`.
@@ -17,19 +28,20 @@ impl PoolCore {
         T: Send + 'static,
     {
         let labels = label.map(check_label).transpose()?.into_iter().collect();
-        let (group, results) = Group::new(vec![f], |f: F| f(), false);
+        let one = Plan::Even { len: 1, size: 1 };
+        let (group, results) = Group::map(vec![f], one, |f: F| f(), false, None);
         self.submit_group(group, labels, Placement::Shared)?;
         Ok(JobHandle::new(results))
     }
 
-    /// Queues `f(item)` for each item, all or none, each labelled
-    /// `label(&item)` if given, where `placement` says; see `Pool::map`, `Pool::map_labeled` and
-    /// `Pool::map_partitioned`.
+    /// Queues `f(item)` for each item, all or none, in jobs as `chunking`
+    /// says, labelled as `labels` says, where `placement` says; see
+    /// `Pool::map`, `Pool::map_labeled`, `Pool::map_chunked` and `Pool::map_partitioned`.
     pub(crate) fn map<I, T, F>(
         &self,
         items: impl IntoIterator<Item = I>,
-        label: Option<&dyn Fn(&I) -> String>,
-        placement: Placement,
+        labels: Labels<'_, I>,
+        (chunking, placement): (Chunking, Placement),
         f: F,
     ) -> Result<Batch<T>, PoolError>
     where
@@ -37,6 +49,47 @@ impl PoolCore {
         F: Fn(I) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
+        let items = self.collect_items(items)?;
+        // The article's fixed slices are slices of single items.
+        let chunking = if placement == Placement::Partitioned { Chunking::PerItem } else { chunking };
+        let (plan, cost) = self.plan::<F>(items.len(), chunking);
+        let labels = job_labels(&items, &plan, &labels)?;
+        let (group, results) = Group::map(items, plan, f, true, cost);
+        self.submit_group(group, labels, placement)?;
+        Ok(Batch::new(results))
+    }
+
+    /// Queues `op` over `f(item)` for every item, in jobs as `chunking`
+    /// says (each labelled by its items); see `Pool::reduce` and `Pool::for_each`.
+    pub(crate) fn reduce<I, T, F, Id, Op>(
+        &self,
+        items: impl IntoIterator<Item = I>,
+        chunking: Chunking,
+        (f, identity, op): (F, Id, Op),
+    ) -> Result<Reduction<T>, PoolError>
+    where
+        I: Send + 'static,
+        T: Send + 'static,
+        F: Fn(I) -> T + Send + Sync + 'static,
+        Id: Fn() -> T + Send + Sync + 'static,
+        Op: Fn(T, T) -> T + Send + Sync + 'static,
+    {
+        let items = self.collect_items(items)?;
+        let (plan, cost) = self.plan::<F>(items.len(), chunking);
+        let labels = job_labels(&items, &plan, &Labels::Ranges)?;
+        let (identity, op) = (Arc::new(identity), Arc::new(op));
+        let (folding_identity, folding_op) = (Arc::clone(&identity), Arc::clone(&op));
+        let (group, results) = Group::reduce(
+            items,
+            plan,
+            (f, move || folding_identity(), move |a, b| folding_op(a, b)),
+            cost,
+        );
+        self.submit_group(group, labels, Placement::Shared)?;
+        Ok(Reduction::new(results, identity, op))
+    }
+
+    fn collect_items<I>(&self, items: impl IntoIterator<Item = I>) -> Result<Vec<I>, PoolError> {
         let items: Vec<I> = items.into_iter().collect();
         if items.len() as u64 > MAX_JOBS {
             return Err(PoolError::QueueFull {
@@ -44,15 +97,46 @@ impl PoolCore {
                 room: self.room(),
             });
         }
-        let labels = match label {
-            Some(label) => items
-                .iter()
-                .map(|item| check_label(&label(item)))
-                .collect::<Result<Vec<_>, _>>()?,
-            None => Vec::new(),
+        Ok(items)
+    }
+
+    /// The jobs for `len` items of closure `F`, and where its measured
+    /// cost goes. With a job timeout, `Auto` runs an item per job: the
+    /// timeout is each job's.
+    fn plan<F: 'static>(&self, len: usize, chunking: Chunking) -> (Plan, Option<CostKey>) {
+        let closure = TypeId::of::<F>();
+        let chunking = match chunking {
+            Chunking::Auto if self.options.job_timeout_ms.is_some() => Chunking::PerItem,
+            chunking => chunking,
         };
-        let (group, results) = Group::new(items, f, true);
-        self.submit_group(group, labels, placement)?;
-        Ok(Batch::new(results))
+        let workers = self.workers.target() as usize;
+        let plan = Plan::new(len, chunking, workers, self.item_costs.get(closure));
+        (plan, Some((Arc::clone(&self.item_costs), closure)))
+    }
+}
+
+/// The jobs' labels: their item ranges, or the caller's label of the
+/// item (of the first and last items of a chunk: `row 0 … row 15`, or
+/// `items 0-15` if that is too long). Refuses an item's label past
+/// `MAX_LABEL_BYTES` (`LabelTooLong`), queuing nothing.
+fn job_labels<I>(items: &[I], plan: &Plan, labels: &Labels<'_, I>) -> Result<Vec<Box<str>>, PoolError> {
+    match labels {
+        Labels::Ranges if plan.per_item() => Ok(Vec::new()),
+        Labels::Ranges => Ok((0..plan.jobs()).map(|k| plan.label(k).into()).collect()),
+        Labels::Items(label) => (0..plan.jobs())
+            .map(|k| {
+                let range = plan.range(k);
+                let first = check_label(&label(&items[range.start]))?;
+                if range.len() == 1 {
+                    return Ok(first);
+                }
+                let last = check_label(&label(&items[range.end - 1]))?;
+                let both = format!("{first} … {last}");
+                Ok(match both.len() <= MAX_LABEL_BYTES {
+                    true => both.into(),
+                    false => plan.label(k).into(),
+                })
+            })
+            .collect(),
     }
 }

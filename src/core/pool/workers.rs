@@ -469,7 +469,10 @@ enum Ran {
 unsafe fn settle(group: &Group, index: usize, event: &Event) {
     let job = event.job;
     let outcome = match event.outcome {
-        Outcome::Completed => Ok(()),
+        Outcome::Completed => {
+            group.note_ran(index, event.finished_ms - event.started_ms);
+            Ok(())
+        }
         Outcome::TimedOut => Err(JobError::TimedOut {
             job,
             after_ms: event.finished_ms - event.started_ms,
@@ -486,17 +489,15 @@ unsafe fn settle(group: &Group, index: usize, event: &Event) {
     unsafe { group.settle(index, outcome) };
 }
 
-/// Runs a closure job, which puts its own value into its handle's cell.
-fn run_closure(work: impl FnOnce()) -> Ran {
+/// Runs a closure job (a chunk of items), which writes its own values
+/// into its handle's slots; its value is how many items it ran.
+fn run_closure(work: impl FnOnce() -> usize) -> Ran {
     #[cfg(not(target_arch = "wasm32"))]
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
     #[cfg(target_arch = "wasm32")]
-    let ran: Result<(), ()> = {
-        work(); // wasm32 aborts on panic: nothing to catch
-        Ok(())
-    };
+    let ran: Result<usize, ()> = Ok(work()); // wasm32 aborts on panic: nothing to catch
     match ran {
-        Ok(()) => Ran::Finished(0),
+        Ok(items) => Ran::Finished(items.min(u32::MAX as usize) as u32),
         Err(_) => Ran::Panicked,
     }
 }
