@@ -216,7 +216,7 @@ impl Pool {
     ///
     /// ```
     /// let pool = poolscope::Pool::new(2).unwrap();
-    /// pool.map(0..100, |i| i * 2).unwrap().join_all().unwrap();
+    /// pool.map_chunked(0..100, poolscope::Chunking::PerItem, |i| i * 2).unwrap().join_all().unwrap();
     /// let stats = pool.stats();
     /// assert_eq!(stats.jobs, 100);
     /// assert!(stats.running.p50_ms <= stats.running.p99_ms && stats.running.p99_ms <= stats.running.max_ms);
@@ -271,7 +271,7 @@ impl Pool {
     /// ```
     /// use poolscope::{Pool, TraceRead};
     /// let pool = Pool::new(2).unwrap();
-    /// pool.map(0..10, |i| i * 2).unwrap().join_all();
+    /// pool.map_chunked(0..10, poolscope::Chunking::PerItem, |i| i * 2).unwrap().join_all();
     /// let mut events = Vec::new();
     /// let read: TraceRead = pool.read_events(0, &mut events);
     /// assert_eq!((read.cursor, read.missed), (10, 0));

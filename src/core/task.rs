@@ -258,12 +258,15 @@ struct TaskState {
 }
 
 /// How long a group's completed chunks ran, for the pool's measure of its
-/// closure's cost (`ItemCosts`), told when the group is let go.
+/// closure's cost (`ItemCosts`), told once every item ran: before the
+/// last job settles, so that a caller who saw the batch end and maps again
+/// gets chunks sized by it.
 struct CostNote {
     costs: Arc<ItemCosts>,
     closure: TypeId,
     ran_ns: AtomicU64,
     items: AtomicU64,
+    total: u64,
 }
 
 /// Closure jobs queued together (see the module's comment).
@@ -283,7 +286,8 @@ pub(crate) struct Group {
 pub(crate) type CostKey = (Arc<ItemCosts>, TypeId);
 
 impl Group {
-    fn of(work: Box<dyn Closures>, stop: Arc<AtomicBool>, jobs: usize, cost: Option<CostKey>) -> Group {
+    fn of(work: Box<dyn Closures>, stop: Arc<AtomicBool>, plan: &Plan, cost: Option<CostKey>) -> Group {
+        let jobs = plan.jobs();
         Group {
             first_job: AtomicU64::new(0),
             work,
@@ -295,6 +299,7 @@ impl Group {
                 closure,
                 ran_ns: AtomicU64::new(0),
                 items: AtomicU64::new(0),
+                total: plan.items() as u64,
             }),
         }
     }
@@ -313,14 +318,14 @@ impl Group {
         T: Send + 'static,
         F: Fn(I) -> T + Send + Sync + 'static,
     {
-        let jobs = plan.jobs();
         let results = Arc::new(Results::new(plan.clone(), batch));
-        let work = MapWork {
+        let group = |work| Group::of(work, results.stop_flag(), &plan, cost);
+        let group = group(Box::new(MapWork {
             f,
-            items: Items::new(items, plan),
+            items: Items::new(items, plan.clone()),
             results: Arc::clone(&results),
-        };
-        (Group::of(Box::new(work), results.stop_flag(), jobs, cost), results)
+        }));
+        (group, results)
     }
 
     /// `op` over `f(item)` per chunk of `plan`, a result per chunk.
@@ -337,16 +342,16 @@ impl Group {
         Id: Fn() -> T + Send + Sync + 'static,
         Op: Fn(T, T) -> T + Send + Sync + 'static,
     {
-        let jobs = plan.jobs();
-        let results = Arc::new(Results::new(Plan::Even { len: jobs, size: 1 }, true));
-        let work = ReduceWork {
+        let results = Arc::new(Results::new(Plan::Even { len: plan.jobs(), size: 1 }, true));
+        let group = |work| Group::of(work, results.stop_flag(), &plan, cost);
+        let group = group(Box::new(ReduceWork {
             f,
             identity,
             op,
-            items: Items::new(items, plan),
+            items: Items::new(items, plan.clone()),
             results: Arc::clone(&results),
-        };
-        (Group::of(Box::new(work), results.stop_flag(), jobs, cost), results)
+        }));
+        (group, results)
     }
 
     /// How many jobs (chunks).
@@ -391,11 +396,17 @@ impl Group {
         unsafe { self.work.discard(index) }
     }
 
-    /// Job `index` completed in `ms`: counted toward the closure's cost.
+    /// Job `index` completed in `ms`: counted toward the closure's cost,
+    /// which the pool keeps once every item ran.
     pub(crate) fn note_ran(&self, index: usize, ms: f64) {
         if let Some(cost) = &self.cost {
-            cost.ran_ns.fetch_add((ms * 1e6) as u64, Ordering::Relaxed);
-            cost.items.fetch_add(self.work.items_in(index) as u64, Ordering::Relaxed);
+            cost.ran_ns.fetch_add((ms * 1e6) as u64, Ordering::AcqRel);
+            let items = self.work.items_in(index) as u64;
+            // Each job adds its time before its items: the last to add items sees every time.
+            if cost.items.fetch_add(items, Ordering::AcqRel) + items == cost.total {
+                let ran_ns = cost.ran_ns.load(Ordering::Acquire);
+                cost.costs.record(cost.closure, ran_ns as f64 / cost.total as f64);
+            }
         }
     }
 
@@ -489,13 +500,6 @@ impl Group {
 impl Drop for Group {
     fn drop(&mut self) {
         (0..self.len()).for_each(|index| drop(self.take_panic_message(index)));
-        if let Some(cost) = &self.cost {
-            let items = cost.items.load(Ordering::Relaxed);
-            if items > 0 {
-                cost.costs
-                    .record(cost.closure, cost.ran_ns.load(Ordering::Relaxed) as f64 / items as f64);
-            }
-        }
     }
 }
 
