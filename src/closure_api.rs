@@ -208,7 +208,10 @@ macro_rules! closure_api {
                 self.closure_core().map(
                     items,
                     $crate::core::pool::Labels::Items(&label),
-                    ($crate::Chunking::PerItem, $crate::core::placement::Placement::Partitioned),
+                    (
+                        $crate::Chunking::PerItem,
+                        $crate::core::placement::Placement::Partitioned,
+                    ),
                     f,
                 )
             }
@@ -242,7 +245,8 @@ macro_rules! closure_api {
                 Id: Fn() -> T + Send + Sync + 'static,
                 Op: Fn(T, T) -> T + Send + Sync + 'static,
             {
-                self.closure_core().reduce(items, $crate::Chunking::Auto, (f, identity, op))
+                self.closure_core()
+                    .reduce(items, $crate::Chunking::Auto, (f, identity, op))
             }
 
             /// Runs `f(item)` for every item, in jobs as for `map`, keeping
@@ -270,7 +274,8 @@ macro_rules! closure_api {
                 I: Send + 'static,
                 F: Fn(I) + Send + Sync + 'static,
             {
-                self.closure_core().reduce(items, $crate::Chunking::Auto, (f, || (), |(), ()| ()))
+                self.closure_core()
+                    .reduce(items, $crate::Chunking::Auto, (f, || (), |(), ()| ()))
             }
         }
     };

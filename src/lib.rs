@@ -63,11 +63,11 @@ pub use web::{init_thread_pool, RayonPool};
 #[cfg(target_arch = "wasm32")]
 pub use web::{job_error, pool_error, EventReader, Pool};
 
+pub use crate::core::chunks::{Chunking, TARGET_CHUNK_NS};
 pub use crate::core::counts::Counters;
 pub use crate::core::error::{JobError, PoolError};
 pub use crate::core::events::{Event, TraceRead, DEFAULT_TRACE_CAPACITY, EVENT_FIELDS, MAX_TRACE_CAPACITY};
 pub use crate::core::failure_log::Failure;
-pub use crate::core::chunks::{Chunking, TARGET_CHUNK_NS};
 pub use crate::core::handle::{Batch, InOrder, JobHandle, NextFinished, Reduction, Values};
 pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome, MAX_COST_MS};
 pub use crate::core::options::{PoolOptions, MAX_JOBS, MAX_TIMEOUT_MS, MAX_WORKERS};

@@ -42,7 +42,10 @@ fn counters(len: usize) -> Arc<Vec<AtomicU8>> {
 fn jobs_seen(pool: &Pool) -> Vec<(u64, f64, f64)> {
     let mut events = Vec::new();
     assert_eq!(pool.read_events(0, &mut events).missed, 0, "the trace kept every event");
-    events.chunks(EVENT_FIELDS.len()).map(|e| (e[0] as u64, e[6], e[7])).collect()
+    events
+        .chunks(EVENT_FIELDS.len())
+        .map(|e| (e[0] as u64, e[6], e[7]))
+        .collect()
 }
 
 #[test]
@@ -77,7 +80,10 @@ fn every_item_runs_once_whatever_the_chunks_item_costs_and_resizes() {
         let values = batch.join_values().unwrap();
         let case = format!("seed {seed}: {len} items, {chunking:?}, {jobs} jobs");
         assert_eq!(values, (0..len as u64).map(|n| n * 3).collect::<Vec<_>>(), "{case}");
-        assert!(ran.iter().all(|n| n.load(Ordering::Relaxed) == 1), "each item ran once: {case}");
+        assert!(
+            ran.iter().all(|n| n.load(Ordering::Relaxed) == 1),
+            "each item ran once: {case}"
+        );
         idle(&pool);
         let seen = jobs_seen(&pool);
         assert_eq!(seen.len(), jobs, "an event per job: {case}");
@@ -111,7 +117,10 @@ fn cancel_and_timeouts_end_whole_chunks_and_no_item_runs_twice() {
             other => panic!("item {n}: {other:?}"),
         }
     }
-    assert!(cancelled > 0 && cancelled % 100 == 0, "whole chunks cancelled: {cancelled}");
+    assert!(
+        cancelled > 0 && cancelled % 100 == 0,
+        "whole chunks cancelled: {cancelled}"
+    );
 
     // A chunk past the job timeout fails whole, with its items' time; the others complete.
     let options = PoolOptions {
@@ -181,7 +190,11 @@ fn values_not_taken_are_dropped_and_taken_ones_are_not_given_twice() {
         .unwrap();
     let (first, _) = batch.join_next().unwrap().unwrap();
     let (second, _) = batch.join_next().unwrap().unwrap();
-    assert_eq!(batch.job_of(first), batch.job_of(second), "items come a chunk at a time");
+    assert_eq!(
+        batch.job_of(first),
+        batch.job_of(second),
+        "items come a chunk at a time"
+    );
     let rest = batch.join_all().unwrap();
     assert!(matches!(rest[first], Err(JobError::ResultTaken { .. })));
     assert_eq!(rest.iter().filter(|r| r.is_ok()).count(), 498);
@@ -209,7 +222,11 @@ fn chunks_are_labelled_by_their_items() {
         .unwrap();
     assert_eq!(pool.label(rows.job_of(9)).as_deref(), Some("row 5 … row 9"));
     let single = pool.map_chunked(0..3u32, Chunking::PerItem, |n| n).unwrap();
-    assert_eq!(pool.label(single.job_of(1)), None, "a job per item keeps today's unlabelled jobs");
+    assert_eq!(
+        pool.label(single.job_of(1)),
+        None,
+        "a job per item keeps today's unlabelled jobs"
+    );
     idle(&pool);
 }
 
@@ -217,14 +234,22 @@ fn chunks_are_labelled_by_their_items() {
 fn reduce_and_for_each_fold_every_item_once() {
     let _deadline = deadline("reduce_and_for_each_fold_every_item_once");
     let pool = Pool::new(3).unwrap();
-    let sum = pool.reduce(0..1_000_000u64, |n| n * n, || 0u64, |a, b| a.wrapping_add(b)).unwrap();
+    let sum = pool
+        .reduce(0..1_000_000u64, |n| n * n, || 0u64, |a, b| a.wrapping_add(b))
+        .unwrap();
     assert!(sum.job_count() > 1);
-    assert_eq!(sum.join(), Ok((0..1_000_000u64).map(|n| n * n).fold(0, u64::wrapping_add)));
+    assert_eq!(
+        sum.join(),
+        Ok((0..1_000_000u64).map(|n| n * n).fold(0, u64::wrapping_add))
+    );
     // Not commutative: the caller folds the jobs in input order.
     let text = pool
         .reduce(0..500u32, |n| n.to_string(), String::new, |a, b| a + &b)
         .unwrap();
-    assert_eq!(text.join().unwrap(), (0..500).map(|n| n.to_string()).collect::<String>());
+    assert_eq!(
+        text.join().unwrap(),
+        (0..500).map(|n| n.to_string()).collect::<String>()
+    );
     let ran = counters(10_000);
     let count = Arc::clone(&ran);
     let done = pool
@@ -237,7 +262,12 @@ fn reduce_and_for_each_fold_every_item_once() {
     let empty = pool.reduce(Vec::<u8>::new(), u32::from, || 7, |a, b| a + b).unwrap();
     assert_eq!((empty.job_count(), empty.join()), (0, Ok(7)));
     let failing = pool
-        .reduce(0..100u32, |n| if n == 60 { panic!("sixty") } else { n }, || 0, |a, b| a + b)
+        .reduce(
+            0..100u32,
+            |n| if n == 60 { panic!("sixty") } else { n },
+            || 0,
+            |a, b| a + b,
+        )
         .unwrap();
     assert!(matches!(failing.join(), Err(JobError::Panicked { message, .. }) if message.ends_with("sixty")));
 }
@@ -252,8 +282,13 @@ fn auto_sizes_a_closures_next_batches_from_its_measured_cost() {
     first.join_values().unwrap();
     idle(&pool);
     let second = pool.map(0..200_000u64, cheap).unwrap();
-    let chunk = (0..200_000).take_while(|&n| second.job_of(n) == second.job_of(0)).count();
-    assert!(chunk > 100, "measured cheap: the first job is a large chunk ({chunk} items)");
+    let chunk = (0..200_000)
+        .take_while(|&n| second.job_of(n) == second.job_of(0))
+        .count();
+    assert!(
+        chunk > 100,
+        "measured cheap: the first job is a large chunk ({chunk} items)"
+    );
     second.join_values().unwrap();
     let dear = |n: u64| {
         spin_ns(300_000);

@@ -208,7 +208,12 @@ mod tests {
         for len in [0, 1, 2, 7, 64, 1000, 123_457] {
             for workers in [1, 2, 3, 8] {
                 for item_ns in [None, Some(1.0), Some(20_000.0), Some(1e9)] {
-                    for chunking in [Chunking::Auto, Chunking::PerItem, Chunking::fixed(3), Chunking::fixed(10_000)] {
+                    for chunking in [
+                        Chunking::Auto,
+                        Chunking::PerItem,
+                        Chunking::fixed(3),
+                        Chunking::fixed(10_000),
+                    ] {
                         assert_covers(&Plan::new(len, chunking, workers, item_ns), len);
                     }
                 }
@@ -222,18 +227,31 @@ mod tests {
         let sizes: Vec<usize> = ranges(&plan).iter().map(ExactSizeIterator::len).collect();
         assert_eq!(&sizes[..4], [1, 2, 4, 8]);
         let largest = *sizes.iter().max().unwrap();
-        assert!(largest <= 1_000_000 / 8, "at most an eighth of the batch at 2 workers: {largest}");
+        assert!(
+            largest <= 1_000_000 / 8,
+            "at most an eighth of the batch at 2 workers: {largest}"
+        );
         assert_eq!(*sizes.last().unwrap(), 1, "the last jobs balance");
-        assert!(plan.jobs() < 200, "a cheap closure is not all dispatch: {} jobs", plan.jobs());
+        assert!(
+            plan.jobs() < 200,
+            "a cheap closure is not all dispatch: {} jobs",
+            plan.jobs()
+        );
     }
 
     #[test]
     fn measured_cost_sizes_chunks_to_the_target() {
         let cheap = Plan::new(1_000_000, Chunking::Auto, 2, Some(2.0));
         assert!(ranges(&cheap).iter().all(|r| r.len() <= 50_000), "100 µs of 2 ns items");
-        assert!(ranges(&cheap).iter().all(|r| r.len() >= 6_250 || r.end == 1_000_000), "no tiny tail");
+        assert!(
+            ranges(&cheap).iter().all(|r| r.len() >= 6_250 || r.end == 1_000_000),
+            "no tiny tail"
+        );
         let dear = Plan::new(100, Chunking::Auto, 2, Some(200_000.0));
-        assert!(dear.per_item(), "an item dearer than a chunk's target is a job of its own");
+        assert!(
+            dear.per_item(),
+            "an item dearer than a chunk's target is a job of its own"
+        );
         let twenty_us = Plan::new(200_000, Chunking::Auto, 2, Some(20_000.0));
         assert!(ranges(&twenty_us).iter().all(|r| r.len() <= 5));
     }
@@ -241,7 +259,10 @@ mod tests {
     #[test]
     fn labels_name_the_items() {
         let plan = Plan::new(10, Chunking::fixed(4), 1, None);
-        assert_eq!((plan.label(0), plan.label(2)), ("items 0-3".to_string(), "items 8-9".to_string()));
+        assert_eq!(
+            (plan.label(0), plan.label(2)),
+            ("items 0-3".to_string(), "items 8-9".to_string())
+        );
         assert_eq!(Plan::new(3, Chunking::PerItem, 1, None).label(2), "item 2");
     }
 }

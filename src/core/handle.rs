@@ -268,7 +268,9 @@ impl<T: Send> Results<T> {
 
     /// Chunk `k`'s results, if it is settled.
     fn take_chunk(&self, k: usize) -> Option<impl Iterator<Item = Result<T, JobError>> + '_> {
-        self.chunks[k].is_settled().then(|| self.slots.range(k).map(move |slot| self.take_slot(k, slot)))
+        self.chunks[k]
+            .is_settled()
+            .then(|| self.slots.range(k).map(move |slot| self.take_slot(k, slot)))
     }
 
     /// Every value in slot order, or the first error of a chunk; `None` if

@@ -74,8 +74,8 @@ pub(crate) use pool::workers;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod call_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod closure_tests;
-#[cfg(all(test, not(target_arch = "wasm32")))]
 mod chunk_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod closure_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

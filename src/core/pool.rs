@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 mod calls;
 mod closures;
+#[cfg_attr(all(target_arch = "wasm32", not(feature = "threads")), allow(unused_imports))] // no closures there
 pub(crate) use closures::Labels;
 pub mod remote;
 pub mod workers;

@@ -342,7 +342,13 @@ impl Group {
         Id: Fn() -> T + Send + Sync + 'static,
         Op: Fn(T, T) -> T + Send + Sync + 'static,
     {
-        let results = Arc::new(Results::new(Plan::Even { len: plan.jobs(), size: 1 }, true));
+        let results = Arc::new(Results::new(
+            Plan::Even {
+                len: plan.jobs(),
+                size: 1,
+            },
+            true,
+        ));
         let group = |work| Group::of(work, results.stop_flag(), &plan, cost);
         let group = group(Box::new(ReduceWork {
             f,

@@ -5,7 +5,7 @@
 use super::{before_deadline, counter, options, pause, running, settle, within};
 use js_sys::Reflect;
 use poolscope::Pool;
-use poolscope::{JobError, PoolError};
+use poolscope::{Chunking, JobError, PoolError};
 use wasm_bindgen_futures::JsFuture;
 
 /// Holds closures until the test opens it: the test, not the machine's
@@ -41,9 +41,18 @@ pub async fn closures_give_their_results_in_input_order() {
     assert_eq!(answer.job(), 1);
     assert_eq!(before_deadline(&pool, "spawn(|| 6 * 7)", answer).await, Ok(42));
     let squares = pool.map(0..2_000u64, |n| n * n).unwrap();
+    let jobs = squares.job_count() as f64;
+    assert!(jobs < 2_000.0, "a cheap closure runs in chunks: {jobs} jobs");
     let results = before_deadline(&pool, "map of 2,000 closures", squares.in_order()).await;
     assert_eq!(results, (0..2_000u64).map(|n| Ok(n * n)).collect::<Vec<_>>());
-    assert_eq!(counter(&pool, "completed"), 2_001.0);
+    assert_eq!(counter(&pool, "completed"), jobs + 1.0);
+    let values = pool.map_chunked(0..2_000u64, Chunking::PerItem, |n| n + 1).unwrap();
+    let values = before_deadline(&pool, "2,000 closures, a job each", values.values()).await;
+    assert_eq!(values, Ok((1..=2_000u64).collect::<Vec<_>>()));
+    assert_eq!(counter(&pool, "completed"), jobs + 2_001.0);
+    let sum = pool.reduce(0..100_000u64, |n| n * n, || 0, |a, b| a + b).unwrap();
+    let sum = before_deadline(&pool, "a reduce of 100,000 items", sum).await;
+    assert_eq!(sum, Ok((0..100_000u64).map(|n| n * n).sum()));
     assert_eq!(Pool::refused_waits(), 0.0, "the pool asked this thread to block");
 }
 
@@ -57,7 +66,7 @@ pub async fn closures_give_their_results_as_they_finish() {
     let gates: Arc<Vec<AtomicBool>> = Arc::new((0..4).map(|_| AtomicBool::new(false)).collect());
     let held = Arc::clone(&gates);
     let mut batch = pool
-        .map(0..4usize, move |i| {
+        .map_chunked(0..4usize, Chunking::PerItem, move |i| {
             while !held[i].load(Ordering::Acquire) {
                 sleep(2.0);
             }
@@ -182,7 +191,7 @@ pub async fn cancel_and_stop_tell_each_waiting_closure() {
     let gate = Gate::default();
     let blocker = pool.spawn(gate.closure(())).unwrap();
     running(&pool, 1.0).await;
-    let waiting = pool.map(0..5u32, |n| n).unwrap();
+    let waiting = pool.map_chunked(0..5u32, Chunking::PerItem, |n| n).unwrap();
     let jobs = waiting.jobs();
     assert_eq!(pool.cancel(), 5.0);
     let cancelled = before_deadline(&pool, "the cancelled closures", waiting.in_order()).await;
@@ -215,26 +224,69 @@ pub async fn cancel_and_stop_tell_each_waiting_closure() {
 }
 
 pub async fn closures_stay_exactly_once_across_resizes_during_a_batch() {
-    const JOBS: u64 = 20_000;
+    const ITEMS: u64 = 20_000;
     let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
-    let batch = pool.map(0..JOBS, |n| n.wrapping_mul(2_654_435_761) % 1_000).unwrap();
-    for size in [6.0, 1.0, 4.0, 3.0, 8.0, 2.0] {
-        let _started = pool.resize(size).unwrap();
-        pause(3.0).await;
+    let work = |n: u64| n.wrapping_mul(2_654_435_761) % 1_000;
+    // A job per item, then chunks of random sizes: each item once either way.
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    for chunking in [
+        Chunking::PerItem,
+        Chunking::Auto,
+        Chunking::fixed(97),
+        Chunking::fixed(1 + (seed % 3_000) as usize),
+    ] {
+        seed = seed.rotate_left(17).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let batch = pool.map_chunked(0..ITEMS, chunking, work).unwrap();
+        let (first_job, jobs) = (batch.job_of(0), batch.job_count());
+        for size in [6.0, 1.0, 4.0, 3.0, 8.0, 2.0] {
+            let _started = pool.resize(size).unwrap();
+            pause(3.0).await;
+        }
+        let what = format!("{ITEMS} closures in {jobs} jobs ({chunking:?}) across resizes");
+        let results = before_deadline(&pool, &what, batch.in_order()).await;
+        assert!(
+            results.iter().enumerate().all(|(n, r)| *r == Ok(work(n as u64))),
+            "{what}"
+        );
+        within(&pool, "done", pool.done()).await;
+        let events = pool.take_events(None).to_vec();
+        let mut seen = vec![0u8; jobs];
+        let mut items = 0.0;
+        for event in events.chunks(poolscope::EVENT_FIELDS.len()) {
+            seen[event[0] as usize - first_job as usize] += 1;
+            items += event[7]; // a closure job's value: how many items it ran
+        }
+        assert!(seen.iter().all(|&n| n == 1), "each job reported exactly once: {what}");
+        assert_eq!(items, ITEMS as f64, "each item counted once: {what}");
     }
-    let results = before_deadline(&pool, "20,000 closures across resizes", batch.in_order()).await;
-    assert!(results
-        .iter()
-        .enumerate()
-        .all(|(n, r)| *r == Ok((n as u64).wrapping_mul(2_654_435_761) % 1_000)));
-    within(&pool, "done", pool.done()).await;
-    let events = pool.take_events(None).to_vec();
-    let mut seen = vec![0u8; JOBS as usize + 1];
-    for event in events.chunks(poolscope::EVENT_FIELDS.len()) {
-        seen[event[0] as usize] += 1;
+}
+
+/// On wasm a panic traps its thread: the platform fails the job it ran, a
+/// chunk of items; the message names the item, the other chunks complete.
+pub async fn a_panic_in_a_chunk_fails_that_chunk_alone_and_names_its_item() {
+    let pool = Pool::new(2).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let batch = pool
+        .map_chunked(0..1_000u32, Chunking::fixed(100), |n| {
+            assert!(n != 437, "no 437 here");
+            n * 2
+        })
+        .unwrap();
+    let results = before_deadline(&pool, "a chunk with a panicking item", batch.in_order()).await;
+    for (n, result) in results.iter().enumerate() {
+        match n / 100 {
+            4 => assert!(
+                matches!(result, Err(JobError::Panicked { message, .. }) if message == "at item 437: no 437 here"),
+                "item {n}: {result:?}"
+            ),
+            _ => assert_eq!(*result, Ok(n as u32 * 2), "item {n}"),
+        }
     }
-    assert!(seen[1..].iter().all(|&n| n == 1), "each closure reported exactly once");
+    settle(&pool, 2).await;
+    let after = pool.map(0..10_000u32, |n| n).unwrap();
+    let after = before_deadline(&pool, "a map after the panic", after.values()).await;
+    assert_eq!(after.map(|values| values.len()), Ok(10_000));
 }
 
 pub async fn a_closure_captures_a_large_vec_and_returns_another() {
@@ -324,11 +376,13 @@ pub async fn what_panicking_closures_that_capture_a_megabyte_leak() {
     const CAPTURE: usize = 1 << 20;
     let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
-    let warm = pool.map(0..PANICS, |i| vec![i as u8; CAPTURE].len()).unwrap(); // the same allocations, returned
+    let warm = pool
+        .map_chunked(0..PANICS, Chunking::PerItem, |i| vec![i as u8; CAPTURE].len())
+        .unwrap(); // the same allocations, returned
     before_deadline(&pool, "warm-up", warm.in_order()).await;
     let before = Pool::memory_bytes();
     let failing = pool
-        .map(0..PANICS, |i| {
+        .map_chunked(0..PANICS, Chunking::PerItem, |i| {
             let captured = vec![i as u8; CAPTURE];
             if captured[0] < 255 {
                 panic!("closure {i} gave up");

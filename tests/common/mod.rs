@@ -23,6 +23,7 @@ macro_rules! suite {
             cancel_and_stop_tell_each_waiting_closure,
             a_cancelled_or_timed_out_closure_sees_should_stop_and_progress_reaches_workers,
             closures_stay_exactly_once_across_resizes_during_a_batch,
+            a_panic_in_a_chunk_fails_that_chunk_alone_and_names_its_item,
             a_closure_captures_a_large_vec_and_returns_another,
             joins_labels_and_bad_input_are_named,
             what_panicking_closures_that_capture_a_megabyte_leak,

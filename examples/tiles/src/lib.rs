@@ -127,7 +127,10 @@ pub mod web_api {
     pub async fn tile_sums(tiles: u32, workers: f64) -> Result<Object, JsValue> {
         let pool = Pool::from_js(workers, None)?;
         JsFuture::from(pool.ready()).await?;
-        let batch = pool.map(0..tiles, tile_sum).map_err(poolscope::pool_error)?;
+        // A job per tile: the page shows which worker summed which tile.
+        let batch = pool
+            .map_chunked(0..tiles, poolscope::Chunking::PerItem, tile_sum)
+            .map_err(poolscope::pool_error)?;
         let jobs = batch.jobs();
         let mut sums = Vec::with_capacity(tiles as usize);
         for result in batch.in_order().await {
@@ -221,7 +224,7 @@ pub mod web_api {
         if partition {
             pool.map_partitioned(items, label, f)
         } else {
-            pool.map_labeled(items, label, f)
+            pool.map_labeled_chunked(items, poolscope::Chunking::PerItem, label, f)
         }
     }
 

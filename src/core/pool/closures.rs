@@ -51,7 +51,11 @@ impl PoolCore {
     {
         let items = self.collect_items(items)?;
         // The article's fixed slices are slices of single items.
-        let chunking = if placement == Placement::Partitioned { Chunking::PerItem } else { chunking };
+        let chunking = if placement == Placement::Partitioned {
+            Chunking::PerItem
+        } else {
+            chunking
+        };
         let (plan, cost) = self.plan::<F>(items.len(), chunking);
         let labels = job_labels(&items, &plan, &labels)?;
         let (group, results) = Group::map(items, plan, f, true, cost);
