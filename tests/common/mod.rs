@@ -770,7 +770,13 @@ pub async fn ten_million_jobs_hold_no_more_memory_than_a_hundred_thousand() {
     let (mut read, mut after_one_round, mut storage_after_one_round) = (0.0, 0.0, 0.0);
     for round in 0..ROUNDS {
         pool.submit("noop", BUILT_IN, 0.0).unwrap();
-        let batch = pool.map((0..CLOSURES).collect::<Vec<_>>(), move |i| i + round).unwrap();
+        let batch = pool
+            .map_chunked(
+                (0..CLOSURES).collect::<Vec<_>>(),
+                poolscope::Chunking::PerItem,
+                move |i| i + round,
+            )
+            .unwrap();
         let label = format!("round {round}");
         let labelled = pool.spawn_labeled(&label, move || round).unwrap();
         let labelled_job = labelled.job();
