@@ -59,3 +59,15 @@ test('the comparison says why the partition fell behind when it did', () => {
   assert.match(explain([result('pool', 1000), result('rayon', 900)], { dist: 'equal' }), /^rayon \(work stealing\) was fastest/, 'the menu\'s words, as a sentence says them');
   assert.match(explain([result('pool', 1000), result('unbounded', 900)], { dist: 'equal' }), /^a worker per job was fastest/);
 });
+
+test('the views count a chunk job\'s items: a closure job\'s value is how many items it ran', () => {
+  const model = new RunModel({ jobs: 4, pool: 2, work: 'synthetic' }, NAMES, [], () => 1000);
+  model.add(Float64Array.from([
+    1, 1, 3, 1000, 1001, 1011, COMPLETED, 4096, // Job 1 (items 0-4095)
+    2, 2, 3, 1000, 1002, 1005, COMPLETED, 1, // Job 2 (item 4096)
+    3, 2, 3, 1000, 1005, 1006, FAILED, 0, // a chunk that panicked: its items did not finish
+    4, 1, 0, 1000, 1011, 1020, COMPLETED, 7, // a built-in job is one item, whatever its value
+  ]));
+  assert.equal(model.count, 4, 'jobs');
+  assert.equal(model.items, 4096 + 1 + 1, 'items');
+});

@@ -46,6 +46,8 @@ export class RunModel {
     this.clock = clock;
     this.costs = costs; // each job's cost as asked, in ms (job n at n - 1)
     this.costMs = 0; // the sum of the completed jobs' costs
+    this.closureKind = this.kindNames.indexOf('closure');
+    this.items = 0; // items finished: a closure job's value is how many it ran (a chunk of a map), any other job is one
     this.field = Object.fromEntries(fieldNames.map((name, i) => [name, i]));
     this.width = fieldNames.length;
     this.events = new Float64Array(0); // `width` numbers per reported job
@@ -82,7 +84,7 @@ export class RunModel {
     }
     this.events.set(batch, first * this.width);
     this.count += added;
-    const { job, worker, started, finished, outcome } = this.field;
+    const { job, worker, started, finished, outcome, kind, value } = this.field;
     const { cancelled: CANCELLED, completed: COMPLETED } = this.code;
     for (let i = 0; i < batch.length; i += this.width) {
       const n = batch[i + job];
@@ -95,7 +97,9 @@ export class RunModel {
       const busy = batch[i + finished] - batch[i + started];
       this.jobsByWorker.set(w, (this.jobsByWorker.get(w) ?? 0) + 1);
       this.busyByWorker.set(w, (this.busyByWorker.get(w) ?? 0) + busy);
-      if (batch[i + outcome] === COMPLETED) this.costMs += this.costs[n - 1] ?? 0;
+      if (batch[i + outcome] !== COMPLETED) continue;
+      this.costMs += this.costs[n - 1] ?? 0;
+      this.items += batch[i + kind] === this.closureKind ? batch[i + value] : 1;
     }
     return first;
   }

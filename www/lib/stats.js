@@ -34,6 +34,8 @@ export class Stats {
       list('Run', [
         entry('wall', 'wall time', 'from the first job queued to the last one finished'),
         entry('rate', 'jobs / s', 'jobs finished per second of wall time'),
+        entry('items', 'items', 'items finished: a job of a map in chunks runs many (Job 12, items 4096-8191), any other job is one'),
+        entry('itemRate', 'items / s', 'items finished per second of wall time'),
         entry('speedup', 'speedup', 'how many times faster than one worker: the finished jobs\' costs added up (for a Mandelbrot, its check\'s time on one thread), divided by the wall time'),
       ]),
       list('Latency', [
@@ -58,6 +60,8 @@ export class Stats {
     const wallMs = model.wallMs;
     this.values.wall.textContent = wallMs >= 1000 ? `${format(wallMs / 1000, 2)} s` : `${format(wallMs)} ms`;
     this.values.rate.textContent = format(model.count / (wallMs / 1000 || 1));
+    this.values.items.textContent = format(model.items);
+    this.values.itemRate.textContent = format(model.items / (wallMs / 1000 || 1));
     this.values.speedup.textContent = Number.isNaN(model.speedup) ? '–' : `${format(model.speedup, 2)}×`;
 
     this.#showLatency(run.latency);

@@ -15,10 +15,13 @@ pub fn work(i: u32) -> u32 {
     std::hint::black_box(i).wrapping_mul(2_654_435_761) % 1_000
 }
 
-/// `pool.map(0..n, work)`, its results awaited in input order.
+/// `pool.map(0..n, work)`, a job per item (the per-item row), its results
+/// awaited in input order.
 #[wasm_bindgen(js_name = poolscopeClosures)]
 pub fn poolscope_closures(pool: &Pool, n: u32) -> Result<Promise, JsValue> {
-    let batch = pool.map(0..n, work).map_err(|e| JsValue::from(e.to_string()))?;
+    let batch = pool
+        .map_chunked(0..n, poolscope::Chunking::PerItem, work)
+        .map_err(|e| JsValue::from(e.to_string()))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         let mut sum = 0.0;
         for result in batch.in_order().await {
@@ -108,5 +111,49 @@ pub fn one_thread_mandelbrot(host: &Pool, width: u32, height: u32, tile: u32) ->
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         let tiles = tiles.await.map_err(job_error)?;
         Ok(checksum(tiles.iter().map(Vec::as_slice)).into())
+    }))
+}
+
+/// The workloads of `bench/chunks.mjs`: each item's value, by name.
+fn workload(name: &str) -> Result<fn(u32) -> u32, JsValue> {
+    match name {
+        "squares" => Ok(|n| n.wrapping_mul(n)),
+        // About 20 µs of arithmetic per item.
+        "twenty-us" => Ok(|i| {
+            (0..6_000u32).fold(std::hint::black_box(i), |a, b| a.wrapping_mul(1_664_525).wrapping_add(b))
+        }),
+        other => Err(JsValue::from(format!("no workload {other:?}: squares or twenty-us"))),
+    }
+}
+
+/// Sums `values` on the page, the same way for every side.
+fn sum(values: &[u32]) -> f64 {
+    values.iter().map(|&v| f64::from(v)).sum()
+}
+
+/// `pool.map(0..n, workload)` (chunks sized by `Chunking::Auto`, or a job
+/// per item), its values collected in input order on the page.
+#[wasm_bindgen(js_name = poolscopeMap)]
+pub fn poolscope_map(pool: &Pool, name: &str, n: u32, per_item: bool) -> Result<Promise, JsValue> {
+    let chunking = if per_item { poolscope::Chunking::PerItem } else { poolscope::Chunking::Auto };
+    let batch = pool
+        .map_chunked(0..n, chunking, workload(name)?)
+        .map_err(|e| JsValue::from(e.to_string()))?;
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        Ok(sum(&batch.values().await.map_err(job_error)?).into())
+    }))
+}
+
+/// `(0..n).into_par_iter().map(workload).collect()` on wasm-bindgen-rayon's
+/// pool, called from one job on `host` (`collect` blocks), the `Vec`
+/// handed to the page.
+#[wasm_bindgen(js_name = rayonMap)]
+pub fn rayon_map(host: &Pool, name: &str, n: u32) -> Result<Promise, JsValue> {
+    let f = workload(name)?;
+    let values = host
+        .spawn(move || (0..n).into_par_iter().map(f).collect::<Vec<u32>>())
+        .map_err(|e| JsValue::from(e.to_string()))?;
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        Ok(sum(&values.await.map_err(job_error)?).into())
     }))
 }
