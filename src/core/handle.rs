@@ -155,6 +155,8 @@ pub(crate) struct Results<T> {
     /// The caller cancelled these jobs (`JobHandle::cancel`, `Batch::cancel`);
     /// their group reads it before each job.
     stop_asked: Arc<AtomicBool>,
+    /// `take_values` gave the slots' memory away as a `Vec`.
+    values_moved: AtomicBool,
 }
 
 // SAFETY: a chunk's slots are written only by the party that claimed the
@@ -176,6 +178,7 @@ impl<T: Send> Results<T> {
             slots,
             first_job: AtomicU64::new(0),
             stop_asked: Arc::new(AtomicBool::new(false)),
+            values_moved: AtomicBool::new(false),
         }
     }
 
@@ -288,23 +291,27 @@ impl<T: Send> Results<T> {
                 return Some(Err(JobError::ResultTaken { job: self.job(k) }));
             }
         }
-        let len = self.values.len();
-        let mut values = Vec::with_capacity(len);
-        // SAFETY: all settled without an error and none taken: every slot holds a value,
-        // moved out whole (one copy) and marked taken so that `drop` leaves them.
-        unsafe {
-            std::ptr::copy_nonoverlapping(self.values.as_ptr().cast::<T>(), values.as_mut_ptr(), len);
-            values.set_len(len);
-        }
         for (k, chunk) in self.chunks.iter().enumerate() {
             chunk.taken.store(self.slots.range(k).len(), Ordering::Relaxed);
         }
+        // All settled without an error and none taken: every slot holds a value, and no
+        // runner writes any more. The slots' memory becomes the `Vec` as it is, not copied;
+        // `drop` then leaves it (`values_moved`).
+        self.values_moved.store(true, Ordering::Relaxed);
+        let len = self.values.len();
+        // SAFETY: a boxed slice of `len` slots laid out as `T`s, all initialised (above), handed
+        // over once (the flag), with the allocation's own layout: `Layout::array::<T>(len)`.
+        let values = unsafe { Vec::from_raw_parts(self.values.as_ptr().cast::<T>().cast_mut(), len, len) };
         Some(Ok(values))
     }
 }
 
 impl<T> Drop for Results<T> {
     fn drop(&mut self) {
+        if *self.values_moved.get_mut() {
+            std::mem::forget(std::mem::take(&mut self.values)); // a `Vec` owns that memory now
+            return;
+        }
         for (k, chunk) in self.chunks.iter_mut().enumerate() {
             // A value written by a runner whose chunk then failed was dropped by one of them (see `ChunkCell`).
             if *chunk.state.get_mut() == SETTLED && chunk.error.get_mut().is_none() {

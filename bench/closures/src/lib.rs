@@ -120,7 +120,9 @@ fn workload(name: &str) -> Result<fn(u32) -> u32, JsValue> {
         "squares" => Ok(|n| n.wrapping_mul(n)),
         // About 20 µs of arithmetic per item.
         "twenty-us" => Ok(|i| {
-            (0..6_000u32).fold(std::hint::black_box(i), |a, b| a.wrapping_mul(1_664_525).wrapping_add(b))
+            (0..15_000u32).fold(i, |a, b| {
+                std::hint::black_box(a.wrapping_mul(1_664_525).wrapping_add(b))
+            })
         }),
         other => Err(JsValue::from(format!("no workload {other:?}: squares or twenty-us"))),
     }
@@ -135,7 +137,11 @@ fn sum(values: &[u32]) -> f64 {
 /// per item), its values collected in input order on the page.
 #[wasm_bindgen(js_name = poolscopeMap)]
 pub fn poolscope_map(pool: &Pool, name: &str, n: u32, per_item: bool) -> Result<Promise, JsValue> {
-    let chunking = if per_item { poolscope::Chunking::PerItem } else { poolscope::Chunking::Auto };
+    let chunking = if per_item {
+        poolscope::Chunking::PerItem
+    } else {
+        poolscope::Chunking::Auto
+    };
     let batch = pool
         .map_chunked(0..n, chunking, workload(name)?)
         .map_err(|e| JsValue::from(e.to_string()))?;
