@@ -29,6 +29,8 @@ mod native {
 
     const JOBS: usize = 1_000_000;
     const RUNS: usize = 5;
+    /// Untimed runs of each side before a chunked map's timed ones.
+    const WARM_UP: usize = 3;
 
     fn poolscope_run(workers: usize) -> f64 {
         let pool = Pool::new(workers).unwrap();
@@ -244,15 +246,15 @@ mod native {
 
     /// One workload: poolscope's `map` (`Auto`, and `PerItem` if asked)
     /// against rayon, each delivering the same `Vec`, in turns, median of
-    /// the runs. The first `Auto` run meets the closure unmeasured; the
-    /// median is of runs that know its cost, as an app's repeated maps do.
-    fn chunked(
+    /// `runs` after `WARM_UP` untimed ones of each (the first `Auto` run
+    /// meets the closure unmeasured; the timed ones know its cost, as an
+    /// app's repeated maps do, and the allocator has settled for both).
+    fn chunked<F: Fn(u64) -> u64 + Copy + Send + Sync + 'static>(
         name: &str,
         workers: usize,
-        pool: &Pool,
-        rayon: &rayon::ThreadPool,
+        (pool, rayon): (&Pool, &rayon::ThreadPool),
         items: u64,
-        f: fn(u64) -> u64,
+        (f, runs): (F, usize),
         per_item: bool,
     ) {
         let expected: Vec<u64> = (0..items).map(f).collect();
@@ -277,7 +279,10 @@ mod native {
         };
         let par_iter = || rayon.install(|| (0..items).into_par_iter().map(f).collect());
         let (mut ours, mut each, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..RUNS {
+        for _ in 0..WARM_UP {
+            (auto(), par_iter()); // both sides' threads and allocator warm
+        }
+        for _ in 0..runs {
             ours.push(time(&auto));
             if per_item {
                 each.push(time(&one_each));
@@ -305,26 +310,20 @@ mod native {
     fn chunks(workers: usize) {
         let pool = Pool::new(workers).unwrap();
         let rayon = rayon::ThreadPoolBuilder::new().num_threads(workers).build().unwrap();
+        // Each its own type (no `fn` pointers): the pool measures a closure's cost by its type.
+        let square = |n: u64| n.wrapping_mul(n);
+        let row = |y: u64| u64::from(mandelbrot_row(y as u32));
+        chunked("trivial n*n", workers, (&pool, &rayon), 1_000_000, (square, 21), false);
+        chunked("mandelbrot rows", workers, (&pool, &rayon), 384, (row, RUNS), true);
+        chunked("primes ranges", workers, (&pool, &rayon), 500, (primes_in, RUNS), true);
         chunked(
-            "trivial n*n",
+            "20 us items",
             workers,
-            &pool,
-            &rayon,
-            1_000_000,
-            |n| n.wrapping_mul(n),
+            (&pool, &rayon),
+            200_000,
+            (twenty_us, RUNS),
             false,
         );
-        chunked(
-            "mandelbrot rows",
-            workers,
-            &pool,
-            &rayon,
-            384,
-            |y| u64::from(mandelbrot_row(y as u32)),
-            true,
-        );
-        chunked("primes ranges", workers, &pool, &rayon, 500, primes_in, true);
-        chunked("20 us items", workers, &pool, &rayon, 200_000, twenty_us, false);
     }
 
     fn trivial() {

@@ -11,10 +11,12 @@
 //!   jobs finish close together even if the pool is resized meanwhile;
 //! - the first time a pool runs a given closure its cost is unknown: chunks
 //!   start at one item and double, so the first results come at once;
-//! - once the pool has measured that closure (by its type, from earlier
-//!   batches), a chunk holds about `TARGET_CHUNK_NS` of work: an item that
-//!   costs more than that is a job of its own, a cheap one shares its job
-//!   with thousands.
+//! - once the pool has measured that closure (by its type, from its latest
+//!   batch not run a job per item), a chunk holds about `TARGET_CHUNK_NS` of
+//!   work: an item that costs more than that is a job of its own, a cheap one
+//!   shares its job with thousands. Every closure has a type of its own, but
+//!   a function pointer's type (`fn(u32) -> u32`) is shared by every
+//!   function of that signature: pass `|n| f(n)` to keep their costs apart.
 
 use super::sync::SpinLock;
 use std::any::TypeId;

@@ -114,18 +114,23 @@ pub fn one_thread_mandelbrot(host: &Pool, width: u32, height: u32, tile: u32) ->
     }))
 }
 
-/// The workloads of `bench/chunks.mjs`: each item's value, by name.
-fn workload(name: &str) -> Result<fn(u32) -> u32, JsValue> {
-    match name {
-        "squares" => Ok(|n| n.wrapping_mul(n)),
-        // About 20 µs of arithmetic per item.
-        "twenty-us" => Ok(|i| {
-            (0..15_000u32).fold(i, |a, b| {
-                std::hint::black_box(a.wrapping_mul(1_664_525).wrapping_add(b))
-            })
-        }),
-        other => Err(JsValue::from(format!("no workload {other:?}: squares or twenty-us"))),
-    }
+/// The workloads of `bench/chunks.mjs`: `n * n`, and about 20 µs of
+/// arithmetic per item. Closures, not `fn` pointers: the pool measures an
+/// item's cost by the closure's type, and every `fn(u32) -> u32` shares one.
+macro_rules! with_workload {
+    ($name:expr, |$f:ident| $body:expr) => {
+        match $name {
+            "squares" => {
+                let $f = |n: u32| n.wrapping_mul(n);
+                $body
+            }
+            "twenty-us" => {
+                let $f = |i: u32| (0..15_000u32).fold(i, |a, b| std::hint::black_box(a.wrapping_mul(1_664_525).wrapping_add(b)));
+                $body
+            }
+            other => Err(JsValue::from(format!("no workload {other:?}: squares or twenty-us"))),
+        }
+    };
 }
 
 /// Sums `values` on the page, the same way for every side.
@@ -137,14 +142,8 @@ fn sum(values: &[u32]) -> f64 {
 /// per item), its values collected in input order on the page.
 #[wasm_bindgen(js_name = poolscopeMap)]
 pub fn poolscope_map(pool: &Pool, name: &str, n: u32, per_item: bool) -> Result<Promise, JsValue> {
-    let chunking = if per_item {
-        poolscope::Chunking::PerItem
-    } else {
-        poolscope::Chunking::Auto
-    };
-    let batch = pool
-        .map_chunked(0..n, chunking, workload(name)?)
-        .map_err(|e| JsValue::from(e.to_string()))?;
+    let chunking = if per_item { poolscope::Chunking::PerItem } else { poolscope::Chunking::Auto };
+    let batch = with_workload!(name, |f| pool.map_chunked(0..n, chunking, f).map_err(|e| JsValue::from(e.to_string())))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         Ok(sum(&batch.values().await.map_err(job_error)?).into())
     }))
@@ -155,10 +154,9 @@ pub fn poolscope_map(pool: &Pool, name: &str, n: u32, per_item: bool) -> Result<
 /// handed to the page.
 #[wasm_bindgen(js_name = rayonMap)]
 pub fn rayon_map(host: &Pool, name: &str, n: u32) -> Result<Promise, JsValue> {
-    let f = workload(name)?;
-    let values = host
+    let values = with_workload!(name, |f| host
         .spawn(move || (0..n).into_par_iter().map(f).collect::<Vec<u32>>())
-        .map_err(|e| JsValue::from(e.to_string()))?;
+        .map_err(|e| JsValue::from(e.to_string())))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         Ok(sum(&values.await.map_err(job_error)?).into())
     }))

@@ -105,17 +105,21 @@ impl PoolCore {
     }
 
     /// The jobs for `len` items of closure `F`, and where its measured
-    /// cost goes. With a job timeout, `Auto` runs an item per job: the
-    /// timeout is each job's.
+    /// cost goes: nowhere when the caller asked for a job per item, whose
+    /// time is as much dispatch as item for a cheap closure. With a job
+    /// timeout, `Auto` runs an item per job: the timeout is each job's.
     fn plan<F: 'static>(&self, len: usize, chunking: Chunking) -> (Plan, Option<CostKey>) {
         let closure = TypeId::of::<F>();
+        let measured = (chunking != Chunking::PerItem).then(|| (Arc::clone(&self.item_costs), closure));
         let chunking = match chunking {
             Chunking::Auto if self.options.job_timeout_ms.is_some() => Chunking::PerItem,
             chunking => chunking,
         };
         let workers = self.workers.target() as usize;
-        let plan = Plan::new(len, chunking, workers, self.item_costs.get(closure));
-        (plan, Some((Arc::clone(&self.item_costs), closure)))
+        (
+            Plan::new(len, chunking, workers, self.item_costs.get(closure)),
+            measured,
+        )
     }
 }
 
