@@ -10,7 +10,9 @@
 // 1,000,000 trivial items (`n * n`) and 200,000 items of about 20 µs.
 // One warm-up run each (poolscope's first run meets the closure
 // unmeasured: later runs size chunks from its cost, as an app's repeated
-// maps do), then 5 runs in turns; median; ratios within the page.
+// maps do), then 5 runs in turns, each after a 20 ms pause (rayon's
+// threads spin a while after a run, and would take the cores from the
+// next side); median; ratios within the page.
 //
 //   node bench/chunks.mjs      (builds bench/closures into www/bench-pkg)
 import { writeFileSync } from 'node:fs';
@@ -48,6 +50,7 @@ async function measureSize(context, origin, size) {
       const times = Object.fromEntries(Object.keys(sides).map((side) => [side, []]));
       for (let r = 0; r < repeats; r++) {
         for (const [side, run] of Object.entries(sides)) { // in turns
+          await new Promise((resolve) => setTimeout(resolve, 20)); // the other side's threads asleep (rayon's spin a while after a run)
           const start = performance.now();
           const sum = await run();
           times[side].push(performance.now() - start);

@@ -259,6 +259,8 @@ mod native {
     ) {
         let expected: Vec<u64> = (0..items).map(f).collect();
         let time = |run: &dyn Fn() -> Vec<u64>| {
+            // A pause first: the other side's threads are asleep (rayon's spin a while after a run).
+            std::thread::sleep(std::time::Duration::from_millis(20));
             let start = Instant::now();
             let values = run();
             let seconds = start.elapsed().as_secs_f64();
@@ -280,7 +282,8 @@ mod native {
         let par_iter = || rayon.install(|| (0..items).into_par_iter().map(f).collect());
         let (mut ours, mut each, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..WARM_UP {
-            (auto(), par_iter()); // both sides' threads and allocator warm
+            auto(); // both sides' threads and allocator warm
+            par_iter();
         }
         for _ in 0..runs {
             ours.push(time(&auto));
