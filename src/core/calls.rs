@@ -41,6 +41,9 @@ pub struct CallReport {
     /// What the platform encoded for its result or error (empty when the
     /// core ended it: timed out, cancelled, its worker lost).
     pub output: Box<[u8]>,
+    /// How long it ran, in ms (0 if it never ran): what the platform sizes
+    /// its next chunks of the same function by.
+    pub ran_ms: f64,
 }
 
 /// The calls waiting for a worker and the reports waiting for the driver.

@@ -153,6 +153,7 @@ impl PoolCore {
             worker: 0,
             outcome: Outcome::Cancelled,
             output: Box::default(),
+            ran_ms: 0.0,
         });
     }
 
@@ -166,6 +167,7 @@ impl PoolCore {
                 worker: 0,
                 outcome: Outcome::Cancelled,
                 output: Box::default(),
+                ran_ms: 0.0,
             });
         }
     }

@@ -393,6 +393,7 @@ impl PoolCore {
                 worker: id,
                 outcome,
                 output,
+                ran_ms: event.finished_ms - event.started_ms,
             });
         }
     }

@@ -63,8 +63,9 @@ impl Pool {
     }
 
     /// The call jobs' reports since the last call, flat: `job, worker,
-    /// outcome, output` for each (`output` a `Uint8Array`, empty when the
-    /// core ended the job or the value came by message).
+    /// outcome, output, ranMs` for each (`output` a `Uint8Array`, empty when
+    /// the core ended the job or the value came by message; `ranMs` 0 if it
+    /// never ran).
     #[doc(hidden)]
     #[wasm_bindgen(js_name = __takeCallReports)]
     pub fn take_call_reports(&self) -> Array {
@@ -74,6 +75,7 @@ impl Pool {
             flat.push(&report.worker.into());
             flat.push(&(report.outcome as u8).into());
             flat.push(&Uint8Array::from(&report.output[..]));
+            flat.push(&report.ran_ms.into());
         }
         flat
     }

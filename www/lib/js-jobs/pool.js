@@ -22,8 +22,12 @@ const MOST_SHOWN = 10_000;
 const PROBE_DEADLINE_MS = 15_000;
 /** `chunk: 'auto'`: about this many chunks per worker, so a resize or an uneven item still finds work to share. */
 const CHUNKS_PER_WORKER = 16;
-/** `chunk: 'auto'`: items per chunk at most. */
+/** `chunk: 'auto'`: items per chunk at most until the function's cost is measured. */
 const MOST_AUTO_CHUNK = 1024;
+/** `chunk: 'auto'`, the function's cost measured: about this long a chunk, in ms (a call's dispatch is some 10-50 µs)... */
+const TARGET_CHUNK_MS = 2;
+/** ...and at most this many items. */
+const MOST_MEASURED_CHUNK = 100_000;
 /** `chunk: n`: n at most. */
 const MOST_CHUNK = 1_000_000;
 
@@ -45,7 +49,9 @@ const MOST_CHUNK = 1_000_000;
  * @typedef {CallOptions & { label?: (item: I, index: number) => string, partition?: boolean, chunk?: 'auto' | number }} MapOptions
  * `label(item, index)`: each job's label; `partition`: fixed slices, one per worker, as the article's manual partitioning;
  * `chunk`: items per job: `'auto'` (the default: one item per job for a short batch, or with a `label` or
- * `timeoutMs`; a long one in chunks of up to 1,024 items, about 16 per worker, each labelled `items 0-99`),
+ * `timeoutMs`; a long one in chunks of about 16 per worker, each labelled `items 0-99`, of up to 1,024 items
+ * until the function's cost is measured, then of about 2 ms of it: a function that costs that much an item
+ * runs a job per item),
  * or a number (1 = a job per item).
  */
 /**
@@ -61,7 +67,7 @@ const MOST_CHUNK = 1_000_000;
  */
 /**
  * A queued job, until its report: its batch, its first item and how many.
- * @typedef {{ batch: JobBatch<any>, index: number, count: number, chunk: boolean, call?: object, transfer?: Transferable[], ticket?: number, onProgress?: Function, aborted?: boolean }} Entry
+ * @typedef {{ batch: JobBatch<any>, index: number, count: number, chunk: boolean, fn: string, call?: object, transfer?: Transferable[], ticket?: number, onProgress?: Function, aborted?: boolean }} Entry
  * `call`: what goes by message (message passing); `ticket`: its arguments' number at the args broker (shared memory).
  */
 /**
@@ -331,7 +337,9 @@ export class CallTable {
     this.values = new Map();
     /** @type {Map<number, ErrorFields>} errors that came by message */
     this.errors = new Map();
-    /** @type {Map<number, [number, number, Uint8Array]>} reports whose value has not come yet */
+    /** @type {Map<string, number>} each function's measured ms per item (from its latest chunk job), for `chunk: 'auto'` */
+    this.itemMs = new Map();
+    /** @type {Map<number, [number, number, Uint8Array, number]>} reports whose value has not come yet */
     this.parked = new Map();
     /** @type {Map<number, unknown>} each running job's last progress, for the views */
     this.progress = new Map();
@@ -396,7 +404,8 @@ export class CallTable {
     try {
       const { label } = checkOptions(options, true);
       if (label !== undefined && typeof label !== 'function') throw namedError('InvalidOption', `label ${describe(label)} is not a function (item, index) => string`);
-      const size = chunkSize(list.length, options, this.size(), label !== undefined);
+      const itemMs = this.itemMs.get(functionKey(moduleUrl(options.module ?? this.module), String(name)));
+      const size = chunkSize(list.length, options, { workers: this.size(), itemMs }, label !== undefined);
       if (list.length === 0) batch.end();
       else this.queue(batch, String(name), cut(list, size), options, label ?? null, undefined);
     } catch (error) {
@@ -484,7 +493,7 @@ export class CallTable {
     batch.firstJob = first;
     for (let i = 0; i < count; i++) {
       const call = calls[i];
-      this.pending.set(first + i, { batch, index: call.first, count: call.count, chunk: call.chunk, call: byMessage[i], transfer, ticket: tickets[i], onProgress: options.onProgress });
+      this.pending.set(first + i, { batch, index: call.first, count: call.count, chunk: call.chunk, fn: functionKey(module, name), call: byMessage[i], transfer, ticket: tickets[i], onProgress: options.onProgress });
     }
     if (options.signal) this.watchSignal(options.signal, batch, first, count);
     batch.cancel = () => {
@@ -555,7 +564,7 @@ export class CallTable {
   settleNow() {
     if (this.freed || this.pending.size === 0) return;
     const flat = this.pool.__takeCallReports();
-    for (let i = 0; i < flat.length; i += 4) this.settleReport(flat[i], flat[i + 1], flat[i + 2], flat[i + 3]);
+    for (let i = 0; i < flat.length; i += 5) this.settleReport(flat[i], flat[i + 1], flat[i + 2], flat[i + 3], flat[i + 4]);
   }
 
   /** Takes the core's reports while jobs are pending, without blocking. */
@@ -581,21 +590,25 @@ export class CallTable {
    * @param {number} worker
    * @param {number} outcome
    * @param {Uint8Array} output
+   * @param {number} ranMs how long it ran (0 if it never did)
    */
-  settleReport(job, worker, outcome, output) {
+  settleReport(job, worker, outcome, output, ranMs) {
     const entry = this.pending.get(job);
     if (!entry) return;
     const text = output.length > 0 ? decodeText(output) : '';
     const byMessage = text === '{"m":1}' || (!this.shared && outcome === this.outcomes.completed);
     if (byMessage && !this.values.has(job)) {
-      this.parked.set(job, [worker, outcome, output]); // its value is on its way by message
+      this.parked.set(job, [worker, outcome, output, ranMs]); // its value is on its way by message
       return;
     }
     this.pending.delete(job);
     this.progress.delete(job);
     if (entry.ticket !== undefined && outcome !== this.outcomes.completed) this.dropArgs(entry.ticket); // it may never have asked
     if (entry.aborted) return;
-    if (entry.chunk) return this.settleChunk(entry, job, worker, outcome, text);
+    if (entry.chunk) {
+      if (outcome === this.outcomes.completed && ranMs > 0) this.itemMs.set(entry.fn, ranMs / entry.count);
+      return this.settleChunk(entry, job, worker, outcome, text);
+    }
     const { batch, index } = entry;
     /** @param {Error} error */
     const failed = (error) => batch.settle(index, { index, job, worker, ok: false, error });
@@ -840,17 +853,20 @@ function checkCloneable(args, which, transfer) {
  * Items per job for `map`: 0 for a job per item.
  * @param {number} length the batch's items
  * @param {MapOptions<any>} options
- * @param {number} workers the pool's size
+ * @param {{ workers: number, itemMs: number | undefined }} pool its size, and the function's measured ms per item
  * @param {boolean} labelled
  */
-function chunkSize(length, options, workers, labelled) {
+function chunkSize(length, options, { workers, itemMs }, labelled) {
   const { chunk = 'auto' } = options;
   if (chunk === 'auto') {
     // A label or a timeout is about one item's job; otherwise about 16
     // chunks per worker: few enough jobs that a cheap function is not
-    // all dispatch, enough that a resize or a slow chunk leaves work to share.
+    // all dispatch, enough that a resize or a slow chunk leaves work to
+    // share; and once the function's cost is measured, about 2 ms a chunk
+    // (a function that costs that much an item runs a job per item).
     if (labelled || options.timeoutMs !== undefined) return 0;
-    const size = Math.min(MOST_AUTO_CHUNK, Math.floor(length / (CHUNKS_PER_WORKER * Math.max(1, workers))));
+    const byCost = itemMs === undefined ? MOST_AUTO_CHUNK : Math.min(MOST_MEASURED_CHUNK, Math.floor(TARGET_CHUNK_MS / itemMs));
+    const size = Math.min(byCost, Math.floor(length / (CHUNKS_PER_WORKER * Math.max(1, workers))));
     return size >= 2 ? size : 0;
   }
   if (typeof chunk !== 'number' || !Number.isInteger(chunk) || chunk < 1 || chunk > MOST_CHUNK) {
@@ -858,6 +874,15 @@ function chunkSize(length, options, workers, labelled) {
   }
   if (chunk > 1 && labelled) throw namedError('InvalidOption', `chunk ${chunk} puts several items in a job, and a label names one item's job: give chunk: 1 with label`);
   return chunk === 1 ? 0 : chunk;
+}
+
+/**
+ * What the pool measures a function's cost under: its module and name.
+ * @param {string} module
+ * @param {string} name
+ */
+function functionKey(module, name) {
+  return `${module}#${name}`;
 }
 
 /**
