@@ -37,8 +37,36 @@ use std::sync::Arc;
 pub const MAX_LABEL_BYTES: usize = 256;
 
 std::thread_local! {
-    /// The item this thread's chunk runs now, for the panic hook: "at item 4100".
-    static ITEM: Cell<usize> = const { Cell::new(0) };
+    /// Where this thread's running chunk is, for the panic hook ("at item
+    /// 4100"): its first item, and a counter in the runner's frame of the
+    /// items done. A pointer set once per chunk, rather than the item
+    /// stored per item: a cheap closure's loop stays a plain loop.
+    static AT: Cell<(usize, *const Cell<usize>)> = const { Cell::new((0, std::ptr::null())) };
+}
+
+/// Marks this thread as running a chunk from item `first`, `done` counting
+/// its items finished, while it lives.
+struct ChunkAt;
+
+impl ChunkAt {
+    fn enter(first: usize, done: &Cell<usize>) -> ChunkAt {
+        AT.with(|at| at.set((first, done)));
+        ChunkAt
+    }
+}
+
+impl Drop for ChunkAt {
+    fn drop(&mut self) {
+        AT.with(|at| at.set((0, std::ptr::null())));
+    }
+}
+
+/// The item this thread's chunk is at: the one that panics, in the hook.
+fn item_at() -> usize {
+    let (first, done) = AT.with(Cell::get);
+    // SAFETY: set by `ChunkAt` to a counter in the frame that runs the chunk, which
+    // outlives it; the hook reads it on the panicking thread, inside that frame.
+    first + unsafe { done.as_ref() }.map_or(0, Cell::get)
 }
 
 /// What a group's jobs run and where their outcomes go, with the types of
@@ -157,12 +185,14 @@ where
     F: Fn(I) -> T + Send + Sync,
 {
     unsafe fn run(&self, k: usize) -> usize {
+        let done = Cell::new(0);
+        let _at = ChunkAt::enter(self.items.plan.range(k).start, &done);
         // SAFETY: see the trait; the slots of chunk `k` are this runner's until it is settled.
         unsafe {
             let mut written = self.results.writer(k);
             for (index, item) in self.items.take(k) {
-                ITEM.with(|at| at.set(index));
                 written.write(index, (self.f)(item));
+                done.set(done.get() + 1);
             }
             written.done()
         }
@@ -210,13 +240,14 @@ where
 {
     unsafe fn run(&self, k: usize) -> usize {
         let mut value = (self.identity)();
-        let mut count = 0;
+        let done = Cell::new(0);
+        let _at = ChunkAt::enter(self.items.plan.range(k).start, &done);
         // SAFETY: see the trait.
-        for (index, item) in unsafe { self.items.take(k) } {
-            ITEM.with(|at| at.set(index));
+        for (_, item) in unsafe { self.items.take(k) } {
             value = (self.op)(value, (self.f)(item));
-            count += 1;
+            done.set(done.get() + 1);
         }
+        let count = done.get();
         // SAFETY: chunk `k`'s one slot is this runner's until it is settled.
         unsafe {
             let mut written = self.results.writer(k);
@@ -435,7 +466,7 @@ impl Group {
     pub(crate) fn note_panic(&self, index: usize, message: &str) {
         let message = match self.work.items_in(index) {
             1 => message.to_string(),
-            _ => format!("at item {}: {message}", ITEM.with(Cell::get)),
+            _ => format!("at item {}: {message}", item_at()),
         };
         let old = self.tasks[index]
             .panic_message

@@ -231,6 +231,33 @@ for (const mode of ['shared', 'fallback']) {
     await page.close();
   });
 
+  test(`${mode}: chunk: 'auto' sizes a function's next map from its measured cost: larger chunks for a cheap one, a job per item for a dear one`, { timeout: 90_000 }, async () => {
+    const errors = [];
+    const page = await jobsPage(errors);
+    const seen = await page.evaluate(async (mode) => {
+      const pool = await loadPool(mode, 2);
+      const jobsOf = async (name, count) => {
+        const before = pool.counters().completed;
+        const values = await within(pool.map(name, Array.from({ length: count }, (_, i) => i)), 60_000, `a map of ${count} ${name}`, pool);
+        if (values.some((v, i) => v !== i * 2)) throw new Error(`${name}: a wrong value`);
+        await within(pool.done(), 10_000, 'idle', pool);
+        return pool.counters().completed - before;
+      };
+      const result = {
+        cheap: [await jobsOf('double', 200_000), await jobsOf('double', 200_000)],
+        dear: [await jobsOf('slowDouble', 64), await jobsOf('slowDouble', 64)],
+      };
+      pool.free();
+      return result;
+    }, mode);
+    assert.equal(seen.cheap[0], Math.ceil(200_000 / 1024), 'unmeasured: chunks of 1,024');
+    assert.ok(seen.cheap[1] < seen.cheap[0], `measured cheap: fewer, larger chunks (${seen.cheap})`);
+    assert.equal(seen.dear[0], 32, 'unmeasured: 64 items, 2 a job (16 jobs per worker)');
+    assert.equal(seen.dear[1], 64, 'measured at 5-15 ms an item: a job per item');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test(`${mode}: abort drops a waiting job (it never runs) and tells a running one; progress and transfer`, { timeout: 60_000 }, async () => {
     const errors = [];
     const page = await jobsPage(errors);
