@@ -15,11 +15,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A call's input: a number the "platform" doubles; 0 throws, u32::MAX
-/// runs 50 ms.
+/// runs 50 ms. It says it runs `1 + n % 3` items (a JS map's chunk runs many).
 fn call(n: u32) -> Call {
     Call {
         input: n.to_le_bytes().into(),
         timeout_ms: None,
+        items: 1 + n % 3,
     }
 }
 
@@ -111,6 +112,10 @@ fn every_call_job_is_reported_once_with_its_output_across_resizes() {
     assert!(events
         .chunks(crate::core::events::EVENT_FIELDS.len())
         .all(|e| e[2] == JobKind::Call as u8 as f64));
+    // Each completed call's event counts its items: job `first + i` ran call(i + 1).
+    assert!(events
+        .chunks(crate::core::events::EVENT_FIELDS.len())
+        .all(|e| e[7] == f64::from(1 + (e[0] as u64 - first + 1) as u32 % 3)));
     assert!(!core.has_call_reports());
     close(&core, threads);
 }

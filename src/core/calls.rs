@@ -27,6 +27,9 @@ pub struct Call {
     pub input: Box<[u8]>,
     /// Its own job timeout in ms, over the pool's (`None`: the pool's).
     pub timeout_ms: Option<f64>,
+    /// How many items it runs (a JS `map`'s chunk job runs many): its
+    /// event's value once it completed, for the views' count of items.
+    pub items: u32,
 }
 
 /// How one call job ended, for the driver.

@@ -72,6 +72,8 @@ pub(super) struct WorkerSlot {
     notes: SpinLock<VecDeque<ProgressNote>>,
     noted_job: AtomicU64,
     noted_fraction: AtomicU64,
+    /// How many items the call job this worker runs has (`Call::items`).
+    call_items: AtomicU32,
     /// This worker's own slice of a partitioned batch: jobs `next..end`.
     partition_next: AtomicU64,
     partition_end: AtomicU64,
@@ -89,6 +91,16 @@ impl WorkerSlot {
         self.current_timeout_ms.store(own, Ordering::Relaxed);
         self.current_started_ms.store(started_ms.to_bits(), Ordering::Relaxed);
         self.current_job.store(job, Ordering::Release);
+    }
+
+    /// The call job this worker begins has `items` items.
+    pub(super) fn set_call_items(&self, items: u32) {
+        self.call_items.store(items, Ordering::Relaxed);
+    }
+
+    /// How many items this worker's call job has.
+    pub(super) fn call_items(&self) -> u32 {
+        self.call_items.load(Ordering::Relaxed)
     }
 
     /// The running `job` says it is `fraction` done (ignored if it is no

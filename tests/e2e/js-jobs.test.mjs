@@ -231,7 +231,7 @@ for (const mode of ['shared', 'fallback']) {
     await page.close();
   });
 
-  test(`${mode}: chunk: 'auto' sizes a function's next map from its measured cost: larger chunks for a cheap one, a job per item for a dear one`, { timeout: 90_000 }, async () => {
+  test(`${mode}: chunk: 'auto' sizes a function's next map from its measured cost: chunks for a cheap one, a job per item for a dear one`, { timeout: 90_000 }, async () => {
     const errors = [];
     const page = await jobsPage(errors);
     const seen = await page.evaluate(async (mode) => {
@@ -251,7 +251,8 @@ for (const mode of ['shared', 'fallback']) {
       return result;
     }, mode);
     assert.equal(seen.cheap[0], Math.ceil(200_000 / 1024), 'unmeasured: chunks of 1,024');
-    assert.ok(seen.cheap[1] < seen.cheap[0], `measured cheap: fewer, larger chunks (${seen.cheap})`);
+    // Measured cheap: chunks of about 2 ms of it (a runner's own cost per item included), still many items each.
+    assert.ok(seen.cheap[1] >= 32 && seen.cheap[1] <= 200_000 / 16, `measured cheap: chunks of many items (${seen.cheap} jobs)`);
     assert.equal(seen.dear[0], 32, 'unmeasured: 64 items, 2 a job (16 jobs per worker)');
     assert.equal(seen.dear[1], 64, 'measured at 5-15 ms an item: a job per item');
     assert.deepEqual(errors, []);

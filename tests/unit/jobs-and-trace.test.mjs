@@ -11,7 +11,7 @@ import { explain } from '../../www/lib/compare.js';
 const NAMES = {
   eventFields: () => ['job', 'worker', 'kind', 'queued', 'started', 'finished', 'outcome', 'value'],
   outcomes: () => ['completed', 'failed', 'timed out', 'cancelled'],
-  kinds: () => ['cpu', 'sleep', 'noop', 'closure'],
+  kinds: () => ['cpu', 'sleep', 'noop', 'closure', 'call'],
 };
 const [COMPLETED, FAILED, , CANCELLED] = [0, 1, 2, 3];
 
@@ -60,14 +60,15 @@ test('the comparison says why the partition fell behind when it did', () => {
   assert.match(explain([result('pool', 1000), result('unbounded', 900)], { dist: 'equal' }), /^a worker per job was fastest/);
 });
 
-test('the views count a chunk job\'s items: a closure job\'s value is how many items it ran', () => {
+test('the views count a chunk job\'s items: a closure or call job\'s value is how many items it ran', () => {
   const model = new RunModel({ jobs: 4, pool: 2, work: 'synthetic' }, NAMES, [], () => 1000);
   model.add(Float64Array.from([
     1, 1, 3, 1000, 1001, 1011, COMPLETED, 4096, // Job 1 (items 0-4095)
     2, 2, 3, 1000, 1002, 1005, COMPLETED, 1, // Job 2 (item 4096)
     3, 2, 3, 1000, 1005, 1006, FAILED, 0, // a chunk that panicked: its items did not finish
     4, 1, 0, 1000, 1011, 1020, COMPLETED, 7, // a built-in job is one item, whatever its value
+    5, 2, 4, 1000, 1020, 1030, COMPLETED, 625, // a JS map's chunk job (a call) counts its items too
   ]));
-  assert.equal(model.count, 4, 'jobs');
-  assert.equal(model.items, 4096 + 1 + 1, 'items');
+  assert.equal(model.count, 5, 'jobs');
+  assert.equal(model.items, 4096 + 1 + 1 + 625, 'items');
 });

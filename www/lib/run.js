@@ -46,8 +46,9 @@ export class RunModel {
     this.clock = clock;
     this.costs = costs; // each job's cost as asked, in ms (job n at n - 1)
     this.costMs = 0; // the sum of the completed jobs' costs
-    this.closureKind = this.kindNames.indexOf('closure');
-    this.items = 0; // items finished: a closure job's value is how many it ran (a chunk of a map), any other job is one
+    // A closure or JS call job's value is how many items it ran (a chunk of a map runs many).
+    this.countsItems = new Set(['closure', 'call'].map((kind) => this.kindNames.indexOf(kind)));
+    this.items = 0; // items finished: a built-in job is one
     this.field = Object.fromEntries(fieldNames.map((name, i) => [name, i]));
     this.width = fieldNames.length;
     this.events = new Float64Array(0); // `width` numbers per reported job
@@ -99,7 +100,7 @@ export class RunModel {
       this.busyByWorker.set(w, (this.busyByWorker.get(w) ?? 0) + busy);
       if (batch[i + outcome] !== COMPLETED) continue;
       this.costMs += this.costs[n - 1] ?? 0;
-      this.items += batch[i + kind] === this.closureKind ? batch[i + value] : 1;
+      this.items += this.countsItems.has(batch[i + kind]) ? batch[i + value] : 1;
     }
     return first;
   }

@@ -53,9 +53,9 @@ impl PoolCore {
             return None;
         };
         let started_ms = since.unwrap_or_else(sys::now_ms).max(claimed.queued_ms);
-        self.workers
-            .get(id)
-            .begin_job_with_timeout(job, started_ms, call.timeout_ms);
+        let slot = self.workers.get(id);
+        slot.set_call_items(call.items);
+        slot.begin_job_with_timeout(job, started_ms, call.timeout_ms);
         Some(call.input)
     }
 
@@ -94,7 +94,9 @@ impl PoolCore {
             };
             self.failures.record(failure, None);
         }
-        self.record_job_with_output(id, job, (outcome, 0), (started_ms, finished_ms), output);
+        // A completed call's value is how many items it ran (the views count them).
+        let value = if outcome == Outcome::Completed { slot.call_items() } else { 0 };
+        self.record_job_with_output(id, job, (outcome, value), (started_ms, finished_ms), output);
         true
     }
 

@@ -19,8 +19,8 @@ use wasm_bindgen::prelude::*;
 impl Pool {
     /// Queues one call job per entry of `ends` (all or none): job `i`'s
     /// input is `inputs[ends[i - 1]..ends[i]]` (empty in the
-    /// message-passing build, whose host carries the calls), labelled
-    /// `labels[i]` (or none), with its own timeout `timeoutMs` (or the
+    /// message-passing build, whose host carries the calls), it runs
+    /// `items[i]` items (1 if not given), labelled `labels[i]` (or none), with its own timeout `timeoutMs` (or the
     /// pool's), on the shared queue or in fixed slices (`partition`).
     /// Returns the first job's number; refuses as `submitCosts` does, and
     /// `InvalidTimeout`.
@@ -30,6 +30,7 @@ impl Pool {
         &self,
         inputs: &[u8],
         ends: &[u32],
+        items: &[u32],
         labels: Vec<String>,
         partition: bool,
         timeout_ms: Option<f64>,
@@ -45,11 +46,13 @@ impl Pool {
         let mut start = 0;
         let calls = ends
             .iter()
-            .map(|&end| {
+            .enumerate()
+            .map(|(i, &end)| {
                 let end = (end as usize).clamp(start, inputs.len());
                 let input = inputs[start..end].into();
                 start = end;
-                Call { input, timeout_ms }
+                let items = items.get(i).copied().unwrap_or(1);
+                Call { input, timeout_ms, items }
             })
             .collect();
         let labels = labels.into_iter().map(String::into_boxed_str).collect();

@@ -485,7 +485,8 @@ export class CallTable {
         if (json === undefined) json = String(tickets[i] = this.toBroker(args, transfer, which));
         appendText(parts, ends, i, `${prefix}${json},${JSON.stringify(label)}${chunk ? `,${first}` : ''}]`);
       }
-      first = this.pool.__queueCalls(parts.bytes.subarray(0, parts.length), ends, labels, options.partition === true, options.timeoutMs);
+      const items = Uint32Array.from(calls, (call) => call.count);
+      first = this.pool.__queueCalls(parts.bytes.subarray(0, parts.length), ends, items, labels, options.partition === true, options.timeoutMs);
     } catch (error) {
       for (const ticket of tickets) if (ticket !== undefined) this.dropArgs(ticket); // nothing was queued
       throw error;
