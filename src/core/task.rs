@@ -170,91 +170,81 @@ impl<I> Drop for ChunkItems<'_, I> {
     }
 }
 
-/// `f(item)` for each item, into the item's own result slot. A `spawn` is
-/// a group of one whose item is the closure and whose `f` calls it.
-struct MapWork<I, T, F> {
-    f: F,
+/// A group's items, where their outcomes go, and what a chunk does with
+/// them (`RunChunk`: map each item, or fold them).
+struct Work<I, T, R> {
+    run: R,
     items: Items<I>,
     results: Arc<Results<T>>,
 }
 
-impl<I, T, F> Closures for MapWork<I, T, F>
-where
-    I: Send,
-    T: Send,
-    F: Fn(I) -> T + Send + Sync,
-{
-    unsafe fn run(&self, k: usize) -> usize {
+/// What a chunk job does with its items.
+trait RunChunk<I, T>: Send + Sync {
+    /// Runs chunk `k`'s items, writing its values; returns how many ran.
+    ///
+    /// # Safety
+    /// The caller claimed job `k`, once.
+    unsafe fn run(&self, items: &Items<I>, results: &Results<T>, k: usize) -> usize;
+}
+
+/// `f(item)` for each item, into the item's own result slot. A `spawn` is
+/// a group of one whose item is the closure and whose `f` calls it.
+struct MapEach<F>(F);
+
+impl<I, T: Send, F: Fn(I) -> T + Send + Sync> RunChunk<I, T> for MapEach<F> {
+    unsafe fn run(&self, items: &Items<I>, results: &Results<T>, k: usize) -> usize {
         let done = Cell::new(0);
-        let _at = ChunkAt::enter(self.items.plan.range(k).start, &done);
+        let _at = ChunkAt::enter(items.plan.range(k).start, &done);
         // SAFETY: see the trait; the slots of chunk `k` are this runner's until it is settled.
         unsafe {
-            let mut written = self.results.writer(k);
-            for (index, item) in self.items.take(k) {
-                written.write(index, (self.f)(item));
+            let mut written = results.writer(k);
+            for (index, item) in items.take(k) {
+                written.write(index, (self.0)(item));
                 done.set(done.get() + 1);
             }
             written.done()
         }
     }
-
-    unsafe fn discard(&self, k: usize) {
-        // SAFETY: see the trait.
-        drop(unsafe { self.items.take(k) });
-    }
-
-    fn items_in(&self, k: usize) -> usize {
-        self.items.plan.range(k).len()
-    }
-
-    fn publish(&self, k: usize) {
-        self.results.publish(k);
-    }
-
-    fn fail(&self, k: usize, error: JobError) {
-        self.results.fail(k, error);
-    }
-
-    fn set_first_job(&self, job: u64) {
-        self.results.set_first_job(job);
-    }
 }
 
 /// `op` over `f(item)` for each item of a chunk, from `identity()`, into
 /// the chunk's one result slot (`reduce`, `for_each`).
-struct ReduceWork<I, T, F, Id, Op> {
+struct FoldEach<F, Id, Op> {
     f: F,
     identity: Id,
     op: Op,
-    items: Items<I>,
-    results: Arc<Results<T>>,
 }
 
-impl<I, T, F, Id, Op> Closures for ReduceWork<I, T, F, Id, Op>
+impl<I, T, F, Id, Op> RunChunk<I, T> for FoldEach<F, Id, Op>
 where
-    I: Send,
     T: Send,
     F: Fn(I) -> T + Send + Sync,
     Id: Fn() -> T + Send + Sync,
     Op: Fn(T, T) -> T + Send + Sync,
 {
-    unsafe fn run(&self, k: usize) -> usize {
+    unsafe fn run(&self, items: &Items<I>, results: &Results<T>, k: usize) -> usize {
         let mut value = (self.identity)();
         let done = Cell::new(0);
-        let _at = ChunkAt::enter(self.items.plan.range(k).start, &done);
+        let _at = ChunkAt::enter(items.plan.range(k).start, &done);
         // SAFETY: see the trait.
-        for (_, item) in unsafe { self.items.take(k) } {
+        for (_, item) in unsafe { items.take(k) } {
             value = (self.op)(value, (self.f)(item));
             done.set(done.get() + 1);
         }
-        let count = done.get();
         // SAFETY: chunk `k`'s one slot is this runner's until it is settled.
         unsafe {
-            let mut written = self.results.writer(k);
+            let mut written = results.writer(k);
             written.write(k, value);
             written.done();
         }
-        count
+        done.get()
+    }
+}
+
+impl<I: Send, T: Send, R: RunChunk<I, T>> Closures for Work<I, T, R> {
+    unsafe fn run(&self, k: usize) -> usize {
+        // SAFETY: see the trait.
+        unsafe { self.run.run(&self.items, &self.results, k) }
     }
 
     unsafe fn discard(&self, k: usize) {
@@ -351,8 +341,8 @@ impl Group {
     {
         let results = Arc::new(Results::new(plan.clone(), batch));
         let group = |work| Group::of(work, results.stop_flag(), &plan, cost);
-        let group = group(Box::new(MapWork {
-            f,
+        let group = group(Box::new(Work {
+            run: MapEach(f),
             items: Items::new(items, plan.clone()),
             results: Arc::clone(&results),
         }));
@@ -381,10 +371,8 @@ impl Group {
             true,
         ));
         let group = |work| Group::of(work, results.stop_flag(), &plan, cost);
-        let group = group(Box::new(ReduceWork {
-            f,
-            identity,
-            op,
+        let group = group(Box::new(Work {
+            run: FoldEach { f, identity, op },
             items: Items::new(items, plan.clone()),
             results: Arc::clone(&results),
         }));

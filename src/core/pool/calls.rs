@@ -95,7 +95,11 @@ impl PoolCore {
             self.failures.record(failure, None);
         }
         // A completed call's value is how many items it ran (the views count them).
-        let value = if outcome == Outcome::Completed { slot.call_items() } else { 0 };
+        let value = if outcome == Outcome::Completed {
+            slot.call_items()
+        } else {
+            0
+        };
         self.record_job_with_output(id, job, (outcome, value), (started_ms, finished_ms), output);
         true
     }

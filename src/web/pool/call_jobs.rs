@@ -52,7 +52,11 @@ impl Pool {
                 let input = inputs[start..end].into();
                 start = end;
                 let items = items.get(i).copied().unwrap_or(1);
-                Call { input, timeout_ms, items }
+                Call {
+                    input,
+                    timeout_ms,
+                    items,
+                }
             })
             .collect();
         let labels = labels.into_iter().map(String::into_boxed_str).collect();
