@@ -340,13 +340,7 @@ impl Group {
         F: Fn(I) -> T + Send + Sync + 'static,
     {
         let results = Arc::new(Results::new(plan.clone(), batch));
-        let group = |work| Group::of(work, results.stop_flag(), &plan, cost);
-        let group = group(Box::new(Work {
-            run: MapEach(f),
-            items: Items::new(items, plan.clone()),
-            results: Arc::clone(&results),
-        }));
-        (group, results)
+        (Group::running(items, plan, MapEach(f), &results, cost), results)
     }
 
     /// `op` over `f(item)` per chunk of `plan`, a result per chunk.
@@ -363,20 +357,30 @@ impl Group {
         Id: Fn() -> T + Send + Sync + 'static,
         Op: Fn(T, T) -> T + Send + Sync + 'static,
     {
-        let results = Arc::new(Results::new(
-            Plan::Even {
-                len: plan.jobs(),
-                size: 1,
-            },
-            true,
-        ));
-        let group = |work| Group::of(work, results.stop_flag(), &plan, cost);
-        let group = group(Box::new(Work {
-            run: FoldEach { f, identity, op },
+        let a_slot_per_job = Plan::Even {
+            len: plan.jobs(),
+            size: 1,
+        };
+        let results = Arc::new(Results::new(a_slot_per_job, true));
+        (
+            Group::running(items, plan, FoldEach { f, identity, op }, &results, cost),
+            results,
+        )
+    }
+
+    /// The group whose chunks of `plan` run `run` over `items` into `results`.
+    fn running<I, T, R>(items: Vec<I>, plan: Plan, run: R, results: &Arc<Results<T>>, cost: Option<CostKey>) -> Group
+    where
+        I: Send + 'static,
+        T: Send + 'static,
+        R: RunChunk<I, T> + 'static,
+    {
+        let work = Work {
+            run,
             items: Items::new(items, plan.clone()),
-            results: Arc::clone(&results),
-        }));
-        (group, results)
+            results: Arc::clone(results),
+        };
+        Group::of(Box::new(work), results.stop_flag(), &plan, cost)
     }
 
     /// How many jobs (chunks).
