@@ -300,3 +300,42 @@ fn auto_sizes_a_closures_next_batches_from_its_measured_cost() {
     assert_eq!(again.job_count(), 40, "an item dearer than a chunk's target runs alone");
     again.join_values().unwrap();
 }
+
+#[test]
+fn stop_ends_waiting_chunks_whole_and_the_running_ones_finish() {
+    let _deadline = deadline("stop_ends_waiting_chunks_whole_and_the_running_ones_finish");
+    let pool = Pool::new(2).unwrap();
+    let ran = counters(10_000);
+    let count = Arc::clone(&ran);
+    let batch = pool
+        .map_chunked(0..10_000usize, Chunking::fixed(250), move |n| {
+            count[n].fetch_add(1, Ordering::Relaxed);
+            spin_ns(10_000);
+            n
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(30));
+    let dropped = pool.stop();
+    let results = batch.join_all().unwrap();
+    let stopped = results
+        .iter()
+        .filter(|r| matches!(r, Err(JobError::PoolStopped { .. })))
+        .count();
+    assert_eq!(
+        stopped,
+        dropped as usize * 250,
+        "each job dropped by stop is 250 items, each PoolStopped"
+    );
+    for (n, result) in results.iter().enumerate() {
+        match (result, ran[n].load(Ordering::Relaxed)) {
+            (Ok(value), 1) => assert_eq!(*value, n),
+            (Err(JobError::PoolStopped { .. }), 0) => {}
+            other => panic!("item {n}: {other:?}"),
+        }
+    }
+    assert!(
+        stopped > 0 && stopped < 10_000,
+        "some chunks ran, the rest were dropped: {stopped}"
+    );
+    assert!(pool.map(0..3u8, |n| n).is_err(), "a stopped pool takes no more");
+}

@@ -262,6 +262,65 @@ pub async fn closures_stay_exactly_once_across_resizes_during_a_batch() {
     }
 }
 
+/// A chunk past the job timeout fails whole (its thread runs on, its values
+/// dropped when it ends), a cancel ends the waiting chunks whole; no item
+/// runs twice, and every item gets its result.
+pub async fn chunks_cancelled_or_timed_out_end_whole_and_no_item_runs_twice() {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    use std::sync::Arc;
+    let pool = Pool::from_js(2.0, options(r#"{"jobTimeoutMs":300}"#)).unwrap();
+    within(&pool, "ready", pool.ready()).await;
+    let ran: Arc<Vec<AtomicU8>> = Arc::new((0..40).map(|_| AtomicU8::new(0)).collect());
+    let count = Arc::clone(&ran);
+    let batch = pool
+        .map_chunked(0..40usize, Chunking::fixed(10), move |n| {
+            count[n].fetch_add(1, Ordering::Relaxed);
+            if n == 25 {
+                sleep(900.0); // past the timeout: its chunk, items 20-29, times out
+            }
+            vec![n as u8; 100] // a value its late thread must drop
+        })
+        .unwrap();
+    let results = before_deadline(&pool, "chunks, one past the timeout", batch.in_order()).await;
+    for (n, result) in results.iter().enumerate() {
+        match n / 10 {
+            2 => assert!(matches!(result, Err(JobError::TimedOut { .. })), "item {n}: {result:?}"),
+            _ => assert_eq!(result.as_ref().map(|v| v[0]), Ok(n as u8), "item {n}"),
+        }
+    }
+    settle(&pool, 2).await; // the late thread ended by itself
+    assert!(
+        ran.iter().take(26).all(|n| n.load(Ordering::Relaxed) == 1),
+        "each item ran once"
+    );
+    assert!(ran.iter().all(|n| n.load(Ordering::Relaxed) <= 1), "no item ran twice");
+
+    let ran: Arc<Vec<AtomicU8>> = Arc::new((0..4_000).map(|_| AtomicU8::new(0)).collect());
+    let count = Arc::clone(&ran);
+    let batch = pool
+        .map_chunked(0..4_000usize, Chunking::fixed(100), move |n| {
+            count[n].fetch_add(1, Ordering::Relaxed);
+            sleep(0.5);
+            n
+        })
+        .unwrap();
+    running(&pool, 1.0).await;
+    batch.cancel();
+    let results = before_deadline(&pool, "chunks, cancelled", batch.in_order()).await;
+    let mut cancelled = 0;
+    for (n, result) in results.iter().enumerate() {
+        match (result, ran[n].load(Ordering::Relaxed)) {
+            (Ok(value), 1) => assert_eq!(*value, n),
+            (Err(JobError::Cancelled { .. }), 0) => cancelled += 1,
+            other => panic!("item {n}: {other:?}"),
+        }
+    }
+    assert!(
+        cancelled > 0 && cancelled % 100 == 0,
+        "whole chunks cancelled: {cancelled}"
+    );
+}
+
 /// On wasm a panic traps its thread: the platform fails the job it ran, a
 /// chunk of items; the message names the item, the other chunks complete.
 pub async fn a_panic_in_a_chunk_fails_that_chunk_alone_and_names_its_item() {

@@ -24,6 +24,7 @@ macro_rules! suite {
             a_cancelled_or_timed_out_closure_sees_should_stop_and_progress_reaches_workers,
             closures_stay_exactly_once_across_resizes_during_a_batch,
             a_panic_in_a_chunk_fails_that_chunk_alone_and_names_its_item,
+            chunks_cancelled_or_timed_out_end_whole_and_no_item_runs_twice,
             a_closure_captures_a_large_vec_and_returns_another,
             joins_labels_and_bad_input_are_named,
             what_panicking_closures_that_capture_a_megabyte_leak,
