@@ -39,7 +39,9 @@ pub struct Event {
     pub finished_ms: f64,
     /// How it ended.
     pub outcome: Outcome,
-    /// What it returned: a `cpu` job's checksum, a `noop` job's number, else 0.
+    /// What it returned: a `cpu` job's checksum, a `noop` job's number; for
+    /// a completed closure or call job, how many items it ran (a chunk of a
+    /// `map` runs many); else 0.
     pub value: u32,
 }
 
