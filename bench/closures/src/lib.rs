@@ -125,7 +125,11 @@ macro_rules! with_workload {
                 $body
             }
             "twenty-us" => {
-                let $f = |i: u32| (0..15_000u32).fold(i, |a, b| std::hint::black_box(a.wrapping_mul(1_664_525).wrapping_add(b)));
+                let $f = |i: u32| {
+                    (0..15_000u32).fold(i, |a, b| {
+                        std::hint::black_box(a.wrapping_mul(1_664_525).wrapping_add(b))
+                    })
+                };
                 $body
             }
             other => Err(JsValue::from(format!("no workload {other:?}: squares or twenty-us"))),
@@ -142,8 +146,14 @@ fn sum(values: &[u32]) -> f64 {
 /// per item), its values collected in input order on the page.
 #[wasm_bindgen(js_name = poolscopeMap)]
 pub fn poolscope_map(pool: &Pool, name: &str, n: u32, per_item: bool) -> Result<Promise, JsValue> {
-    let chunking = if per_item { poolscope::Chunking::PerItem } else { poolscope::Chunking::Auto };
-    let batch = with_workload!(name, |f| pool.map_chunked(0..n, chunking, f).map_err(|e| JsValue::from(e.to_string())))?;
+    let chunking = if per_item {
+        poolscope::Chunking::PerItem
+    } else {
+        poolscope::Chunking::Auto
+    };
+    let batch = with_workload!(name, |f| pool
+        .map_chunked(0..n, chunking, f)
+        .map_err(|e| JsValue::from(e.to_string())))?;
     Ok(wasm_bindgen_futures::future_to_promise(async move {
         Ok(sum(&batch.values().await.map_err(job_error)?).into())
     }))
