@@ -295,7 +295,10 @@ pub async fn chunks_cancelled_or_timed_out_end_whole_and_no_item_runs_twice() {
     );
     assert!(ran.iter().all(|n| n.load(Ordering::Relaxed) <= 1), "no item ran twice");
 
-    // Both workers held in their first chunks' first items until the test opens the gate.
+    // Both workers held in their first chunks' first items until the test
+    // opens the gate (on a pool without a timeout: the test decides how long).
+    let pool = Pool::new(2).unwrap();
+    within(&pool, "ready", pool.ready()).await;
     let gate = Gate::default();
     let held = gate.clone();
     let ran: Arc<Vec<AtomicU8>> = Arc::new((0..4_000).map(|_| AtomicU8::new(0)).collect());
