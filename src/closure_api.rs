@@ -121,10 +121,11 @@ macro_rules! closure_api {
                 )
             }
 
-            /// `map` with its jobs labelled from `label(&item)` (each at
-            /// most `MAX_LABEL_BYTES`, else `LabelTooLong` and nothing is
-            /// queued): a job of one item has its label, a chunk its first
-            /// and last items' (`row 0 … row 15`). `map_labeled_chunked`
+            /// `map` with its jobs labelled from `label(&item)`: a job of
+            /// one item has its label, a chunk its first and last items'
+            /// (`row 0 … row 15`, or `items 0-15` if that is over
+            /// `MAX_LABEL_BYTES`). A label it takes over `MAX_LABEL_BYTES` is
+            /// refused (`LabelTooLong`) and nothing is queued. `map_labeled_chunked`
             /// with `Chunking::PerItem` labels every item's own job.
             ///
             /// ```
