@@ -129,16 +129,18 @@ before(async () => {
   // The dev server: optimizeDeps.exclude keeps the package's modules where
   // they are (pre-bundled, import.meta.url would point into Vite's cache),
   // and its headers make the page cross-origin isolated (ISOLATED=1).
-  // noDiscovery and a cache of each server's own: the app has nothing else
-  // to pre-bundle, and a dev server that found something to optimise would
-  // reload the page under the test (seen once: "Execution context was destroyed").
+  // No watcher, no HMR, no dependency discovery, a cache of each server's
+  // own: the tests write files into the app's folder (the types test) and a
+  // dev server that saw them, or found something to optimise, would reload
+  // the page under the test ("Execution context was destroyed", seen in a
+  // soak); what is tested is how it serves the package, not its reloads.
   writeFileSync(join(app, 'vite.config.js'), `const isolated = process.env.ISOLATED === '1';
 export default {
   worker: { format: 'es' },
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { exclude: ['poolscope'], noDiscovery: true },
   cacheDir: isolated ? 'node_modules/.vite-isolated' : 'node_modules/.vite-plain',
-  server: { headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {} },
+  server: { hmr: false, watch: null, headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {} },
   logLevel: 'warn',
 };\n`);
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: app, stdio: 'inherit' });
