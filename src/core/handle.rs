@@ -216,17 +216,6 @@ impl<T: Send> Results<T> {
         }
     }
 
-    /// Drops slots `range`'s values.
-    ///
-    /// # Safety
-    /// They were written and are no one else's.
-    unsafe fn drop_values(&self, range: std::ops::Range<usize>) {
-        for slot in range {
-            // SAFETY: see the function's contract.
-            unsafe { (*self.values[slot].get()).assume_init_drop() };
-        }
-    }
-
     /// Job `k`'s event says it completed: the values written are the results.
     pub(crate) fn publish(&self, k: usize) {
         self.chunks[k].publish();
@@ -306,20 +295,32 @@ impl<T: Send> Results<T> {
     }
 }
 
+impl<T> Results<T> {
+    /// Drops slots `range`'s values.
+    ///
+    /// # Safety
+    /// They were written and are no one else's.
+    unsafe fn drop_values(&self, range: std::ops::Range<usize>) {
+        for slot in range {
+            // SAFETY: see the function's contract.
+            unsafe { (*self.values[slot].get()).assume_init_drop() };
+        }
+    }
+}
+
 impl<T> Drop for Results<T> {
     fn drop(&mut self) {
         if *self.values_moved.get_mut() {
             std::mem::forget(std::mem::take(&mut self.values)); // a `Vec` owns that memory now
             return;
         }
-        for (k, chunk) in self.chunks.iter_mut().enumerate() {
+        for (k, chunk) in self.chunks.iter().enumerate() {
             // A value written by a runner whose chunk then failed was dropped by one of them (see `ChunkCell`).
-            if *chunk.state.get_mut() == SETTLED && chunk.error.get_mut().is_none() {
+            // SAFETY: no other party is left to touch the chunk.
+            if chunk.is_settled() && unsafe { (*chunk.error.get()).is_none() } {
                 let range = self.slots.range(k);
-                for slot in range.start + *chunk.taken.get_mut()..range.end {
-                    // SAFETY: written and not taken.
-                    unsafe { (*self.values[slot].get()).assume_init_drop() };
-                }
+                // SAFETY: written and not taken.
+                unsafe { self.drop_values(range.start + chunk.taken.load(Ordering::Relaxed)..range.end) };
             }
         }
     }

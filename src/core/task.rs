@@ -131,6 +131,24 @@ impl<I> Items<I> {
             end: range.end,
         }
     }
+
+    /// Folds chunk `k`'s items in order, `acc = each(acc, index, item)`,
+    /// while the panic hook can tell which item it is at (`ChunkAt`);
+    /// returns `acc` and how many items ran.
+    ///
+    /// # Safety
+    /// As for `take`.
+    unsafe fn fold_chunk<A>(&self, k: usize, init: A, mut each: impl FnMut(A, usize, I) -> A) -> (A, usize) {
+        let done = Cell::new(0);
+        let _at = ChunkAt::enter(self.plan.range(k).start, &done);
+        let mut acc = init;
+        // SAFETY: see the function's contract.
+        for (index, item) in unsafe { self.take(k) } {
+            acc = each(acc, index, item);
+            done.set(done.get() + 1);
+        }
+        (acc, done.get())
+    }
 }
 
 impl<I> Drop for Items<I> {
@@ -193,15 +211,12 @@ struct MapEach<F>(F);
 
 impl<I, T: Send, F: Fn(I) -> T + Send + Sync> RunChunk<I, T> for MapEach<F> {
     unsafe fn run(&self, items: &Items<I>, results: &Results<T>, k: usize) -> usize {
-        let done = Cell::new(0);
-        let _at = ChunkAt::enter(items.plan.range(k).start, &done);
         // SAFETY: see the trait; the slots of chunk `k` are this runner's until it is settled.
         unsafe {
-            let mut written = results.writer(k);
-            for (index, item) in items.take(k) {
+            let (written, _) = items.fold_chunk(k, results.writer(k), |mut written, index, item| {
                 written.write(index, (self.0)(item));
-                done.set(done.get() + 1);
-            }
+                written
+            });
             written.done()
         }
     }
@@ -223,21 +238,16 @@ where
     Op: Fn(T, T) -> T + Send + Sync,
 {
     unsafe fn run(&self, items: &Items<I>, results: &Results<T>, k: usize) -> usize {
-        let mut value = (self.identity)();
-        let done = Cell::new(0);
-        let _at = ChunkAt::enter(items.plan.range(k).start, &done);
         // SAFETY: see the trait.
-        for (_, item) in unsafe { items.take(k) } {
-            value = (self.op)(value, (self.f)(item));
-            done.set(done.get() + 1);
-        }
+        let (value, ran) =
+            unsafe { items.fold_chunk(k, (self.identity)(), |acc, _, item| (self.op)(acc, (self.f)(item))) };
         // SAFETY: chunk `k`'s one slot is this runner's until it is settled.
         unsafe {
             let mut written = results.writer(k);
             written.write(k, value);
             written.done();
         }
-        done.get()
+        ran
     }
 }
 

@@ -492,9 +492,10 @@ export class CallTable {
       throw error;
     }
     batch.firstJob = first;
+    const fn = functionKey(module, name); // what its chunks' measured cost is kept under
     for (let i = 0; i < count; i++) {
       const call = calls[i];
-      this.pending.set(first + i, { batch, index: call.first, count: call.count, chunk: call.chunk, fn: functionKey(module, name), call: byMessage[i], transfer, ticket: tickets[i], onProgress: options.onProgress });
+      this.pending.set(first + i, { batch, index: call.first, count: call.count, chunk: call.chunk, fn, call: byMessage[i], transfer, ticket: tickets[i], onProgress: options.onProgress });
     }
     if (options.signal) this.watchSignal(options.signal, batch, first, count);
     batch.cancel = () => {
