@@ -10,7 +10,8 @@
 //!
 //! - chunked maps (`Chunking::Auto`) against rayon's `par_iter().map().collect()`,
 //!   the same items and the same `Vec` of results in input order: 1,000,000
-//!   trivial items (`n * n`), uneven items (Mandelbrot rows; primes counted in
+//!   trivial items (`n * n`; by `map_range`, which like rayon's range
+//!   computes its items, and by `map`, which collects them first), uneven items (Mandelbrot rows; primes counted in
 //!   ranges), and 200,000 items of about 20 µs; with a job per item beside
 //!   them for the uneven ones.
 //!
@@ -244,8 +245,24 @@ mod native {
     /// Steps of `twenty_us`: about 20 µs on the machine of the README's figures.
     const TWENTY_US_STEPS: u64 = 20_000;
 
-    /// One workload: poolscope's `map` (`Auto`, and `PerItem` if asked)
-    /// against rayon, each delivering the same `Vec`, in turns, median of
+    /// Which of poolscope's maps a row times against rayon (each row in a
+    /// loop of its own: `map` writes 16 MB per million `u64`s, its items
+    /// and its values, and glibc gives the memory back to the system
+    /// between runs, so the next block the caller's thread allocates is
+    /// faulted in afresh; timed in one loop, `map` would slow `map_range`).
+    #[derive(Clone, Copy, PartialEq)]
+    enum Ours {
+        /// `map` (`Chunking::Auto`), which collects its items first.
+        Map,
+        /// `map` and, timed beside it, a job per item (`Chunking::PerItem`).
+        MapAndPerItem,
+        /// `map_range` (`Auto`): the items computed from their index, not
+        /// collected first, as rayon's range does.
+        MapRange,
+    }
+
+    /// One workload: poolscope's `map` or `map_range` (`Auto`; a job per
+    /// item beside it if asked) against rayon, each delivering the same `Vec`, in turns, median of
     /// `runs` after `WARM_UP` untimed ones of each (the first `Auto` run
     /// meets the closure unmeasured; the timed ones know its cost, as an
     /// app's repeated maps do, and the allocator has settled for both).
@@ -255,7 +272,7 @@ mod native {
         (pool, rayon): (&Pool, &rayon::ThreadPool),
         items: u64,
         (f, runs): (F, usize),
-        per_item: bool,
+        which: Ours,
     ) {
         let expected: Vec<u64> = (0..items).map(f).collect();
         let time = |run: &dyn Fn() -> Vec<u64>| {
@@ -269,7 +286,10 @@ mod native {
         };
         let jobs = std::cell::Cell::new(0); // what the latest plan made
         let auto = || {
-            let batch = pool.map(0..items, f).unwrap();
+            let batch = match which {
+                Ours::MapRange => pool.map_range(0..items, f).unwrap(),
+                _ => pool.map(0..items, f).unwrap(),
+            };
             jobs.set(batch.job_count());
             batch.join_values().unwrap()
         };
@@ -279,10 +299,14 @@ mod native {
                 .join_values()
                 .unwrap()
         };
+        let per_item = which == Ours::MapAndPerItem;
         let par_iter = || rayon.install(|| (0..items).into_par_iter().map(f).collect());
         let (mut ours, mut each, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..WARM_UP {
             auto(); // both sides' threads and allocator warm
+            if per_item {
+                one_each();
+            }
             par_iter();
         }
         for _ in 0..runs {
@@ -303,8 +327,9 @@ mod native {
         } else {
             String::new()
         };
+        let api = if which == Ours::MapRange { "map_range" } else { "map" };
         println!(
-            "{{\"bench\":\"chunks\",\"workload\":\"{name}\",\"workers\":{workers},\"items\":{items},\"autoJobs\":{},\"autoPerSecond\":{ours:.0},\"rayonParIterPerSecond\":{theirs:.0},\"autoOverRayon\":{:.3}{each}}}",
+            "{{\"bench\":\"chunks\",\"workload\":\"{name}\",\"api\":\"{api}\",\"workers\":{workers},\"items\":{items},\"autoJobs\":{},\"autoPerSecond\":{ours:.0},\"rayonParIterPerSecond\":{theirs:.0},\"autoOverRayon\":{:.3}{each}}}",
             jobs.get(),
             ours / theirs
         );
@@ -316,16 +341,33 @@ mod native {
         // Each its own type (no `fn` pointers): the pool measures a closure's cost by its type.
         let square = |n: u64| n.wrapping_mul(n);
         let row = |y: u64| u64::from(mandelbrot_row(y as u32));
-        chunked("trivial n*n", workers, (&pool, &rayon), 1_000_000, (square, 21), false);
-        chunked("mandelbrot rows", workers, (&pool, &rayon), 384, (row, RUNS), true);
-        chunked("primes ranges", workers, (&pool, &rayon), 500, (primes_in, RUNS), true);
+        let (trivial, million) = ((square, 21), 1_000_000);
+        chunked("trivial n*n", workers, (&pool, &rayon), million, trivial, Ours::Map);
+        let range = Ours::MapRange;
+        chunked("trivial n*n", workers, (&pool, &rayon), million, trivial, range);
+        chunked(
+            "mandelbrot rows",
+            workers,
+            (&pool, &rayon),
+            384,
+            (row, RUNS),
+            Ours::MapAndPerItem,
+        );
+        chunked(
+            "primes ranges",
+            workers,
+            (&pool, &rayon),
+            500,
+            (primes_in, RUNS),
+            Ours::MapAndPerItem,
+        );
         chunked(
             "20 us items",
             workers,
             (&pool, &rayon),
             200_000,
             (twenty_us, RUNS),
-            false,
+            Ours::Map,
         );
     }
 

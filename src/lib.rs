@@ -69,6 +69,7 @@ pub use crate::core::error::{JobError, PoolError};
 pub use crate::core::events::{Event, TraceRead, DEFAULT_TRACE_CAPACITY, EVENT_FIELDS, MAX_TRACE_CAPACITY};
 pub use crate::core::failure_log::Failure;
 pub use crate::core::handle::{Batch, InOrder, JobHandle, NextFinished, Reduction, Values};
+pub use crate::core::items::RangeItem;
 pub use crate::core::job::{cpu_checksum, cpu_iterations, JobKind, JobSpec, Outcome, MAX_COST_MS};
 pub use crate::core::options::{PoolOptions, MAX_JOBS, MAX_TIMEOUT_MS, MAX_WORKERS};
 pub use crate::core::running::{current_job, progress, should_stop};

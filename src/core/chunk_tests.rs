@@ -82,21 +82,26 @@ fn every_item_runs_once_whatever_the_chunks_item_costs_and_resizes() {
         let dear_ns = cases.next(200_000);
         let ran = counters(len);
         let count = Arc::clone(&ran);
-        let batch = pool
-            .map_chunked(0..len as u64, chunking, move |n| {
-                count[n as usize].fetch_add(1, Ordering::Relaxed);
-                if n % dear_every == 0 {
-                    spin_ns(dear_ns);
-                }
-                n * 3
-            })
-            .unwrap();
+        let work = move |n: u64| {
+            count[n as usize].fetch_add(1, Ordering::Relaxed);
+            if n % dear_every == 0 {
+                spin_ns(dear_ns);
+            }
+            n * 3
+        };
+        // `map_range` (Auto) computes its items instead of taking them from a `Vec`.
+        let ranged = chunking == Chunking::Auto && cases.next(2) == 0;
+        let batch = match ranged {
+            true => pool.map_range(0..len as u64, work),
+            false => pool.map_chunked(0..len as u64, chunking, work),
+        }
+        .unwrap();
         let jobs = batch.job_count();
         for _ in 0..cases.next(4) {
             pool.resize(1 + cases.next(6) as usize).unwrap();
         }
         let values = batch.join_values().unwrap();
-        let case = format!("seed {seed}: {len} items, {chunking:?}, {jobs} jobs");
+        let case = format!("seed {seed}: {len} items, {chunking:?}, ranged {ranged}, {jobs} jobs");
         assert_eq!(values, (0..len as u64).map(|n| n * 3).collect::<Vec<_>>(), "{case}");
         assert!(
             ran.iter().all(|n| n.load(Ordering::Relaxed) == 1),
@@ -342,4 +347,54 @@ fn stop_ends_waiting_chunks_whole_and_the_running_ones_finish() {
         "some chunks ran, the rest were dropped: {stopped}"
     );
     assert!(pool.map(0..3u8, |n| n).is_err(), "a stopped pool takes no more");
+}
+
+#[test]
+fn map_range_runs_any_integer_range_once_and_refuses_too_many_items() {
+    let _deadline = deadline("map_range_runs_any_integer_range_once_and_refuses_too_many_items");
+    let pool = Pool::new(3).unwrap();
+    let signed = pool.map_range(-1_000i32..1_000, |n| n * 2).unwrap();
+    assert_eq!(
+        signed.join_values().unwrap(),
+        (-1_000..1_000).map(|n| n * 2).collect::<Vec<_>>()
+    );
+    let tiny = pool.map_range(i8::MIN..i8::MAX, i16::from).unwrap();
+    assert_eq!(
+        tiny.join_values().unwrap(),
+        (i8::MIN..i8::MAX).map(i16::from).collect::<Vec<_>>()
+    );
+    for empty in [5u64..5, std::ops::Range { start: 9, end: 3 }] {
+        let batch = pool.map_range(empty, |n| n).unwrap();
+        assert_eq!((batch.len(), batch.job_count()), (0, 0));
+        assert_eq!(batch.join_values().unwrap(), Vec::<u64>::new());
+    }
+    let far = pool.map_range(u64::MAX - 3..u64::MAX, |n| n).unwrap();
+    assert_eq!(far.join_values().unwrap(), [u64::MAX - 3, u64::MAX - 2, u64::MAX - 1]);
+    let before = pool.counters();
+    match pool.map_range(0..u64::MAX, |n| n) {
+        Err(crate::PoolError::QueueFull { requested, .. }) => assert_eq!(requested, u64::MAX),
+        other => panic!("2^64 - 1 items: {:?}", other.map(|b| b.len())),
+    }
+    assert_eq!(pool.counters().submitted, before.submitted, "nothing queued");
+    // A panic in a chunk of a range names its item; the other chunks give their values.
+    let late = pool.map_range(0..3_000u32, |n| {
+        assert!(n != 2_345, "no 2345 here");
+        n
+    });
+    let results = late.unwrap().join_all().unwrap();
+    let failed: Vec<_> = results.iter().enumerate().filter(|(_, r)| r.is_err()).collect();
+    assert!(failed.iter().any(|&(n, _)| n == 2_345), "the item's chunk failed");
+    for (n, result) in &failed {
+        match result {
+            Err(JobError::Panicked { message, .. }) => {
+                assert!(message.contains("at item 2345: no 2345 here"), "item {n}: {message}")
+            }
+            other => panic!("item {n}: {other:?}"),
+        }
+    }
+    assert!(failed.len() < 3_000, "only that chunk failed");
+    assert!(results
+        .iter()
+        .enumerate()
+        .all(|(n, r)| r.is_err() || *r == Ok(n as u32)));
 }

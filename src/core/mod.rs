@@ -28,6 +28,7 @@
 //! - `job`: job kinds (`cpu`, `sleep`, `noop`, and `closure`, `call`), their cost and value;
 //! - `calls`: call jobs' inputs and reports, for work the platform runs (JS functions);
 //! - `chunks`: `Chunking`, how a batch's items are cut into jobs, and what the pool measured they cost;
+//! - `items`: where a group's items come from: the caller's `Vec`, or an integer range (`RangeItem`);
 //! - `task`: closure jobs (a chunk of items each), and how their outcome reaches their handle;
 //! - `handle`: `JobHandle`, `Batch` and `Reduction`, what a caller awaits or joins;
 //! - `running`: what this thread runs now, for code inside a job: `current_job`, `should_stop`, `progress`;
@@ -54,6 +55,7 @@ pub(crate) mod events;
 pub(crate) mod failure;
 pub(crate) mod failure_log;
 pub(crate) mod handle;
+pub(crate) mod items;
 pub(crate) mod job;
 mod labels;
 pub(crate) mod options;

@@ -26,9 +26,9 @@
 use super::chunks::{ItemCosts, Plan};
 use super::error::{JobError, PoolError};
 use super::handle::Results;
+use super::items::Source;
 use std::any::TypeId;
-use std::cell::{Cell, UnsafeCell};
-use std::mem::MaybeUninit;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -37,36 +37,46 @@ use std::sync::Arc;
 pub const MAX_LABEL_BYTES: usize = 256;
 
 std::thread_local! {
-    /// Where this thread's running chunk is, for the panic hook ("at item
-    /// 4100"): its first item, and a counter in the runner's frame of the
-    /// items done. A pointer set once per chunk, rather than the item
-    /// stored per item: a cheap closure's loop stays a plain loop.
-    static AT: Cell<(usize, *const Cell<usize>)> = const { Cell::new((0, std::ptr::null())) };
+    /// The item this thread's chunk is at, for a panic's message ("at item
+    /// 4100"). wasm32 traps on a panic, so its hook must find the item
+    /// here: the loop stores it per item. Native threads unwind: the loop
+    /// keeps its count in a register (a cheap closure's loop can be
+    /// vectorised) and stores it here on the way out (`ChunkAt`'s drop),
+    /// for `Group::run` to add to the message.
+    static AT: Cell<usize> = const { Cell::new(NO_ITEM) };
 }
 
-/// Marks this thread as running a chunk from item `first`, `done` counting
-/// its items finished, while it lives.
-struct ChunkAt;
+const NO_ITEM: usize = usize::MAX;
+
+/// Where a chunk's loop is, for a panic's message (see `AT`).
+struct ChunkAt {
+    first: usize,
+    started: usize,
+}
 
 impl ChunkAt {
-    fn enter(first: usize, done: &Cell<usize>) -> ChunkAt {
-        AT.with(|at| at.set((first, done)));
-        ChunkAt
+    fn enter(first: usize) -> ChunkAt {
+        #[cfg(target_arch = "wasm32")]
+        AT.with(|at| at.set(first));
+        ChunkAt { first, started: 0 }
+    }
+
+    /// The loop starts its next item.
+    #[inline(always)]
+    fn step(&mut self) {
+        #[cfg(target_arch = "wasm32")]
+        AT.with(|at| at.set(self.first + self.started));
+        self.started += 1;
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Drop for ChunkAt {
     fn drop(&mut self) {
-        AT.with(|at| at.set((0, std::ptr::null())));
+        if self.started > 0 && std::thread::panicking() {
+            AT.with(|at| at.set(self.first + self.started - 1));
+        }
     }
-}
-
-/// The item this thread's chunk is at: the one that panics, in the hook.
-fn item_at() -> usize {
-    let (first, done) = AT.with(Cell::get);
-    // SAFETY: set by `ChunkAt` to a counter in the frame that runs the chunk, which
-    // outlives it; the hook reads it on the panicking thread, inside that frame.
-    first + unsafe { done.as_ref() }.map_or(0, Cell::get)
 }
 
 /// What a group's jobs run and where their outcomes go, with the types of
@@ -93,132 +103,41 @@ trait Closures: Send + Sync {
     fn set_first_job(&self, job: u64);
 }
 
-/// A group's items, each read once by the party that claimed its chunk.
-struct Items<I> {
-    /// The caller's `Vec<I>`, reused in place (`UnsafeCell<MaybeUninit<I>>`
-    /// is laid out as `I`): a million items are not copied to be queued.
-    cells: Vec<UnsafeCell<MaybeUninit<I>>>,
-    plan: Plan,
-    /// Per chunk: its items were run or dropped (the rest drop with the group).
-    taken: Box<[AtomicBool]>,
-}
-
-// SAFETY: an item is touched only by the party that claimed its chunk,
-// which the queue makes exactly one (see `core/README.md`).
-unsafe impl<I: Send> Sync for Items<I> {}
-
-impl<I> Items<I> {
-    fn new(items: Vec<I>, plan: Plan) -> Items<I> {
-        let mut items = std::mem::ManuallyDrop::new(items);
-        let (ptr, len, capacity) = (items.as_mut_ptr(), items.len(), items.capacity());
-        // SAFETY: the same allocation, len and capacity, of a type laid out as `I` (both wrappers are transparent).
-        let cells = unsafe { Vec::from_raw_parts(ptr.cast::<UnsafeCell<MaybeUninit<I>>>(), len, capacity) };
-        let taken = (0..plan.jobs()).map(|_| AtomicBool::new(false)).collect();
-        Items { cells, plan, taken }
-    }
-
-    /// Chunk `k`'s items, with their indices; those not reached (a native
-    /// panic unwound) are dropped with the iterator.
-    ///
-    /// # Safety
-    /// The caller claimed chunk `k`; once, as `discard`.
-    unsafe fn take(&self, k: usize) -> ChunkItems<'_, I> {
-        self.taken[k].store(true, Ordering::Relaxed);
-        let range = self.plan.range(k);
-        ChunkItems {
-            cells: &self.cells,
-            next: range.start,
-            end: range.end,
-        }
-    }
-
-    /// Folds chunk `k`'s items in order, `acc = each(acc, index, item)`,
-    /// while the panic hook can tell which item it is at (`ChunkAt`);
-    /// returns `acc` and how many items ran.
-    ///
-    /// # Safety
-    /// As for `take`.
-    unsafe fn fold_chunk<A>(&self, k: usize, init: A, mut each: impl FnMut(A, usize, I) -> A) -> (A, usize) {
-        let done = Cell::new(0);
-        let _at = ChunkAt::enter(self.plan.range(k).start, &done);
-        let mut acc = init;
-        // SAFETY: see the function's contract.
-        for (index, item) in unsafe { self.take(k) } {
-            acc = each(acc, index, item);
-            done.set(done.get() + 1);
-        }
-        (acc, done.get())
-    }
-}
-
-impl<I> Drop for Items<I> {
-    fn drop(&mut self) {
-        for k in 0..self.taken.len() {
-            if !*self.taken[k].get_mut() {
-                // SAFETY: nobody took chunk `k`'s items: they are all still there.
-                drop(unsafe { self.take(k) });
-            }
-        }
-        // The `Vec` of `MaybeUninit` frees the memory and drops nothing more.
-    }
-}
-
-struct ChunkItems<'a, I> {
-    cells: &'a [UnsafeCell<MaybeUninit<I>>],
-    next: usize,
-    end: usize,
-}
-
-impl<I> Iterator for ChunkItems<'_, I> {
-    type Item = (usize, I);
-
-    fn next(&mut self) -> Option<(usize, I)> {
-        (self.next < self.end).then(|| {
-            let index = self.next;
-            self.next += 1;
-            // SAFETY: this chunk's claimant reads each of its items once (`Items::take`).
-            (index, unsafe { (*self.cells[index].get()).assume_init_read() })
-        })
-    }
-}
-
-impl<I> Drop for ChunkItems<'_, I> {
-    fn drop(&mut self) {
-        self.for_each(drop);
-    }
-}
-
 /// A group's items, where their outcomes go, and what a chunk does with
 /// them (`RunChunk`: map each item, or fold them).
-struct Work<I, T, R> {
+struct Work<S, T, R> {
     run: R,
-    items: Items<I>,
+    items: S,
     results: Arc<Results<T>>,
 }
 
 /// What a chunk job does with its items.
-trait RunChunk<I, T>: Send + Sync {
+trait RunChunk<S: Source, T>: Send + Sync {
     /// Runs chunk `k`'s items, writing its values; returns how many ran.
     ///
     /// # Safety
     /// The caller claimed job `k`, once.
-    unsafe fn run(&self, items: &Items<I>, results: &Results<T>, k: usize) -> usize;
+    unsafe fn run(&self, items: &S, results: &Results<T>, k: usize) -> usize;
 }
 
 /// `f(item)` for each item, into the item's own result slot. A `spawn` is
 /// a group of one whose item is the closure and whose `f` calls it.
 struct MapEach<F>(F);
 
-impl<I, T: Send, F: Fn(I) -> T + Send + Sync> RunChunk<I, T> for MapEach<F> {
-    unsafe fn run(&self, items: &Items<I>, results: &Results<T>, k: usize) -> usize {
-        // SAFETY: see the trait; the slots of chunk `k` are this runner's until it is settled.
-        unsafe {
-            let (written, _) = items.fold_chunk(k, results.writer(k), |mut written, index, item| {
-                written.write(index, (self.0)(item));
-                written
-            });
-            written.done()
+impl<S: Source, T: Send, F: Fn(S::Item) -> T + Send + Sync> RunChunk<S, T> for MapEach<F> {
+    unsafe fn run(&self, items: &S, results: &Results<T>, k: usize) -> usize {
+        let range = items.plan().range(k);
+        // SAFETY: see the trait: the slots of chunk `k` are this runner's until it is settled.
+        let mut written = unsafe { results.writer(k) };
+        assert_eq!(written.room(), range.len(), "a slot per item");
+        let mut at = ChunkAt::enter(range.start);
+        // SAFETY: see the trait.
+        for item in unsafe { items.take(k) } {
+            at.step();
+            // SAFETY: the chunk has as many items as slots (asserted above).
+            unsafe { written.push_unchecked((self.0)(item)) };
         }
+        written.done()
     }
 }
 
@@ -230,28 +149,37 @@ struct FoldEach<F, Id, Op> {
     op: Op,
 }
 
-impl<I, T, F, Id, Op> RunChunk<I, T> for FoldEach<F, Id, Op>
+impl<S, T, F, Id, Op> RunChunk<S, T> for FoldEach<F, Id, Op>
 where
+    S: Source,
     T: Send,
-    F: Fn(I) -> T + Send + Sync,
+    F: Fn(S::Item) -> T + Send + Sync,
     Id: Fn() -> T + Send + Sync,
     Op: Fn(T, T) -> T + Send + Sync,
 {
-    unsafe fn run(&self, items: &Items<I>, results: &Results<T>, k: usize) -> usize {
-        // SAFETY: see the trait.
-        let (value, ran) =
-            unsafe { items.fold_chunk(k, (self.identity)(), |acc, _, item| (self.op)(acc, (self.f)(item))) };
+    unsafe fn run(&self, items: &S, results: &Results<T>, k: usize) -> usize {
+        let range = items.plan().range(k);
+        let value = {
+            let mut at = ChunkAt::enter(range.start);
+            let mut value = (self.identity)();
+            // SAFETY: see the trait.
+            for item in unsafe { items.take(k) } {
+                at.step();
+                value = (self.op)(value, (self.f)(item));
+            }
+            value
+        };
         // SAFETY: chunk `k`'s one slot is this runner's until it is settled.
-        unsafe {
-            let mut written = results.writer(k);
-            written.write(k, value);
-            written.done();
-        }
-        ran
+        let mut written = unsafe { results.writer(k) };
+        assert_eq!(written.room(), 1, "a slot per chunk");
+        // SAFETY: it has room for one.
+        unsafe { written.push_unchecked(value) };
+        written.done();
+        range.len()
     }
 }
 
-impl<I: Send, T: Send, R: RunChunk<I, T>> Closures for Work<I, T, R> {
+impl<S: Source, T: Send, R: RunChunk<S, T>> Closures for Work<S, T, R> {
     unsafe fn run(&self, k: usize) -> usize {
         // SAFETY: see the trait.
         unsafe { self.run.run(&self.items, &self.results, k) }
@@ -263,7 +191,7 @@ impl<I: Send, T: Send, R: RunChunk<I, T>> Closures for Work<I, T, R> {
     }
 
     fn items_in(&self, k: usize) -> usize {
-        self.items.plan.range(k).len()
+        self.items.plan().range(k).len()
     }
 
     fn publish(&self, k: usize) {
@@ -276,6 +204,32 @@ impl<I: Send, T: Send, R: RunChunk<I, T>> Closures for Work<I, T, R> {
 
     fn set_first_job(&self, job: u64) {
         self.results.set_first_job(job);
+    }
+}
+
+/// While a native job runs: if a panic unwinds out of it, adds the item
+/// its chunk's loop was at (`AT`) to the message.
+#[cfg(not(target_arch = "wasm32"))]
+struct PanicItem<'a> {
+    group: &'a Group,
+    index: usize,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl PanicItem<'_> {
+    fn watch(group: &Group, index: usize) -> PanicItem<'_> {
+        AT.with(|at| at.set(NO_ITEM));
+        PanicItem { group, index }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Drop for PanicItem<'_> {
+    fn drop(&mut self) {
+        let item = AT.with(|at| at.replace(NO_ITEM));
+        if item != NO_ITEM && std::thread::panicking() {
+            self.group.note_panic_item(self.index, item);
+        }
     }
 }
 
@@ -335,59 +289,54 @@ impl Group {
         }
     }
 
-    /// `f(item)` for each item, a job per chunk of `plan`; `batch`: the
-    /// results keep the order the jobs finish in (a `map`; a `spawn` not).
-    pub(crate) fn map<I, T, F>(
-        items: Vec<I>,
-        plan: Plan,
-        f: F,
-        batch: bool,
-        cost: Option<CostKey>,
-    ) -> (Group, Arc<Results<T>>)
+    /// `f(item)` for each item, a job per chunk of the items' plan;
+    /// `batch`: the results keep the order the jobs finish in (a `map`; a
+    /// `spawn` not).
+    pub(crate) fn map<S, T, F>(items: S, f: F, batch: bool, cost: Option<CostKey>) -> (Group, Arc<Results<T>>)
     where
-        I: Send + 'static,
+        S: Source + 'static,
         T: Send + 'static,
-        F: Fn(I) -> T + Send + Sync + 'static,
+        F: Fn(S::Item) -> T + Send + Sync + 'static,
     {
-        let results = Arc::new(Results::new(plan.clone(), batch));
-        (Group::running(items, plan, MapEach(f), &results, cost), results)
+        let results = Arc::new(Results::new(items.plan().clone(), batch));
+        (Group::running(items, MapEach(f), &results, cost), results)
     }
 
-    /// `op` over `f(item)` per chunk of `plan`, a result per chunk.
-    pub(crate) fn reduce<I, T, F, Id, Op>(
-        items: Vec<I>,
-        plan: Plan,
+    /// `op` over `f(item)` per chunk of the items' plan, a result per chunk.
+    pub(crate) fn reduce<S, T, F, Id, Op>(
+        items: S,
         (f, identity, op): (F, Id, Op),
         cost: Option<CostKey>,
     ) -> (Group, Arc<Results<T>>)
     where
-        I: Send + 'static,
+        S: Source + 'static,
         T: Send + 'static,
-        F: Fn(I) -> T + Send + Sync + 'static,
+        F: Fn(S::Item) -> T + Send + Sync + 'static,
         Id: Fn() -> T + Send + Sync + 'static,
         Op: Fn(T, T) -> T + Send + Sync + 'static,
     {
         let a_slot_per_job = Plan::Even {
-            len: plan.jobs(),
+            len: items.plan().jobs(),
             size: 1,
         };
         let results = Arc::new(Results::new(a_slot_per_job, true));
         (
-            Group::running(items, plan, FoldEach { f, identity, op }, &results, cost),
+            Group::running(items, FoldEach { f, identity, op }, &results, cost),
             results,
         )
     }
 
-    /// The group whose chunks of `plan` run `run` over `items` into `results`.
-    fn running<I, T, R>(items: Vec<I>, plan: Plan, run: R, results: &Arc<Results<T>>, cost: Option<CostKey>) -> Group
+    /// The group whose chunks run `run` over `items` into `results`.
+    fn running<S, T, R>(items: S, run: R, results: &Arc<Results<T>>, cost: Option<CostKey>) -> Group
     where
-        I: Send + 'static,
+        S: Source + 'static,
         T: Send + 'static,
-        R: RunChunk<I, T> + 'static,
+        R: RunChunk<S, T> + 'static,
     {
+        let plan = items.plan().clone();
         let work = Work {
             run,
-            items: Items::new(items, plan.clone()),
+            items,
             results: Arc::clone(results),
         };
         Group::of(Box::new(work), results.stop_flag(), &plan, cost)
@@ -415,6 +364,8 @@ impl Group {
     /// # Safety
     /// The caller claimed job `index` itself.
     pub(crate) unsafe fn run(&self, index: usize) -> usize {
+        #[cfg(not(target_arch = "wasm32"))]
+        let _unwinding = PanicItem::watch(self, index);
         // SAFETY: see the function's contract.
         unsafe { self.work.run(index) }
     }
@@ -463,13 +414,30 @@ impl Group {
         }
     }
 
-    /// Keeps what job `index`'s panic said, with the item it was at when
-    /// the job has several (this runs on the panicking thread).
+    /// Keeps what job `index`'s panic said (this runs on the panicking
+    /// thread, in the hook); on wasm32 with the item it was at when the
+    /// job has several (natively `note_panic_item` adds it while unwinding).
     pub(crate) fn note_panic(&self, index: usize, message: &str) {
         let message = match self.work.items_in(index) {
-            1 => message.to_string(),
-            _ => format!("at item {}: {message}", item_at()),
+            #[cfg(target_arch = "wasm32")]
+            2.. => format!("at item {}: {message}", AT.with(Cell::get)),
+            _ => message.to_string(),
         };
+        self.keep_panic_message(index, message);
+    }
+
+    /// A native panic in job `index` unwound out of item `item`: its
+    /// message, filed by the hook before, says so.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn note_panic_item(&self, index: usize, item: usize) {
+        if self.work.items_in(index) > 1 {
+            if let Some(message) = self.take_panic_message(index) {
+                self.keep_panic_message(index, format!("at item {item}: {message}"));
+            }
+        }
+    }
+
+    fn keep_panic_message(&self, index: usize, message: String) {
         let old = self.tasks[index]
             .panic_message
             .swap(Box::into_raw(Box::new(message)), Ordering::AcqRel);

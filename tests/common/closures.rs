@@ -2,7 +2,7 @@
 //! thread and from a dedicated worker: results, their order, every way a
 //! job can end, and what a panic on wasm costs.
 
-use super::{before_deadline, counter, options, pause, running, settle, within};
+use super::{before_deadline, counter, options, pause, running, settle, state, within, DEADLINE_MS};
 use js_sys::Reflect;
 use poolscope::Pool;
 use poolscope::{Chunking, JobError, PoolError};
@@ -228,16 +228,22 @@ pub async fn closures_stay_exactly_once_across_resizes_during_a_batch() {
     let pool = Pool::new(2).unwrap();
     within(&pool, "ready", pool.ready()).await;
     let work = |n: u64| n.wrapping_mul(2_654_435_761) % 1_000;
-    // A job per item, then chunks of random sizes: each item once either way.
+    // A job per item, then chunks of random sizes, then items computed from
+    // a range (`map_range`, `None` here): each item once every way.
     let mut seed = 0x2545_F491_4F6C_DD1Du64;
     for chunking in [
-        Chunking::PerItem,
-        Chunking::Auto,
-        Chunking::fixed(97),
-        Chunking::fixed(1 + (seed % 3_000) as usize),
+        Some(Chunking::PerItem),
+        Some(Chunking::Auto),
+        Some(Chunking::fixed(97)),
+        Some(Chunking::fixed(1 + (seed % 3_000) as usize)),
+        None,
     ] {
         seed = seed.rotate_left(17).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let batch = pool.map_chunked(0..ITEMS, chunking, work).unwrap();
+        let batch = match chunking {
+            Some(chunking) => pool.map_chunked(0..ITEMS, chunking, work),
+            None => pool.map_range(0..ITEMS, work),
+        }
+        .unwrap();
         let (first_job, jobs) = (batch.job_of(0), batch.job_count());
         for size in [6.0, 1.0, 4.0, 3.0, 8.0, 2.0] {
             let _started = pool.resize(size).unwrap();
@@ -312,7 +318,17 @@ pub async fn chunks_cancelled_or_timed_out_end_whole_and_no_item_runs_twice() {
             n
         })
         .unwrap();
-    running(&pool, 2.0).await;
+    // "Running" counts a claimed chunk before its first item starts; a cancel
+    // in between ends that chunk whole with nothing run, so wait for the items.
+    let deadline = poolscope::clock::now_ms() + DEADLINE_MS;
+    while ran[0].load(Ordering::Relaxed) == 0 || ran[100].load(Ordering::Relaxed) == 0 {
+        assert!(
+            poolscope::clock::now_ms() < deadline,
+            "waited {DEADLINE_MS} ms for items 0 and 100 to start in vain; {}",
+            state(&pool)
+        );
+        pause(2.0).await;
+    }
     batch.cancel();
     gate.open();
     let results = before_deadline(&pool, "chunks, cancelled", batch.in_order()).await;

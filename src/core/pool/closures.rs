@@ -7,6 +7,7 @@ use super::PoolCore;
 use crate::core::chunks::{Chunking, Plan};
 use crate::core::error::PoolError;
 use crate::core::handle::{Batch, JobHandle, Reduction};
+use crate::core::items::{Indices, Items, RangeItem};
 use crate::core::options::MAX_JOBS;
 use crate::core::placement::Placement;
 use crate::core::task::{check_label, CostKey, Group, MAX_LABEL_BYTES};
@@ -29,7 +30,7 @@ impl PoolCore {
     {
         let labels = label.map(check_label).transpose()?.into_iter().collect();
         let one = Plan::Even { len: 1, size: 1 };
-        let (group, results) = Group::map(vec![f], one, |f: F| f(), false, None);
+        let (group, results) = Group::map(Items::new(vec![f], one), |f: F| f(), false, None);
         self.submit_group(group, labels, Placement::Shared)?;
         Ok(JobHandle::new(results))
     }
@@ -58,7 +59,7 @@ impl PoolCore {
         };
         let (plan, cost) = self.plan::<F>(items.len(), chunking);
         let labels = job_labels(&items, &plan, &labels)?;
-        let (group, results) = Group::map(items, plan, f, true, cost);
+        let (group, results) = Group::map(Items::new(items, plan), f, true, cost);
         self.submit_group(group, labels, placement)?;
         Ok(Batch::new(results))
     }
@@ -84,8 +85,7 @@ impl PoolCore {
         let (identity, op) = (Arc::new(identity), Arc::new(op));
         let (folding_identity, folding_op) = (Arc::clone(&identity), Arc::clone(&op));
         let (group, results) = Group::reduce(
-            items,
-            plan,
+            Items::new(items, plan),
             (f, move || folding_identity(), move |a, b| folding_op(a, b)),
             cost,
         );
@@ -93,15 +93,43 @@ impl PoolCore {
         Ok(Reduction::new(results, identity, op))
     }
 
+    /// Queues `f(n)` for each integer of `range`, none stored, in jobs as
+    /// `chunking` says, labelled by their item ranges; see `Pool::map_range`.
+    pub(crate) fn map_range<N, T, F>(
+        &self,
+        range: std::ops::Range<N>,
+        chunking: Chunking,
+        f: F,
+    ) -> Result<Batch<T>, PoolError>
+    where
+        N: RangeItem,
+        F: Fn(N) -> T + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        let len = N::count(&range).map_or(u64::MAX, |len| len as u64);
+        self.check_len(len)?;
+        let (plan, cost) = self.plan::<F>(len as usize, chunking);
+        let labels = job_labels::<N>(&[], &plan, &Labels::Ranges)?;
+        let (group, results) = Group::map(Indices::new(range, plan), f, true, cost);
+        self.submit_group(group, labels, Placement::Shared)?;
+        Ok(Batch::new(results))
+    }
+
     fn collect_items<I>(&self, items: impl IntoIterator<Item = I>) -> Result<Vec<I>, PoolError> {
         let items: Vec<I> = items.into_iter().collect();
-        if items.len() as u64 > MAX_JOBS {
-            return Err(PoolError::QueueFull {
-                requested: items.len() as u64,
-                room: self.room(),
-            });
-        }
+        self.check_len(items.len() as u64)?;
         Ok(items)
+    }
+
+    /// Refuses a batch of more than `MAX_JOBS` items (`QueueFull`).
+    fn check_len(&self, len: u64) -> Result<(), PoolError> {
+        match len > MAX_JOBS {
+            true => Err(PoolError::QueueFull {
+                requested: len,
+                room: self.room(),
+            }),
+            false => Ok(()),
+        }
     }
 
     /// The jobs for `len` items of closure `F`, and where its measured
