@@ -7,6 +7,7 @@ export function work(item: number): number;
 export function poolscopeClosures(pool: unknown, items: number): any;
 export function rayonClosures(host: unknown, items: number): any;
 export function poolscopeMap(pool: unknown, workload: string, items: number, perItem: boolean): Promise<number>;
+export function poolscopeMapRange(pool: unknown, workload: string, items: number): Promise<number>;
 export function rayonMap(host: unknown, workload: string, items: number): Promise<number>;
 export function poolscopeMandelbrot(pool: unknown, ...args: any[]): any;
 export function rayonMandelbrot(host: unknown, ...args: any[]): any;

@@ -1,9 +1,10 @@
 // @ts-check
 // Chunked maps against rayon in Chromium, at 1, 2 and 4 workers, one page
 // per size (wasm-bindgen-rayon's pool can be made once per page):
-// - poolscope: `pool.map(0..n, f)` (`Chunking::Auto`), and for comparison
-//   `map_chunked(.., Chunking::PerItem, ..)`, a job per item; the values
-//   collected in input order on the page (`values().await`);
+// - poolscope: `pool.map(0..n, f)` (`Chunking::Auto`), `map_range(0..n, f)`
+//   (the items computed, not collected first, as rayon's range), and for
+//   comparison `map_chunked(.., Chunking::PerItem, ..)`, a job per item; the
+//   values collected in input order on the page (`values().await`);
 // - rayon on wasm-bindgen-rayon: `(0..n).into_par_iter().map(f).collect()`
 //   on `initThreadPool(size)`, the Vec handed back to the page.
 // Both sum the same Vec<u32> on the page: like for like. Workloads:
@@ -24,8 +25,8 @@ import { median } from './median.mjs';
 const SIZES = [1, 2, 4];
 const REPEATS = 5;
 const WORKLOADS = [
-  { name: 'squares', items: 1_000_000, perItem: true },
-  { name: 'twenty-us', items: 200_000, perItem: false },
+  { name: 'squares', items: 1_000_000, perItem: true, range: true },
+  { name: 'twenty-us', items: 200_000, perItem: false, range: false },
 ];
 
 async function measureSize(context, origin, size) {
@@ -39,9 +40,10 @@ async function measureSize(context, origin, size) {
     const host = new bench.PoolscopePool(1);
     await Promise.all([pool.ready(), host.ready()]);
     const rows = [];
-    for (const { name, items, perItem } of workloads) {
+    for (const { name, items, perItem, range } of workloads) {
       const sides = {
         auto: () => bench.poolscopeMap(pool, name, items, false),
+        ...(range ? { range: () => bench.poolscopeMapRange(pool, name, items) } : {}),
         ...(perItem ? { perItem: () => bench.poolscopeMap(pool, name, items, true) } : {}),
         rayon: () => bench.rayonMap(host, name, items),
       };
@@ -66,6 +68,10 @@ async function measureSize(context, origin, size) {
     const perSecond = (side) => times[side] && items / (median(times[side]) / 1000);
     const row = { workload: name, workers: size, items, autoPerSecond: perSecond('auto'), rayonPerSecond: perSecond('rayon') };
     row.autoOverRayon = row.autoPerSecond / row.rayonPerSecond;
+    if (times.range) {
+      row.rangePerSecond = perSecond('range');
+      row.rangeOverRayon = row.rangePerSecond / row.rayonPerSecond;
+    }
     if (times.perItem) {
       row.perItemPerSecond = perSecond('perItem');
       row.autoOverPerItem = row.autoPerSecond / row.perItemPerSecond;
@@ -84,6 +90,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.table(rows.map((r) => ({
       workload: r.workload, workers: r.workers,
       'auto /s': Math.round(r.autoPerSecond), 'rayon /s': Math.round(r.rayonPerSecond), 'auto / rayon': r.autoOverRayon.toFixed(2),
+      'map_range / rayon': r.rangeOverRayon ? r.rangeOverRayon.toFixed(2) : '',
       'per item /s': r.perItemPerSecond ? Math.round(r.perItemPerSecond) : '', 'auto / per item': r.autoOverPerItem ? r.autoOverPerItem.toFixed(1) : '',
     })));
     writeFileSync(fileURLToPath(new URL('./chunks-results.json', import.meta.url)), `${JSON.stringify(rows, null, 2)}\n`);

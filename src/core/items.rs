@@ -12,7 +12,11 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A group's items, taken a chunk at a time by whoever claimed the chunk.
-pub(crate) trait Source: Send + Sync {
+///
+/// # Safety
+/// `take(k)` yields at most `plan().range(k).len()` items: the chunk's
+/// runner writes their values into that many slots unchecked.
+pub(crate) unsafe trait Source: Send + Sync {
     type Item;
 
     /// How the items are cut into chunks.
@@ -61,7 +65,8 @@ impl<I> Items<I> {
     }
 }
 
-impl<I: Send> Source for Items<I> {
+// SAFETY: a chunk's items are the cells of its range.
+unsafe impl<I: Send> Source for Items<I> {
     type Item = I;
 
     fn plan(&self) -> &Plan {
@@ -127,7 +132,8 @@ impl<N: RangeItem> Indices<N> {
     }
 }
 
-impl<N: RangeItem> Source for Indices<N> {
+// SAFETY: a chunk's items are the offsets of its range.
+unsafe impl<N: RangeItem> Source for Indices<N> {
     type Item = N;
 
     fn plan(&self) -> &Plan {

@@ -134,7 +134,7 @@ impl<S: Source, T: Send, F: Fn(S::Item) -> T + Send + Sync> RunChunk<S, T> for M
         // SAFETY: see the trait.
         for item in unsafe { items.take(k) } {
             at.step();
-            // SAFETY: the chunk has as many items as slots (asserted above).
+            // SAFETY: the chunk has at most as many items as slots (`Source`, and asserted above).
             unsafe { written.push_unchecked((self.0)(item)) };
         }
         written.done()

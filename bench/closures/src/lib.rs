@@ -159,6 +159,18 @@ pub fn poolscope_map(pool: &Pool, name: &str, n: u32, per_item: bool) -> Result<
     }))
 }
 
+/// `pool.map_range(0..n, workload)`: the items computed from their index,
+/// not collected first (as rayon's range), its values summed on the page.
+#[wasm_bindgen(js_name = poolscopeMapRange)]
+pub fn poolscope_map_range(pool: &Pool, name: &str, n: u32) -> Result<Promise, JsValue> {
+    let batch = with_workload!(name, |f| pool
+        .map_range(0..n, f)
+        .map_err(|e| JsValue::from(e.to_string())))?;
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        Ok(sum(&batch.values().await.map_err(job_error)?).into())
+    }))
+}
+
 /// `(0..n).into_par_iter().map(workload).collect()` on wasm-bindgen-rayon's
 /// pool, called from one job on `host` (`collect` blocks), the `Vec`
 /// handed to the page.
