@@ -124,11 +124,15 @@ macro_rules! closure_api {
             }
 
             /// `map` over the integers of `range`, each computed from its
-            /// index when its chunk runs instead of stored first: queuing
-            /// a million items costs no memory and no time, and a cheap
-            /// closure's chunk is a plain loop (`Chunking::Auto`, jobs
-            /// labelled `items 4096-8191`). Any primitive integer type
-            /// (`RangeItem`); an empty or reversed range is an empty batch.
+            /// index when its chunk runs instead of collected first: the
+            /// items take no memory (their results still have a slot
+            /// each), and a cheap closure's chunk is a plain loop
+            /// (`Chunking::Auto`). Any primitive integer type up to 64
+            /// bits (`RangeItem`); an empty or reversed range is an empty
+            /// batch, one of more than `MAX_JOBS` integers is refused
+            /// (`QueueFull`). Items are numbered from the range's start,
+            /// as in `map`: job labels (`items 4096-8191`) and a panic's
+            /// `at item 1000` count offsets, not the integers.
             ///
             /// ```
             /// # #[cfg(not(target_arch = "wasm32"))] {

@@ -54,7 +54,8 @@ pub enum PoolError {
     /// More jobs than the queue has room for now: its capacity, or
     /// `MAX_JOBS` waiting at once.
     QueueFull {
-        /// How many jobs the batch had (none of them was queued).
+        /// How many jobs the batch had (a map: how many items, each of which
+        /// needs a result slot); none of them was queued.
         requested: u64,
         /// How many more the queue had room for.
         room: u64,

@@ -358,6 +358,7 @@ impl<T: Send> SlotWriter<'_, T> {
     /// The chunk's values are all in; returns how many. If the chunk was
     /// settled meanwhile (it timed out), they are dropped here.
     pub(crate) fn done(self) -> usize {
+        assert_eq!(self.written, self.room(), "every slot of the chunk written");
         let this = std::mem::ManuallyDrop::new(self);
         if !this.results.chunks[this.chunk].put() {
             // SAFETY: ours: the chunk failed before they were put, so no one reads them.

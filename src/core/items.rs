@@ -3,7 +3,8 @@
 //! - `Items`: the caller's `Vec`, each item moved out once by the party
 //!   that claimed its chunk (`map`, `reduce`, `spawn`);
 //! - `Indices`: an integer range, each item computed from its index and
-//!   never stored (`map_range`: a million items cost no memory to queue).
+//!   never stored (`map_range`: a million items take no memory; their
+//!   results still have a slot each).
 
 use super::chunks::Plan;
 use std::cell::UnsafeCell;
@@ -14,8 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// A group's items, taken a chunk at a time by whoever claimed the chunk.
 ///
 /// # Safety
-/// `take(k)` yields at most `plan().range(k).len()` items: the chunk's
-/// runner writes their values into that many slots unchecked.
+/// `take(k)` yields exactly `plan().range(k).len()` items: the chunk's
+/// runner writes their values into that many slots unchecked, and the
+/// chunk's results are read as all written.
 pub(crate) unsafe trait Source: Send + Sync {
     type Item;
 
@@ -123,13 +125,18 @@ pub(crate) struct Indices<N> {
 }
 
 impl<N: RangeItem> Indices<N> {
-    /// The range's items cut as `plan` says (`plan` covers `N::len(range)` items).
+    /// The range's items cut as `plan` says (`plan` covers `N::count(range)` items).
     pub(crate) fn new(range: Range<N>, plan: Plan) -> Indices<N> {
         Indices {
             start: range.start,
             plan,
         }
     }
+}
+
+/// How many integers `range` holds (0 if it is empty or reversed).
+pub(crate) fn range_len<N: RangeItem>(range: &Range<N>) -> u64 {
+    N::count(range)
 }
 
 // SAFETY: a chunk's items are the offsets of its range.
@@ -147,11 +154,21 @@ unsafe impl<N: RangeItem> Source for Indices<N> {
 }
 
 mod sealed {
-    pub trait Sealed {}
+    use std::ops::Range;
+
+    /// What `map_range` needs of an integer type; out of users' reach, so
+    /// that it may change.
+    pub trait Sealed: Sized {
+        /// How many integers `range` holds (0 if it is empty or reversed).
+        fn count(range: &Range<Self>) -> u64;
+
+        /// The integer `offset` places after `self`, which the range holds.
+        fn nth(self, offset: usize) -> Self;
+    }
 }
 
 /// An integer type whose ranges `map_range` runs without storing their
-/// items: the primitive integers.
+/// items: the primitive integers up to 64 bits.
 ///
 /// ```
 /// # #[cfg(not(target_arch = "wasm32"))] {
@@ -160,23 +177,14 @@ mod sealed {
 /// assert_eq!(below_zero.join_values().unwrap(), [-6, -4, -2]);
 /// # }
 /// ```
-pub trait RangeItem: Copy + Send + Sync + 'static + sealed::Sealed {
-    /// How many integers `range` holds (0 if it is empty or reversed),
-    /// or `None` past `usize::MAX`.
-    fn count(range: &Range<Self>) -> Option<usize>;
-
-    /// The integer `offset` places after `self`, which the range holds.
-    fn nth(self, offset: usize) -> Self;
-}
+pub trait RangeItem: Copy + Send + Sync + 'static + sealed::Sealed {}
 
 macro_rules! range_items {
     ($($int:ty),*) => {$(
-        impl sealed::Sealed for $int {}
-
-        impl RangeItem for $int {
-            fn count(range: &Range<$int>) -> Option<usize> {
-                let len = (range.end as i128 - range.start as i128).max(0);
-                usize::try_from(len).ok()
+        impl sealed::Sealed for $int {
+            fn count(range: &Range<$int>) -> u64 {
+                // At most 2^64 - 1: the type has at most 64 bits.
+                (range.end as i128 - range.start as i128).max(0) as u64
             }
 
             #[inline]
@@ -185,6 +193,8 @@ macro_rules! range_items {
                 self.wrapping_add(offset as $int)
             }
         }
+
+        impl RangeItem for $int {}
     )*};
 }
 
@@ -192,22 +202,19 @@ range_items!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
 
 #[cfg(test)]
 mod tests {
-    use super::RangeItem;
+    use super::sealed::Sealed;
     use std::ops::Range;
 
     #[test]
     fn counts_and_offsets_cover_each_type_s_extremes() {
-        assert_eq!(i8::count(&(-128..127)), Some(255));
+        assert_eq!(i8::count(&(-128..127)), 255);
         assert_eq!((-128i8).nth(254), 126);
-        assert_eq!(u8::count(&(0..255)), Some(255));
+        assert_eq!(u8::count(&(0..255)), 255);
         assert_eq!(200u8.nth(54), 254);
-        assert_eq!(i64::count(&(i64::MIN..i64::MAX)), Some(u64::MAX as usize));
+        assert_eq!(i64::count(&(i64::MIN..i64::MAX)), u64::MAX);
         assert_eq!(i64::MIN.nth(u64::MAX as usize - 1), i64::MAX - 1);
-        assert_eq!(
-            u32::count(&Range { start: 9, end: 3 }),
-            Some(0),
-            "a reversed range is empty"
-        );
-        assert_eq!(u64::count(&(5..5)), Some(0));
+        assert_eq!(u64::count(&(0..u64::MAX)), u64::MAX);
+        assert_eq!(u32::count(&Range { start: 9, end: 3 }), 0, "a reversed range is empty");
+        assert_eq!(u64::count(&(5..5)), 0);
     }
 }

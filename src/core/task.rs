@@ -56,8 +56,6 @@ struct ChunkAt {
 
 impl ChunkAt {
     fn enter(first: usize) -> ChunkAt {
-        #[cfg(target_arch = "wasm32")]
-        AT.with(|at| at.set(first));
         ChunkAt { first, started: 0 }
     }
 
@@ -366,7 +364,9 @@ impl Group {
     pub(crate) unsafe fn run(&self, index: usize) -> usize {
         #[cfg(not(target_arch = "wasm32"))]
         let _unwinding = PanicItem::watch(self, index);
-        // SAFETY: see the function's contract.
+        #[cfg(target_arch = "wasm32")]
+        AT.with(|at| at.set(NO_ITEM)); // no item yet: a panic before the first names none
+                                       // SAFETY: see the function's contract.
         unsafe { self.work.run(index) }
     }
 
@@ -418,9 +418,9 @@ impl Group {
     /// thread, in the hook); on wasm32 with the item it was at when the
     /// job has several (natively `note_panic_item` adds it while unwinding).
     pub(crate) fn note_panic(&self, index: usize, message: &str) {
-        let message = match self.work.items_in(index) {
+        let message = match (self.work.items_in(index), AT.with(Cell::get)) {
             #[cfg(target_arch = "wasm32")]
-            2.. => format!("at item {}: {message}", AT.with(Cell::get)),
+            (2.., item) if item != NO_ITEM => format!("at item {item}: {message}"),
             _ => message.to_string(),
         };
         self.keep_panic_message(index, message);

@@ -7,7 +7,7 @@ use super::PoolCore;
 use crate::core::chunks::{Chunking, Plan};
 use crate::core::error::PoolError;
 use crate::core::handle::{Batch, JobHandle, Reduction};
-use crate::core::items::{Indices, Items, RangeItem};
+use crate::core::items::{range_len, Indices, Items, RangeItem};
 use crate::core::options::MAX_JOBS;
 use crate::core::placement::Placement;
 use crate::core::task::{check_label, CostKey, Group, MAX_LABEL_BYTES};
@@ -106,8 +106,8 @@ impl PoolCore {
         F: Fn(N) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
-        let len = N::count(&range).map_or(u64::MAX, |len| len as u64);
-        self.check_len(len)?;
+        let len = range_len(&range);
+        self.check_len(len)?; // so it fits a `usize`
         let (plan, cost) = self.plan::<F>(len as usize, chunking);
         let labels = job_labels::<N>(&[], &plan, &Labels::Ranges)?;
         let (group, results) = Group::map(Indices::new(range, plan), f, true, cost);
