@@ -284,6 +284,35 @@ macro_rules! closure_api {
                     .reduce(items, $crate::Chunking::Auto, (f, identity, op))
             }
 
+            /// `reduce` over the integers of `range`, each computed from its
+            /// index as its chunk runs instead of collected first (as
+            /// `map_range` is to `map`).
+            ///
+            /// ```
+            /// # #[cfg(not(target_arch = "wasm32"))] { // on the web: `pool.reduce_range(..)?.await`
+            /// let pool = poolscope::Pool::new(2).unwrap();
+            /// let sum = pool.reduce_range(0..1_000_000u64, |n| n * n, || 0, |a, b| a + b).unwrap();
+            /// assert_eq!(sum.join(), Ok((0..1_000_000u64).map(|n| n * n).sum()));
+            /// # }
+            /// ```
+            pub fn reduce_range<N, T, F, Id, Op>(
+                &self,
+                range: std::ops::Range<N>,
+                f: F,
+                identity: Id,
+                op: Op,
+            ) -> Result<$crate::Reduction<T>, $crate::PoolError>
+            where
+                N: $crate::RangeItem,
+                T: Send + 'static,
+                F: Fn(N) -> T + Send + Sync + 'static,
+                Id: Fn() -> T + Send + Sync + 'static,
+                Op: Fn(T, T) -> T + Send + Sync + 'static,
+            {
+                self.closure_core()
+                    .reduce_range(range, $crate::Chunking::Auto, (f, identity, op))
+            }
+
             /// Runs `f(item)` for every item, in jobs as for `map`, keeping
             /// no values: the `Reduction` says when all are done, or the
             /// first failed job's error.

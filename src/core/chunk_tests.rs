@@ -350,8 +350,8 @@ fn stop_ends_waiting_chunks_whole_and_the_running_ones_finish() {
 }
 
 #[test]
-fn map_range_runs_any_integer_range_once_and_refuses_too_many_items() {
-    let _deadline = deadline("map_range_runs_any_integer_range_once_and_refuses_too_many_items");
+fn ranges_map_and_reduce_each_integer_once_and_refuse_too_many() {
+    let _deadline = deadline("ranges_map_and_reduce_each_integer_once_and_refuse_too_many");
     let pool = Pool::new(3).unwrap();
     let signed = pool.map_range(-1_000i32..1_000, |n| n * 2).unwrap();
     assert_eq!(
@@ -393,6 +393,19 @@ fn map_range_runs_any_integer_range_once_and_refuses_too_many_items() {
         }
     }
     assert!(failed.len() < 3_000, "only that chunk failed");
+    // `reduce_range`: in order (a non-commutative fold), empty, and refused when too long.
+    let digits = pool.reduce_range(1..10u32, |n| n.to_string(), String::new, |a, b| a + &b);
+    assert_eq!(digits.unwrap().join(), Ok("123456789".to_string()));
+    let none = pool.reduce_range(7i16..7, |n| n, || -1, |a, b| a.max(b)).unwrap();
+    assert_eq!(none.join(), Ok(-1), "no items: the identity");
+    let too_many = pool.reduce_range(i64::MIN..i64::MAX, |n| n, || 0, |a, b| a ^ b);
+    assert!(matches!(
+        too_many.map(|_| ()),
+        Err(crate::PoolError::QueueFull {
+            requested: u64::MAX,
+            ..
+        })
+    ));
     assert!(results
         .iter()
         .enumerate()

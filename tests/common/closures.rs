@@ -53,6 +53,12 @@ pub async fn closures_give_their_results_in_input_order() {
     let sum = pool.reduce(0..100_000u64, |n| n * n, || 0, |a, b| a + b).unwrap();
     let sum = before_deadline(&pool, "a reduce of 100,000 items", sum).await;
     assert_eq!(sum, Ok((0..100_000u64).map(|n| n * n).sum()));
+    // The same from a range whose items are computed, not collected.
+    let sum = pool
+        .reduce_range(-50_000i64..50_000, |n| n * n, || 0, |a, b| a + b)
+        .unwrap();
+    let sum = before_deadline(&pool, "a reduce_range of 100,000 integers", sum).await;
+    assert_eq!(sum, Ok((-50_000i64..50_000).map(|n| n * n).sum()));
     assert_eq!(Pool::refused_waits(), 0.0, "the pool asked this thread to block");
 }
 

@@ -7,7 +7,7 @@ use super::PoolCore;
 use crate::core::chunks::{Chunking, Plan};
 use crate::core::error::PoolError;
 use crate::core::handle::{Batch, JobHandle, Reduction};
-use crate::core::items::{range_len, Indices, Items, RangeItem};
+use crate::core::items::{range_len, Indices, Items, RangeItem, Source};
 use crate::core::options::MAX_JOBS;
 use crate::core::placement::Placement;
 use crate::core::task::{check_label, CostKey, Group, MAX_LABEL_BYTES};
@@ -70,7 +70,7 @@ impl PoolCore {
         &self,
         items: impl IntoIterator<Item = I>,
         chunking: Chunking,
-        (f, identity, op): (F, Id, Op),
+        fold: (F, Id, Op),
     ) -> Result<Reduction<T>, PoolError>
     where
         I: Send + 'static,
@@ -81,11 +81,47 @@ impl PoolCore {
     {
         let items = self.collect_items(items)?;
         let (plan, cost) = self.plan::<F>(items.len(), chunking);
-        let labels = job_labels(&items, &plan, &Labels::Ranges)?;
+        self.reduce_source(Items::new(items, plan), cost, fold)
+    }
+
+    /// `reduce` over the integers of `range`, none stored; see `Pool::reduce_range`.
+    pub(crate) fn reduce_range<N, T, F, Id, Op>(
+        &self,
+        range: std::ops::Range<N>,
+        chunking: Chunking,
+        fold: (F, Id, Op),
+    ) -> Result<Reduction<T>, PoolError>
+    where
+        N: RangeItem,
+        T: Send + 'static,
+        F: Fn(N) -> T + Send + Sync + 'static,
+        Id: Fn() -> T + Send + Sync + 'static,
+        Op: Fn(T, T) -> T + Send + Sync + 'static,
+    {
+        let len = range_len(&range);
+        self.check_len(len)?; // so it fits a `usize`
+        let (plan, cost) = self.plan::<F>(len as usize, chunking);
+        self.reduce_source(Indices::new(range, plan), cost, fold)
+    }
+
+    fn reduce_source<S, T, F, Id, Op>(
+        &self,
+        items: S,
+        cost: Option<CostKey>,
+        (f, identity, op): (F, Id, Op),
+    ) -> Result<Reduction<T>, PoolError>
+    where
+        S: Source + 'static,
+        T: Send + 'static,
+        F: Fn(S::Item) -> T + Send + Sync + 'static,
+        Id: Fn() -> T + Send + Sync + 'static,
+        Op: Fn(T, T) -> T + Send + Sync + 'static,
+    {
+        let labels = range_labels(items.plan());
         let (identity, op) = (Arc::new(identity), Arc::new(op));
         let (folding_identity, folding_op) = (Arc::clone(&identity), Arc::clone(&op));
         let (group, results) = Group::reduce(
-            Items::new(items, plan),
+            items,
             (f, move || folding_identity(), move |a, b| folding_op(a, b)),
             cost,
         );
@@ -109,7 +145,7 @@ impl PoolCore {
         let len = range_len(&range);
         self.check_len(len)?; // so it fits a `usize`
         let (plan, cost) = self.plan::<F>(len as usize, chunking);
-        let labels = job_labels::<N>(&[], &plan, &Labels::Ranges)?;
+        let labels = range_labels(&plan);
         let (group, results) = Group::map(Indices::new(range, plan), f, true, cost);
         self.submit_group(group, labels, Placement::Shared)?;
         Ok(Batch::new(results))
@@ -151,14 +187,22 @@ impl PoolCore {
     }
 }
 
+/// The jobs' labels by their item ranges (`items 4096-8191`); none for a
+/// job per item.
+fn range_labels(plan: &Plan) -> Vec<Box<str>> {
+    match plan.per_item() {
+        true => Vec::new(),
+        false => (0..plan.jobs()).map(|k| plan.label(k).into()).collect(),
+    }
+}
+
 /// The jobs' labels: their item ranges, or the caller's label of the
 /// item (of the first and last items of a chunk: `row 0 … row 15`, or
 /// `items 0-15` if that is too long). Refuses an item's label past
 /// `MAX_LABEL_BYTES` (`LabelTooLong`), queuing nothing.
 fn job_labels<I>(items: &[I], plan: &Plan, labels: &Labels<'_, I>) -> Result<Vec<Box<str>>, PoolError> {
     match labels {
-        Labels::Ranges if plan.per_item() => Ok(Vec::new()),
-        Labels::Ranges => Ok((0..plan.jobs()).map(|k| plan.label(k).into()).collect()),
+        Labels::Ranges => Ok(range_labels(plan)),
         Labels::Items(label) => (0..plan.jobs())
             .map(|k| {
                 let range = plan.range(k);
