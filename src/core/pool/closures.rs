@@ -98,10 +98,8 @@ impl PoolCore {
         Id: Fn() -> T + Send + Sync + 'static,
         Op: Fn(T, T) -> T + Send + Sync + 'static,
     {
-        let len = range_len(&range);
-        self.check_len(len)?; // so it fits a `usize`
-        let (plan, cost) = self.plan::<F>(len as usize, chunking);
-        self.reduce_source(Indices::new(range, plan), cost, fold)
+        let (items, cost) = self.indices::<N, F>(range, chunking)?;
+        self.reduce_source(items, cost, fold)
     }
 
     fn reduce_source<S, T, F, Id, Op>(
@@ -142,13 +140,24 @@ impl PoolCore {
         F: Fn(N) -> T + Send + Sync + 'static,
         T: Send + 'static,
     {
-        let len = range_len(&range);
-        self.check_len(len)?; // so it fits a `usize`
-        let (plan, cost) = self.plan::<F>(len as usize, chunking);
-        let labels = range_labels(&plan);
-        let (group, results) = Group::map(Indices::new(range, plan), f, true, cost);
+        let (items, cost) = self.indices::<N, F>(range, chunking)?;
+        let labels = range_labels(items.plan());
+        let (group, results) = Group::map(items, f, true, cost);
         self.submit_group(group, labels, Placement::Shared)?;
         Ok(Batch::new(results))
+    }
+
+    /// `range`'s integers cut into jobs for closure `F`, or `QueueFull`
+    /// past `MAX_JOBS` of them (which also keeps the count within a `usize`).
+    fn indices<N: RangeItem, F: 'static>(
+        &self,
+        range: std::ops::Range<N>,
+        chunking: Chunking,
+    ) -> Result<(Indices<N>, Option<CostKey>), PoolError> {
+        let len = range_len(&range);
+        self.check_len(len)?;
+        let (plan, cost) = self.plan::<F>(len as usize, chunking);
+        Ok((Indices::new(range, plan), cost))
     }
 
     fn collect_items<I>(&self, items: impl IntoIterator<Item = I>) -> Result<Vec<I>, PoolError> {
