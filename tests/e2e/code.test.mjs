@@ -139,7 +139,12 @@ test('code in a link is shown, not run, even with autorun=1; Run then runs it', 
   const writer = await codePage('?work=code&pool=2&jobs=4', errors);
   await typeCode(writer, 'export function job(n) {\n  return `item ${n + 100}`;\n}\n');
   await writer.getByRole('button', { name: 'Copy link' }).click();
+  // Copying is asynchronous: wait until the status says how it went.
   // Headless pages may refuse the clipboard: the status shows the link then.
+  await writer.waitForFunction(() => /^(Link copied|Link to this run: )/.test(document.querySelector('pool-playground').shadowRoot.querySelector('.status').textContent),
+    null, { timeout: 10_000 }).catch(async () => {
+    assert.fail(`waited 10 s for Copy link to finish; the status says ${JSON.stringify(await shadow(writer, '.status'))}`);
+  });
   const status = await shadow(writer, '.status');
   const link = status.startsWith('Link to this run: ') ? status.replace(/^Link to this run: /, '')
     : await writer.evaluate(() => navigator.clipboard.readText());
