@@ -65,8 +65,12 @@ macro_rules! closure_api {
             /// `join_values`, `values().await`) or as they finish
             /// (`join_next`, `next_finished().await`). A map over no items
             /// is an empty batch. `map` collects its items into a `Vec`
-            /// first; over an integer range, `map_range` computes them
-            /// instead (for a cheap closure, most of the time `map` takes).
+            /// first (a `Vec` passed in is taken as it is); values laid
+            /// out as the items, with nothing to drop (`u64` to `u64` or
+            /// `f64`), are written over them, so the batch allocates no
+            /// memory for them. Over an integer range, `map_range`
+            /// computes the items instead (for a cheap closure, about half
+            /// of `map`'s time is collecting them).
             ///
             /// ```
             /// # #[cfg(not(target_arch = "wasm32"))] {

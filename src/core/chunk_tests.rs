@@ -318,6 +318,63 @@ fn auto_sizes_a_closures_next_batches_from_its_measured_cost() {
 }
 
 #[test]
+fn a_map_of_plain_values_writes_them_over_its_items() {
+    let _deadline = deadline("a_map_of_plain_values_writes_them_over_its_items");
+    let pool = Pool::new(2).unwrap();
+    // The same layout and nothing to drop (u64 to f64): the caller's `Vec` becomes the values.
+    let items: Vec<u64> = (0..100_000).collect();
+    let memory = items.as_ptr() as usize;
+    let values = pool.map(items, |n| n as f64 / 2.0).unwrap().join_values().unwrap();
+    assert_eq!(values.as_ptr() as usize, memory, "the values are in the items' memory");
+    assert!(values.iter().enumerate().all(|(n, &v)| v == n as f64 / 2.0));
+
+    // Taken a chunk at a time, and partly cancelled: each item once, `Ok` or `Cancelled`.
+    let ran = counters(20_000);
+    let count = Arc::clone(&ran);
+    let items: Vec<usize> = (0..20_000).collect();
+    let mut batch = pool
+        .map_chunked(items, Chunking::fixed(100), move |n| {
+            count[n].fetch_add(1, Ordering::Relaxed);
+            spin_ns(5_000);
+            n
+        })
+        .unwrap();
+    let (first, value) = batch.join_next().unwrap().unwrap();
+    assert_eq!(value, Ok(first));
+    batch.cancel();
+    let mut results = batch.join_all().unwrap();
+    assert!(matches!(results[first], Err(JobError::ResultTaken { .. })));
+    results[first] = Ok(first);
+    let cancelled = ran_once_or_never(&results, &ran, |e| matches!(e, JobError::Cancelled { .. }));
+    assert!(
+        cancelled > 0 && cancelled % 100 == 0,
+        "whole chunks cancelled: {cancelled}"
+    );
+
+    // Another layout (u32 to u64), or values that drop: memory of their own, the items' freed.
+    let items: Vec<u32> = (0..1_000).collect();
+    let values = pool.map(items, |n| u64::from(n) << 40).unwrap().join_values().unwrap();
+    assert_eq!(values[999], 999 << 40);
+    let names = pool.map(0..1_000u64, |n| n.to_string()).unwrap().join_values().unwrap();
+    assert_eq!(names[999], "999");
+
+    // A pool dropped with the batch queued: its unrun items and lent memory freed once.
+    let slow = Pool::new(1).unwrap();
+    let unrun = slow
+        .map_chunked(vec![1u64; 10_000], Chunking::fixed(10), |n| {
+            spin_ns(20_000);
+            n
+        })
+        .unwrap();
+    slow.stop();
+    let results = unrun.join_all().unwrap();
+    assert!(results.iter().any(|r| matches!(r, Err(JobError::PoolStopped { .. }))));
+    assert!(results
+        .iter()
+        .all(|r| matches!(r, Ok(1) | Err(JobError::PoolStopped { .. }))));
+}
+
+#[test]
 fn stop_ends_waiting_chunks_whole_and_the_running_ones_finish() {
     let _deadline = deadline("stop_ends_waiting_chunks_whole_and_the_running_ones_finish");
     let pool = Pool::new(2).unwrap();
@@ -374,6 +431,18 @@ fn ranges_map_and_reduce_each_integer_once_and_refuse_too_many() {
     match pool.map_range(0..u64::MAX, |n| n) {
         Err(crate::PoolError::QueueFull { requested, .. }) => assert_eq!(requested, u64::MAX),
         other => panic!("2^64 - 1 items: {:?}", other.map(|b| b.len())),
+    }
+    assert_eq!(pool.counters().submitted, before.submitted, "nothing queued");
+    // `map` refuses as many before collecting them (at once: 10^12 `u64`s would not fit in memory),
+    // and an iterator of unknown length once it gave one more than `MAX_JOBS`.
+    match pool.map(0..1_000_000_000_000u64, |n| n) {
+        Err(crate::PoolError::QueueFull { requested, .. }) => assert_eq!(requested, 1_000_000_000_000),
+        other => panic!("10^12 items: {:?}", other.map(|b| b.len())),
+    }
+    let unknown = (0..u64::MAX).filter(|n| n % 2 == 0);
+    match pool.map(unknown, |n| n) {
+        Err(crate::PoolError::QueueFull { requested, .. }) => assert_eq!(requested, crate::MAX_JOBS + 1),
+        other => panic!("an endless filter: {:?}", other.map(|b| b.len())),
     }
     assert_eq!(pool.counters().submitted, before.submitted, "nothing queued");
     // A panic in a chunk of a range names its item; the other chunks give their values.

@@ -55,7 +55,8 @@ pub enum PoolError {
     /// `MAX_JOBS` waiting at once.
     QueueFull {
         /// How many jobs the batch had (a map: how many items, each of which
-        /// needs a result slot); none of them was queued.
+        /// needs a result slot; `MAX_JOBS + 1` for an iterator that did not
+        /// say its length, read no further); none of them was queued.
         requested: u64,
         /// How many more the queue had room for.
         room: u64,

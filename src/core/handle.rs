@@ -146,7 +146,8 @@ impl FinishOrder {
 /// `slots.range(k)` (its items' values, or its one reduced value) and
 /// settles once for all of them.
 pub(crate) struct Results<T> {
-    values: Box<[UnsafeCell<MaybeUninit<T>>]>,
+    /// A slot per value; its memory may be the items' own (`Source::lend_slots`).
+    values: Vec<UnsafeCell<MaybeUninit<T>>>,
     slots: Plan,
     chunks: Box<[ChunkCell]>,
     /// A batch's: the order its jobs finished in.
@@ -166,13 +167,19 @@ unsafe impl<T: Send> Sync for Results<T> {}
 unsafe impl<T: Send> Send for Results<T> {}
 
 impl<T: Send> Results<T> {
-    pub(crate) fn new(slots: Plan, batch: bool) -> Results<T> {
+    /// Results in `slots`, in memory of their own or in `lent`, the
+    /// items' memory (which must hold exactly `slots.items()` slots).
+    pub(crate) fn new(slots: Plan, batch: bool, lent: Option<Vec<UnsafeCell<MaybeUninit<T>>>>) -> Results<T> {
         let jobs = slots.jobs();
-        let mut values = Vec::with_capacity(slots.items());
-        // SAFETY: `MaybeUninit` needs no initialising.
-        unsafe { values.set_len(slots.items()) };
+        let values = lent.unwrap_or_else(|| {
+            let mut values = Vec::with_capacity(slots.items());
+            // SAFETY: `MaybeUninit` needs no initialising.
+            unsafe { values.set_len(slots.items()) };
+            values
+        });
+        assert_eq!(values.len(), slots.items(), "a slot per value");
         Results {
-            values: values.into_boxed_slice(),
+            values,
             chunks: (0..jobs).map(|_| ChunkCell::new()).collect(),
             order: batch.then(|| FinishOrder::new(jobs)),
             slots,
@@ -287,10 +294,10 @@ impl<T: Send> Results<T> {
         // runner writes any more. The slots' memory becomes the `Vec` as it is, not copied;
         // `drop` then leaves it (`values_moved`).
         self.values_moved.store(true, Ordering::Relaxed);
-        let len = self.values.len();
-        // SAFETY: a boxed slice of `len` slots laid out as `T`s, all initialised (above), handed
-        // over once (the flag), with the allocation's own layout: `Layout::array::<T>(len)`.
-        let values = unsafe { Vec::from_raw_parts(self.values.as_ptr().cast::<T>().cast_mut(), len, len) };
+        let (len, capacity) = (self.values.len(), self.values.capacity());
+        // SAFETY: a `Vec` of `len` slots laid out as `T`s, all initialised (above), handed over
+        // once (the flag), with the allocation's own capacity.
+        let values = unsafe { Vec::from_raw_parts(self.values.as_ptr().cast::<T>().cast_mut(), len, capacity) };
         Some(Ok(values))
     }
 }

@@ -105,6 +105,7 @@ trait Closures: Send + Sync {
 /// them (`RunChunk`: map each item, or fold them).
 struct Work<S, T, R> {
     run: R,
+    /// Dropped before `results` (fields drop in order), which may own its memory.
     items: S,
     results: Arc<Results<T>>,
 }
@@ -290,13 +291,16 @@ impl Group {
     /// `f(item)` for each item, a job per chunk of the items' plan;
     /// `batch`: the results keep the order the jobs finish in (a `map`; a
     /// `spawn` not).
-    pub(crate) fn map<S, T, F>(items: S, f: F, batch: bool, cost: Option<CostKey>) -> (Group, Arc<Results<T>>)
+    pub(crate) fn map<S, T, F>(mut items: S, f: F, batch: bool, cost: Option<CostKey>) -> (Group, Arc<Results<T>>)
     where
         S: Source + 'static,
         T: Send + 'static,
         F: Fn(S::Item) -> T + Send + Sync + 'static,
     {
-        let results = Arc::new(Results::new(items.plan().clone(), batch));
+        // SAFETY: `MapEach` writes slot `i` after taking item `i`, and `Work` drops the items
+        // before its count of the results.
+        let lent = unsafe { items.lend_slots::<T>() };
+        let results = Arc::new(Results::new(items.plan().clone(), batch, lent));
         (Group::running(items, MapEach(f), &results, cost), results)
     }
 
@@ -317,7 +321,7 @@ impl Group {
             len: items.plan().jobs(),
             size: 1,
         };
-        let results = Arc::new(Results::new(a_slot_per_job, true));
+        let results = Arc::new(Results::new(a_slot_per_job, true, None));
         (
             Group::running(items, FoldEach { f, identity, op }, &results, cost),
             results,

@@ -59,6 +59,19 @@ pub async fn closures_give_their_results_in_input_order() {
         .unwrap();
     let sum = before_deadline(&pool, "a reduce_range of 100,000 integers", sum).await;
     assert_eq!(sum, Ok((-50_000i64..50_000).map(|n| n * n).sum()));
+    // Plain values laid out as their items are written over them, in the caller's `Vec`.
+    let items: Vec<u32> = (0..100_000).collect();
+    let memory = items.as_ptr() as usize;
+    let halves = pool.map(items, |n| n as f32 / 2.0).unwrap();
+    let halves = before_deadline(&pool, "a map of 100,000 u32s to f32s", halves.values()).await;
+    let halves = halves.unwrap();
+    assert_eq!(halves.as_ptr() as usize, memory, "the values are in the items' memory");
+    assert!(halves.iter().enumerate().all(|(n, &v)| v == n as f32 / 2.0));
+    // 10^9 items are refused before they are gathered: 8 GB would trap a wasm memory (1 GiB at most).
+    match pool.map(0..1_000_000_000u64, |n| n) {
+        Err(PoolError::QueueFull { requested, .. }) => assert_eq!(requested, 1_000_000_000),
+        other => panic!("10^9 items: {:?}", other.map(|batch| batch.len())),
+    }
     assert_eq!(Pool::refused_waits(), 0.0, "the pool asked this thread to block");
 }
 

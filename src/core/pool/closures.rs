@@ -160,8 +160,15 @@ impl PoolCore {
         Ok((Indices::new(range, plan), cost))
     }
 
+    /// The items as a `Vec` (a `Vec` passed in is kept as it is), or
+    /// `QueueFull` past `MAX_JOBS` of them: refused before they are
+    /// gathered when the iterator knows its length (`0..10^9` is not
+    /// collected into 8 GB to be turned away), else once one more than
+    /// `MAX_JOBS` were collected (`requested` then says that many).
     fn collect_items<I>(&self, items: impl IntoIterator<Item = I>) -> Result<Vec<I>, PoolError> {
-        let items: Vec<I> = items.into_iter().collect();
+        let items = items.into_iter();
+        self.check_len(items.size_hint().0 as u64)?;
+        let items: Vec<I> = items.take(MAX_JOBS as usize + 1).collect();
         self.check_len(items.len() as u64)?;
         Ok(items)
     }
