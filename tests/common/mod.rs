@@ -153,6 +153,11 @@ fn state(pool: &impl Watched) -> String {
 /// Awaits `promise`, or fails after `DEADLINE_MS` naming `what` it waited
 /// for and the pool's state.
 async fn within(pool: &impl Watched, what: &str, promise: Promise) -> JsValue {
+    within_ms(pool, what, promise, DEADLINE_MS).await
+}
+
+/// `within`, with a deadline of `deadline_ms`.
+async fn within_ms(pool: &impl Watched, what: &str, promise: Promise, deadline_ms: f64) -> JsValue {
     let race = Function::new_with_args(
         "promise, ms",
         "let timer;
@@ -161,7 +166,7 @@ async fn within(pool: &impl Watched, what: &str, promise: Promise) -> JsValue {
          return Promise.race([promise, deadline]).then((value) => [value === late, value]).finally(() => clearTimeout(timer));",
     );
     let raced: Promise = race
-        .call2(&JsValue::NULL, &promise, &DEADLINE_MS.into())
+        .call2(&JsValue::NULL, &promise, &deadline_ms.into())
         .unwrap()
         .unchecked_into();
     let outcome: js_sys::Array = match JsFuture::from(raced).await {
@@ -172,7 +177,7 @@ async fn within(pool: &impl Watched, what: &str, promise: Promise) -> JsValue {
         ),
     };
     if outcome.get(0).is_truthy() {
-        panic!("waited {DEADLINE_MS} ms for {what} in vain; {}", state(pool));
+        panic!("waited {deadline_ms} ms for {what} in vain; {}", state(pool));
     }
     outcome.get(1)
 }
@@ -859,7 +864,10 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
         .unwrap(),
         _ => Pool::new(size as usize).unwrap(),
     };
-    within(&pool, "ready", pool.ready()).await;
+    // Up to 64 workers start at once; without shared memory each compiles
+    // its own module, which on a loaded 2-core machine took over 30 s for 30.
+    let workers = counter(&pool, "workers");
+    within_ms(&pool, "ready", pool.ready(), DEADLINE_MS + 1_000.0 * workers).await;
     match strategy {
         "partition" => pool.submit_partitioned("cpu", &costs, None).unwrap(),
         _ => pool.submit_costs("cpu", &costs, None).unwrap(),
