@@ -11,7 +11,8 @@
 //! - chunked maps (`Chunking::Auto`) against rayon's `par_iter().map().collect()`,
 //!   the same items and the same `Vec` of results in input order: 1,000,000
 //!   trivial items (`n * n`; by `map_range`, which like rayon's range
-//!   computes its items, and by `map`, which collects them first), uneven items (Mandelbrot rows; primes counted in
+//!   computes its items; by `map`, which collects them first; and by `map`
+//!   of a `Vec` against rayon's `par_iter()` over that `Vec`), uneven items (Mandelbrot rows; primes counted in
 //!   ranges), and 200,000 items of about 20 µs; with a job per item beside
 //!   them for the uneven ones.
 //!
@@ -245,15 +246,18 @@ mod native {
     /// Steps of `twenty_us`: about 20 µs on the machine of the README's figures.
     const TWENTY_US_STEPS: u64 = 20_000;
 
-    /// Which of poolscope's maps a row times against rayon (each row in a
-    /// loop of its own: `map` writes 16 MB per million `u64`s, its items
-    /// and its values, and glibc gives the memory back to the system
-    /// between runs, so the next block the caller's thread allocates is
-    /// faulted in afresh; timed in one loop, `map` would slow `map_range`).
+    /// Which of poolscope's maps a row times against rayon, each row in a
+    /// loop of its own (each API with an allocator history of its own:
+    /// `map` over a range collects its items, 8 MB per million `u64`s).
     #[derive(Clone, Copy, PartialEq)]
     enum Ours {
         /// `map` (`Chunking::Auto`), which collects its items first.
         Map,
+        /// `map` of a `Vec` the caller has, against rayon's
+        /// `items.par_iter().map(f).collect()`: each side gets a fresh
+        /// `Vec` of the items before its clock starts, and drops its input
+        /// after it stops (`map` writes its values over the items).
+        MapVec,
         /// `map` and, timed beside it, a job per item (`Chunking::PerItem`).
         MapAndPerItem,
         /// `map_range` (`Auto`): the items computed from their index, not
@@ -285,9 +289,13 @@ mod native {
             seconds
         };
         let jobs = std::cell::Cell::new(0); // what the latest plan made
+                                            // The input of `MapVec`'s sides, made before the clock starts; `given` holds it until used.
+        let given = std::cell::RefCell::new(Vec::new());
+        let give = || *given.borrow_mut() = (0..items).collect::<Vec<u64>>();
         let auto = || {
             let batch = match which {
                 Ours::MapRange => pool.map_range(0..items, f).unwrap(),
+                Ours::MapVec => pool.map(given.take(), f).unwrap(),
                 _ => pool.map(0..items, f).unwrap(),
             };
             jobs.set(batch.job_count());
@@ -300,21 +308,36 @@ mod native {
                 .unwrap()
         };
         let per_item = which == Ours::MapAndPerItem;
-        let par_iter = || rayon.install(|| (0..items).into_par_iter().map(f).collect());
+        let par_iter = || match which {
+            Ours::MapVec => {
+                let input = given.borrow();
+                let input: &[u64] = &input;
+                rayon.install(|| input.par_iter().map(|&n| f(n)).collect())
+            }
+            _ => rayon.install(|| (0..items).into_par_iter().map(f).collect()),
+        };
+        let with_input = |run: &dyn Fn() -> Vec<u64>| {
+            if which == Ours::MapVec {
+                give();
+            }
+            let seconds = time(run);
+            drop(given.take()); // rayon's input, after its clock stopped
+            seconds
+        };
         let (mut ours, mut each, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..WARM_UP {
-            auto(); // both sides' threads and allocator warm
+            with_input(&auto); // both sides' threads and allocator warm
             if per_item {
                 one_each();
             }
-            par_iter();
+            with_input(&par_iter);
         }
         for _ in 0..runs {
-            ours.push(time(&auto));
+            ours.push(with_input(&auto));
             if per_item {
                 each.push(time(&one_each));
             }
-            theirs.push(time(&par_iter));
+            theirs.push(with_input(&par_iter));
         }
         let rate = |seconds: Vec<f64>| items as f64 / median(seconds);
         let (ours, theirs) = (rate(ours), rate(theirs));
@@ -327,7 +350,11 @@ mod native {
         } else {
             String::new()
         };
-        let api = if which == Ours::MapRange { "map_range" } else { "map" };
+        let api = match which {
+            Ours::MapRange => "map_range",
+            Ours::MapVec => "map of a Vec",
+            _ => "map",
+        };
         println!(
             "{{\"bench\":\"chunks\",\"workload\":\"{name}\",\"api\":\"{api}\",\"workers\":{workers},\"items\":{items},\"autoJobs\":{},\"autoPerSecond\":{ours:.0},\"rayonParIterPerSecond\":{theirs:.0},\"autoOverRayon\":{:.3}{each}}}",
             jobs.get(),
@@ -345,6 +372,8 @@ mod native {
         chunked("trivial n*n", workers, (&pool, &rayon), million, trivial, Ours::Map);
         let range = Ours::MapRange;
         chunked("trivial n*n", workers, (&pool, &rayon), million, trivial, range);
+        let vec = Ours::MapVec;
+        chunked("trivial n*n", workers, (&pool, &rayon), million, trivial, vec);
         chunked(
             "mandelbrot rows",
             workers,

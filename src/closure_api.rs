@@ -69,8 +69,8 @@ macro_rules! closure_api {
             /// out as the items, with nothing to drop (`u64` to `u64` or
             /// `f64`), are written over them, so the batch allocates no
             /// memory for them. Over an integer range, `map_range`
-            /// computes the items instead (for a cheap closure, about half
-            /// of `map`'s time is collecting them).
+            /// computes the items instead (for a cheap closure, a third or
+            /// more of `map`'s time is collecting them).
             ///
             /// ```
             /// # #[cfg(not(target_arch = "wasm32"))] {
