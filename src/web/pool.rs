@@ -146,7 +146,8 @@ macro_rules! pool_class_methods {
             }
 
             /// Web Workers ended and started again because their module did not
-            /// load within 10 s (seen in WebKitGTK under load; see worker_host.js).
+            /// load within 10 s (seen in WebKitGTK under load, and once in
+            /// Chromium in message-passing mode; see worker_host.js, remote_host.js).
             #[wasm_bindgen(getter, js_name = stalledWorkerStarts)]
             pub fn stalled_worker_starts(&self) -> u32 {
                 self.base.stalled_worker_starts()

@@ -7,6 +7,15 @@
 
 const ROLE = 'poolscope-remote';
 
+/// A worker that has not said 'ready' this long after it was started is
+/// ended and another started in its place, up to LOAD_TRIES times. In
+/// Chromium 156 under load, one of 30 new workers once never said it (its
+/// glue's import never settled: still not ready after 60 s, the 29 others
+/// were); the shared-memory host retries the same way (worker_host.js).
+/// A worker of this host owns nothing shared, so ending it is always safe.
+const LOAD_DEADLINE_MS = 10_000;
+const LOAD_TRIES = 3;
+
 // `timeOrigin` read once: WebKit recomputes it on every read (src/sys/README.md).
 const ORIGIN = performance.timeOrigin;
 const now = () => ORIGIN + performance.now();
@@ -28,6 +37,7 @@ export class RemoteHost {
     this.roomWaiters = [];
     this.starting = [];
     this.lostThreads = 0;
+    this.stalledStarts = 0; // Web Workers ended because they did not load in time
     this.scheduled = false;
     if (jobTimeoutMs > 0) this.watchTimeouts(jobTimeoutMs);
   }
@@ -128,19 +138,37 @@ export class RemoteHost {
     for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 
-  #start(id) {
+  /// Starts worker `id`, again if it did not load in time (LOAD_DEADLINE_MS).
+  async #start(id) {
+    for (let attempt = 1; !(await this.#startOnce(id)); attempt++) {
+      this.stalledStarts++;
+      if (this.disposed) return;
+      if (attempt === LOAD_TRIES) {
+        this.pool.startFailed(id);
+        throw new Error(`worker ${id} failed to start: it did not load within ${LOAD_DEADLINE_MS} ms, ${LOAD_TRIES} times`);
+      }
+    }
+  }
+
+  /// One Web Worker for `id`: true once it is ready, false if it was ended for not loading in time.
+  #startOnce(id) {
     const worker = new Worker(new URL(import.meta.url), { type: 'module', name: `${ROLE} ${id}` });
     const slot = { worker, ready: false, job: null };
     this.workers.set(id, slot);
     return new Promise((resolve, reject) => {
+      const loading = setTimeout(() => {
+        if (this.workers.get(id) === slot) this.#forget(id);
+        resolve(false);
+      }, LOAD_DEADLINE_MS);
       worker.onmessage = ({ data }) => {
         if (this.disposed || this.workers.get(id) !== slot) return; // ended meanwhile
         if (data.type === 'call-progress') {
           this.jsCalls?.fromWorker(data);
         } else if (data.type === 'ready') {
+          clearTimeout(loading);
           slot.ready = true;
           this.pool.started(id);
-          resolve();
+          resolve(true);
           this.#handOut();
         } else {
           this.#replied(id, slot, data);
@@ -148,6 +176,7 @@ export class RemoteHost {
       };
       worker.onerror = (event) => {
         if (slot.ready || this.disposed) return; // a running worker reports through its messages
+        clearTimeout(loading);
         this.#forget(id);
         this.pool.startFailed(id);
         reject(new Error(`worker ${id} failed to start: ${event.message || 'script error'}`));

@@ -47,6 +47,8 @@ extern "C" {
     fn live_count(this: &RemoteHost) -> u32;
     #[wasm_bindgen(method, getter, js_name = lostThreads)]
     fn lost_threads(this: &RemoteHost) -> u32;
+    #[wasm_bindgen(method, getter, js_name = stalledStarts)]
+    fn stalled_starts(this: &RemoteHost) -> u32;
 }
 
 #[wasm_bindgen]
@@ -217,6 +219,10 @@ impl Host for MessagePassingHost {
 
     fn lost_threads(&self) -> u32 {
         self.js.lost_threads()
+    }
+
+    fn stalled_starts(&self) -> u32 {
+        self.js.stalled_starts()
     }
 
     fn dispose(&self) {
