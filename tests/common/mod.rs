@@ -864,8 +864,9 @@ async fn run_strategy(strategy: &str, size: u32, jobs: usize) -> Vec<f64> {
         .unwrap(),
         _ => Pool::new(size as usize).unwrap(),
     };
-    // Up to 64 workers start at once; without shared memory each compiles
-    // its own module, which on a loaded 2-core machine took over 30 s for 30.
+    // Up to 64 workers start at once (without shared memory each makes an
+    // instance of its own), and one that does not load is started again
+    // after 10 s (remote_host.js): a second per worker beyond the usual wait.
     let workers = counter(&pool, "workers");
     within_ms(&pool, "ready", pool.ready(), DEADLINE_MS + 1_000.0 * workers).await;
     match strategy {
