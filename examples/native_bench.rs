@@ -288,10 +288,10 @@ mod native {
             assert!(values == expected, "{name}: every value, in order");
             seconds
         };
-        let jobs = std::cell::Cell::new(0); // what the latest plan made
-                                            // The input of `MapVec`'s sides, made before the clock starts; `given` holds it until used.
+        // The input of `MapVec`'s sides, made before the clock starts; `given` holds it until used.
         let given = std::cell::RefCell::new(Vec::new());
         let give = || *given.borrow_mut() = (0..items).collect::<Vec<u64>>();
+        let jobs = std::cell::Cell::new(0); // what the latest plan made
         let auto = || {
             let batch = match which {
                 Ours::MapRange => pool.map_range(0..items, f).unwrap(),
